@@ -1,0 +1,116 @@
+//! Builds the shared state and the Router; nothing else.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use rand::RngCore;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::web::{self, Ctx};
+use crate::{args, audit, auth, health, staff, users};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub clock: SharedClock,
+    /// Key for CSRF tokens; kept in the database so every instance shares it.
+    pub secret: Arc<Vec<u8>>,
+}
+
+impl AppState {
+    pub async fn new(db: Db, config: Config, clock: SharedClock) -> anyhow::Result<AppState> {
+        let secret = load_or_create_secret(&db).await?;
+        Ok(AppState {
+            db,
+            config: Arc::new(config),
+            clock,
+            secret: Arc::new(secret),
+        })
+    }
+}
+
+async fn load_or_create_secret(db: &Db) -> anyhow::Result<Vec<u8>> {
+    let mut fresh = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut fresh);
+    db.execute(
+        "INSERT INTO app_secrets (name, value) VALUES ('csrf', $1) ON CONFLICT (name) DO NOTHING",
+        args![hex::encode(fresh)],
+    )
+    .await?;
+    let value: String = db
+        .insert_returning("SELECT value FROM app_secrets WHERE name = 'csrf'", args![])
+        .await?;
+    Ok(hex::decode(value)?)
+}
+
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                   frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
+
+pub fn router(state: AppState) -> Router {
+    let x_request_id = HeaderName::from_static("x-request-id");
+    let routes = Router::new()
+        .merge(health::routes())
+        .merge(web::assets::routes())
+        .merge(auth::routes())
+        .merge(staff::routes())
+        .merge(users::routes())
+        .merge(audit::routes())
+        .fallback(fallback);
+
+    routes
+        .layer(CatchPanicLayer::new())
+        .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(from_fn_with_state(state.clone(), web::context::middleware))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(x_request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                }))
+                .layer(PropagateRequestIdLayer::new(x_request_id))
+                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+                .layer(CompressionLayer::new())
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(CSP),
+                ))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("strict-origin-when-cross-origin"),
+                )),
+        )
+        .with_state(state)
+}
+
+/// Unknown pages are 404, except that anonymous visitors to the private areas are sent to log in.
+async fn fallback(ctx: Ctx) -> Response {
+    let private = ["/staff", "/portal", "/account"]
+        .iter()
+        .any(|p| ctx.path == *p || ctx.path.starts_with(&format!("{p}/")));
+    if private && ctx.user.is_none() {
+        return web::redirect("/login");
+    }
+    AppError::NotFound.into_response()
+}

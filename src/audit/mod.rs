@@ -1,0 +1,61 @@
+//! The audit log: who changed what, when, from where. Every staff action that changes data
+//! calls [`record`]; the system admin browses it at `/staff/audit`.
+
+pub mod store;
+mod web;
+
+use axum::routing::get;
+use axum::Router;
+
+use crate::app::AppState;
+use crate::auth::{groups, require};
+use crate::db::DbResult;
+use crate::web::Ctx;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/audit", get(web::list))
+        .route_layer(require(groups::SYSTEM_ADMIN))
+}
+
+/// Who did it. Usually the logged-in user; for a failed login, whoever tried.
+pub struct Actor<'a> {
+    pub id: Option<i64>,
+    pub name: &'a str,
+    pub ip: &'a str,
+}
+
+impl<'a> From<&'a Ctx> for Actor<'a> {
+    fn from(ctx: &'a Ctx) -> Self {
+        Actor {
+            id: ctx.user.as_ref().map(|u| u.id),
+            name: ctx.user.as_ref().map(|u| u.name.as_str()).unwrap_or("-"),
+            ip: &ctx.ip,
+        }
+    }
+}
+
+/// Records one action on `entity` (`("user", 12)`), with a short human-readable detail.
+pub async fn record<'a>(
+    state: &AppState,
+    actor: impl Into<Actor<'a>>,
+    action: &str,
+    entity: Option<(&str, i64)>,
+    detail: &str,
+) -> DbResult<()> {
+    let actor = actor.into();
+    store::insert(
+        &state.db,
+        &store::NewEntry {
+            at: state.clock.now(),
+            actor_id: actor.id,
+            actor_name: actor.name,
+            action,
+            entity: entity.map(|e| e.0),
+            entity_id: entity.map(|e| e.1.to_string()),
+            detail,
+            ip: actor.ip,
+        },
+    )
+    .await
+}

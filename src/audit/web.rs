@@ -1,0 +1,90 @@
+//! The audit log browser.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::{NaiveDate, TimeZone};
+use serde::{Deserialize, Serialize};
+
+use super::store::{self, Entry, Filter};
+use crate::app::AppState;
+use crate::error::AppResult;
+use crate::types::wib;
+use crate::web::{page, Ctx, Paging, Query};
+
+const PER_PAGE: i64 = 50;
+
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+pub struct AuditQuery {
+    actor: String,
+    action: String,
+    entity: String,
+    entity_id: String,
+    from: String,
+    to: String,
+    #[serde(skip_serializing)]
+    page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "audit/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    q: AuditQuery,
+    entries: Vec<Entry>,
+    paging: Paging,
+    date_error: Option<&'static str>,
+}
+
+impl ListPage {
+    fn page_link(&self, page: i64) -> String {
+        format!(
+            "/staff/audit?{}&page={page}",
+            serde_urlencoded::to_string(&self.q).unwrap_or_default()
+        )
+    }
+}
+
+/// A date typed in WIB, as the start of that day in UTC.
+fn day_start(s: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, &'static str> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    let d =
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| "validation.date_invalid")?;
+    let local = d.and_hms_opt(0, 0, 0).expect("midnight exists");
+    Ok(wib()
+        .from_local_datetime(&local)
+        .single()
+        .map(|t| t.to_utc()))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
+    let from = day_start(&q.from);
+    // "to" is inclusive: up to the end of that day.
+    let to = day_start(&q.to).map(|t| t.map(|t| t + chrono::Duration::days(1)));
+    let date_error = from.as_ref().err().or(to.as_ref().err()).copied();
+    let filter = Filter {
+        actor: q.actor.clone(),
+        action: q.action.clone(),
+        entity: q.entity.clone(),
+        entity_id: q.entity_id.clone(),
+        from: from.unwrap_or(None),
+        to: to.unwrap_or(None),
+    };
+    let total = store::count(&state.db, &filter).await?;
+    let paging = Paging::new(q.page, PER_PAGE, total);
+    let entries = store::list(&state.db, &filter, paging.per_page, paging.offset()).await?;
+    page(&ListPage {
+        ctx,
+        q,
+        entries,
+        paging,
+        date_error,
+    })
+}

@@ -1,0 +1,76 @@
+//! Server-side sessions: the cookie holds a random token, the database its SHA-256.
+
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::app::AppState;
+use crate::auth::store::{self, SessionUser};
+use crate::db::DbResult;
+
+/// Don't write `last_seen_at` on every request; this is precise enough for idle timeouts.
+const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Creates a session for `user_id` and returns the cookie token.
+pub async fn start(state: &AppState, user_id: i64, ip: &str, user_agent: &str) -> DbResult<String> {
+    let token = new_token();
+    let ua: String = user_agent.chars().take(300).collect();
+    store::insert_session(
+        &state.db,
+        &token_hash(&token),
+        user_id,
+        state.clock.now(),
+        ip,
+        &ua,
+    )
+    .await?;
+    Ok(token)
+}
+
+fn expired(state: &AppState, s: &SessionUser, now: DateTime<Utc>) -> bool {
+    let idle = Duration::minutes(state.config.session_idle_minutes);
+    let absolute = Duration::hours(state.config.session_absolute_hours);
+    now - s.last_seen_at > idle || now - s.created_at > absolute || !s.active
+}
+
+/// The live session for a cookie token, or `None` (and the row is gone) if it expired.
+pub async fn load(state: &AppState, token: &str) -> DbResult<Option<SessionUser>> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    let Some(s) = store::find_session(&state.db, &token_hash(token)).await? else {
+        return Ok(None);
+    };
+    let now = state.clock.now();
+    if expired(state, &s, now) {
+        store::delete_session(&state.db, &s.session_id).await?;
+        return Ok(None);
+    }
+    if now - s.last_seen_at > TOUCH_EVERY {
+        store::touch_session(&state.db, &s.session_id, now).await?;
+    }
+    Ok(Some(s))
+}
+
+/// Periodic clean-up of expired sessions and old login attempts.
+pub async fn sweep(state: &AppState) -> DbResult<()> {
+    let now = state.clock.now();
+    store::delete_expired_sessions(
+        &state.db,
+        now - Duration::minutes(state.config.session_idle_minutes),
+        now - Duration::hours(state.config.session_absolute_hours),
+    )
+    .await?;
+    store::delete_login_attempts_before(&state.db, now - Duration::days(1)).await?;
+    Ok(())
+}

@@ -1,0 +1,111 @@
+//! SQL for sessions and login attempts.
+
+use chrono::{DateTime, Utc};
+
+use crate::args;
+use crate::db::{Db, DbResult};
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct SessionUser {
+    pub session_id: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub user_id: i64,
+    pub name: String,
+    pub role: String,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub lang: Option<String>,
+}
+
+pub async fn find_session(db: &Db, id: &str) -> DbResult<Option<SessionUser>> {
+    db.fetch_optional(
+        "SELECT s.id AS session_id, s.created_at, s.last_seen_at, u.id AS user_id, u.name, u.role, u.active, \
+         u.must_change_password, u.lang FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
+        args![id],
+    )
+    .await
+}
+
+pub async fn insert_session(
+    db: &Db,
+    id: &str,
+    user_id: i64,
+    now: DateTime<Utc>,
+    ip: &str,
+    user_agent: &str,
+) -> DbResult<()> {
+    db.execute(
+        "INSERT INTO sessions (id, user_id, created_at, last_seen_at, ip, user_agent) VALUES ($1, $2, $3, $3, $4, $5)",
+        args![id, user_id, now, ip, user_agent],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn touch_session(db: &Db, id: &str, now: DateTime<Utc>) -> DbResult<()> {
+    db.execute(
+        "UPDATE sessions SET last_seen_at = $2 WHERE id = $1",
+        args![id, now],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_session(db: &Db, id: &str) -> DbResult<()> {
+    db.execute("DELETE FROM sessions WHERE id = $1", args![id])
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user (password change, deactivation), except `keep` if given.
+pub async fn delete_user_sessions(db: &Db, user_id: i64, keep: Option<&str>) -> DbResult<u64> {
+    db.execute(
+        "DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR id <> $2)",
+        args![user_id, keep],
+    )
+    .await
+}
+
+pub async fn count_user_sessions(db: &Db, user_id: i64) -> DbResult<i64> {
+    db.scalar(
+        "SELECT COUNT(*) FROM sessions WHERE user_id = $1",
+        args![user_id],
+    )
+    .await
+}
+
+/// Removes sessions idle since `idle_before` or started before `started_before`.
+pub async fn delete_expired_sessions(
+    db: &Db,
+    idle_before: DateTime<Utc>,
+    started_before: DateTime<Utc>,
+) -> DbResult<u64> {
+    db.execute(
+        "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2",
+        args![idle_before, started_before],
+    )
+    .await
+}
+
+pub async fn record_login_attempt(db: &Db, ip: &str, now: DateTime<Utc>) -> DbResult<()> {
+    db.execute(
+        "INSERT INTO login_attempts (ip, at) VALUES ($1, $2)",
+        args![ip, now],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn count_login_attempts(db: &Db, ip: &str, since: DateTime<Utc>) -> DbResult<i64> {
+    db.scalar(
+        "SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND at >= $2",
+        args![ip, since],
+    )
+    .await
+}
+
+pub async fn delete_login_attempts_before(db: &Db, before: DateTime<Utc>) -> DbResult<u64> {
+    db.execute("DELETE FROM login_attempts WHERE at < $1", args![before])
+        .await
+}

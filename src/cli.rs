@@ -1,0 +1,239 @@
+//! The command line: `setia serve | migrate | user create | demo`.
+
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use tokio::net::TcpListener;
+
+use crate::app::{self, AppState};
+use crate::auth::{password, session, Role};
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::db::Db;
+use crate::types::{Email, PhoneNumber};
+use crate::users::{self, store as user_store};
+
+#[derive(Parser)]
+#[command(
+    name = "setia",
+    version,
+    about = "Setia: a web CRM for internet service providers"
+)]
+struct Cli {
+    /// Settings file (TOML). Defaults to ./setia.toml when it exists.
+    #[arg(long, global = true, env = "SETIA_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (applies pending migrations first).
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8080 (overrides SETIA_LISTEN and the file).
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a staff account. Prints a generated password once, unless --password-stdin is given.
+    Create {
+        /// One of: system-admin, director, admin, technician.
+        #[arg(long)]
+        role: String,
+        /// Login email address.
+        #[arg(long)]
+        email: String,
+        /// Full name shown in the app.
+        #[arg(long)]
+        name: String,
+        /// Optional phone number (also usable to log in).
+        #[arg(long)]
+        phone: Option<String>,
+        /// Read the password from the first line of standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: invalid configuration: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(&config);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if config.log_json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open_db(config: &Config) -> anyhow::Result<Db> {
+    let url = config.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)?;
+    }
+    let db = Db::connect(&url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Migrate => {
+            let db = open_db(&config).await?;
+            println!("Migrations applied ({:?}).", db.backend());
+        }
+        Command::Serve { listen } => {
+            if let Some(addr) = listen {
+                config.listen = addr;
+            }
+            serve(config).await?;
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    role,
+                    email,
+                    name,
+                    phone,
+                    password_stdin,
+                },
+        } => {
+            let role = Role::parse(&role).filter(|r| r.is_staff()).ok_or_else(|| {
+                anyhow::anyhow!("--role must be one of system-admin, director, admin, technician")
+            })?;
+            let email = Email::parse(&email)
+                .map_err(|_| anyhow::anyhow!("--email is not a valid email address"))?;
+            let phone = phone
+                .map(|p| PhoneNumber::parse(&p))
+                .transpose()
+                .map_err(|_| anyhow::anyhow!("--phone is not a valid Indonesian phone number"))?;
+            let name = name.trim().to_string();
+            anyhow::ensure!(!name.is_empty(), "--name must not be empty");
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line)?;
+                let pw = line.trim_end_matches(['\r', '\n']).to_string();
+                password::check_policy(&pw)
+                    .map_err(|k| anyhow::anyhow!("{}", crate::i18n::Lang::En.t(k)))?;
+                (pw, false)
+            } else {
+                (password::generate(), true)
+            };
+            let db = open_db(&config).await?;
+            let hash = password::hash(password.clone()).await?;
+            let new = user_store::NewUser {
+                email: Some(email.as_str()),
+                phone: phone.as_ref().map(PhoneNumber::as_str),
+                name: &name,
+                role,
+                password_hash: &hash,
+                must_change_password: generated,
+            };
+            let id = user_store::create(&db, &new, SystemClock.now())
+                .await
+                .map_err(|e| {
+                    if crate::db::is_unique_violation(&e) {
+                        anyhow::anyhow!("an account with this email or phone already exists")
+                    } else {
+                        e.into()
+                    }
+                })?;
+            println!("Created {role} account #{id} for {email}.");
+            if generated {
+                println!("One-time password (shown only now; it must be changed at first login): {password}");
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let db = open_db(&config).await?;
+    let clock = Arc::new(SystemClock);
+    if let Some((email, pw)) = users::ensure_first_admin(&db, clock.now()).await? {
+        println!();
+        println!("  First start: a system admin account was created.");
+        println!("  Email:    {email}");
+        println!("  Password: {pw}");
+        println!("  This password is shown only once and must be changed at first login.");
+        println!();
+    }
+    let listen = config.listen;
+    let state = AppState::new(db.clone(), config, clock).await?;
+    let sweeper = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = session::sweep(&sweeper).await {
+                tracing::warn!(error = %e, "session clean-up failed");
+            }
+        }
+    });
+    let listener = TcpListener::bind(listen).await?;
+    tracing::info!("Setia listening on http://{}", listener.local_addr()?);
+    axum::serve(
+        listener,
+        app::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,71 @@
+//! Settings: defaults < TOML file < `SETIA_*` environment variables < command-line flags.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+use crate::db::Db;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub listen: SocketAddr,
+    /// Where the SQLite file and uploads live.
+    pub data_dir: PathBuf,
+    /// `postgres://…` selects PostgreSQL; empty means SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    /// Marks cookies `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Public base URL, used in links sent out by mail or chat and for the Origin check.
+    pub base_url: String,
+    /// A session ends after this many minutes without a request.
+    pub session_idle_minutes: i64,
+    /// A session ends this many hours after login, whatever the activity.
+    pub session_absolute_hours: i64,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Log as JSON lines (for production log collectors).
+    pub log_json: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".parse().expect("valid default address"),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            secure_cookies: false,
+            base_url: "http://127.0.0.1:8080".into(),
+            session_idle_minutes: 120,
+            session_absolute_hours: 12,
+            max_body_bytes: 1024 * 1024,
+            log_json: false,
+        }
+    }
+}
+
+impl Config {
+    /// Loads settings from `file` (if it exists) and the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let file = file
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("setia.toml"));
+        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("SETIA_").ignore(&["config", "test_database_url"]))
+            .extract()?;
+        Ok(config)
+    }
+
+    /// The database URL in force: the configured one, or SQLite inside the data directory.
+    pub fn database_url(&self) -> String {
+        match self.database_url.as_deref().map(str::trim) {
+            Some(url) if !url.is_empty() => url.to_string(),
+            _ => Db::sqlite_url(&self.data_dir),
+        }
+    }
+}

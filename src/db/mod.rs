@@ -1,0 +1,260 @@
+//! Database access for both backends.
+//!
+//! SQL is written once, with `$1`-style placeholders that both SQLite and PostgreSQL accept, and
+//! run through [`Db`] / [`Tx`], which dispatch to the backend's own sqlx driver (no `Any` driver:
+//! dates and typed nulls must work). Rows are decoded with `#[derive(sqlx::FromRow)]`, which is
+//! generic over the backend.
+//!
+//! SQLite gets one writer connection and a separate read pool, so concurrent writes queue in the
+//! app instead of failing with `SQLITE_BUSY`.
+
+mod arg;
+pub mod schema;
+
+pub use arg::{Arg, Args};
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{FromRow, Postgres, Sqlite, Transaction};
+
+/// A row type that decodes on both backends.
+pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{}
+
+/// A scalar type that decodes on both backends.
+pub trait Scalar:
+    for<'r> sqlx::Decode<'r, Sqlite>
+    + sqlx::Type<Sqlite>
+    + for<'r> sqlx::Decode<'r, Postgres>
+    + sqlx::Type<Postgres>
+    + Send
+    + Unpin
+{
+}
+impl<T> Scalar for T where
+    T: for<'r> sqlx::Decode<'r, Sqlite>
+        + sqlx::Type<Sqlite>
+        + for<'r> sqlx::Decode<'r, Postgres>
+        + sqlx::Type<Postgres>
+        + Send
+        + Unpin
+{
+}
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub type DbResult<T> = Result<T, sqlx::Error>;
+
+impl Db {
+    /// Opens the database named by `url` (`sqlite://…` or `postgres://…`).
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            let base = SqliteConnectOptions::from_str(url)?
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(base.clone().create_if_missing(true))
+                .await?;
+            let read = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(base.read_only(true))
+                .await?;
+            Ok(Db::Sqlite { read, write })
+        } else {
+            anyhow::bail!("unsupported database URL (use sqlite://… or postgres://…)")
+        }
+    }
+
+    /// The URL of an SQLite file inside `dir`.
+    pub fn sqlite_url(dir: &Path) -> String {
+        format!("sqlite://{}", dir.join("setia.db").display())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite { .. } => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self {
+            Db::Sqlite { write, .. } => sqlx::migrate!("migrations/sqlite").run(write).await?,
+            Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    pub async fn begin(&self) -> DbResult<Tx> {
+        Ok(match self {
+            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Runs a statement on the writer; returns the number of affected rows.
+    pub async fn execute(&self, sql: &str, args: Args) -> DbResult<u64> {
+        match self {
+            Db::Sqlite { write, .. } => arg::sqlite_query(sql, args)
+                .execute(write)
+                .await
+                .map(|r| r.rows_affected()),
+            Db::Postgres(pool) => arg::pg_query(sql, args)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()),
+        }
+    }
+
+    pub async fn fetch_all<T: Row>(&self, sql: &str, args: Args) -> DbResult<Vec<T>> {
+        match self {
+            Db::Sqlite { read, .. } => arg::sqlite_query_as(sql, args).fetch_all(read).await,
+            Db::Postgres(pool) => arg::pg_query_as(sql, args).fetch_all(pool).await,
+        }
+    }
+
+    pub async fn fetch_optional<T: Row>(&self, sql: &str, args: Args) -> DbResult<Option<T>> {
+        match self {
+            Db::Sqlite { read, .. } => arg::sqlite_query_as(sql, args).fetch_optional(read).await,
+            Db::Postgres(pool) => arg::pg_query_as(sql, args).fetch_optional(pool).await,
+        }
+    }
+
+    pub async fn fetch_one<T: Row>(&self, sql: &str, args: Args) -> DbResult<T> {
+        match self {
+            Db::Sqlite { read, .. } => arg::sqlite_query_as(sql, args).fetch_one(read).await,
+            Db::Postgres(pool) => arg::pg_query_as(sql, args).fetch_one(pool).await,
+        }
+    }
+
+    pub async fn scalar<T: Scalar>(&self, sql: &str, args: Args) -> DbResult<T> {
+        match self {
+            Db::Sqlite { read, .. } => arg::sqlite_query_scalar(sql, args).fetch_one(read).await,
+            Db::Postgres(pool) => arg::pg_query_scalar(sql, args).fetch_one(pool).await,
+        }
+    }
+
+    /// Runs `sql` on the writer and returns one value (e.g. `INSERT … RETURNING id`).
+    pub async fn insert_returning<T: Scalar>(&self, sql: &str, args: Args) -> DbResult<T> {
+        match self {
+            Db::Sqlite { write, .. } => arg::sqlite_query_scalar(sql, args).fetch_one(write).await,
+            Db::Postgres(pool) => arg::pg_query_scalar(sql, args).fetch_one(pool).await,
+        }
+    }
+}
+
+/// A transaction on the writer.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub async fn commit(self) -> DbResult<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+    }
+
+    pub async fn execute(&mut self, sql: &str, args: Args) -> DbResult<u64> {
+        match self {
+            Tx::Sqlite(t) => arg::sqlite_query(sql, args)
+                .execute(&mut **t)
+                .await
+                .map(|r| r.rows_affected()),
+            Tx::Postgres(t) => arg::pg_query(sql, args)
+                .execute(&mut **t)
+                .await
+                .map(|r| r.rows_affected()),
+        }
+    }
+
+    pub async fn fetch_all<T: Row>(&mut self, sql: &str, args: Args) -> DbResult<Vec<T>> {
+        match self {
+            Tx::Sqlite(t) => arg::sqlite_query_as(sql, args).fetch_all(&mut **t).await,
+            Tx::Postgres(t) => arg::pg_query_as(sql, args).fetch_all(&mut **t).await,
+        }
+    }
+
+    pub async fn fetch_optional<T: Row>(&mut self, sql: &str, args: Args) -> DbResult<Option<T>> {
+        match self {
+            Tx::Sqlite(t) => {
+                arg::sqlite_query_as(sql, args)
+                    .fetch_optional(&mut **t)
+                    .await
+            }
+            Tx::Postgres(t) => arg::pg_query_as(sql, args).fetch_optional(&mut **t).await,
+        }
+    }
+
+    pub async fn scalar<T: Scalar>(&mut self, sql: &str, args: Args) -> DbResult<T> {
+        match self {
+            Tx::Sqlite(t) => {
+                arg::sqlite_query_scalar(sql, args)
+                    .fetch_one(&mut **t)
+                    .await
+            }
+            Tx::Postgres(t) => arg::pg_query_scalar(sql, args).fetch_one(&mut **t).await,
+        }
+    }
+}
+
+/// Whether `err` is a unique-constraint violation (so it can become a field error, not a 500).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern and wraps it in `%…%`.
+pub fn like_pattern(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('%');
+    for c in s.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}

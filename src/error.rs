@@ -1,0 +1,113 @@
+//! The one error type handlers return. Its response carries an [`ErrorInfo`] that the context
+//! middleware turns into a page (or JSON) in the user's language; nothing internal is shown.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("csrf check failed")]
+    Csrf,
+    /// The request is malformed; the key names a translated message.
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    /// The request is well-formed but its content is not acceptable.
+    #[error("unprocessable: {0}")]
+    Unprocessable(&'static str),
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("too many requests")]
+    TooManyRequests,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// What the error page needs to know: status and a translation key.
+#[derive(Clone, Debug)]
+pub struct ErrorInfo {
+    pub status: StatusCode,
+    pub message_key: &'static str,
+}
+
+impl ErrorInfo {
+    /// The page for a status that came from a layer rather than from an `AppError`.
+    pub fn for_status(status: StatusCode) -> ErrorInfo {
+        let message_key = match status.as_u16() {
+            400 => "error.bad_request",
+            403 => "error.forbidden",
+            404 => "error.not_found",
+            405 => "error.method_not_allowed",
+            408 => "error.timeout",
+            413 => "error.too_large",
+            415 => "error.unsupported_media_type",
+            422 => "error.unprocessable",
+            429 => "error.too_many_requests",
+            _ => "error.internal",
+        };
+        ErrorInfo {
+            status,
+            message_key,
+        }
+    }
+}
+
+impl AppError {
+    pub fn info(&self) -> ErrorInfo {
+        let (status, message_key) = match self {
+            AppError::NotFound => (StatusCode::NOT_FOUND, "error.not_found"),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, "error.forbidden"),
+            AppError::Csrf => (StatusCode::FORBIDDEN, "error.csrf"),
+            AppError::BadRequest(k) => (StatusCode::BAD_REQUEST, *k),
+            AppError::Unprocessable(k) => (StatusCode::UNPROCESSABLE_ENTITY, *k),
+            AppError::Conflict(k) => (StatusCode::CONFLICT, *k),
+            AppError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "error.unsupported_media_type",
+            ),
+            AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "error.too_large"),
+            AppError::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "error.too_many_requests"),
+            AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error.internal"),
+        };
+        ErrorInfo {
+            status,
+            message_key,
+        }
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => AppError::NotFound,
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(cause) = &self {
+            tracing::error!(error = ?cause, "request failed");
+        }
+        let info = self.info();
+        let mut res = (info.status, info.message_key).into_response();
+        res.extensions_mut().insert(info);
+        res
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

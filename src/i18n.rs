@@ -1,0 +1,86 @@
+//! Translations. Every user-facing string lives in `locales/<lang>.toml` under a dotted key;
+//! Indonesian is the default language, English the other.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Id, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.trim() {
+            "id" => Some(Lang::Id),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The text for `key`, or the key itself when it is missing (a test keeps that from happening).
+    pub fn t<'a>(self, key: &'a str) -> &'a str {
+        CATALOGS[self as usize]
+            .get(key)
+            .map(String::as_str)
+            .unwrap_or(key)
+    }
+
+    /// The text for `key` with `{name}` placeholders filled in.
+    pub fn tf(self, key: &str, vars: &[(&str, &str)]) -> String {
+        let mut text = self.t(key).to_string();
+        for (name, value) in vars {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
+    pub fn has(self, key: &str) -> bool {
+        CATALOGS[self as usize].contains_key(key)
+    }
+
+    pub fn keys(self) -> impl Iterator<Item = &'static str> {
+        CATALOGS[self as usize].keys().map(String::as_str)
+    }
+}
+
+static CATALOGS: LazyLock<[HashMap<String, String>; 2]> = LazyLock::new(|| {
+    [
+        flatten(include_str!("../locales/id.toml")),
+        flatten(include_str!("../locales/en.toml")),
+    ]
+});
+
+fn flatten(source: &str) -> HashMap<String, String> {
+    fn walk(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {
+        for (k, v) in table {
+            let key = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            match v {
+                toml::Value::Table(t) => walk(&key, t, out),
+                toml::Value::String(s) => {
+                    out.insert(key, s.clone());
+                }
+                other => panic!("locale value for {key} must be a string, got {other}"),
+            }
+        }
+    }
+    let table: toml::Table = source.parse().expect("locale file is valid TOML");
+    let mut out = HashMap::new();
+    walk("", &table, &mut out);
+    out
+}

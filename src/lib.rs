@@ -1,0 +1,16 @@
+//! Setia: a web CRM for internet service providers.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod i18n;
+pub mod staff;
+pub mod types;
+pub mod users;
+pub mod web;

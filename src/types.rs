@@ -1,0 +1,211 @@
+//! Value types that parse their input once, so code holding one never re-checks it.
+
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+/// An Indonesian phone number in E.164 form (`+62812…`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    /// Accepts the common ways people write Indonesian numbers: `0812-3456-7890`,
+    /// `+62 812 3456 7890`, `62812…`, `(022) 123 4567`, `+62 (0)812…`.
+    pub fn parse(input: &str) -> Result<PhoneNumber, &'static str> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err("validation.phone_required");
+        }
+        let mut digits = String::new();
+        for (i, c) in trimmed.chars().enumerate() {
+            match c {
+                '0'..='9' => digits.push(c),
+                '+' if i == 0 => {}
+                ' ' | '-' | '.' | '(' | ')' => {}
+                _ => return Err("validation.phone_invalid"),
+            }
+        }
+        let national = if let Some(rest) = digits.strip_prefix("62") {
+            rest.strip_prefix('0').unwrap_or(rest)
+        } else if trimmed.starts_with('+') {
+            return Err("validation.phone_not_indonesian");
+        } else if let Some(rest) = digits.strip_prefix('0') {
+            rest
+        } else {
+            &digits
+        };
+        let valid_start = national.starts_with(|c: char| ('1'..='9').contains(&c));
+        if !valid_start || !(8..=12).contains(&national.len()) {
+            return Err("validation.phone_invalid");
+        }
+        Ok(PhoneNumber(format!("+62{national}")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The number as wa.me expects it: digits only, with the country code.
+    pub fn whatsapp_digits(&self) -> &str {
+        &self.0[1..]
+    }
+}
+
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A syntactically plausible e-mail address, lower-cased.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Email, &'static str> {
+        let s = input.trim().to_lowercase();
+        if s.is_empty() {
+            return Err("validation.email_required");
+        }
+        let valid = s.len() <= 254
+            && !s.chars().any(|c| {
+                c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"')
+            })
+            && match s.split_once('@') {
+                Some((local, domain)) => {
+                    !local.is_empty()
+                        && !domain.contains('@')
+                        && domain.contains('.')
+                        && !domain.starts_with('.')
+                        && !domain.ends_with('.')
+                        && !domain.contains("..")
+                }
+                None => false,
+            };
+        if valid {
+            Ok(Email(s))
+        } else {
+            Err("validation.email_invalid")
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An amount of rupiah (no fractions in practice).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Rupiah(pub i64);
+
+impl Rupiah {
+    /// Parses `250000`, `250.000`, `Rp 250.000`.
+    pub fn parse(input: &str) -> Result<Rupiah, &'static str> {
+        let s = input.trim();
+        let s = s
+            .strip_prefix("Rp")
+            .or_else(|| s.strip_prefix("rp"))
+            .unwrap_or(s)
+            .trim();
+        if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            return Err("validation.amount_invalid");
+        }
+        let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+        match digits.parse::<i64>() {
+            Ok(v) if v <= 1_000_000_000_000 => Ok(Rupiah(v)),
+            _ => Err("validation.amount_invalid"),
+        }
+    }
+}
+
+impl fmt::Display for Rupiah {
+    /// `Rp 250.000`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let digits = self.0.unsigned_abs().to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push('.');
+            }
+            grouped.push(c);
+        }
+        let sign = if self.0 < 0 { "-" } else { "" };
+        write!(f, "Rp {sign}{grouped}")
+    }
+}
+
+/// Western Indonesia Time, in which all times are shown.
+pub fn wib() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).expect("valid offset")
+}
+
+/// `28/11/2026 10:00` in WIB.
+pub fn fmt_datetime(t: &DateTime<Utc>) -> String {
+    t.with_timezone(&wib()).format("%d/%m/%Y %H:%M").to_string()
+}
+
+pub fn fmt_date(t: &DateTime<Utc>) -> String {
+    t.with_timezone(&wib()).format("%d/%m/%Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_forms_normalise_to_e164() {
+        let cases = [
+            ("0812-3456-7890", "+6281234567890"),
+            ("+62 812 3456 7890", "+6281234567890"),
+            ("6281234567890", "+6281234567890"),
+            ("081234567890", "+6281234567890"),
+            ("+62 (0)812 3456 7890", "+6281234567890"),
+            ("0812.3456.7890", "+6281234567890"),
+            ("812 3456 7890", "+6281234567890"),
+            ("(022) 665 1234", "+62226651234"),
+            ("+62-857-2000-111", "+628572000111"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(
+                PhoneNumber::parse(input).map(|p| p.0).as_deref(),
+                Ok(want),
+                "{input}"
+            );
+        }
+        for bad in [
+            "",
+            "12",
+            "0812-abc-7890",
+            "+1 415 555 0100",
+            "0000000000",
+            "08123456789012345",
+        ] {
+            assert!(PhoneNumber::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn rupiah_formats_with_dots() {
+        assert_eq!(Rupiah(250_000).to_string(), "Rp 250.000");
+        assert_eq!(Rupiah(1_500_000).to_string(), "Rp 1.500.000");
+        assert_eq!(Rupiah(0).to_string(), "Rp 0");
+        assert_eq!(Rupiah::parse("Rp 250.000"), Ok(Rupiah(250_000)));
+    }
+
+    #[test]
+    fn email_validation() {
+        assert_eq!(
+            Email::parse(" Budi@Example.co.id ").unwrap().as_str(),
+            "budi@example.co.id"
+        );
+        for bad in ["budi", "budi@", "@x.id", "budi@x", "bu di@x.id", "a@b@c.id"] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! SQL for the `users` table (staff and customer logins).
+
+use chrono::{DateTime, Utc};
+
+use crate::args;
+use crate::auth::Role;
+use crate::db::{like_pattern, Db, DbResult, Tx};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub failed_logins: i64,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub lang: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl UserRow {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Customer)
+    }
+}
+
+const COLUMNS: &str = "id, email, phone, name, role, password_hash, active, must_change_password, \
+                       failed_logins, locked_until, lang, created_at";
+
+pub struct NewUser<'a> {
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub name: &'a str,
+    pub role: Role,
+    pub password_hash: &'a str,
+    pub must_change_password: bool,
+}
+
+const INSERT: &str = "INSERT INTO users (email, phone, name, role, password_hash, active, must_change_password, \
+                      failed_logins, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, TRUE, $6, 0, $7, $7) RETURNING id";
+
+pub async fn create(db: &Db, u: &NewUser<'_>, now: DateTime<Utc>) -> DbResult<i64> {
+    db.insert_returning(
+        INSERT,
+        args![
+            u.email,
+            u.phone,
+            u.name,
+            u.role.as_str(),
+            u.password_hash,
+            u.must_change_password,
+            now
+        ],
+    )
+    .await
+}
+
+pub async fn create_in(tx: &mut Tx, u: &NewUser<'_>, now: DateTime<Utc>) -> DbResult<i64> {
+    tx.scalar(
+        INSERT,
+        args![
+            u.email,
+            u.phone,
+            u.name,
+            u.role.as_str(),
+            u.password_hash,
+            u.must_change_password,
+            now
+        ],
+    )
+    .await
+}
+
+pub async fn get(db: &Db, id: i64) -> DbResult<Option<UserRow>> {
+    db.fetch_optional(
+        &format!("SELECT {COLUMNS} FROM users WHERE id = $1"),
+        args![id],
+    )
+    .await
+}
+
+/// The user whose email or phone is `login` (already normalised by the caller).
+pub async fn find_by_login(
+    db: &Db,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> DbResult<Option<UserRow>> {
+    db.fetch_optional(
+        &format!("SELECT {COLUMNS} FROM users WHERE ($1 IS NOT NULL AND email = $1) OR ($2 IS NOT NULL AND phone = $2)"),
+        args![email, phone],
+    )
+    .await
+}
+
+pub async fn count(db: &Db) -> DbResult<i64> {
+    db.scalar("SELECT COUNT(*) FROM users", args![]).await
+}
+
+/// Counts a failed login; locks the account once `max` failures are reached. Returns whether it is now locked.
+pub async fn record_failed_login(
+    db: &Db,
+    id: i64,
+    max: i64,
+    lock_until: DateTime<Utc>,
+) -> DbResult<bool> {
+    let failures: i64 = db
+        .insert_returning(
+            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+            args![id],
+        )
+        .await?;
+    if failures >= max {
+        db.execute(
+            "UPDATE users SET locked_until = $2, failed_logins = 0 WHERE id = $1",
+            args![id, lock_until],
+        )
+        .await?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+pub async fn record_successful_login(db: &Db, id: i64) -> DbResult<()> {
+    db.execute(
+        "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+        args![id],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn set_password(
+    db: &Db,
+    id: i64,
+    hash: &str,
+    must_change: bool,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    db.execute(
+        "UPDATE users SET password_hash = $2, must_change_password = $3, failed_logins = 0, locked_until = NULL, \
+         updated_at = $4 WHERE id = $1",
+        args![id, hash, must_change, now],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn set_lang(db: &Db, id: i64, lang: &str) -> DbResult<()> {
+    db.execute("UPDATE users SET lang = $2 WHERE id = $1", args![id, lang])
+        .await?;
+    Ok(())
+}
+
+pub async fn update_staff(
+    db: &Db,
+    id: i64,
+    name: &str,
+    role: Role,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    db.execute(
+        "UPDATE users SET name = $2, role = $3, updated_at = $4 WHERE id = $1",
+        args![id, name, role.as_str(), now],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn update_contact(
+    tx: &mut Tx,
+    id: i64,
+    name: &str,
+    email: Option<&str>,
+    phone: Option<&str>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    tx.execute(
+        "UPDATE users SET name = $2, email = $3, phone = $4, updated_at = $5 WHERE id = $1",
+        args![id, name, email, phone, now],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn set_active(db: &Db, id: i64, active: bool, now: DateTime<Utc>) -> DbResult<()> {
+    db.execute(
+        "UPDATE users SET active = $2, updated_at = $3 WHERE id = $1",
+        args![id, active, now],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn count_active_system_admins(db: &Db) -> DbResult<i64> {
+    db.scalar(
+        "SELECT COUNT(*) FROM users WHERE role = 'system_admin' AND active = TRUE",
+        args![],
+    )
+    .await
+}
+
+pub struct StaffFilter<'a> {
+    pub q: &'a str,
+    pub role: Option<Role>,
+}
+
+fn staff_where(f: &StaffFilter<'_>) -> (String, Vec<crate::db::Arg>) {
+    let mut sql = String::from(" FROM users WHERE role <> 'customer'");
+    let mut a = args![];
+    if !f.q.trim().is_empty() {
+        a.push(like_pattern(f.q.trim()).into());
+        sql.push_str(&format!(
+            " AND (LOWER(name) LIKE ${0} ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE ${0} ESCAPE '\\' \
+             OR COALESCE(phone, '') LIKE ${0} ESCAPE '\\')",
+            a.len()
+        ));
+    }
+    if let Some(role) = f.role {
+        a.push(role.as_str().into());
+        sql.push_str(&format!(" AND role = ${}", a.len()));
+    }
+    (sql, a)
+}
+
+pub async fn count_staff(db: &Db, f: &StaffFilter<'_>) -> DbResult<i64> {
+    let (from, a) = staff_where(f);
+    db.scalar(&format!("SELECT COUNT(*){from}"), a).await
+}
+
+pub async fn list_staff(
+    db: &Db,
+    f: &StaffFilter<'_>,
+    limit: i64,
+    offset: i64,
+) -> DbResult<Vec<UserRow>> {
+    let (from, mut a) = staff_where(f);
+    let n = a.len();
+    a.push(limit.into());
+    a.push(offset.into());
+    db.fetch_all(
+        &format!(
+            "SELECT {COLUMNS}{from} ORDER BY active DESC, name, id LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        ),
+        a,
+    )
+    .await
+}
+
+pub async fn list_by_role(db: &Db, role: Role) -> DbResult<Vec<UserRow>> {
+    db.fetch_all(
+        &format!("SELECT {COLUMNS} FROM users WHERE role = $1 AND active = TRUE ORDER BY name"),
+        args![role.as_str()],
+    )
+    .await
+}

@@ -1,0 +1,268 @@
+//! The middleware around every request: it builds the [`Ctx`] (session, language, CSRF token),
+//! rejects cross-site and token-less state changes, and renders error responses as pages.
+
+use askama::Template;
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use hmac::{Mac, SimpleHmac};
+use sha2::Sha256;
+use std::net::SocketAddr;
+
+use crate::app::AppState;
+use crate::auth::{session, Role};
+use crate::error::{AppError, ErrorInfo};
+use crate::i18n::Lang;
+use crate::web::{cookies, Ctx, CurrentUser};
+
+type HmacSha256 = SimpleHmac<Sha256>;
+
+/// Paths that authenticate by other means than a browser session (API tokens, webhooks).
+const CSRF_EXEMPT: &[&str] = &["/api/", "/webhooks/"];
+
+pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let ip = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let secure = state.config.secure_cookies;
+    let mut set_cookies: Vec<HeaderValue> = Vec::new();
+
+    // Who is asking.
+    let session_cookie = cookies::get(&parts.headers, cookies::SESSION).map(str::to_owned);
+    let mut user = None;
+    let mut user_lang = None;
+    if let Some(token) = &session_cookie {
+        match session::load(&state, token).await {
+            Ok(Some(s)) => {
+                user_lang = s.lang.as_deref().and_then(Lang::parse);
+                user = Some(CurrentUser {
+                    id: s.user_id,
+                    name: s.name,
+                    role: Role::parse(&s.role).unwrap_or(Role::Customer),
+                    must_change_password: s.must_change_password,
+                    session_id: s.session_id,
+                });
+            }
+            Ok(None) => set_cookies.push(cookies::clear(cookies::SESSION, secure)),
+            Err(e) => return AppError::from(e).into_response(),
+        }
+    }
+
+    let lang = cookies::get(&parts.headers, cookies::LANG)
+        .and_then(Lang::parse)
+        .or(user_lang)
+        .unwrap_or_default();
+
+    // The CSRF cookie is a random browser id; the form token is its HMAC under the app secret.
+    let csrf_cookie = match cookies::get(&parts.headers, cookies::CSRF) {
+        Some(v) if v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) => v.to_owned(),
+        _ => {
+            let v = session::new_token();
+            set_cookies.push(cookies::set(cookies::CSRF, &v, None, secure));
+            v
+        }
+    };
+    let csrf = csrf_token(&state.secret, &csrf_cookie);
+
+    let flash = cookies::get(&parts.headers, cookies::FLASH)
+        .filter(|k| lang.has(k))
+        .map(str::to_owned);
+    if flash.is_some() {
+        set_cookies.push(cookies::clear(cookies::FLASH, secure));
+    }
+
+    let request_id = parts
+        .headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let path = parts.uri.path().to_owned();
+    let ctx = Ctx {
+        lang,
+        user,
+        csrf,
+        path: path.clone(),
+        flash,
+        ip,
+        brand: "Setia".into(),
+    };
+    parts.extensions.insert(ctx.clone());
+    let mut req = Request::from_parts(parts, body);
+
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let exempt = CSRF_EXEMPT.iter().any(|p| path.starts_with(p));
+    let mut res = if unsafe_method && !exempt {
+        match verify_csrf(&state, req, &csrf_cookie).await {
+            Ok(r) => {
+                req = r;
+                next.run(req).await
+            }
+            Err(e) => e.into_response(),
+        }
+    } else {
+        next.run(req).await
+    };
+
+    if let Some(page) = error_page(&ctx, &res, &request_id) {
+        res = page;
+    }
+    // A response that sets a new flash must not have it cleared again.
+    let sets_flash = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| v.as_bytes().starts_with(cookies::FLASH.as_bytes()));
+    for c in set_cookies {
+        if sets_flash && c.as_bytes().starts_with(cookies::FLASH.as_bytes()) {
+            continue;
+        }
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+pub fn csrf_token(secret: &[u8], cookie: &str) -> String {
+    let mut mac = HmacSha256::new_from_slice(secret).expect("any key length");
+    mac.update(cookie.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn token_matches(secret: &[u8], cookie: &str, token: &str) -> bool {
+    let Ok(given) = hex::decode(token.trim()) else {
+        return false;
+    };
+    let mut mac = HmacSha256::new_from_slice(secret).expect("any key length");
+    mac.update(cookie.as_bytes());
+    mac.verify_slice(&given).is_ok()
+}
+
+/// Same-origin check (Sec-Fetch-Site, then Origin against Host) and the token check. Form bodies
+/// are read here to find `_csrf` and handed on unchanged; other bodies carry the token in the
+/// `X-CSRF-Token` header or a `_csrf` query parameter.
+async fn verify_csrf(state: &AppState, req: Request, cookie: &str) -> Result<Request, AppError> {
+    let headers = req.headers();
+    if !same_origin(headers) {
+        return Err(AppError::Csrf);
+    }
+    if let Some(token) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+        return if token_matches(&state.secret, cookie, token) {
+            Ok(req)
+        } else {
+            Err(AppError::Csrf)
+        };
+    }
+    let query_token = req.uri().query().and_then(|q| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .ok()?
+            .into_iter()
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v)
+    });
+    if let Some(token) = query_token {
+        return if token_matches(&state.secret, cookie, &token) {
+            Ok(req)
+        } else {
+            Err(AppError::Csrf)
+        };
+    }
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(AppError::Csrf);
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, state.config.max_body_bytes)
+        .await
+        .map_err(|_| AppError::PayloadTooLarge)?;
+    let token = form_urlencoded_value(&bytes, "_csrf").ok_or(AppError::Csrf)?;
+    if !token_matches(&state.secret, cookie, &token) {
+        return Err(AppError::Csrf);
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if !matches!(site, "same-origin" | "none") {
+            return false;
+        }
+    }
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(origin) => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
+            !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    ctx: &'a Ctx,
+    status: u16,
+    message: &'a str,
+    request_id: &'a str,
+}
+
+/// Turns an error response (from an `AppError` or from a layer such as the body limit) into a
+/// page in the user's language, or JSON under `/api/`.
+fn error_page(ctx: &Ctx, res: &Response, request_id: &str) -> Option<Response> {
+    let status = res.status();
+    let info = match res.extensions().get::<ErrorInfo>() {
+        Some(info) => info.clone(),
+        None => {
+            let content_type = res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            let rendered = content_type
+                .is_some_and(|c| c.starts_with("text/html") || c.starts_with("application/json"));
+            if !(status.is_client_error() || status.is_server_error()) || rendered {
+                return None;
+            }
+            ErrorInfo::for_status(status)
+        }
+    };
+    let message = ctx.t(info.message_key);
+    let mut out = if ctx.path.starts_with("/api/") {
+        let body = serde_json::json!({ "error": { "status": status.as_u16(), "message": message, "request_id": request_id } });
+        (status, axum::Json(body)).into_response()
+    } else {
+        let page = ErrorPage {
+            ctx,
+            status: status.as_u16(),
+            message,
+            request_id,
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response(),
+        }
+    };
+    if let Some(v) = res.headers().get(header::RETRY_AFTER) {
+        out.headers_mut().insert(header::RETRY_AFTER, v.clone());
+    }
+    Some(out)
+}

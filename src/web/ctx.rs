@@ -1,0 +1,93 @@
+//! The per-request context every handler and template gets: who is asking, in which language,
+//! and the CSRF token their forms must carry.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+use crate::auth::Role;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::web::nav::{self, NavItem};
+
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub must_change_password: bool,
+    /// Hash of the session token (the row id in `sessions`).
+    pub session_id: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub user: Option<CurrentUser>,
+    pub csrf: String,
+    pub path: String,
+    /// A one-time message (translation key) carried over a redirect.
+    pub flash: Option<String>,
+    pub ip: String,
+    /// The company name shown in the header and titles.
+    pub brand: String,
+}
+
+impl Ctx {
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        self.lang.t(key)
+    }
+
+    pub fn tf<'v>(&self, key: &str, vars: impl AsRef<[(&'v str, &'v str)]>) -> String {
+        self.lang.tf(key, vars.as_ref())
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        self.user.as_ref().map(|u| u.role)
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.role().is_some_and(Role::is_staff)
+    }
+
+    pub fn user_name(&self) -> &str {
+        self.user.as_ref().map(|u| u.name.as_str()).unwrap_or("")
+    }
+
+    pub fn nav(&self) -> Vec<NavItem> {
+        nav::for_role(self.role(), &self.path)
+    }
+
+    pub fn flash_text(&self) -> Option<&str> {
+        self.flash.as_deref().map(|k| self.lang.t(k))
+    }
+
+    /// The user, for handlers behind a guard (the guard already turned anonymous users away).
+    pub fn require_user(&self) -> Result<&CurrentUser, AppError> {
+        self.user.as_ref().ok_or(AppError::Forbidden)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("context middleware not installed")))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        ctx.user.ok_or(AppError::Forbidden)
+    }
+}
