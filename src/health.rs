@@ -21,7 +21,11 @@ async fn healthz() -> impl IntoResponse {
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.db.scalar::<i64>("SELECT 1", args![]).await {
+    match state
+        .db
+        .scalar::<i64>("SELECT CAST(1 AS BIGINT)", args![])
+        .await
+    {
         Ok(_) => (
             StatusCode::OK,
             Json(json!({ "status": "ok", "database": "ok" })),

@@ -30,7 +30,7 @@ impl Lang {
     }
 
     /// The text for `key`, or the key itself when it is missing (a test keeps that from happening).
-    pub fn t<'a>(self, key: &'a str) -> &'a str {
+    pub fn t(self, key: &str) -> &str {
         CATALOGS[self as usize]
             .get(key)
             .map(String::as_str)

@@ -1,0 +1,11 @@
+//! Black-box tests over HTTP, one module per domain. They run on SQLite by default and on
+//! PostgreSQL when SETIA_TEST_DATABASE_URL=postgres://… is set.
+
+mod common;
+
+mod auth;
+mod db;
+mod i18n;
+mod roles;
+mod security;
+mod users;
