@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::web::{self, Ctx};
-use crate::{args, audit, auth, health, staff, users};
+use crate::{args, audit, auth, catalog, health, news, site, staff, users};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -71,6 +71,9 @@ pub fn router(state: AppState) -> Router {
         .merge(staff::routes())
         .merge(users::routes())
         .merge(audit::routes())
+        .merge(site::routes())
+        .merge(catalog::routes())
+        .merge(news::routes())
         .fallback(fallback);
 
     routes

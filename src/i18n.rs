@@ -55,12 +55,28 @@ impl Lang {
     }
 }
 
+/// One file per area of the app and language, so that domains keep their own texts.
+macro_rules! locale_files {
+    ($lang:literal: $($name:literal),*) => {
+        [$(include_str!(concat!("../locales/", $name, ".", $lang, ".toml"))),*]
+    };
+}
+
 static CATALOGS: LazyLock<[HashMap<String, String>; 2]> = LazyLock::new(|| {
-    [
-        flatten(include_str!("../locales/id.toml")),
-        flatten(include_str!("../locales/en.toml")),
-    ]
+    let id = locale_files!("id": "core", "site", "customers");
+    let en = locale_files!("en": "core", "site", "customers");
+    [merge(&id), merge(&en)]
 });
+
+fn merge(sources: &[&str]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for source in sources {
+        for (k, v) in flatten(source) {
+            assert!(out.insert(k.clone(), v).is_none(), "translation key {k} defined twice");
+        }
+    }
+    out
+}
 
 fn flatten(source: &str) -> HashMap<String, String> {
     fn walk(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -10,6 +11,8 @@ pub mod db;
 pub mod error;
 pub mod health;
 pub mod i18n;
+pub mod news;
+pub mod site;
 pub mod staff;
 pub mod types;
 pub mod users;

@@ -1,0 +1,9 @@
+use axum::Router;
+
+use crate::app::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
+
+pub mod store;

@@ -1,0 +1,76 @@
+//! SQL for the company profile and the coverage waiting list.
+
+use chrono::{DateTime, Utc};
+
+use crate::args;
+use crate::db::{Db, DbResult};
+
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
+pub struct Company {
+    pub name: String,
+    pub tagline: String,
+    pub about: String,
+    pub vision: String,
+    pub mission: String,
+    pub address: String,
+    pub phone: String,
+    /// E.164 (`+62…`), or empty.
+    pub whatsapp: String,
+    pub email: String,
+    pub opening_hours: String,
+    pub map_url: String,
+}
+
+impl Company {
+    /// `https://wa.me/62812…`, or `None` without a WhatsApp number.
+    pub fn whatsapp_link(&self) -> Option<String> {
+        let digits: String = self.whatsapp.chars().filter(char::is_ascii_digit).collect();
+        (!digits.is_empty()).then(|| format!("https://wa.me/{digits}"))
+    }
+}
+
+/// The company profile; a placeholder named "Setia" until an admin fills it in.
+pub async fn company(db: &Db) -> DbResult<Company> {
+    let row: Option<Company> = db
+        .fetch_optional(
+            "SELECT name, tagline, about, vision, mission, address, phone, whatsapp, email, opening_hours, map_url \
+             FROM company_settings WHERE id = 1",
+            args![],
+        )
+        .await?;
+    Ok(row.unwrap_or_else(|| Company { name: "Setia".into(), ..Company::default() }))
+}
+
+pub async fn save_company(db: &Db, c: &Company, now: DateTime<Utc>) -> DbResult<()> {
+    db.execute(
+        "INSERT INTO company_settings (id, name, tagline, about, vision, mission, address, phone, whatsapp, email, \
+         opening_hours, map_url, updated_at) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         ON CONFLICT (id) DO UPDATE SET name = $1, tagline = $2, about = $3, vision = $4, mission = $5, address = $6, \
+         phone = $7, whatsapp = $8, email = $9, opening_hours = $10, map_url = $11, updated_at = $12",
+        args![
+            &c.name, &c.tagline, &c.about, &c.vision, &c.mission, &c.address, &c.phone, &c.whatsapp, &c.email,
+            &c.opening_hours, &c.map_url, now
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+pub struct WaitingEntry<'a> {
+    pub name: &'a str,
+    pub phone: &'a str,
+    pub email: Option<&'a str>,
+    pub area_id: Option<i64>,
+    pub area_text: &'a str,
+    pub address: &'a str,
+    pub package_id: Option<i64>,
+}
+
+pub async fn add_to_waiting_list(db: &Db, e: &WaitingEntry<'_>, now: DateTime<Utc>) -> DbResult<i64> {
+    db.insert_returning(
+        "INSERT INTO waiting_list (name, phone, email, area_id, area_text, address, package_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        args![e.name, e.phone, e.email, e.area_id, e.area_text, e.address, e.package_id, now],
+    )
+    .await
+}
