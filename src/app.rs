@@ -31,6 +31,8 @@ pub struct AppState {
     pub clock: SharedClock,
     /// Key for CSRF tokens; kept in the database so every instance shares it.
     pub secret: Arc<Vec<u8>>,
+    /// The company profile, read on every page; see [`crate::site::company`].
+    pub company_cache: crate::site::CompanyCache,
 }
 
 impl AppState {
