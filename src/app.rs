@@ -43,6 +43,7 @@ impl AppState {
             config: Arc::new(config),
             clock,
             secret: Arc::new(secret),
+            company_cache: Default::default(),
         })
     }
 }

@@ -1,0 +1,538 @@
+//! Browser tests: the real app driven through Debian's Chromium by chromedriver (fantoccini).
+//!
+//! They run only with `SETIA_BROWSER_TESTS=1` (CI sets it, see `.ci/run`); without it each test
+//! prints that it is skipped and passes, so a plain `cargo test` works on a machine without
+//! Chromium. With it, a missing `/usr/bin/chromium` or `/usr/bin/chromedriver` fails the test.
+//! Only 127.0.0.1 is contacted: chromedriver on a free local port and the app under test.
+//!
+//! Screenshots of each (role, width) are written to `target/screenshots/` for humans to look at.
+
+#[path = "it/common.rs"]
+mod common;
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{TestApp, PASSWORD};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use setia::auth::Role;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const PHONE: (u32, u32) = (360, 800);
+const DESKTOP: (u32, u32) = (1280, 900);
+const WAIT: Duration = Duration::from_secs(15);
+
+/// True when the browser tests should run; otherwise prints the skip line for `test`.
+fn enabled(test: &str) -> bool {
+    if std::env::var("SETIA_BROWSER_TESTS").as_deref() == Ok("1") {
+        true
+    } else {
+        println!("skipped {test}: set SETIA_BROWSER_TESTS=1 to run the browser tests");
+        false
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free local port");
+    listener.local_addr().unwrap().port()
+}
+
+/// A chromedriver process of our own; killed (with what it started) when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+    log: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+impl Driver {
+    async fn start() -> Driver {
+        for bin in [CHROMIUM, CHROMEDRIVER] {
+            assert!(
+                Path::new(bin).exists(),
+                "SETIA_BROWSER_TESTS=1 but {bin} is missing: \
+                 install it with `apt-get install -y chromium chromium-driver` (not skipping)"
+            );
+        }
+        let dir = tempfile::tempdir().expect("temp dir for chromedriver");
+        let log = dir.path().join("chromedriver.log");
+        let port = free_port();
+        let child = {
+            use std::os::unix::process::CommandExt;
+            Command::new(CHROMEDRIVER)
+                .arg(format!("--port={port}"))
+                .arg("--allowed-ips=127.0.0.1")
+                .arg(format!("--log-path={}", log.display()))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                // Its own process group, so Drop can end the browsers it started too.
+                .process_group(0)
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER}: {e} (not skipping)"))
+        };
+        let driver = Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            log,
+            dir,
+        };
+        driver.wait_ready().await;
+        driver
+    }
+
+    async fn wait_ready(&self) {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(2))
+            .build()
+            .unwrap();
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(r) = http.get(format!("{}/status", self.url)).send().await {
+                if r.status().is_success() {
+                    return;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not answer on {} within {WAIT:?}; its log:\n{}",
+                self.url,
+                std::fs::read_to_string(&self.log).unwrap_or_default()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// A new Chromium session with a fresh profile and a window of `width` x `height`.
+    async fn session(&self, (width, height): (u32, u32)) -> Client {
+        let profile = tempfile::tempdir_in(self.dir.path()).expect("profile dir");
+        let profile = profile.into_path(); // removed with `self.dir`
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    format!("--user-data-dir={}", profile.display()),
+                    format!("--window-size={width},{height}"),
+                ],
+            },
+        });
+        let serde_json::Value::Object(caps) = caps else {
+            unreachable!()
+        };
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&self.url)
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start Chromium through chromedriver: {e}; chromedriver log:\n{}",
+                    std::fs::read_to_string(&self.log).unwrap_or_default()
+                )
+            });
+        let inner: u64 = client
+            .execute("return window.innerWidth", vec![])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(0);
+        assert_eq!(inner, u64::from(width), "viewport width of the browser");
+        client
+    }
+
+    /// Runs `body` in a browser session of the given size; the session ends even if it panics.
+    async fn with_browser<F, Fut>(&self, size: (u32, u32), body: F)
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let client = self.session(size).await;
+        let outcome = tokio::spawn(body(client.clone())).await;
+        let _ = client.close().await;
+        if let Err(e) = outcome {
+            match e.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(e) => panic!("browser task failed: {e}"),
+            }
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // The negative id is the process group we created: chromedriver and its browsers.
+        let _ = Command::new("kill")
+            .arg("-KILL")
+            .arg("--")
+            .arg(format!("-{}", self.child.id()))
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---- page helpers ----------------------------------------------------------------------------
+
+async fn find(c: &Client, css: &str) -> Element {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no element {css:?} on {}: {e}", url(c).await))
+}
+
+async fn url(c: &Client) -> String {
+    c.current_url()
+        .await
+        .map(|u| u.to_string())
+        .unwrap_or_default()
+}
+
+async fn path(c: &Client) -> String {
+    c.current_url().await.unwrap().path().to_string()
+}
+
+/// Waits until the browser is on `want` (path only) and that page has loaded.
+async fn wait_for_path(c: &Client, want: &str) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if path(c).await == want {
+            break;
+        }
+        if Instant::now() > deadline {
+            panic!("expected to reach {want}, still on {}", url(c).await);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    find(c, "footer.footer").await;
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    find(c, css).await.text().await.unwrap()
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("create target/screenshots");
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+}
+
+/// The hrefs of the header navigation and whether each link is displayed.
+async fn nav_links(c: &Client) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for a in c.find_all(Locator::Css("header nav a")).await.unwrap() {
+        let href = a.attr("href").await.unwrap().unwrap_or_default();
+        out.push((href, a.is_displayed().await.unwrap()));
+    }
+    out
+}
+
+async fn open_menu(c: &Client) {
+    find(c, ".nav-toggle-label").await.click().await.unwrap();
+}
+
+/// Opens /login, types the credentials and submits the form.
+async fn submit_login(c: &Client, base: &str, login: &str, password: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    let field = find(c, "input[name=login]").await;
+    field.clear().await.unwrap();
+    field.send_keys(login).await.unwrap();
+    find(c, "input[name=password]")
+        .await
+        .send_keys(password)
+        .await
+        .unwrap();
+    find(c, "form[action='/login'] .btn")
+        .await
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Clicks the logout button in the header (opening the menu on a phone) and expects /login.
+async fn logout(c: &Client, phone: bool) {
+    let button = find(c, "header form[action='/logout'] button").await;
+    if phone && !button.is_displayed().await.unwrap() {
+        open_menu(c).await;
+    }
+    assert!(
+        button.is_displayed().await.unwrap(),
+        "logout button hidden on {}",
+        url(c).await
+    );
+    button.click().await.unwrap();
+    wait_for_path(c, "/login").await;
+    assert!(
+        c.find(Locator::Css("header form[action='/logout']"))
+            .await
+            .is_err(),
+        "still logged in after logout"
+    );
+}
+
+fn email_for(role: Role) -> String {
+    format!("{}@browser.test", role.as_str().replace('_', "-"))
+}
+
+/// The name `common::create_user` gives the account.
+fn name_for(role: Role) -> String {
+    let email = email_for(role);
+    format!("{} {}", role.as_str(), email.split('@').next().unwrap())
+}
+
+fn check_role_nav(role: Role, hrefs: &[String]) {
+    let has = |h: &str| hrefs.iter().any(|x| x == h);
+    let ctx = format!("{role} navigation: {hrefs:?}");
+    match role {
+        Role::SystemAdmin => {
+            assert!(has("/staff/users"), "{ctx}");
+            assert!(has("/staff/audit"), "{ctx}");
+        }
+        Role::Director => {
+            assert!(has("/staff/customers"), "{ctx}");
+            assert!(has("/staff/competitors"), "{ctx}");
+            assert!(!has("/staff/users"), "{ctx}");
+        }
+        Role::Admin => {
+            assert!(has("/staff/packages"), "{ctx}");
+            assert!(!has("/staff/audit"), "{ctx}");
+        }
+        Role::Technician => {
+            assert!(!has("/staff/users"), "{ctx}");
+            assert!(!has("/staff/customers"), "{ctx}");
+        }
+        Role::Customer => {
+            assert!(
+                !hrefs.iter().any(|h| h.starts_with("/staff")),
+                "{ctx}"
+            );
+        }
+    }
+}
+
+// ---- tests -----------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn each_role_logs_in_and_sees_its_navigation() {
+    if !enabled("each_role_logs_in_and_sees_its_navigation") {
+        return;
+    }
+    let app = common::spawn().await;
+    for role in Role::ALL {
+        app.create_user(role, &email_for(role)).await;
+    }
+    let driver = Driver::start().await;
+    for size in [PHONE, DESKTOP] {
+        let base = app.base.clone();
+        driver
+            .with_browser(size, move |c| async move {
+                for role in Role::ALL {
+                    login_and_check(&c, &base, role, size).await;
+                }
+            })
+            .await;
+    }
+}
+
+async fn login_and_check(c: &Client, base: &str, role: Role, (width, _): (u32, u32)) {
+    let phone = width < 900;
+    let shot = format!("{}-{width}", role.as_str());
+    submit_login(c, base, &email_for(role), PASSWORD).await;
+    let home = if role.is_staff() { "/staff" } else { "/portal" };
+    wait_for_path(c, home).await;
+
+    if role.is_staff() {
+        let links = nav_links(c).await;
+        let hrefs: Vec<String> = links.iter().map(|(h, _)| h.clone()).collect();
+        check_role_nav(role, &hrefs);
+        assert!(!links.is_empty(), "{role} sees no navigation");
+        if phone {
+            assert!(
+                links.iter().all(|(_, shown)| !shown),
+                "{role} at {width}px: the menu should start collapsed: {links:?}"
+            );
+            let label = find(c, ".nav-toggle-label").await;
+            assert!(label.is_displayed().await.unwrap(), "menu button hidden");
+            label.click().await.unwrap();
+            let links = nav_links(c).await;
+            assert!(
+                links.iter().all(|(_, shown)| *shown),
+                "{role} at {width}px: the opened menu should show every link: {links:?}"
+            );
+        } else {
+            assert!(
+                links.iter().all(|(_, shown)| *shown),
+                "{role} at {width}px: the menu should be visible without a click: {links:?}"
+            );
+            let label = find(c, ".nav-toggle-label").await;
+            assert!(
+                !label.is_displayed().await.unwrap(),
+                "the menu button should be hidden on a desktop"
+            );
+        }
+        // Read once the menu is visible: `text()` is the rendered text.
+        let who = text(c, "[data-testid=who]").await;
+        assert!(
+            who.contains(&name_for(role)),
+            "{role}: header shows {who:?}, expected the name {:?}",
+            name_for(role)
+        );
+    } else {
+        // The customer portal may not exist yet (a 404 page): only the redirect target and, when
+        // the header is there, the name are asserted.
+        if phone {
+            if let Ok(label) = c.find(Locator::Css(".nav-toggle-label")).await {
+                if label.is_displayed().await.unwrap_or(false) {
+                    label.click().await.unwrap();
+                }
+            }
+        }
+        if let Ok(who) = c.find(Locator::Css("[data-testid=who]")).await {
+            let who = who.prop("textContent").await.unwrap().unwrap_or_default();
+            assert!(
+                who.contains(&name_for(role)),
+                "customer: header shows {who:?}, expected {:?}",
+                name_for(role)
+            );
+        }
+        let hrefs: Vec<String> = nav_links(c).await.into_iter().map(|(h, _)| h).collect();
+        check_role_nav(role, &hrefs);
+    }
+    screenshot(c, &shot).await;
+
+    if c
+        .find(Locator::Css("header form[action='/logout'] button"))
+        .await
+        .is_ok()
+    {
+        logout(c, phone).await;
+    } else {
+        // No header on this page: the logout page's own button does the same.
+        c.goto(&format!("{base}/logout")).await.unwrap();
+        find(c, "main form[action='/logout'] button")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_for_path(c, "/login").await;
+    }
+}
+
+#[tokio::test]
+async fn login_error_and_language_switch() {
+    if !enabled("login_error_and_language_switch") {
+        return;
+    }
+    let app = common::spawn().await;
+    let email = "teknisi@browser.test";
+    app.create_user(Role::Technician, email).await;
+    let driver = Driver::start().await;
+    let base = app.base.clone();
+    driver
+        .with_browser(PHONE, move |c| async move {
+            submit_login(&c, &base, email, "salah-sandi-sekali").await;
+            let error = text(&c, "#login-error").await;
+            assert!(error.contains("Gagal masuk"), "login error: {error:?}");
+            assert_eq!(path(&c).await, "/login");
+            let kept = find(&c, "input[name=login]").await.prop("value").await;
+            assert_eq!(kept.unwrap().as_deref(), Some(email), "typed login kept");
+            screenshot(&c, "login-error-360").await;
+
+            let lang = find(&c, "header button[name=lang][value=en]").await;
+            assert!(
+                !lang.is_displayed().await.unwrap(),
+                "the language button sits in the collapsed menu at 360 px"
+            );
+            open_menu(&c).await;
+            assert!(lang.is_displayed().await.unwrap(), "menu opened");
+            lang.click().await.unwrap();
+
+            let deadline = Instant::now() + WAIT;
+            loop {
+                let h1 = c
+                    .find(Locator::Css("main h1"))
+                    .await
+                    .ok()
+                    .map(|h| async move { h.text().await.unwrap_or_default() });
+                let h1 = match h1 {
+                    Some(t) => t.await,
+                    None => String::new(),
+                };
+                if h1.contains("Log in to Setia") {
+                    break;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "page did not switch to English; heading {h1:?} on {}",
+                    url(&c).await
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            assert_eq!(path(&c).await, "/login", "language switch returns to the page");
+            let html_lang = find(&c, "html").await.attr("lang").await.unwrap();
+            assert_eq!(html_lang.as_deref(), Some("en"));
+            screenshot(&c, "login-en-360").await;
+        })
+        .await;
+}
+
+#[tokio::test]
+async fn forced_password_change_flow() {
+    if !enabled("forced_password_change_flow") {
+        return;
+    }
+    let app = common::spawn().await;
+    let email = "admin-baru@browser.test";
+    let id = app.create_user(Role::Admin, email).await;
+    app.db()
+        .execute(
+            "UPDATE users SET must_change_password = TRUE WHERE id = $1",
+            setia::args![id],
+        )
+        .await
+        .unwrap();
+    let driver = Driver::start().await;
+    let base = app.base.clone();
+    driver
+        .with_browser(PHONE, move |c| async move {
+            submit_login(&c, &base, email, PASSWORD).await;
+            wait_for_path(&c, "/account/password").await;
+            screenshot(&c, "password-forced-360").await;
+            let new = "teh-manis-bandung-2026";
+            find(&c, "#f-current")
+                .await
+                .send_keys(PASSWORD)
+                .await
+                .unwrap();
+            find(&c, "#f-new").await.send_keys(new).await.unwrap();
+            find(&c, "#f-confirm").await.send_keys(new).await.unwrap();
+            find(&c, "form[action='/account/password'] .btn")
+                .await
+                .click()
+                .await
+                .unwrap();
+            wait_for_path(&c, "/staff").await;
+            let flash = text(&c, ".flash").await;
+            assert!(!flash.trim().is_empty(), "flash message shown");
+            screenshot(&c, "password-changed-360").await;
+        })
+        .await;
+}
