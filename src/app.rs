@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::web::{self, Ctx};
-use crate::{args, audit, auth, catalog, health, news, site, staff, users};
+use crate::{args, audit, auth, catalog, customers, health, news, portal, retention, signup, site, staff, users};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -77,6 +77,10 @@ pub fn router(state: AppState) -> Router {
         .merge(site::routes())
         .merge(catalog::routes())
         .merge(news::routes())
+        .merge(signup::routes())
+        .merge(customers::routes())
+        .merge(retention::routes())
+        .merge(portal::routes())
         .fallback(fallback);
 
     routes

@@ -83,5 +83,7 @@ pub mod groups {
     /// Site content: packages, promos, news, coverage, company profile.
     pub const CONTENT: &[Role] = &[Admin, SystemAdmin];
     pub const DIRECTOR: &[Role] = &[Director];
+    /// Day-to-day office actions (sign-ups, customer changes).
+    pub const ADMIN: &[Role] = &[Admin];
     pub const CUSTOMER: &[Role] = &[Customer];
 }

@@ -9,6 +9,7 @@
 //! app instead of failing with `SQLITE_BUSY`.
 
 mod arg;
+pub mod counter;
 pub mod schema;
 
 pub use arg::{Arg, Args};

@@ -7,22 +7,50 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::app::AppState;
-use crate::auth::{groups, require};
+use crate::auth::{groups, require, Role};
+use crate::customers::model::status_key;
+use crate::customers::store as customers;
 use crate::error::AppResult;
-use crate::web::{page, Ctx};
+use crate::installations::store::{self as installations, Job};
+use crate::signup::store::{self as registrations, Filter};
+use crate::web::{page, Ctx, CurrentUser};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/staff", get(home))
-        .route_layer(require(groups::STAFF))
+    Router::new().route("/staff", get(home)).route_layer(require(groups::STAFF))
 }
 
 #[derive(Template)]
 #[template(path = "staff/home.html")]
 struct HomePage {
     ctx: Ctx,
+    /// Installation jobs (technicians).
+    jobs: Vec<Job>,
+    /// Customers per status and sign-ups waiting per step (office roles).
+    customer_counts: Vec<(String, i64)>,
+    waiting: Vec<(&'static str, i64)>,
 }
 
-async fn home(State(_state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    page(&HomePage { ctx })
+impl HomePage {
+    fn status_label(&self, s: &str) -> String {
+        self.ctx.t(&status_key(s)).to_string()
+    }
+    fn step_key(&self, s: &str) -> &'static str {
+        crate::signup::model::RegStatus::parse(s).map(|s| s.label_key()).unwrap_or("step.submitted")
+    }
+}
+
+async fn home(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -> AppResult<Response> {
+    let mut p = HomePage { ctx, jobs: Vec::new(), customer_counts: Vec::new(), waiting: Vec::new() };
+    match user.role {
+        Role::Technician => p.jobs = installations::jobs_for(&state.db, user.id).await?,
+        Role::Admin | Role::Director => {
+            p.customer_counts = customers::count_by_status(&state.db).await?;
+            for status in ["submitted", "verified", "scheduled"] {
+                let f = Filter { status: Some(status.into()), ..Default::default() };
+                p.waiting.push((status, registrations::count(&state.db, &f).await?));
+            }
+        }
+        _ => {}
+    }
+    page(&p)
 }

@@ -49,6 +49,11 @@ impl Ctx {
         self.user.as_ref().map(|u| u.role)
     }
 
+    /// For templates: `has_role("admin")`.
+    pub fn has_role(&self, role: &str) -> bool {
+        self.role().is_some_and(|r| r.as_str() == role)
+    }
+
     pub fn is_staff(&self) -> bool {
         self.role().is_some_and(Role::is_staff)
     }

@@ -1,0 +1,60 @@
+//! Customer and subscription states, and why subscriptions end.
+
+/// Translation key prefix `status.` + the stored value.
+pub const CUSTOMER_STATUSES: [&str; 4] = ["prospect", "active", "suspended", "terminated"];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TerminationReason {
+    Price,
+    Quality,
+    Relocation,
+    Competitor,
+    Other,
+}
+
+impl TerminationReason {
+    pub const ALL: [TerminationReason; 5] = [
+        TerminationReason::Price,
+        TerminationReason::Quality,
+        TerminationReason::Relocation,
+        TerminationReason::Competitor,
+        TerminationReason::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TerminationReason::Price => "price",
+            TerminationReason::Quality => "quality",
+            TerminationReason::Relocation => "relocation",
+            TerminationReason::Competitor => "competitor",
+            TerminationReason::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TerminationReason> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            TerminationReason::Price => "reason.price",
+            TerminationReason::Quality => "reason.quality",
+            TerminationReason::Relocation => "reason.relocation",
+            TerminationReason::Competitor => "reason.competitor",
+            TerminationReason::Other => "reason.other",
+        }
+    }
+}
+
+/// The label key of a stored status (customer, subscription or registration).
+pub fn status_key(status: &str) -> String {
+    format!("status.{status}")
+}
+
+/// A short code for referrals: easy to say on the phone, no 0/O or 1/I.
+pub fn new_referral_code() -> String {
+    use rand::seq::SliceRandom;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..6).map(|_| *ALPHABET.choose(&mut rng).expect("non-empty") as char).collect()
+}

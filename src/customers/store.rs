@@ -1,0 +1,368 @@
+//! SQL for customers, subscriptions, their history and the customer timeline.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::args;
+use crate::db::{counter, like_pattern, Arg, Db, DbResult, Tx};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CustomerRow {
+    pub id: i64,
+    pub number: String,
+    pub user_id: Option<i64>,
+    pub name: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub address: String,
+    pub area_id: Option<i64>,
+    pub area_name: Option<String>,
+    pub status: String,
+    pub referral_code: String,
+    pub referred_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+const CUSTOMER_SELECT: &str = "SELECT c.id, c.number, c.user_id, c.name, c.phone, c.email, c.address, c.area_id, \
+     a.name AS area_name, c.status, c.referral_code, c.referred_by, c.created_at \
+     FROM customers c LEFT JOIN areas a ON a.id = c.area_id";
+
+pub struct NewCustomer<'a> {
+    pub user_id: Option<i64>,
+    pub name: &'a str,
+    pub phone: &'a str,
+    pub email: Option<&'a str>,
+    pub address: &'a str,
+    pub area_id: Option<i64>,
+    pub status: &'a str,
+    pub referral_code: &'a str,
+    pub referred_by: Option<i64>,
+}
+
+/// Inserts a customer with the next customer number (`PLG-000123`); returns (id, number).
+pub async fn create(tx: &mut Tx, c: &NewCustomer<'_>, now: DateTime<Utc>) -> DbResult<(i64, String)> {
+    let n = counter::next(tx, "customer").await?;
+    let number = format!("PLG-{n:06}");
+    let id = tx
+        .scalar(
+            "INSERT INTO customers (number, user_id, name, phone, email, address, area_id, status, referral_code, \
+             referred_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+            args![&number, c.user_id, c.name, c.phone, c.email, c.address, c.area_id, c.status, c.referral_code, c.referred_by, now],
+        )
+        .await?;
+    Ok((id, number))
+}
+
+pub async fn get(db: &Db, id: i64) -> DbResult<Option<CustomerRow>> {
+    db.fetch_optional(&format!("{CUSTOMER_SELECT} WHERE c.id = $1"), args![id]).await
+}
+
+pub async fn by_user(db: &Db, user_id: i64) -> DbResult<Option<CustomerRow>> {
+    db.fetch_optional(&format!("{CUSTOMER_SELECT} WHERE c.user_id = $1"), args![user_id]).await
+}
+
+pub async fn by_referral_code(db: &Db, code: &str) -> DbResult<Option<CustomerRow>> {
+    db.fetch_optional(&format!("{CUSTOMER_SELECT} WHERE c.referral_code = $1"), args![code.trim().to_uppercase()])
+        .await
+}
+
+/// Whether a phone or email is already used by a customer or a login account.
+pub async fn contact_taken(db: &Db, phone: &str, email: Option<&str>) -> DbResult<(bool, bool)> {
+    let phone_taken: i64 = db
+        .scalar(
+            "SELECT (SELECT COUNT(*) FROM customers WHERE phone = $1) + (SELECT COUNT(*) FROM users WHERE phone = $1)",
+            args![phone],
+        )
+        .await?;
+    let email_taken: i64 = match email {
+        Some(e) => {
+            db.scalar(
+                "SELECT (SELECT COUNT(*) FROM customers WHERE email = $1) + (SELECT COUNT(*) FROM users WHERE email = $1)",
+                args![e],
+            )
+            .await?
+        }
+        None => 0,
+    };
+    Ok((phone_taken > 0, email_taken > 0))
+}
+
+pub async fn update_profile(
+    tx: &mut Tx,
+    id: i64,
+    name: &str,
+    phone: &str,
+    email: Option<&str>,
+    address: &str,
+    area_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    tx.execute(
+        "UPDATE customers SET name = $2, phone = $3, email = $4, address = $5, area_id = $6, updated_at = $7 WHERE id = $1",
+        args![id, name, phone, email, address, area_id, now],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn set_status(tx: &mut Tx, id: i64, status: &str, now: DateTime<Utc>) -> DbResult<()> {
+    tx.execute("UPDATE customers SET status = $2, updated_at = $3 WHERE id = $1", args![id, status, now]).await?;
+    Ok(())
+}
+
+#[derive(Default)]
+pub struct Filter {
+    pub q: String,
+    pub status: Option<String>,
+    pub area_id: Option<i64>,
+    pub package_id: Option<i64>,
+}
+
+/// One page of customers, newest first, after the cursor `before_id` (keyset paging: the cost
+/// does not grow with the page number).
+pub async fn search(db: &Db, f: &Filter, before_id: Option<i64>, limit: i64) -> DbResult<Vec<CustomerRow>> {
+    let mut sql = format!("{CUSTOMER_SELECT} WHERE 1 = 1");
+    let mut a: Vec<Arg> = Vec::new();
+    let q = f.q.trim();
+    if !q.is_empty() {
+        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        a.push(like_pattern(q).into());
+        let n = a.len();
+        sql.push_str(&format!(
+            " AND (LOWER(c.name) LIKE ${n} ESCAPE '\\' OR LOWER(c.number) LIKE ${n} ESCAPE '\\' \
+             OR LOWER(COALESCE(c.email, '')) LIKE ${n} ESCAPE '\\'"
+        ));
+        if digits.len() >= 4 {
+            // Phones are stored as +62…; match on the digits after a leading 0 or 62.
+            let core = digits.trim_start_matches("62").trim_start_matches('0').to_string();
+            a.push(like_pattern(&core).into());
+            sql.push_str(&format!(" OR c.phone LIKE ${} ESCAPE '\\'", a.len()));
+        }
+        sql.push(')');
+    }
+    if let Some(s) = &f.status {
+        a.push(s.as_str().into());
+        sql.push_str(&format!(" AND c.status = ${}", a.len()));
+    }
+    if let Some(area) = f.area_id {
+        a.push(area.into());
+        sql.push_str(&format!(" AND c.area_id = ${}", a.len()));
+    }
+    if let Some(p) = f.package_id {
+        a.push(p.into());
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.customer_id = c.id AND s.package_id = ${} AND s.status <> 'terminated')",
+            a.len()
+        ));
+    }
+    if let Some(before) = before_id {
+        a.push(before.into());
+        sql.push_str(&format!(" AND c.id < ${}", a.len()));
+    }
+    a.push(limit.into());
+    sql.push_str(&format!(" ORDER BY c.id DESC LIMIT ${}", a.len()));
+    db.fetch_all(&sql, a).await
+}
+
+pub async fn count_by_status(db: &Db) -> DbResult<Vec<(String, i64)>> {
+    db.fetch_all("SELECT status, COUNT(*) FROM customers GROUP BY status ORDER BY status", args![]).await
+}
+
+// ---- subscriptions ----
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SubscriptionRow {
+    pub id: i64,
+    pub customer_id: i64,
+    pub package_id: i64,
+    pub package_name: String,
+    pub price: i64,
+    pub address: String,
+    pub status: String,
+    pub started_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub termination_reason: Option<String>,
+    pub competitor_id: Option<i64>,
+    pub competitor_name: Option<String>,
+    pub termination_note: Option<String>,
+}
+
+impl SubscriptionRow {
+    pub fn price_text(&self) -> String {
+        crate::types::Rupiah(self.price).to_string()
+    }
+}
+
+const SUBSCRIPTION_SELECT: &str = "SELECT s.id, s.customer_id, s.package_id, p.name AS package_name, p.price, s.address, \
+     s.status, s.started_on, s.ended_on, s.termination_reason, s.competitor_id, k.name AS competitor_name, s.termination_note \
+     FROM subscriptions s JOIN packages p ON p.id = s.package_id LEFT JOIN competitors k ON k.id = s.competitor_id";
+
+pub async fn subscriptions_of(db: &Db, customer_id: i64) -> DbResult<Vec<SubscriptionRow>> {
+    db.fetch_all(&format!("{SUBSCRIPTION_SELECT} WHERE s.customer_id = $1 ORDER BY s.id"), args![customer_id]).await
+}
+
+pub async fn get_subscription(db: &Db, id: i64) -> DbResult<Option<SubscriptionRow>> {
+    db.fetch_optional(&format!("{SUBSCRIPTION_SELECT} WHERE s.id = $1"), args![id]).await
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn create_subscription(
+    tx: &mut Tx,
+    customer_id: i64,
+    package_id: i64,
+    address: &str,
+    area_id: Option<i64>,
+    status: &str,
+    started_on: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> DbResult<i64> {
+    tx.scalar(
+        "INSERT INTO subscriptions (customer_id, package_id, address, area_id, status, started_on, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        args![customer_id, package_id, address, area_id, status, started_on, now],
+    )
+    .await
+}
+
+pub async fn set_subscription_package(tx: &mut Tx, id: i64, package_id: i64, now: DateTime<Utc>) -> DbResult<()> {
+    tx.execute("UPDATE subscriptions SET package_id = $2, updated_at = $3 WHERE id = $1", args![id, package_id, now])
+        .await?;
+    Ok(())
+}
+
+pub async fn set_subscription_status(tx: &mut Tx, id: i64, status: &str, now: DateTime<Utc>) -> DbResult<()> {
+    tx.execute("UPDATE subscriptions SET status = $2, updated_at = $3 WHERE id = $1", args![id, status, now]).await?;
+    Ok(())
+}
+
+pub async fn terminate_subscription(
+    tx: &mut Tx,
+    id: i64,
+    reason: &str,
+    competitor_id: Option<i64>,
+    note: &str,
+    ended_on: NaiveDate,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    tx.execute(
+        "UPDATE subscriptions SET status = 'terminated', termination_reason = $2, competitor_id = $3, termination_note = $4, \
+         ended_on = $5, updated_at = $6 WHERE id = $1",
+        args![id, reason, competitor_id, note, ended_on, now],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The customer's status that follows from their subscriptions.
+pub async fn derived_status(tx: &mut Tx, customer_id: i64) -> DbResult<&'static str> {
+    let statuses: Vec<(String,)> =
+        tx.fetch_all("SELECT status FROM subscriptions WHERE customer_id = $1", args![customer_id]).await?;
+    let has = |s: &str| statuses.iter().any(|(x,)| x == s);
+    Ok(if has("active") {
+        "active"
+    } else if has("suspended") {
+        "suspended"
+    } else if has("terminated") {
+        "terminated"
+    } else {
+        "prospect"
+    })
+}
+
+pub struct SubscriptionEvent<'a> {
+    pub subscription_id: i64,
+    pub kind: &'a str,
+    pub from_package_id: Option<i64>,
+    pub to_package_id: Option<i64>,
+    pub note: &'a str,
+    pub actor_id: Option<i64>,
+}
+
+pub async fn add_subscription_event(tx: &mut Tx, e: &SubscriptionEvent<'_>, now: DateTime<Utc>) -> DbResult<()> {
+    tx.execute(
+        "INSERT INTO subscription_events (subscription_id, kind, from_package_id, to_package_id, note, actor_id, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        args![e.subscription_id, e.kind, e.from_package_id, e.to_package_id, e.note, e.actor_id, now],
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct PackageChange {
+    pub at: DateTime<Utc>,
+    pub from_name: Option<String>,
+    pub to_name: Option<String>,
+}
+
+pub async fn package_history(db: &Db, subscription_id: i64) -> DbResult<Vec<PackageChange>> {
+    db.fetch_all(
+        "SELECT e.at, f.name AS from_name, t.name AS to_name FROM subscription_events e \
+         LEFT JOIN packages f ON f.id = e.from_package_id LEFT JOIN packages t ON t.id = e.to_package_id \
+         WHERE e.subscription_id = $1 AND e.kind = 'package_changed' ORDER BY e.at, e.id",
+        args![subscription_id],
+    )
+    .await
+}
+
+// ---- timeline ----
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub detail: String,
+    pub actor_name: String,
+}
+
+pub async fn add_event(tx: &mut Tx, customer_id: i64, kind: &str, detail: &str, actor: &str, now: DateTime<Utc>) -> DbResult<()> {
+    tx.execute(
+        "INSERT INTO customer_events (customer_id, at, kind, detail, actor_name) VALUES ($1, $2, $3, $4, $5)",
+        args![customer_id, now, kind, detail, actor],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn timeline(db: &Db, customer_id: i64) -> DbResult<Vec<TimelineEntry>> {
+    db.fetch_all(
+        "SELECT at, kind, detail, actor_name FROM customer_events WHERE customer_id = $1 ORDER BY at DESC, id DESC LIMIT 200",
+        args![customer_id],
+    )
+    .await
+}
+
+// ---- referrals ----
+
+/// How many sign-ups a customer's code brought: (installed, still in the pipeline).
+pub async fn referral_counts(db: &Db, customer_id: i64) -> DbResult<(i64, i64)> {
+    db.fetch_one(
+        "SELECT COALESCE(SUM(CASE WHEN status = 'installed' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN status IN ('submitted', 'verified', 'scheduled') THEN 1 ELSE 0 END), 0) \
+         FROM registrations WHERE referrer_id = $1",
+        args![customer_id],
+    )
+    .await
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct Referrer {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+    pub referral_code: String,
+    pub installed: i64,
+    pub pending: i64,
+}
+
+pub async fn top_referrers(db: &Db, limit: i64) -> DbResult<Vec<Referrer>> {
+    db.fetch_all(
+        "SELECT c.id, c.number, c.name, c.referral_code, \
+         SUM(CASE WHEN r.status = 'installed' THEN 1 ELSE 0 END) AS installed, \
+         SUM(CASE WHEN r.status IN ('submitted', 'verified', 'scheduled') THEN 1 ELSE 0 END) AS pending \
+         FROM registrations r JOIN customers c ON c.id = r.referrer_id \
+         GROUP BY c.id, c.number, c.name, c.referral_code \
+         ORDER BY installed DESC, pending DESC, c.name LIMIT $1",
+        args![limit],
+    )
+    .await
+}

@@ -1,0 +1,328 @@
+//! Customer list, profile page, walk-in creation and profile edits.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+
+use super::model::{status_key, CUSTOMER_STATUSES};
+use super::store::{self, CustomerRow, Filter, Referrer, SubscriptionRow, TimelineEntry};
+use crate::app::AppState;
+use crate::audit;
+use crate::auth::{password, Role};
+use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
+use crate::db::is_unique_violation;
+use crate::error::{AppError, AppResult};
+use crate::signup::pipeline::{self, NewSignup, SignupError};
+use crate::signup::store::{self as registrations, RegistrationRow};
+use crate::signup::web::{validate_contact, SignupForm};
+use crate::types::{Email, PhoneNumber};
+use crate::users::store as users;
+use crate::web::{self, no_store, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path, Query};
+
+const PER_PAGE: i64 = 50;
+
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    status: String,
+    area: String,
+    package: String,
+    #[serde(skip_serializing)]
+    before: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "customers/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    q: ListQuery,
+    rows: Vec<CustomerRow>,
+    next_cursor: Option<i64>,
+    statuses: &'static [&'static str],
+    areas: Vec<AreaRow>,
+    packages: Vec<PackageRow>,
+    counts: Vec<(String, i64)>,
+}
+
+impl ListPage {
+    fn next_link(&self, before: i64) -> String {
+        format!("/staff/customers?{}&before={before}", serde_urlencoded::to_string(&self.q).unwrap_or_default())
+    }
+    fn status_label(&self, s: &str) -> String {
+        self.ctx.t(&status_key(s)).to_string()
+    }
+    fn first_query(&self) -> String {
+        serde_urlencoded::to_string(&self.q).unwrap_or_default()
+    }
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
+    let filter = Filter {
+        q: q.q.clone(),
+        status: CUSTOMER_STATUSES.iter().find(|s| **s == q.status).map(|s| s.to_string()),
+        area_id: q.area.parse().ok(),
+        package_id: q.package.parse().ok(),
+    };
+    let mut rows = store::search(&state.db, &filter, q.before, PER_PAGE + 1).await?;
+    let next_cursor = if rows.len() as i64 > PER_PAGE {
+        rows.truncate(PER_PAGE as usize);
+        rows.last().map(|r| r.id)
+    } else {
+        None
+    };
+    page(&ListPage {
+        ctx,
+        q,
+        rows,
+        next_cursor,
+        statuses: &CUSTOMER_STATUSES,
+        areas: catalog::all_areas(&state.db).await?,
+        packages: catalog::all_packages(&state.db).await?,
+        counts: store::count_by_status(&state.db).await?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "customers/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    customer: CustomerRow,
+    subscriptions: Vec<SubscriptionRow>,
+    registrations: Vec<RegistrationRow>,
+    timeline: Vec<TimelineEntry>,
+    packages: Vec<PackageRow>,
+    referrals: (i64, i64),
+    can_edit: bool,
+}
+
+impl ShowPage {
+    fn status_label(&self, s: &str) -> String {
+        self.ctx.t(&status_key(s)).to_string()
+    }
+    fn reason_key(&self, reason: &str) -> &'static str {
+        super::model::TerminationReason::parse(reason).map(|r| r.label_key()).unwrap_or("reason.other")
+    }
+    fn event_label(&self, kind: &str) -> String {
+        let key = format!("event.{}", kind.replace('.', "_"));
+        if self.ctx.lang.has(&key) {
+            self.ctx.t(&key).to_string()
+        } else {
+            kind.to_string()
+        }
+    }
+}
+
+pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let customer = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    page(&ShowPage {
+        subscriptions: store::subscriptions_of(&state.db, id).await?,
+        registrations: registrations::of_customer(&state.db, id).await?,
+        timeline: store::timeline(&state.db, id).await?,
+        packages: catalog::all_packages(&state.db).await?,
+        referrals: store::referral_counts(&state.db, id).await?,
+        can_edit: ctx.role() == Some(Role::Admin),
+        ctx,
+        customer,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "customers/form.html")]
+struct FormPage {
+    ctx: Ctx,
+    /// `None` when creating a walk-in customer.
+    customer: Option<CustomerRow>,
+    form: SignupForm,
+    channel: String,
+    errors: FieldErrors,
+    areas: Vec<AreaRow>,
+    packages: Vec<PackageRow>,
+}
+
+async fn render_form(
+    state: &AppState,
+    ctx: Ctx,
+    customer: Option<CustomerRow>,
+    form: SignupForm,
+    channel: String,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let valid = errors.is_empty();
+    let p = FormPage {
+        ctx,
+        customer,
+        form,
+        channel,
+        errors,
+        areas: catalog::all_areas(&state.db).await?,
+        packages: catalog::published_packages(&state.db).await?,
+    };
+    if valid {
+        page(&p)
+    } else {
+        web::invalid(&p)
+    }
+}
+
+pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    render_form(&state, ctx, None, SignupForm::default(), "walk_in".into(), FieldErrors::default()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CreateForm {
+    #[serde(flatten)]
+    contact: SignupForm,
+    channel: String,
+}
+
+#[derive(Template)]
+#[template(path = "customers/created.html")]
+struct CreatedPage {
+    ctx: Ctx,
+    customer_id: i64,
+    number: String,
+    login: String,
+    password: String,
+}
+
+/// A customer registered by staff (walk-in or phone): same checks as online, plus a one-time
+/// password for the portal.
+pub async fn create(State(state): State<AppState>, ctx: Ctx, user: CurrentUser, Form(f): Form<CreateForm>) -> AppResult<Response> {
+    let channel = if f.channel == "phone" { "phone" } else { "walk_in" };
+    let mut errors = FieldErrors::default();
+    let contact = validate_contact(&state, &f.contact, &mut errors).await?;
+    if let Some(c) = &contact {
+        if !c.area.covered {
+            errors.add("area_id", "signup.area_not_covered");
+        }
+    }
+    let (Some(c), true) = (contact, errors.is_empty()) else {
+        return render_form(&state, ctx, None, f.contact, channel.into(), errors).await;
+    };
+    let one_time = password::generate();
+    let hash = password::hash(one_time.clone()).await?;
+    let referrer = match f.contact.referral_code.trim() {
+        "" => None,
+        code => store::by_referral_code(&state.db, code).await?,
+    };
+    let signup = NewSignup {
+        name: &c.name,
+        phone: &c.phone,
+        email: c.email.as_ref(),
+        address: &c.address,
+        area: &c.area,
+        package: &c.package,
+        referrer: referrer.as_ref(),
+        password_hash: &hash,
+        must_change_password: true,
+        channel,
+        lang: ctx.lang,
+        actor_name: &user.name,
+    };
+    let created = match pipeline::register(&state, &signup).await {
+        Ok(created) => created,
+        Err(SignupError::PhoneTaken) => {
+            errors.add("phone", "signup.phone_registered");
+            return render_form(&state, ctx, None, f.contact, channel.into(), errors).await;
+        }
+        Err(SignupError::EmailTaken) => {
+            errors.add("email", "signup.email_registered");
+            return render_form(&state, ctx, None, f.contact, channel.into(), errors).await;
+        }
+        Err(SignupError::Other(e)) => return Err(e),
+    };
+    audit::record(&state, &ctx, "customer.create", Some(("customer", created.customer_id)), &format!("{} ({channel})", created.number))
+        .await?;
+    let customer = store::get(&state.db, created.customer_id).await?.ok_or(AppError::NotFound)?;
+    Ok(no_store(page(&CreatedPage {
+        ctx,
+        customer_id: customer.id,
+        number: customer.number,
+        login: c.phone.to_string(),
+        password: one_time,
+    })?))
+}
+
+pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let c = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let form = SignupForm {
+        name: c.name.clone(),
+        phone: c.phone.clone(),
+        email: c.email.clone().unwrap_or_default(),
+        address: c.address.clone(),
+        area_id: c.area_id.map(|a| a.to_string()).unwrap_or_default(),
+        ..Default::default()
+    };
+    render_form(&state, ctx, Some(c), form, String::new(), FieldErrors::default()).await
+}
+
+pub async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(form): Form<SignupForm>) -> AppResult<Response> {
+    let customer = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", web::required(&form.name, 100));
+    let phone = errors.check("phone", PhoneNumber::parse(&form.phone));
+    let email = if form.email.trim().is_empty() { Some(None) } else { errors.check("email", Email::parse(&form.email).map(Some)) };
+    let address = errors.check("address", web::required(&form.address, 300));
+    let area = match form.area_id.parse::<i64>() {
+        Ok(a) => catalog::get_area(&state.db, a).await?,
+        Err(_) => None,
+    };
+    if area.is_none() {
+        errors.add("area_id", "validation.area_required");
+    }
+    let (Some(name), Some(phone), Some(email), Some(address), Some(area), true) = (name, phone, email, address, area, errors.is_empty())
+    else {
+        return render_form(&state, ctx, Some(customer), form, String::new(), errors).await;
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let email_str = email.as_ref().map(Email::as_str);
+    let result = async {
+        store::update_profile(&mut tx, id, &name, phone.as_str(), email_str, &address, Some(area.id), now).await?;
+        if let Some(uid) = customer.user_id {
+            users::update_contact(&mut tx, uid, &name, email_str, Some(phone.as_str()), now).await?;
+        }
+        Ok::<_, sqlx::Error>(())
+    }
+    .await;
+    match result {
+        Ok(()) => {}
+        Err(e) if is_unique_violation(&e) => {
+            drop(tx);
+            errors.add("phone", "validation.login_taken");
+            return render_form(&state, ctx, Some(customer), form, String::new(), errors).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let mut changes = Vec::new();
+    for (label, old, new) in [
+        ("name", customer.name.as_str(), name.as_str()),
+        ("phone", customer.phone.as_str(), phone.as_str()),
+        ("email", customer.email.as_deref().unwrap_or(""), email_str.unwrap_or("")),
+        ("address", customer.address.as_str(), address.as_str()),
+        ("area", customer.area_name.as_deref().unwrap_or(""), area.name.as_str()),
+    ] {
+        if old != new {
+            changes.push(format!("{label}: {old} -> {new}"));
+        }
+    }
+    let detail = changes.join("; ");
+    store::add_event(&mut tx, id, "profile.updated", &detail, &ctx.user_name().to_string(), now).await?;
+    tx.commit().await?;
+    audit::record(&state, &ctx, "customer.update", Some(("customer", id)), &detail).await?;
+    Ok(redirect_with_flash(&format!("/staff/customers/{id}"), "flash.saved", state.config.secure_cookies))
+}
+
+#[derive(Template)]
+#[template(path = "customers/referrals.html")]
+struct ReferralsPage {
+    ctx: Ctx,
+    rows: Vec<Referrer>,
+}
+
+pub async fn referrals(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    page(&ReferralsPage { ctx, rows: store::top_referrers(&state.db, 50).await? })
+}

@@ -1,0 +1,143 @@
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::customers::model::status_key;
+use crate::customers::store::{self as customers, CustomerRow, PackageChange, SubscriptionRow};
+use crate::db::is_unique_violation;
+use crate::error::{AppError, AppResult};
+use crate::signup::model::RegStatus;
+use crate::signup::store as registrations;
+use crate::signup::progress::{progress, Progress};
+use crate::signup::web::owned_registration;
+use crate::types::Email;
+use crate::users::store as users;
+use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path};
+
+async fn me(state: &AppState, user: &CurrentUser) -> AppResult<CustomerRow> {
+    customers::by_user(&state.db, user.id).await?.ok_or(AppError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "portal/home.html")]
+struct HomePage {
+    ctx: Ctx,
+    customer: CustomerRow,
+    subscriptions: Vec<SubscriptionRow>,
+    open: Vec<Progress>,
+    referrals: (i64, i64),
+    steps: &'static [RegStatus],
+    promos: Vec<crate::catalog::store::PromoRow>,
+}
+
+impl HomePage {
+    fn status_label(&self, s: &str) -> String {
+        self.ctx.t(&status_key(s)).to_string()
+    }
+}
+
+pub async fn home(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -> AppResult<Response> {
+    let customer = me(&state, &user).await?;
+    let mut open = Vec::new();
+    for reg in registrations::of_customer(&state.db, customer.id).await? {
+        // Installed registrations show up as subscriptions; the rest show their progress.
+        if reg.status != "installed" {
+            open.push(progress(&state, reg).await?);
+        }
+    }
+    let today = state.clock.now().with_timezone(&crate::types::wib()).date_naive();
+    page(&HomePage {
+        subscriptions: customers::subscriptions_of(&state.db, customer.id).await?,
+        referrals: customers::referral_counts(&state.db, customer.id).await?,
+        promos: crate::catalog::store::running_promos(&state.db, today).await?,
+        steps: &RegStatus::STEPS,
+        ctx,
+        customer,
+        open,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "portal/registration.html")]
+struct RegistrationPage {
+    ctx: Ctx,
+    p: Progress,
+    steps: &'static [RegStatus],
+}
+
+pub async fn registration(State(state): State<AppState>, ctx: Ctx, user: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+    let reg = owned_registration(&state, &user, id).await?;
+    let p = progress(&state, reg).await?;
+    page(&RegistrationPage { ctx, p, steps: &RegStatus::STEPS })
+}
+
+#[derive(Template)]
+#[template(path = "portal/subscription.html")]
+struct SubscriptionPage {
+    ctx: Ctx,
+    sub: SubscriptionRow,
+    history: Vec<PackageChange>,
+}
+
+pub async fn subscription(State(state): State<AppState>, ctx: Ctx, user: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+    let customer = me(&state, &user).await?;
+    let sub = customers::get_subscription(&state.db, id).await?.filter(|s| s.customer_id == customer.id).ok_or(AppError::NotFound)?;
+    let history = customers::package_history(&state.db, id).await?;
+    page(&SubscriptionPage { ctx, sub, history })
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ProfileForm {
+    name: String,
+    email: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal/profile.html")]
+struct ProfilePage {
+    ctx: Ctx,
+    customer: CustomerRow,
+    form: ProfileForm,
+    errors: FieldErrors,
+}
+
+pub async fn profile_form(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -> AppResult<Response> {
+    let customer = me(&state, &user).await?;
+    let form = ProfileForm { name: customer.name.clone(), email: customer.email.clone().unwrap_or_default() };
+    page(&ProfilePage { ctx, customer, form, errors: FieldErrors::default() })
+}
+
+/// Customers edit their name and email; the phone number identifies them and changes through staff.
+pub async fn update_profile(State(state): State<AppState>, ctx: Ctx, user: CurrentUser, Form(form): Form<ProfileForm>) -> AppResult<Response> {
+    let customer = me(&state, &user).await?;
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", web::required(&form.name, 100));
+    let email = if form.email.trim().is_empty() { Some(None) } else { errors.check("email", Email::parse(&form.email).map(Some)) };
+    let (Some(name), Some(email)) = (name, email) else {
+        return web::invalid(&ProfilePage { ctx, customer, form, errors });
+    };
+    let now = state.clock.now();
+    let email_str = email.as_ref().map(Email::as_str);
+    let mut tx = state.db.begin().await?;
+    let result = async {
+        customers::update_profile(&mut tx, customer.id, &name, &customer.phone, email_str, &customer.address, customer.area_id, now).await?;
+        users::update_contact(&mut tx, user.id, &name, email_str, Some(&customer.phone), now).await
+    }
+    .await;
+    match result {
+        Ok(()) => {}
+        Err(e) if is_unique_violation(&e) => {
+            drop(tx);
+            errors.add("email", "signup.email_registered");
+            return web::invalid(&ProfilePage { ctx, customer, form, errors });
+        }
+        Err(e) => return Err(e.into()),
+    }
+    customers::add_event(&mut tx, customer.id, "profile.updated_by_customer", &format!("name: {name}; email: {}", email_str.unwrap_or("-")), &name, now)
+        .await?;
+    tx.commit().await?;
+    Ok(redirect_with_flash("/portal/profile", "flash.saved", state.config.secure_cookies))
+}

@@ -1,0 +1,171 @@
+//! Competitor pages: everyone in the office reads them, the director maintains them.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::store::{self, CompetitorRow, OfferRow};
+use crate::app::AppState;
+use crate::audit;
+use crate::auth::Role;
+use crate::catalog::store::{self as catalog, PackageRow};
+use crate::db::is_unique_violation;
+use crate::error::{AppError, AppResult};
+use crate::types::Rupiah;
+use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct CompetitorForm {
+    name: String,
+    notes: String,
+}
+
+#[derive(Template)]
+#[template(path = "retention/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    competitors: Vec<CompetitorRow>,
+    offers: Vec<OfferRow>,
+    packages: Vec<PackageRow>,
+    form: CompetitorForm,
+    errors: FieldErrors,
+    can_manage: bool,
+}
+
+async fn render_list(state: &AppState, ctx: Ctx, form: CompetitorForm, errors: FieldErrors) -> AppResult<Response> {
+    let valid = errors.is_empty();
+    let p = ListPage {
+        competitors: store::competitors(&state.db).await?,
+        offers: store::offers(&state.db, None).await?,
+        packages: catalog::published_packages(&state.db).await?,
+        can_manage: ctx.role() == Some(Role::Director),
+        ctx,
+        form,
+        errors,
+    };
+    if valid {
+        page(&p)
+    } else {
+        web::invalid(&p)
+    }
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    render_list(&state, ctx, CompetitorForm::default(), FieldErrors::default()).await
+}
+
+pub async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<CompetitorForm>) -> AppResult<Response> {
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", web::required(&form.name, 100));
+    let notes = errors.check("notes", web::optional(&form.notes, 1000)).flatten().unwrap_or_default();
+    let Some(name) = name else {
+        return render_list(&state, ctx, form, errors).await;
+    };
+    let id = match store::create(&state.db, &name, &notes, state.clock.now()).await {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            errors.add("name", "validation.name_taken");
+            return render_list(&state, ctx, form, errors).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(&state, &ctx, "competitor.create", Some(("competitor", id)), &name).await?;
+    Ok(redirect_with_flash(&format!("/staff/competitors/{id}"), "flash.saved", state.config.secure_cookies))
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct OfferForm {
+    name: String,
+    download_mbps: String,
+    price: String,
+    notes: String,
+}
+
+#[derive(Template)]
+#[template(path = "retention/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    competitor: CompetitorRow,
+    offers: Vec<OfferRow>,
+    form: CompetitorForm,
+    offer: OfferForm,
+    errors: FieldErrors,
+    can_manage: bool,
+}
+
+async fn render_show(state: &AppState, ctx: Ctx, id: i64, form: Option<CompetitorForm>, offer: OfferForm, errors: FieldErrors) -> AppResult<Response> {
+    let competitor = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let form = form.unwrap_or_else(|| CompetitorForm { name: competitor.name.clone(), notes: competitor.notes.clone() });
+    let valid = errors.is_empty();
+    let p = ShowPage {
+        offers: store::offers(&state.db, Some(id)).await?,
+        can_manage: ctx.role() == Some(Role::Director),
+        ctx,
+        competitor,
+        form,
+        offer,
+        errors,
+    };
+    if valid {
+        page(&p)
+    } else {
+        web::invalid(&p)
+    }
+}
+
+pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    render_show(&state, ctx, id, None, OfferForm::default(), FieldErrors::default()).await
+}
+
+pub async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(form): Form<CompetitorForm>) -> AppResult<Response> {
+    store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", web::required(&form.name, 100));
+    let notes = errors.check("notes", web::optional(&form.notes, 1000)).flatten().unwrap_or_default();
+    let Some(name) = name else {
+        return render_show(&state, ctx, id, Some(form), OfferForm::default(), errors).await;
+    };
+    match store::update(&state.db, id, &name, &notes).await {
+        Ok(()) => {}
+        Err(e) if is_unique_violation(&e) => {
+            errors.add("name", "validation.name_taken");
+            return render_show(&state, ctx, id, Some(form), OfferForm::default(), errors).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    audit::record(&state, &ctx, "competitor.update", Some(("competitor", id)), &name).await?;
+    Ok(redirect_with_flash(&format!("/staff/competitors/{id}"), "flash.saved", state.config.secure_cookies))
+}
+
+fn parse_mbps(s: &str) -> Result<i64, &'static str> {
+    match s.trim().parse::<i64>() {
+        Ok(v) if (1..=100_000).contains(&v) => Ok(v),
+        _ => Err("validation.speed_invalid"),
+    }
+}
+
+pub async fn add_offer(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(offer): Form<OfferForm>) -> AppResult<Response> {
+    store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::default();
+    let name = errors.check("offer_name", web::required(&offer.name, 100));
+    let speed = errors.check("download_mbps", parse_mbps(&offer.download_mbps));
+    let price = errors.check("price", Rupiah::parse(&offer.price));
+    let notes = errors.check("offer_notes", web::optional(&offer.notes, 500)).flatten().unwrap_or_default();
+    let (Some(name), Some(speed), Some(price)) = (name, speed, price) else {
+        return render_show(&state, ctx, id, None, offer, errors).await;
+    };
+    let offer_id = store::add_offer(&state.db, id, &name, speed, price.0, &notes).await?;
+    audit::record(&state, &ctx, "competitor.offer_add", Some(("competitor", id)), &format!("#{offer_id} {name} {speed} Mbps {price}")).await?;
+    Ok(redirect_with_flash(&format!("/staff/competitors/{id}"), "flash.saved", state.config.secure_cookies))
+}
+
+pub async fn delete_offer(State(state): State<AppState>, ctx: Ctx, Path((id, offer_id)): Path<(i64, i64)>) -> AppResult<Response> {
+    if store::delete_offer(&state.db, id, offer_id).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::record(&state, &ctx, "competitor.offer_delete", Some(("competitor", id)), &format!("#{offer_id}")).await?;
+    Ok(redirect_with_flash(&format!("/staff/competitors/{id}"), "flash.saved", state.config.secure_cookies))
+}

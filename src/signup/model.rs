@@ -1,0 +1,76 @@
+//! The registration pipeline: submitted → verified → scheduled → installed, or rejected.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegStatus {
+    Submitted,
+    Verified,
+    Scheduled,
+    Installed,
+    Rejected,
+}
+
+impl RegStatus {
+    pub const ALL: [RegStatus; 5] =
+        [RegStatus::Submitted, RegStatus::Verified, RegStatus::Scheduled, RegStatus::Installed, RegStatus::Rejected];
+    /// The happy path, in order, as the customer sees it.
+    pub const STEPS: [RegStatus; 4] = [RegStatus::Submitted, RegStatus::Verified, RegStatus::Scheduled, RegStatus::Installed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegStatus::Submitted => "submitted",
+            RegStatus::Verified => "verified",
+            RegStatus::Scheduled => "scheduled",
+            RegStatus::Installed => "installed",
+            RegStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RegStatus> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            RegStatus::Submitted => "step.submitted",
+            RegStatus::Verified => "step.verified",
+            RegStatus::Scheduled => "step.scheduled",
+            RegStatus::Installed => "step.installed",
+            RegStatus::Rejected => "step.rejected",
+        }
+    }
+
+    /// Whether the pipeline may move from `self` to `to`. No skipping, nothing after the end.
+    pub fn can_move_to(self, to: RegStatus) -> bool {
+        use RegStatus::*;
+        matches!(
+            (self, to),
+            (Submitted, Verified)
+                | (Verified, Scheduled)
+                | (Scheduled, Scheduled)
+                | (Scheduled, Installed)
+                | (Submitted | Verified | Scheduled, Rejected)
+        )
+    }
+
+    pub fn is_final(self) -> bool {
+        matches!(self, RegStatus::Installed | RegStatus::Rejected)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RegStatus::*;
+
+    #[test]
+    fn transitions() {
+        assert!(Submitted.can_move_to(Verified));
+        assert!(!Submitted.can_move_to(Installed));
+        assert!(!Submitted.can_move_to(Scheduled));
+        assert!(!Verified.can_move_to(Installed));
+        assert!(Scheduled.can_move_to(Installed));
+        assert!(Scheduled.can_move_to(Scheduled), "rescheduling");
+        assert!(!Installed.can_move_to(Rejected));
+        assert!(!Rejected.can_move_to(Verified));
+        assert!(Verified.can_move_to(Rejected));
+    }
+}

@@ -1,0 +1,258 @@
+//! The sign-up operations shared by the public form and staff: creating a registration with its
+//! customer and login, and moving it through the pipeline. Each runs in one transaction.
+
+use chrono::{DateTime, Utc};
+
+use super::model::RegStatus;
+use super::store::{self, NewRegistration};
+use crate::app::AppState;
+use crate::auth::Role;
+use crate::catalog::store::{AreaRow, PackageRow};
+use crate::customers::model::new_referral_code;
+use crate::customers::store::{self as customers, CustomerRow, NewCustomer, SubscriptionEvent};
+use crate::db::{is_unique_violation, Tx};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::installations::store::{self as installations, NewInstallation};
+use crate::notify;
+use crate::types::{wib, Email, PhoneNumber};
+use crate::users::store::{self as users, NewUser};
+
+pub struct NewSignup<'a> {
+    pub name: &'a str,
+    pub phone: &'a PhoneNumber,
+    pub email: Option<&'a Email>,
+    pub address: &'a str,
+    pub area: &'a AreaRow,
+    pub package: &'a PackageRow,
+    pub referrer: Option<&'a CustomerRow>,
+    pub password_hash: &'a str,
+    pub must_change_password: bool,
+    /// `online`, `walk_in` or `phone`.
+    pub channel: &'a str,
+    /// Language of the confirmation mail.
+    pub lang: Lang,
+    /// Who did it, for the timeline (the customer's own name for online sign-ups).
+    pub actor_name: &'a str,
+}
+
+pub struct Created {
+    pub user_id: i64,
+    pub customer_id: i64,
+    pub registration_id: i64,
+    pub number: String,
+}
+
+#[derive(Debug)]
+pub enum SignupError {
+    PhoneTaken,
+    EmailTaken,
+    Other(AppError),
+}
+
+impl From<sqlx::Error> for SignupError {
+    fn from(e: sqlx::Error) -> Self {
+        SignupError::Other(e.into())
+    }
+}
+
+/// Creates the login (role customer), the customer (prospect) and the submitted registration,
+/// and queues the confirmation mail when an address is given.
+pub async fn register(state: &AppState, s: &NewSignup<'_>) -> Result<Created, SignupError> {
+    let (phone_taken, email_taken) =
+        customers::contact_taken(&state.db, s.phone.as_str(), s.email.map(Email::as_str)).await?;
+    if phone_taken {
+        return Err(SignupError::PhoneTaken);
+    }
+    if email_taken {
+        return Err(SignupError::EmailTaken);
+    }
+    let now = state.clock.now();
+    let code = loop {
+        let c = new_referral_code();
+        if customers::by_referral_code(&state.db, &c).await?.is_none() {
+            break c;
+        }
+    };
+    let mut tx = state.db.begin().await?;
+    match insert_signup(&mut tx, s, &code, now).await {
+        Ok(created) => {
+            tx.commit().await?;
+            Ok(created)
+        }
+        // Two sign-ups with the same phone at the same moment: the loser gets the same answer.
+        Err(e) if is_unique_violation(&e) => {
+            drop(tx);
+            let (phone_taken, _) =
+                customers::contact_taken(&state.db, s.phone.as_str(), s.email.map(Email::as_str)).await?;
+            Err(if phone_taken { SignupError::PhoneTaken } else { SignupError::EmailTaken })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn insert_signup(tx: &mut Tx, s: &NewSignup<'_>, code: &str, now: DateTime<Utc>) -> Result<Created, sqlx::Error> {
+    let user_id = users::create_in(
+        tx,
+        &NewUser {
+            email: s.email.map(Email::as_str),
+            phone: Some(s.phone.as_str()),
+            name: s.name,
+            role: Role::Customer,
+            password_hash: s.password_hash,
+            must_change_password: s.must_change_password,
+        },
+        now,
+    )
+    .await?;
+    let (customer_id, customer_number) = customers::create(
+        tx,
+        &NewCustomer {
+            user_id: Some(user_id),
+            name: s.name,
+            phone: s.phone.as_str(),
+            email: s.email.map(Email::as_str),
+            address: s.address,
+            area_id: Some(s.area.id),
+            status: "prospect",
+            referral_code: code,
+            referred_by: s.referrer.map(|r| r.id),
+        },
+        now,
+    )
+    .await?;
+    let year = now.with_timezone(&wib()).date_naive();
+    let (registration_id, number) = store::create(
+        tx,
+        &NewRegistration {
+            customer_id,
+            package_id: s.package.id,
+            area_id: s.area.id,
+            address: s.address,
+            referrer_id: s.referrer.map(|r| r.id),
+            channel: s.channel,
+        },
+        chrono::Datelike::year(&year),
+        now,
+    )
+    .await?;
+    customers::add_event(tx, customer_id, "registration.submitted", &format!("{number} · {}", s.package.name), s.actor_name, now)
+        .await?;
+    if let Some(referrer) = s.referrer {
+        let detail = format!("{number} · {} ({customer_number})", s.name);
+        customers::add_event(tx, referrer.id, "referral.used", &detail, s.actor_name, now).await?;
+    }
+    if let Some(email) = s.email {
+        let l = s.lang;
+        let subject = l.tf("mail.signup_subject", &[("number", &number)]);
+        let body = l.tf(
+            "mail.signup_body",
+            &[("name", s.name), ("number", &number), ("package", &s.package.name), ("area", &s.area.label())],
+        );
+        notify::store::queue_mail(tx, email.as_str(), &subject, &body, now).await?;
+    }
+    Ok(Created { user_id, customer_id, registration_id, number })
+}
+
+pub struct Schedule<'a> {
+    pub technician_id: i64,
+    pub planned_date: chrono::NaiveDate,
+    pub window_start: &'a str,
+    pub window_end: &'a str,
+    pub notes: &'a str,
+}
+
+/// The next pipeline step. `Err(Conflict)` when the move is not allowed from the current status.
+pub enum Step<'a> {
+    Verify,
+    Schedule(Schedule<'a>),
+    Install,
+    Reject(&'a str),
+}
+
+impl Step<'_> {
+    fn target(&self) -> RegStatus {
+        match self {
+            Step::Verify => RegStatus::Verified,
+            Step::Schedule(_) => RegStatus::Scheduled,
+            Step::Install => RegStatus::Installed,
+            Step::Reject(_) => RegStatus::Rejected,
+        }
+    }
+}
+
+/// Applies `step` to registration `id`; returns the status it came from.
+pub async fn advance(state: &AppState, id: i64, step: &Step<'_>, actor_id: i64, actor_name: &str) -> Result<RegStatus, AppError> {
+    let reg = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let from = RegStatus::parse(&reg.status).ok_or(AppError::NotFound)?;
+    let to = step.target();
+    if !from.can_move_to(to) {
+        return Err(AppError::Conflict("registrations.transition_invalid"));
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !store::transition(&mut tx, id, from.as_str(), to.as_str(), now).await? {
+        return Err(AppError::Conflict("registrations.transition_invalid"));
+    }
+    let detail = match step {
+        Step::Verify => reg.number.clone(),
+        Step::Schedule(s) => {
+            installations::create(
+                &mut tx,
+                &NewInstallation {
+                    registration_id: id,
+                    technician_id: s.technician_id,
+                    planned_date: s.planned_date,
+                    window_start: s.window_start,
+                    window_end: s.window_end,
+                    notes: s.notes,
+                },
+                now,
+            )
+            .await?;
+            format!("{} · {} {}–{}", reg.number, s.planned_date.format("%d/%m/%Y"), s.window_start, s.window_end)
+        }
+        Step::Install => {
+            let today = now.with_timezone(&wib()).date_naive();
+            let sub = customers::create_subscription(
+                &mut tx,
+                reg.customer_id,
+                reg.package_id,
+                &reg.address,
+                Some(reg.area_id),
+                "active",
+                Some(today),
+                now,
+            )
+            .await?;
+            store::set_subscription(&mut tx, id, sub).await?;
+            customers::add_subscription_event(
+                &mut tx,
+                &SubscriptionEvent {
+                    subscription_id: sub,
+                    kind: "created",
+                    from_package_id: None,
+                    to_package_id: Some(reg.package_id),
+                    note: &reg.number,
+                    actor_id: Some(actor_id),
+                },
+                now,
+            )
+            .await?;
+            customers::set_status(&mut tx, reg.customer_id, "active", now).await?;
+            if let Some(referrer) = reg.referrer_id {
+                let detail = format!("{} · {}", reg.number, reg.customer_name);
+                customers::add_event(&mut tx, referrer, "referral.credited", &detail, actor_name, now).await?;
+            }
+            format!("{} · {}", reg.number, reg.package_name)
+        }
+        Step::Reject(reason) => {
+            store::set_reject_reason(&mut tx, id, reason).await?;
+            format!("{} · {reason}", reg.number)
+        }
+    };
+    let kind = format!("registration.{}", to.as_str());
+    customers::add_event(&mut tx, reg.customer_id, &kind, &detail, actor_name, now).await?;
+    tx.commit().await?;
+    Ok(from)
+}

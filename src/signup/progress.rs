@@ -1,0 +1,34 @@
+//! Where a registration stands, for the step display staff and customers see.
+
+use super::model::RegStatus;
+use super::store::RegistrationRow;
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::installations::store::{self as installations, InstallationRow};
+
+/// What the portal says about a registration's progress.
+pub struct Progress {
+    pub reg: RegistrationRow,
+    pub status: RegStatus,
+    pub installation: Option<InstallationRow>,
+}
+
+impl Progress {
+    /// `done`, `current` or `todo` for each happy-path step.
+    pub fn step_class(&self, step: &RegStatus) -> &'static str {
+        let pos = |s: RegStatus| RegStatus::STEPS.iter().position(|x| *x == s);
+        match (pos(self.status), pos(*step)) {
+            (Some(cur), Some(i)) if i < cur => "done",
+            (Some(cur), Some(i)) if i == cur && self.status == RegStatus::Installed => "done",
+            (Some(cur), Some(i)) if i == cur => "current",
+            _ => "todo",
+        }
+    }
+}
+
+pub async fn progress(state: &AppState, reg: RegistrationRow) -> AppResult<Progress> {
+    let status = RegStatus::parse(&reg.status).ok_or(AppError::NotFound)?;
+    let installation = installations::latest_for(&state.db, reg.id).await?;
+    Ok(Progress { reg, status, installation })
+}
+

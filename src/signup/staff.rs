@@ -1,0 +1,237 @@
+//! The registration queue and the pipeline actions for staff.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::model::RegStatus;
+use super::pipeline::{self, Schedule, Step};
+use super::progress::{progress, Progress};
+use super::store::{self, Filter, RegistrationRow};
+use crate::app::AppState;
+use crate::audit;
+use crate::auth::Role;
+use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
+use crate::error::{AppError, AppResult};
+use crate::types::wib;
+use crate::users::store::{self as users, UserRow};
+use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Paging, Path, Query};
+
+const PER_PAGE: i64 = 30;
+
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+pub struct QueueQuery {
+    status: String,
+    area: String,
+    package: String,
+    from: String,
+    to: String,
+    #[serde(skip_serializing)]
+    page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "signup/queue.html")]
+struct QueuePage {
+    ctx: Ctx,
+    q: QueueQuery,
+    rows: Vec<RegistrationRow>,
+    paging: Paging,
+    statuses: &'static [RegStatus],
+    areas: Vec<AreaRow>,
+    packages: Vec<PackageRow>,
+    date_error: bool,
+}
+
+impl QueuePage {
+    fn page_link(&self, page: i64) -> String {
+        format!("/staff/registrations?{}&page={page}", serde_urlencoded::to_string(&self.q).unwrap_or_default())
+    }
+}
+
+/// A `YYYY-MM-DD` day in WIB, as the UTC instant it starts.
+pub fn parse_day(s: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, ()> {
+    use chrono::TimeZone;
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| ())?;
+    Ok(wib().from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight")).single().map(|t| t.to_utc()))
+}
+
+pub async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuery>) -> AppResult<Response> {
+    let from = parse_day(&q.from);
+    let to = parse_day(&q.to).map(|t| t.map(|t| t + chrono::Duration::days(1)));
+    let filter = Filter {
+        status: RegStatus::parse(&q.status).map(|s| s.as_str().to_string()),
+        area_id: q.area.parse().ok(),
+        package_id: q.package.parse().ok(),
+        from: from.unwrap_or(None),
+        to: to.unwrap_or(None),
+    };
+    let total = store::count(&state.db, &filter).await?;
+    let paging = Paging::new(q.page, PER_PAGE, total);
+    let rows = store::list(&state.db, &filter, paging.per_page, paging.offset()).await?;
+    page(&QueuePage {
+        ctx,
+        rows,
+        paging,
+        statuses: &RegStatus::ALL,
+        areas: catalog::all_areas(&state.db).await?,
+        packages: catalog::all_packages(&state.db).await?,
+        date_error: from.is_err() || to.is_err(),
+        q,
+    })
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ScheduleForm {
+    technician_id: String,
+    date: String,
+    window_start: String,
+    window_end: String,
+    notes: String,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct RejectForm {
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "signup/detail.html")]
+struct DetailPage {
+    ctx: Ctx,
+    p: Progress,
+    technicians: Vec<UserRow>,
+    schedule: ScheduleForm,
+    reject: RejectForm,
+    errors: FieldErrors,
+    steps: &'static [RegStatus],
+    can_act: bool,
+}
+
+impl DetailPage {
+    fn channel_key(&self) -> &'static str {
+        match self.p.reg.channel.as_str() {
+            "walk_in" => "channel.walk_in",
+            "phone" => "channel.phone",
+            _ => "channel.online",
+        }
+    }
+}
+
+async fn render_detail(
+    state: &AppState,
+    ctx: Ctx,
+    id: i64,
+    schedule: ScheduleForm,
+    reject: RejectForm,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let reg = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let p = progress(state, reg).await?;
+    let can_act = ctx.role() == Some(Role::Admin);
+    let valid = errors.is_empty();
+    let page_data = DetailPage {
+        technicians: users::list_by_role(&state.db, Role::Technician).await?,
+        ctx,
+        p,
+        schedule,
+        reject,
+        errors,
+        steps: &RegStatus::STEPS,
+        can_act,
+    };
+    if valid {
+        page(&page_data)
+    } else {
+        web::invalid(&page_data)
+    }
+}
+
+pub async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let schedule = ScheduleForm { window_start: "09:00".into(), window_end: "12:00".into(), ..Default::default() };
+    render_detail(&state, ctx, id, schedule, RejectForm::default(), FieldErrors::default()).await
+}
+
+async fn act(state: &AppState, ctx: &Ctx, user: &CurrentUser, id: i64, step: Step<'_>) -> AppResult<Response> {
+    let from = pipeline::advance(state, id, &step, user.id, &user.name).await?;
+    let to = match &step {
+        Step::Verify => RegStatus::Verified,
+        Step::Schedule(_) => RegStatus::Scheduled,
+        Step::Install => RegStatus::Installed,
+        Step::Reject(_) => RegStatus::Rejected,
+    };
+    audit::record(state, ctx, &format!("registration.{}", to.as_str()), Some(("registration", id)), &format!("{} -> {}", from.as_str(), to.as_str()))
+        .await?;
+    Ok(redirect_with_flash(&format!("/staff/registrations/{id}"), "flash.saved", state.config.secure_cookies))
+}
+
+pub async fn verify(State(state): State<AppState>, ctx: Ctx, user: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+    act(&state, &ctx, &user, id, Step::Verify).await
+}
+
+pub async fn install(State(state): State<AppState>, ctx: Ctx, user: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+    act(&state, &ctx, &user, id, Step::Install).await
+}
+
+fn parse_time(s: &str) -> Result<String, &'static str> {
+    chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").map(|t| t.format("%H:%M").to_string()).map_err(|_| "validation.time_invalid")
+}
+
+pub async fn schedule(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<ScheduleForm>,
+) -> AppResult<Response> {
+    let mut errors = FieldErrors::default();
+    let technician = match form.technician_id.trim().parse::<i64>() {
+        Ok(tid) => users::get(&state.db, tid).await?.filter(|u| u.active && u.role() == Role::Technician),
+        Err(_) => None,
+    };
+    if technician.is_none() {
+        errors.add("technician_id", "validation.technician_required");
+    }
+    let today = state.clock.now().with_timezone(&wib()).date_naive();
+    let date = errors.check(
+        "date",
+        NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
+            .map_err(|_| "validation.date_invalid")
+            .and_then(|d| if d < today { Err("validation.date_past") } else { Ok(d) }),
+    );
+    let start = errors.check("window_start", parse_time(&form.window_start));
+    let end = errors.check("window_end", parse_time(&form.window_end));
+    if let (Some(s), Some(e)) = (&start, &end) {
+        if e <= s {
+            errors.add("window_end", "validation.window_order");
+        }
+    }
+    let notes = errors.check("notes", web::optional(&form.notes, 500)).flatten().unwrap_or_default();
+    let (Some(t), Some(date), Some(start), Some(end), true) = (technician, date, start, end, errors.is_empty()) else {
+        return render_detail(&state, ctx, id, form, RejectForm::default(), errors).await;
+    };
+    let step = Step::Schedule(Schedule { technician_id: t.id, planned_date: date, window_start: &start, window_end: &end, notes: &notes });
+    act(&state, &ctx, &user, id, step).await
+}
+
+pub async fn reject(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<RejectForm>,
+) -> AppResult<Response> {
+    let mut errors = FieldErrors::default();
+    let Some(reason) = errors.check("reason", web::required(&form.reason, 500)) else {
+        return render_detail(&state, ctx, id, ScheduleForm::default(), form, errors).await;
+    };
+    act(&state, &ctx, &user, id, Step::Reject(&reason)).await
+}

@@ -1,0 +1,152 @@
+//! SQL for registrations (the sign-up pipeline).
+
+use chrono::{DateTime, Utc};
+
+use crate::args;
+use crate::db::{counter, Arg, Db, DbResult, Tx};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RegistrationRow {
+    pub id: i64,
+    pub number: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub customer_phone: String,
+    pub customer_email: Option<String>,
+    pub package_id: i64,
+    pub package_name: String,
+    pub area_id: i64,
+    pub area_name: String,
+    pub address: String,
+    pub status: String,
+    pub reject_reason: Option<String>,
+    pub referrer_id: Option<i64>,
+    pub subscription_id: Option<i64>,
+    pub channel: String,
+    pub submitted_at: DateTime<Utc>,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub scheduled_at: Option<DateTime<Utc>>,
+    pub installed_at: Option<DateTime<Utc>>,
+    pub rejected_at: Option<DateTime<Utc>>,
+}
+
+impl RegistrationRow {
+    pub fn status_key(&self) -> &'static str {
+        super::model::RegStatus::parse(&self.status).map(|s| s.label_key()).unwrap_or("step.submitted")
+    }
+}
+
+const SELECT: &str = "SELECT r.id, r.number, r.customer_id, c.name AS customer_name, c.phone AS customer_phone, \
+     c.email AS customer_email, r.package_id, p.name AS package_name, r.area_id, a.name AS area_name, r.address, r.status, \
+     r.reject_reason, r.referrer_id, r.subscription_id, r.channel, r.submitted_at, r.verified_at, r.scheduled_at, \
+     r.installed_at, r.rejected_at \
+     FROM registrations r JOIN customers c ON c.id = r.customer_id JOIN packages p ON p.id = r.package_id \
+     JOIN areas a ON a.id = r.area_id";
+
+pub struct NewRegistration<'a> {
+    pub customer_id: i64,
+    pub package_id: i64,
+    pub area_id: i64,
+    pub address: &'a str,
+    pub referrer_id: Option<i64>,
+    pub channel: &'a str,
+}
+
+/// Inserts a submitted registration numbered `REG-<year>-<n>`; returns (id, number).
+pub async fn create(tx: &mut Tx, r: &NewRegistration<'_>, year: i32, now: DateTime<Utc>) -> DbResult<(i64, String)> {
+    let n = counter::next(tx, &format!("registration-{year}")).await?;
+    let number = format!("REG-{year}-{n:06}");
+    let id = tx
+        .scalar(
+            "INSERT INTO registrations (number, customer_id, package_id, area_id, address, status, referrer_id, channel, \
+             submitted_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $8) RETURNING id",
+            args![&number, r.customer_id, r.package_id, r.area_id, r.address, r.referrer_id, r.channel, now],
+        )
+        .await?;
+    Ok((id, number))
+}
+
+pub async fn get(db: &Db, id: i64) -> DbResult<Option<RegistrationRow>> {
+    db.fetch_optional(&format!("{SELECT} WHERE r.id = $1"), args![id]).await
+}
+
+pub async fn of_customer(db: &Db, customer_id: i64) -> DbResult<Vec<RegistrationRow>> {
+    db.fetch_all(&format!("{SELECT} WHERE r.customer_id = $1 ORDER BY r.id DESC"), args![customer_id]).await
+}
+
+/// Moves a registration from `from` to `to`, stamping the step's time. Returns false when the
+/// registration was no longer in `from` (someone else acted first).
+pub async fn transition(tx: &mut Tx, id: i64, from: &str, to: &str, now: DateTime<Utc>) -> DbResult<bool> {
+    let stamp = match to {
+        "verified" => "verified_at",
+        "scheduled" => "scheduled_at",
+        "installed" => "installed_at",
+        _ => "rejected_at",
+    };
+    let n = tx
+        .execute(
+            &format!("UPDATE registrations SET status = $3, {stamp} = $4, updated_at = $4 WHERE id = $1 AND status = $2"),
+            args![id, from, to, now],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+pub async fn set_reject_reason(tx: &mut Tx, id: i64, reason: &str) -> DbResult<()> {
+    tx.execute("UPDATE registrations SET reject_reason = $2 WHERE id = $1", args![id, reason]).await?;
+    Ok(())
+}
+
+pub async fn set_subscription(tx: &mut Tx, id: i64, subscription_id: i64) -> DbResult<()> {
+    tx.execute("UPDATE registrations SET subscription_id = $2 WHERE id = $1", args![id, subscription_id]).await?;
+    Ok(())
+}
+
+#[derive(Default)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub area_id: Option<i64>,
+    pub package_id: Option<i64>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+fn filter_sql(f: &Filter) -> (String, Vec<Arg>) {
+    let mut sql = String::from(" WHERE 1 = 1");
+    let mut a: Vec<Arg> = Vec::new();
+    if let Some(s) = &f.status {
+        a.push(s.as_str().into());
+        sql.push_str(&format!(" AND r.status = ${}", a.len()));
+    }
+    if let Some(v) = f.area_id {
+        a.push(v.into());
+        sql.push_str(&format!(" AND r.area_id = ${}", a.len()));
+    }
+    if let Some(v) = f.package_id {
+        a.push(v.into());
+        sql.push_str(&format!(" AND r.package_id = ${}", a.len()));
+    }
+    if let Some(v) = f.from {
+        a.push(v.into());
+        sql.push_str(&format!(" AND r.submitted_at >= ${}", a.len()));
+    }
+    if let Some(v) = f.to {
+        a.push(v.into());
+        sql.push_str(&format!(" AND r.submitted_at < ${}", a.len()));
+    }
+    (sql, a)
+}
+
+pub async fn count(db: &Db, f: &Filter) -> DbResult<i64> {
+    let (w, a) = filter_sql(f);
+    db.scalar(&format!("SELECT COUNT(*) FROM registrations r{w}"), a).await
+}
+
+pub async fn list(db: &Db, f: &Filter, limit: i64, offset: i64) -> DbResult<Vec<RegistrationRow>> {
+    let (w, mut a) = filter_sql(f);
+    let n = a.len();
+    a.push(limit.into());
+    a.push(offset.into());
+    db.fetch_all(&format!("{SELECT}{w} ORDER BY r.submitted_at DESC, r.id DESC LIMIT ${} OFFSET ${}", n + 1, n + 2), a)
+        .await
+}

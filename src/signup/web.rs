@@ -1,0 +1,259 @@
+//! The public sign-up form and its confirmation page.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{header, HeaderMap};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::pipeline::{self, NewSignup, SignupError};
+use super::store::{self, RegistrationRow};
+use crate::app::AppState;
+use crate::auth::{password, session};
+use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
+use crate::customers::store as customers;
+use crate::error::{AppError, AppResult};
+use crate::site::store::{self as site, WaitingEntry};
+use crate::types::{Email, PhoneNumber};
+use crate::web::{self, cookies, page, redirect, Ctx, CurrentUser, FieldErrors, Form, Path, Query};
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct SignupForm {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub area_id: String,
+    pub package_id: String,
+    pub referral_code: String,
+    pub password: String,
+    pub consent: String,
+}
+
+#[derive(Template)]
+#[template(path = "signup/form.html")]
+struct FormPage {
+    ctx: Ctx,
+    form: SignupForm,
+    errors: FieldErrors,
+    packages: Vec<PackageRow>,
+    areas: Vec<AreaRow>,
+    /// Set when the phone or email is already registered.
+    already_registered: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignupQuery {
+    package: String,
+    area: String,
+    #[serde(rename = "ref")]
+    referral: String,
+}
+
+pub async fn form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<SignupQuery>) -> AppResult<Response> {
+    let form = SignupForm { package_id: q.package, area_id: q.area, referral_code: q.referral, ..Default::default() };
+    render_form(&state, ctx, form, FieldErrors::default(), false, true).await
+}
+
+async fn render_form(
+    state: &AppState,
+    ctx: Ctx,
+    form: SignupForm,
+    errors: FieldErrors,
+    already_registered: bool,
+    valid: bool,
+) -> AppResult<Response> {
+    let p = FormPage {
+        ctx,
+        form,
+        errors,
+        packages: catalog::published_packages(&state.db).await?,
+        areas: catalog::published_areas(&state.db).await?,
+        already_registered,
+    };
+    if valid {
+        page(&p)
+    } else {
+        web::invalid(&p)
+    }
+}
+
+/// The contact part of a sign-up, checked. Shared with staff-created customers.
+pub struct Contact {
+    pub name: String,
+    pub phone: PhoneNumber,
+    pub email: Option<Email>,
+    pub address: String,
+    pub area: AreaRow,
+    pub package: PackageRow,
+}
+
+/// Validates name, phone, email, address, area and package; the area must be published and the
+/// package published (sign-ups for retired packages are not possible).
+pub async fn validate_contact(state: &AppState, f: &SignupForm, errors: &mut FieldErrors) -> AppResult<Option<Contact>> {
+    let name = errors.check("name", web::required(&f.name, 100));
+    let phone = errors.check("phone", PhoneNumber::parse(&f.phone));
+    let email = if f.email.trim().is_empty() {
+        Some(None)
+    } else {
+        errors.check("email", Email::parse(&f.email).map(Some))
+    };
+    let address = errors.check("address", web::required(&f.address, 300));
+    let area = match f.area_id.trim().parse::<i64>() {
+        Ok(id) => catalog::get_area(&state.db, id).await?.filter(|a| a.published),
+        Err(_) => None,
+    };
+    if area.is_none() {
+        errors.add("area_id", "validation.area_required");
+    }
+    let package = match f.package_id.trim().parse::<i64>() {
+        Ok(id) => catalog::get_package(&state.db, id).await?.filter(|p| p.published),
+        Err(_) => None,
+    };
+    if package.is_none() {
+        errors.add("package_id", "validation.package_required");
+    }
+    Ok(match (name, phone, email, address, area, package) {
+        (Some(name), Some(phone), Some(email), Some(address), Some(area), Some(package)) => {
+            Some(Contact { name, phone, email, address, area, package })
+        }
+        _ => None,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "signup/waitlisted.html")]
+struct WaitlistedPage {
+    ctx: Ctx,
+    area: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Form(mut form): Form<SignupForm>,
+) -> AppResult<Response> {
+    if ctx.user.is_some() {
+        return Err(AppError::Conflict("signup.already_logged_in"));
+    }
+    // Taken out of the form so it is never echoed back into the page.
+    let password = std::mem::take(&mut form.password);
+    let mut errors = FieldErrors::default();
+    let contact = validate_contact(&state, &form, &mut errors).await?;
+    errors.check("password", password::check_policy(&password));
+    if form.consent.is_empty() {
+        errors.add("consent", "validation.consent_required");
+    }
+    // An unknown referral code is ignored with a message; it never blocks the sign-up.
+    let code = form.referral_code.trim().to_uppercase();
+    let referrer = if code.is_empty() { None } else { customers::by_referral_code(&state.db, &code).await? };
+    let referral_ignored = !code.is_empty() && referrer.is_none();
+    let (Some(c), true) = (contact, errors.is_empty()) else {
+        return render_form(&state, ctx, form, errors, false, false).await;
+    };
+
+    if !c.area.covered {
+        site::add_to_waiting_list(
+            &state.db,
+            &WaitingEntry {
+                name: &c.name,
+                phone: c.phone.as_str(),
+                email: c.email.as_ref().map(Email::as_str),
+                area_id: Some(c.area.id),
+                area_text: &c.area.label(),
+                address: &c.address,
+                package_id: Some(c.package.id),
+            },
+            state.clock.now(),
+        )
+        .await?;
+        return page(&WaitlistedPage { ctx, area: c.area.label() });
+    }
+
+    let hash = password::hash(password).await?;
+    let result = pipeline::register(
+        &state,
+        &NewSignup {
+            name: &c.name,
+            phone: &c.phone,
+            email: c.email.as_ref(),
+            address: &c.address,
+            area: &c.area,
+            package: &c.package,
+            referrer: referrer.as_ref(),
+            password_hash: &hash,
+            must_change_password: false,
+            channel: "online",
+            lang: ctx.lang,
+            actor_name: &c.name,
+        },
+    )
+    .await;
+    let created = match result {
+        Ok(c) => c,
+        Err(SignupError::PhoneTaken) => {
+            errors.add("phone", "signup.phone_registered");
+            return render_form(&state, ctx, form, errors, true, false).await;
+        }
+        Err(SignupError::EmailTaken) => {
+            errors.add("email", "signup.email_registered");
+            return render_form(&state, ctx, form, errors, true, false).await;
+        }
+        Err(SignupError::Other(e)) => return Err(e),
+    };
+    crate::audit::record(
+        &state,
+        crate::audit::Actor { id: Some(created.user_id), name: &c.name, ip: &ctx.ip },
+        "signup.submitted",
+        Some(("registration", created.registration_id)),
+        &created.number,
+    )
+    .await?;
+
+    // Logged in at once, with a fresh session.
+    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let token = session::start(&state, created.user_id, &ctx.ip, user_agent).await?;
+    let mut target = format!("/signup/done/{}", created.registration_id);
+    if referral_ignored {
+        target.push_str("?referral=unknown");
+    }
+    let mut res = redirect(&target);
+    let secure = state.config.secure_cookies;
+    let max_age = state.config.session_absolute_hours * 3600;
+    res.headers_mut().append(header::SET_COOKIE, cookies::set(cookies::SESSION, &token, Some(max_age), secure));
+    Ok(res)
+}
+
+#[derive(Template)]
+#[template(path = "signup/done.html")]
+struct DonePage {
+    ctx: Ctx,
+    reg: RegistrationRow,
+    referral_unknown: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DoneQuery {
+    referral: String,
+}
+
+pub async fn done(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<Response> {
+    let reg = owned_registration(&state, &user, id).await?;
+    page(&DonePage { ctx, reg, referral_unknown: q.referral == "unknown" })
+}
+
+/// A registration of the logged-in customer; anyone else's is "not found".
+pub async fn owned_registration(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<RegistrationRow> {
+    let customer = customers::by_user(&state.db, user.id).await?.ok_or(AppError::NotFound)?;
+    store::get(&state.db, id).await?.filter(|r| r.customer_id == customer.id).ok_or(AppError::NotFound)
+}
