@@ -149,8 +149,11 @@ pub async fn search(db: &Db, f: &Filter, before_id: Option<i64>, limit: i64) -> 
     }
     if let Some(p) = f.package_id {
         a.push(p.into());
+        // Current subscriptions, or the package a prospect signed up for.
         sql.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.customer_id = c.id AND s.package_id = ${} AND s.status <> 'terminated')",
+            " AND (EXISTS (SELECT 1 FROM subscriptions s WHERE s.customer_id = c.id AND s.package_id = ${0} AND s.status <> 'terminated') \
+             OR EXISTS (SELECT 1 FROM registrations r WHERE r.customer_id = c.id AND r.package_id = ${0} \
+             AND r.status IN ('submitted', 'verified', 'scheduled')))",
             a.len()
         ));
     }

@@ -2,10 +2,14 @@
 //! PostgreSQL when SETIA_TEST_DATABASE_URL=postgres://… is set.
 
 mod common;
+mod fixtures;
 
 mod auth;
 mod db;
 mod i18n;
 mod roles;
+mod portal;
 mod security;
+mod signup;
+mod customers;
 mod users;
