@@ -1,5 +1,6 @@
 //! Customers and subscriptions, as staff see and change them.
 
+pub mod changes;
 pub mod model;
 pub mod store;
 mod subscriptions;

@@ -1,0 +1,88 @@
+//! Subscription changes as one operation each: package change (kept as history), suspend,
+//! reactivate, terminate. Used by the staff pages and the demo loader.
+
+use super::model::TerminationReason;
+use super::store::{self, SubscriptionEvent, SubscriptionRow};
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::types::wib;
+
+pub enum Change<'a> {
+    Package { to_id: i64, to_name: &'a str },
+    Suspend,
+    Reactivate,
+    Terminate { reason: TerminationReason, competitor: Option<(i64, &'a str)>, note: &'a str },
+}
+
+impl Change<'_> {
+    /// The event kind, also the audit action suffix.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Change::Package { .. } => "package_changed",
+            Change::Suspend => "suspended",
+            Change::Reactivate => "reactivated",
+            Change::Terminate { .. } => "terminated",
+        }
+    }
+
+    fn allowed_from(&self, status: &str) -> bool {
+        match self {
+            Change::Package { .. } | Change::Terminate { .. } => status != "terminated",
+            Change::Suspend => status == "active",
+            Change::Reactivate => status == "suspended",
+        }
+    }
+}
+
+/// Applies `change` to `sub` in one transaction, with the subscription event, the customer's
+/// derived status and a timeline entry. Returns a short description for the audit log.
+pub async fn apply(state: &AppState, sub: &SubscriptionRow, change: &Change<'_>, actor_id: Option<i64>, actor_name: &str) -> AppResult<String> {
+    if !change.allowed_from(&sub.status) {
+        return Err(AppError::Conflict(if sub.status == "terminated" {
+            "subscriptions.terminated"
+        } else {
+            "subscriptions.transition_invalid"
+        }));
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let mut event = SubscriptionEvent {
+        subscription_id: sub.id,
+        kind: change.kind(),
+        from_package_id: None,
+        to_package_id: None,
+        note: "",
+        actor_id,
+    };
+    let detail = match change {
+        Change::Package { to_id, to_name } => {
+            store::set_subscription_package(&mut tx, sub.id, *to_id, now).await?;
+            event.from_package_id = Some(sub.package_id);
+            event.to_package_id = Some(*to_id);
+            format!("{} -> {to_name}", sub.package_name)
+        }
+        Change::Suspend => {
+            store::set_subscription_status(&mut tx, sub.id, "suspended", now).await?;
+            format!("{} · active -> suspended", sub.package_name)
+        }
+        Change::Reactivate => {
+            store::set_subscription_status(&mut tx, sub.id, "active", now).await?;
+            format!("{} · suspended -> active", sub.package_name)
+        }
+        Change::Terminate { reason, competitor, note } => {
+            let today = now.with_timezone(&wib()).date_naive();
+            store::terminate_subscription(&mut tx, sub.id, reason.as_str(), competitor.map(|c| c.0), note, today, now).await?;
+            event.note = note;
+            match competitor {
+                Some((_, name)) => format!("{} · {} ({name})", sub.package_name, reason.as_str()),
+                None => format!("{} · {}", sub.package_name, reason.as_str()),
+            }
+        }
+    };
+    store::add_subscription_event(&mut tx, &event, now).await?;
+    let status = store::derived_status(&mut tx, sub.customer_id).await?;
+    store::set_status(&mut tx, sub.customer_id, status, now).await?;
+    store::add_event(&mut tx, sub.customer_id, &format!("subscription.{}", change.kind()), &detail, actor_name, now).await?;
+    tx.commit().await?;
+    Ok(detail)
+}
