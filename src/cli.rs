@@ -42,6 +42,12 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Load a believable demo ISP (content, staff of every role, ~200 customers) and print the logins.
+    Demo {
+        /// Add the demo data even if the database already holds customers.
+        #[arg(long)]
+        force: bool,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -120,6 +126,17 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
         Command::Migrate => {
             let db = open_db(&config).await?;
             println!("Migrations applied ({:?}).", db.backend());
+        }
+        Command::Demo { force } => {
+            let db = open_db(&config).await?;
+            println!("Loading demo data…");
+            let logins = crate::demo::load(&db, config, force).await?;
+            println!("\nDemo data loaded. Logins (shown only now):\n");
+            println!("  {:<14} {:<28} password", "role", "login");
+            for l in logins {
+                println!("  {:<14} {:<28} {}", l.role, l.email, l.password);
+            }
+            println!("\nEvery demo customer logs in with their phone number and the customer password above.");
         }
         Command::Serve { listen } => {
             if let Some(addr) = listen {

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod customers;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod health;
 pub mod i18n;

@@ -8,10 +8,17 @@ use crate::error::{AppError, AppResult};
 use crate::types::wib;
 
 pub enum Change<'a> {
-    Package { to_id: i64, to_name: &'a str },
+    Package {
+        to_id: i64,
+        to_name: &'a str,
+    },
     Suspend,
     Reactivate,
-    Terminate { reason: TerminationReason, competitor: Option<(i64, &'a str)>, note: &'a str },
+    Terminate {
+        reason: TerminationReason,
+        competitor: Option<(i64, &'a str)>,
+        note: &'a str,
+    },
 }
 
 impl Change<'_> {
@@ -36,7 +43,13 @@ impl Change<'_> {
 
 /// Applies `change` to `sub` in one transaction, with the subscription event, the customer's
 /// derived status and a timeline entry. Returns a short description for the audit log.
-pub async fn apply(state: &AppState, sub: &SubscriptionRow, change: &Change<'_>, actor_id: Option<i64>, actor_name: &str) -> AppResult<String> {
+pub async fn apply(
+    state: &AppState,
+    sub: &SubscriptionRow,
+    change: &Change<'_>,
+    actor_id: Option<i64>,
+    actor_name: &str,
+) -> AppResult<String> {
     if !change.allowed_from(&sub.status) {
         return Err(AppError::Conflict(if sub.status == "terminated" {
             "subscriptions.terminated"
@@ -69,9 +82,22 @@ pub async fn apply(state: &AppState, sub: &SubscriptionRow, change: &Change<'_>,
             store::set_subscription_status(&mut tx, sub.id, "active", now).await?;
             format!("{} · suspended -> active", sub.package_name)
         }
-        Change::Terminate { reason, competitor, note } => {
+        Change::Terminate {
+            reason,
+            competitor,
+            note,
+        } => {
             let today = now.with_timezone(&wib()).date_naive();
-            store::terminate_subscription(&mut tx, sub.id, reason.as_str(), competitor.map(|c| c.0), note, today, now).await?;
+            store::terminate_subscription(
+                &mut tx,
+                sub.id,
+                reason.as_str(),
+                competitor.map(|c| c.0),
+                note,
+                today,
+                now,
+            )
+            .await?;
             event.note = note;
             match competitor {
                 Some((_, name)) => format!("{} · {} ({name})", sub.package_name, reason.as_str()),
@@ -82,7 +108,15 @@ pub async fn apply(state: &AppState, sub: &SubscriptionRow, change: &Change<'_>,
     store::add_subscription_event(&mut tx, &event, now).await?;
     let status = store::derived_status(&mut tx, sub.customer_id).await?;
     store::set_status(&mut tx, sub.customer_id, status, now).await?;
-    store::add_event(&mut tx, sub.customer_id, &format!("subscription.{}", change.kind()), &detail, actor_name, now).await?;
+    store::add_event(
+        &mut tx,
+        sub.customer_id,
+        &format!("subscription.{}", change.kind()),
+        &detail,
+        actor_name,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(detail)
 }

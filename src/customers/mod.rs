@@ -21,11 +21,26 @@ pub fn routes() -> Router<AppState> {
     let admin = Router::new()
         .route("/staff/customers/new", get(web::new_form))
         .route("/staff/customers/create", post(web::create))
-        .route("/staff/customers/{id}/edit", get(web::edit_form).post(web::update))
-        .route("/staff/subscriptions/{id}/package", post(subscriptions::change_package))
-        .route("/staff/subscriptions/{id}/suspend", post(subscriptions::suspend))
-        .route("/staff/subscriptions/{id}/reactivate", post(subscriptions::reactivate))
-        .route("/staff/subscriptions/{id}/terminate", get(subscriptions::terminate_form).post(subscriptions::terminate))
+        .route(
+            "/staff/customers/{id}/edit",
+            get(web::edit_form).post(web::update),
+        )
+        .route(
+            "/staff/subscriptions/{id}/package",
+            post(subscriptions::change_package),
+        )
+        .route(
+            "/staff/subscriptions/{id}/suspend",
+            post(subscriptions::suspend),
+        )
+        .route(
+            "/staff/subscriptions/{id}/reactivate",
+            post(subscriptions::reactivate),
+        )
+        .route(
+            "/staff/subscriptions/{id}/terminate",
+            get(subscriptions::terminate_form).post(subscriptions::terminate),
+        )
         .route_layer(require(groups::ADMIN));
     office.merge(admin)
 }

@@ -56,5 +56,7 @@ pub fn new_referral_code() -> String {
     use rand::seq::SliceRandom;
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rngs::OsRng;
-    (0..6).map(|_| *ALPHABET.choose(&mut rng).expect("non-empty") as char).collect()
+    (0..6)
+        .map(|_| *ALPHABET.choose(&mut rng).expect("non-empty") as char)
+        .collect()
 }

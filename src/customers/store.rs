@@ -22,7 +22,8 @@ pub struct CustomerRow {
     pub created_at: DateTime<Utc>,
 }
 
-const CUSTOMER_SELECT: &str = "SELECT c.id, c.number, c.user_id, c.name, c.phone, c.email, c.address, c.area_id, \
+const CUSTOMER_SELECT: &str =
+    "SELECT c.id, c.number, c.user_id, c.name, c.phone, c.email, c.address, c.area_id, \
      a.name AS area_name, c.status, c.referral_code, c.referred_by, c.created_at \
      FROM customers c LEFT JOIN areas a ON a.id = c.area_id";
 
@@ -39,7 +40,11 @@ pub struct NewCustomer<'a> {
 }
 
 /// Inserts a customer with the next customer number (`PLG-000123`); returns (id, number).
-pub async fn create(tx: &mut Tx, c: &NewCustomer<'_>, now: DateTime<Utc>) -> DbResult<(i64, String)> {
+pub async fn create(
+    tx: &mut Tx,
+    c: &NewCustomer<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<(i64, String)> {
     let n = counter::next(tx, "customer").await?;
     let number = format!("PLG-{n:06}");
     let id = tx
@@ -53,16 +58,24 @@ pub async fn create(tx: &mut Tx, c: &NewCustomer<'_>, now: DateTime<Utc>) -> DbR
 }
 
 pub async fn get(db: &Db, id: i64) -> DbResult<Option<CustomerRow>> {
-    db.fetch_optional(&format!("{CUSTOMER_SELECT} WHERE c.id = $1"), args![id]).await
+    db.fetch_optional(&format!("{CUSTOMER_SELECT} WHERE c.id = $1"), args![id])
+        .await
 }
 
 pub async fn by_user(db: &Db, user_id: i64) -> DbResult<Option<CustomerRow>> {
-    db.fetch_optional(&format!("{CUSTOMER_SELECT} WHERE c.user_id = $1"), args![user_id]).await
+    db.fetch_optional(
+        &format!("{CUSTOMER_SELECT} WHERE c.user_id = $1"),
+        args![user_id],
+    )
+    .await
 }
 
 pub async fn by_referral_code(db: &Db, code: &str) -> DbResult<Option<CustomerRow>> {
-    db.fetch_optional(&format!("{CUSTOMER_SELECT} WHERE c.referral_code = $1"), args![code.trim().to_uppercase()])
-        .await
+    db.fetch_optional(
+        &format!("{CUSTOMER_SELECT} WHERE c.referral_code = $1"),
+        args![code.trim().to_uppercase()],
+    )
+    .await
 }
 
 /// Whether a phone or email is already used by a customer or a login account.
@@ -105,7 +118,11 @@ pub async fn update_profile(
 }
 
 pub async fn set_status(tx: &mut Tx, id: i64, status: &str, now: DateTime<Utc>) -> DbResult<()> {
-    tx.execute("UPDATE customers SET status = $2, updated_at = $3 WHERE id = $1", args![id, status, now]).await?;
+    tx.execute(
+        "UPDATE customers SET status = $2, updated_at = $3 WHERE id = $1",
+        args![id, status, now],
+    )
+    .await?;
     Ok(())
 }
 
@@ -119,7 +136,12 @@ pub struct Filter {
 
 /// One page of customers, newest first, after the cursor `before_id` (keyset paging: the cost
 /// does not grow with the page number).
-pub async fn search(db: &Db, f: &Filter, before_id: Option<i64>, limit: i64) -> DbResult<Vec<CustomerRow>> {
+pub async fn search(
+    db: &Db,
+    f: &Filter,
+    before_id: Option<i64>,
+    limit: i64,
+) -> DbResult<Vec<CustomerRow>> {
     let mut sql = format!("{CUSTOMER_SELECT} WHERE 1 = 1");
     let mut a: Vec<Arg> = Vec::new();
     let q = f.q.trim();
@@ -133,7 +155,10 @@ pub async fn search(db: &Db, f: &Filter, before_id: Option<i64>, limit: i64) -> 
         ));
         if digits.len() >= 4 {
             // Phones are stored as +62…; match on the digits after a leading 0 or 62.
-            let core = digits.trim_start_matches("62").trim_start_matches('0').to_string();
+            let core = digits
+                .trim_start_matches("62")
+                .trim_start_matches('0')
+                .to_string();
             a.push(like_pattern(&core).into());
             sql.push_str(&format!(" OR c.phone LIKE ${} ESCAPE '\\'", a.len()));
         }
@@ -167,7 +192,11 @@ pub async fn search(db: &Db, f: &Filter, before_id: Option<i64>, limit: i64) -> 
 }
 
 pub async fn count_by_status(db: &Db) -> DbResult<Vec<(String, i64)>> {
-    db.fetch_all("SELECT status, COUNT(*) FROM customers GROUP BY status ORDER BY status", args![]).await
+    db.fetch_all(
+        "SELECT status, COUNT(*) FROM customers GROUP BY status ORDER BY status",
+        args![],
+    )
+    .await
 }
 
 // ---- subscriptions ----
@@ -200,11 +229,16 @@ const SUBSCRIPTION_SELECT: &str = "SELECT s.id, s.customer_id, s.package_id, p.n
      FROM subscriptions s JOIN packages p ON p.id = s.package_id LEFT JOIN competitors k ON k.id = s.competitor_id";
 
 pub async fn subscriptions_of(db: &Db, customer_id: i64) -> DbResult<Vec<SubscriptionRow>> {
-    db.fetch_all(&format!("{SUBSCRIPTION_SELECT} WHERE s.customer_id = $1 ORDER BY s.id"), args![customer_id]).await
+    db.fetch_all(
+        &format!("{SUBSCRIPTION_SELECT} WHERE s.customer_id = $1 ORDER BY s.id"),
+        args![customer_id],
+    )
+    .await
 }
 
 pub async fn get_subscription(db: &Db, id: i64) -> DbResult<Option<SubscriptionRow>> {
-    db.fetch_optional(&format!("{SUBSCRIPTION_SELECT} WHERE s.id = $1"), args![id]).await
+    db.fetch_optional(&format!("{SUBSCRIPTION_SELECT} WHERE s.id = $1"), args![id])
+        .await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -226,14 +260,31 @@ pub async fn create_subscription(
     .await
 }
 
-pub async fn set_subscription_package(tx: &mut Tx, id: i64, package_id: i64, now: DateTime<Utc>) -> DbResult<()> {
-    tx.execute("UPDATE subscriptions SET package_id = $2, updated_at = $3 WHERE id = $1", args![id, package_id, now])
-        .await?;
+pub async fn set_subscription_package(
+    tx: &mut Tx,
+    id: i64,
+    package_id: i64,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    tx.execute(
+        "UPDATE subscriptions SET package_id = $2, updated_at = $3 WHERE id = $1",
+        args![id, package_id, now],
+    )
+    .await?;
     Ok(())
 }
 
-pub async fn set_subscription_status(tx: &mut Tx, id: i64, status: &str, now: DateTime<Utc>) -> DbResult<()> {
-    tx.execute("UPDATE subscriptions SET status = $2, updated_at = $3 WHERE id = $1", args![id, status, now]).await?;
+pub async fn set_subscription_status(
+    tx: &mut Tx,
+    id: i64,
+    status: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    tx.execute(
+        "UPDATE subscriptions SET status = $2, updated_at = $3 WHERE id = $1",
+        args![id, status, now],
+    )
+    .await?;
     Ok(())
 }
 
@@ -257,8 +308,12 @@ pub async fn terminate_subscription(
 
 /// The customer's status that follows from their subscriptions.
 pub async fn derived_status(tx: &mut Tx, customer_id: i64) -> DbResult<&'static str> {
-    let statuses: Vec<(String,)> =
-        tx.fetch_all("SELECT status FROM subscriptions WHERE customer_id = $1", args![customer_id]).await?;
+    let statuses: Vec<(String,)> = tx
+        .fetch_all(
+            "SELECT status FROM subscriptions WHERE customer_id = $1",
+            args![customer_id],
+        )
+        .await?;
     let has = |s: &str| statuses.iter().any(|(x,)| x == s);
     Ok(if has("active") {
         "active"
@@ -280,7 +335,11 @@ pub struct SubscriptionEvent<'a> {
     pub actor_id: Option<i64>,
 }
 
-pub async fn add_subscription_event(tx: &mut Tx, e: &SubscriptionEvent<'_>, now: DateTime<Utc>) -> DbResult<()> {
+pub async fn add_subscription_event(
+    tx: &mut Tx,
+    e: &SubscriptionEvent<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     tx.execute(
         "INSERT INTO subscription_events (subscription_id, kind, from_package_id, to_package_id, note, actor_id, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -317,7 +376,14 @@ pub struct TimelineEntry {
     pub actor_name: String,
 }
 
-pub async fn add_event(tx: &mut Tx, customer_id: i64, kind: &str, detail: &str, actor: &str, now: DateTime<Utc>) -> DbResult<()> {
+pub async fn add_event(
+    tx: &mut Tx,
+    customer_id: i64,
+    kind: &str,
+    detail: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     tx.execute(
         "INSERT INTO customer_events (customer_id, at, kind, detail, actor_name) VALUES ($1, $2, $3, $4, $5)",
         args![customer_id, now, kind, detail, actor],
@@ -368,4 +434,8 @@ pub async fn top_referrers(db: &Db, limit: i64) -> DbResult<Vec<Referrer>> {
         args![limit],
     )
     .await
+}
+
+pub async fn count(db: &Db) -> DbResult<i64> {
+    db.scalar("SELECT COUNT(*) FROM customers", args![]).await
 }

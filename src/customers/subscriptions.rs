@@ -16,14 +16,33 @@ use crate::retention::store::{self as retention, CompetitorRow};
 use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path};
 
 async fn load(state: &AppState, id: i64) -> AppResult<SubscriptionRow> {
-    store::get_subscription(&state.db, id).await?.ok_or(AppError::NotFound)
+    store::get_subscription(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Applies the change, audits it and goes back to the customer.
-async fn change(state: &AppState, ctx: &Ctx, user: &CurrentUser, sub: &SubscriptionRow, change: Change<'_>) -> AppResult<Response> {
+async fn change(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &CurrentUser,
+    sub: &SubscriptionRow,
+    change: Change<'_>,
+) -> AppResult<Response> {
     let detail = changes::apply(state, sub, &change, Some(user.id), &user.name).await?;
-    audit::record(state, ctx, &format!("subscription.{}", change.kind()), Some(("subscription", sub.id)), &detail).await?;
-    Ok(redirect_with_flash(&format!("/staff/customers/{}", sub.customer_id), "flash.saved", state.config.secure_cookies))
+    audit::record(
+        state,
+        ctx,
+        &format!("subscription.{}", change.kind()),
+        Some(("subscription", sub.id)),
+        &detail,
+    )
+    .await?;
+    Ok(redirect_with_flash(
+        &format!("/staff/customers/{}", sub.customer_id),
+        "flash.saved",
+        state.config.secure_cookies,
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -41,22 +60,48 @@ pub async fn change_package(
 ) -> AppResult<Response> {
     let sub = load(&state, id).await?;
     let package = match f.package_id.parse::<i64>() {
-        Ok(p) => catalog::get_package(&state.db, p).await?.filter(|p| p.published),
+        Ok(p) => catalog::get_package(&state.db, p)
+            .await?
+            .filter(|p| p.published),
         Err(_) => None,
     }
     .ok_or(AppError::Unprocessable("validation.package_required"))?;
     if package.id == sub.package_id {
-        return Ok(redirect_with_flash(&format!("/staff/customers/{}", sub.customer_id), "flash.saved", state.config.secure_cookies));
+        return Ok(redirect_with_flash(
+            &format!("/staff/customers/{}", sub.customer_id),
+            "flash.saved",
+            state.config.secure_cookies,
+        ));
     }
-    change(&state, &ctx, &user, &sub, Change::Package { to_id: package.id, to_name: &package.name }).await
+    change(
+        &state,
+        &ctx,
+        &user,
+        &sub,
+        Change::Package {
+            to_id: package.id,
+            to_name: &package.name,
+        },
+    )
+    .await
 }
 
-pub async fn suspend(State(state): State<AppState>, ctx: Ctx, user: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn suspend(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let sub = load(&state, id).await?;
     change(&state, &ctx, &user, &sub, Change::Suspend).await
 }
 
-pub async fn reactivate(State(state): State<AppState>, ctx: Ctx, user: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn reactivate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let sub = load(&state, id).await?;
     change(&state, &ctx, &user, &sub, Change::Reactivate).await
 }
@@ -80,9 +125,22 @@ struct TerminatePage {
     competitors: Vec<CompetitorRow>,
 }
 
-async fn render_terminate(state: &AppState, ctx: Ctx, sub: SubscriptionRow, form: TerminateForm, errors: FieldErrors) -> AppResult<Response> {
+async fn render_terminate(
+    state: &AppState,
+    ctx: Ctx,
+    sub: SubscriptionRow,
+    form: TerminateForm,
+    errors: FieldErrors,
+) -> AppResult<Response> {
     let valid = errors.is_empty();
-    let p = TerminatePage { ctx, sub, form, errors, reasons: &TerminationReason::ALL, competitors: retention::competitors(&state.db).await? };
+    let p = TerminatePage {
+        ctx,
+        sub,
+        form,
+        errors,
+        reasons: &TerminationReason::ALL,
+        competitors: retention::competitors(&state.db).await?,
+    };
     if valid {
         page(&p)
     } else {
@@ -90,9 +148,20 @@ async fn render_terminate(state: &AppState, ctx: Ctx, sub: SubscriptionRow, form
     }
 }
 
-pub async fn terminate_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn terminate_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let sub = load(&state, id).await?;
-    render_terminate(&state, ctx, sub, TerminateForm::default(), FieldErrors::default()).await
+    render_terminate(
+        &state,
+        ctx,
+        sub,
+        TerminateForm::default(),
+        FieldErrors::default(),
+    )
+    .await
 }
 
 /// Ending a subscription always records why; "moved to a competitor" also records which one.
@@ -119,13 +188,30 @@ pub async fn terminate(
     if reason == Some(TerminationReason::Competitor) && competitor.is_none() {
         errors.add("competitor_id", "validation.competitor_required");
     }
-    let note = errors.check("note", web::optional(&form.note, 500)).flatten().unwrap_or_default();
+    let note = errors
+        .check("note", web::optional(&form.note, 500))
+        .flatten()
+        .unwrap_or_default();
     if reason == Some(TerminationReason::Other) && note.is_empty() {
         errors.add("note", "validation.note_required_for_other");
     }
     let (Some(reason), true) = (reason, errors.is_empty()) else {
         return render_terminate(&state, ctx, sub, form, errors).await;
     };
-    let competitor = competitor.as_ref().filter(|_| reason == TerminationReason::Competitor).map(|c| (c.id, c.name.as_str()));
-    change(&state, &ctx, &user, &sub, Change::Terminate { reason, competitor, note: &note }).await
+    let competitor = competitor
+        .as_ref()
+        .filter(|_| reason == TerminationReason::Competitor)
+        .map(|c| (c.id, c.name.as_str()));
+    change(
+        &state,
+        &ctx,
+        &user,
+        &sub,
+        Change::Terminate {
+            reason,
+            competitor,
+            note: &note,
+        },
+    )
+    .await
 }

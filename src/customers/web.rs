@@ -18,7 +18,9 @@ use crate::signup::store::{self as registrations, RegistrationRow};
 use crate::signup::web::{validate_contact, SignupForm};
 use crate::types::{Email, PhoneNumber};
 use crate::users::store as users;
-use crate::web::{self, no_store, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path, Query};
+use crate::web::{
+    self, no_store, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path, Query,
+};
 
 const PER_PAGE: i64 = 50;
 
@@ -48,7 +50,10 @@ struct ListPage {
 
 impl ListPage {
     fn next_link(&self, before: i64) -> String {
-        format!("/staff/customers?{}&before={before}", serde_urlencoded::to_string(&self.q).unwrap_or_default())
+        format!(
+            "/staff/customers?{}&before={before}",
+            serde_urlencoded::to_string(&self.q).unwrap_or_default()
+        )
     }
     fn status_label(&self, s: &str) -> String {
         self.ctx.t(&status_key(s)).to_string()
@@ -58,10 +63,17 @@ impl ListPage {
     }
 }
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     let filter = Filter {
         q: q.q.clone(),
-        status: CUSTOMER_STATUSES.iter().find(|s| **s == q.status).map(|s| s.to_string()),
+        status: CUSTOMER_STATUSES
+            .iter()
+            .find(|s| **s == q.status)
+            .map(|s| s.to_string()),
         area_id: q.area.parse().ok(),
         package_id: q.package.parse().ok(),
     };
@@ -102,7 +114,9 @@ impl ShowPage {
         self.ctx.t(&status_key(s)).to_string()
     }
     fn reason_key(&self, reason: &str) -> &'static str {
-        super::model::TerminationReason::parse(reason).map(|r| r.label_key()).unwrap_or("reason.other")
+        super::model::TerminationReason::parse(reason)
+            .map(|r| r.label_key())
+            .unwrap_or("reason.other")
     }
     fn event_label(&self, kind: &str) -> String {
         let key = format!("event.{}", kind.replace('.', "_"));
@@ -114,7 +128,11 @@ impl ShowPage {
     }
 }
 
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let customer = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     page(&ShowPage {
         subscriptions: store::subscriptions_of(&state.db, id).await?,
@@ -167,7 +185,15 @@ async fn render_form(
 }
 
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    render_form(&state, ctx, None, SignupForm::default(), "walk_in".into(), FieldErrors::default()).await
+    render_form(
+        &state,
+        ctx,
+        None,
+        SignupForm::default(),
+        "walk_in".into(),
+        FieldErrors::default(),
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -190,8 +216,17 @@ struct CreatedPage {
 
 /// A customer registered by staff (walk-in or phone): same checks as online, plus a one-time
 /// password for the portal.
-pub async fn create(State(state): State<AppState>, ctx: Ctx, user: CurrentUser, Form(f): Form<CreateForm>) -> AppResult<Response> {
-    let channel = if f.channel == "phone" { "phone" } else { "walk_in" };
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Form(f): Form<CreateForm>,
+) -> AppResult<Response> {
+    let channel = if f.channel == "phone" {
+        "phone"
+    } else {
+        "walk_in"
+    };
     let mut errors = FieldErrors::default();
     let contact = validate_contact(&state, &f.contact, &mut errors).await?;
     if let Some(c) = &contact {
@@ -234,9 +269,17 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, user: CurrentUser, 
         }
         Err(SignupError::Other(e)) => return Err(e),
     };
-    audit::record(&state, &ctx, "customer.create", Some(("customer", created.customer_id)), &format!("{} ({channel})", created.number))
-        .await?;
-    let customer = store::get(&state.db, created.customer_id).await?.ok_or(AppError::NotFound)?;
+    audit::record(
+        &state,
+        &ctx,
+        "customer.create",
+        Some(("customer", created.customer_id)),
+        &format!("{} ({channel})", created.number),
+    )
+    .await?;
+    let customer = store::get(&state.db, created.customer_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(no_store(page(&CreatedPage {
         ctx,
         customer_id: customer.id,
@@ -246,7 +289,11 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, user: CurrentUser, 
     })?))
 }
 
-pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let c = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let form = SignupForm {
         name: c.name.clone(),
@@ -256,15 +303,32 @@ pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i
         area_id: c.area_id.map(|a| a.to_string()).unwrap_or_default(),
         ..Default::default()
     };
-    render_form(&state, ctx, Some(c), form, String::new(), FieldErrors::default()).await
+    render_form(
+        &state,
+        ctx,
+        Some(c),
+        form,
+        String::new(),
+        FieldErrors::default(),
+    )
+    .await
 }
 
-pub async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(form): Form<SignupForm>) -> AppResult<Response> {
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<SignupForm>,
+) -> AppResult<Response> {
     let customer = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::default();
     let name = errors.check("name", web::required(&form.name, 100));
     let phone = errors.check("phone", PhoneNumber::parse(&form.phone));
-    let email = if form.email.trim().is_empty() { Some(None) } else { errors.check("email", Email::parse(&form.email).map(Some)) };
+    let email = if form.email.trim().is_empty() {
+        Some(None)
+    } else {
+        errors.check("email", Email::parse(&form.email).map(Some))
+    };
     let address = errors.check("address", web::required(&form.address, 300));
     let area = match form.area_id.parse::<i64>() {
         Ok(a) => catalog::get_area(&state.db, a).await?,
@@ -273,7 +337,8 @@ pub async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
     if area.is_none() {
         errors.add("area_id", "validation.area_required");
     }
-    let (Some(name), Some(phone), Some(email), Some(address), Some(area), true) = (name, phone, email, address, area, errors.is_empty())
+    let (Some(name), Some(phone), Some(email), Some(address), Some(area), true) =
+        (name, phone, email, address, area, errors.is_empty())
     else {
         return render_form(&state, ctx, Some(customer), form, String::new(), errors).await;
     };
@@ -281,9 +346,20 @@ pub async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
     let mut tx = state.db.begin().await?;
     let email_str = email.as_ref().map(Email::as_str);
     let result = async {
-        store::update_profile(&mut tx, id, &name, phone.as_str(), email_str, &address, Some(area.id), now).await?;
+        store::update_profile(
+            &mut tx,
+            id,
+            &name,
+            phone.as_str(),
+            email_str,
+            &address,
+            Some(area.id),
+            now,
+        )
+        .await?;
         if let Some(uid) = customer.user_id {
-            users::update_contact(&mut tx, uid, &name, email_str, Some(phone.as_str()), now).await?;
+            users::update_contact(&mut tx, uid, &name, email_str, Some(phone.as_str()), now)
+                .await?;
         }
         Ok::<_, sqlx::Error>(())
     }
@@ -301,19 +377,46 @@ pub async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
     for (label, old, new) in [
         ("name", customer.name.as_str(), name.as_str()),
         ("phone", customer.phone.as_str(), phone.as_str()),
-        ("email", customer.email.as_deref().unwrap_or(""), email_str.unwrap_or("")),
+        (
+            "email",
+            customer.email.as_deref().unwrap_or(""),
+            email_str.unwrap_or(""),
+        ),
         ("address", customer.address.as_str(), address.as_str()),
-        ("area", customer.area_name.as_deref().unwrap_or(""), area.name.as_str()),
+        (
+            "area",
+            customer.area_name.as_deref().unwrap_or(""),
+            area.name.as_str(),
+        ),
     ] {
         if old != new {
             changes.push(format!("{label}: {old} -> {new}"));
         }
     }
     let detail = changes.join("; ");
-    store::add_event(&mut tx, id, "profile.updated", &detail, &ctx.user_name().to_string(), now).await?;
+    store::add_event(
+        &mut tx,
+        id,
+        "profile.updated",
+        &detail,
+        &ctx.user_name().to_string(),
+        now,
+    )
+    .await?;
     tx.commit().await?;
-    audit::record(&state, &ctx, "customer.update", Some(("customer", id)), &detail).await?;
-    Ok(redirect_with_flash(&format!("/staff/customers/{id}"), "flash.saved", state.config.secure_cookies))
+    audit::record(
+        &state,
+        &ctx,
+        "customer.update",
+        Some(("customer", id)),
+        &detail,
+    )
+    .await?;
+    Ok(redirect_with_flash(
+        &format!("/staff/customers/{id}"),
+        "flash.saved",
+        state.config.secure_cookies,
+    ))
 }
 
 #[derive(Template)]
@@ -324,5 +427,8 @@ struct ReferralsPage {
 }
 
 pub async fn referrals(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    page(&ReferralsPage { ctx, rows: store::top_referrers(&state.db, 50).await? })
+    page(&ReferralsPage {
+        ctx,
+        rows: store::top_referrers(&state.db, 50).await?,
+    })
 }

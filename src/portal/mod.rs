@@ -13,7 +13,10 @@ use crate::auth::{groups, require};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/portal", get(web::home))
-        .route("/portal/profile", get(web::profile_form).post(web::update_profile))
+        .route(
+            "/portal/profile",
+            get(web::profile_form).post(web::update_profile),
+        )
         .route("/portal/registrations/{id}", get(web::registration))
         .route("/portal/subscriptions/{id}", get(web::subscription))
         .route_layer(require(groups::CUSTOMER))

@@ -9,15 +9,17 @@ use crate::customers::store::{self as customers, CustomerRow, PackageChange, Sub
 use crate::db::is_unique_violation;
 use crate::error::{AppError, AppResult};
 use crate::signup::model::RegStatus;
-use crate::signup::store as registrations;
 use crate::signup::progress::{progress, Progress};
+use crate::signup::store as registrations;
 use crate::signup::web::owned_registration;
 use crate::types::Email;
 use crate::users::store as users;
 use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path};
 
 async fn me(state: &AppState, user: &CurrentUser) -> AppResult<CustomerRow> {
-    customers::by_user(&state.db, user.id).await?.ok_or(AppError::NotFound)
+    customers::by_user(&state.db, user.id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 #[derive(Template)]
@@ -38,7 +40,11 @@ impl HomePage {
     }
 }
 
-pub async fn home(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -> AppResult<Response> {
+pub async fn home(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+) -> AppResult<Response> {
     let customer = me(&state, &user).await?;
     let mut open = Vec::new();
     for reg in registrations::of_customer(&state.db, customer.id).await? {
@@ -47,7 +53,11 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) ->
             open.push(progress(&state, reg).await?);
         }
     }
-    let today = state.clock.now().with_timezone(&crate::types::wib()).date_naive();
+    let today = state
+        .clock
+        .now()
+        .with_timezone(&crate::types::wib())
+        .date_naive();
     page(&HomePage {
         subscriptions: customers::subscriptions_of(&state.db, customer.id).await?,
         referrals: customers::referral_counts(&state.db, customer.id).await?,
@@ -67,10 +77,19 @@ struct RegistrationPage {
     steps: &'static [RegStatus],
 }
 
-pub async fn registration(State(state): State<AppState>, ctx: Ctx, user: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn registration(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let reg = owned_registration(&state, &user, id).await?;
     let p = progress(&state, reg).await?;
-    page(&RegistrationPage { ctx, p, steps: &RegStatus::STEPS })
+    page(&RegistrationPage {
+        ctx,
+        p,
+        steps: &RegStatus::STEPS,
+    })
 }
 
 #[derive(Template)]
@@ -81,9 +100,17 @@ struct SubscriptionPage {
     history: Vec<PackageChange>,
 }
 
-pub async fn subscription(State(state): State<AppState>, ctx: Ctx, user: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn subscription(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let customer = me(&state, &user).await?;
-    let sub = customers::get_subscription(&state.db, id).await?.filter(|s| s.customer_id == customer.id).ok_or(AppError::NotFound)?;
+    let sub = customers::get_subscription(&state.db, id)
+        .await?
+        .filter(|s| s.customer_id == customer.id)
+        .ok_or(AppError::NotFound)?;
     let history = customers::package_history(&state.db, id).await?;
     page(&SubscriptionPage { ctx, sub, history })
 }
@@ -104,27 +131,71 @@ struct ProfilePage {
     errors: FieldErrors,
 }
 
-pub async fn profile_form(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -> AppResult<Response> {
+pub async fn profile_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+) -> AppResult<Response> {
     let customer = me(&state, &user).await?;
-    let form = ProfileForm { name: customer.name.clone(), email: customer.email.clone().unwrap_or_default() };
-    page(&ProfilePage { ctx, customer, form, errors: FieldErrors::default() })
+    let form = ProfileForm {
+        name: customer.name.clone(),
+        email: customer.email.clone().unwrap_or_default(),
+    };
+    page(&ProfilePage {
+        ctx,
+        customer,
+        form,
+        errors: FieldErrors::default(),
+    })
 }
 
 /// Customers edit their name and email; the phone number identifies them and changes through staff.
-pub async fn update_profile(State(state): State<AppState>, ctx: Ctx, user: CurrentUser, Form(form): Form<ProfileForm>) -> AppResult<Response> {
+pub async fn update_profile(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Form(form): Form<ProfileForm>,
+) -> AppResult<Response> {
     let customer = me(&state, &user).await?;
     let mut errors = FieldErrors::default();
     let name = errors.check("name", web::required(&form.name, 100));
-    let email = if form.email.trim().is_empty() { Some(None) } else { errors.check("email", Email::parse(&form.email).map(Some)) };
+    let email = if form.email.trim().is_empty() {
+        Some(None)
+    } else {
+        errors.check("email", Email::parse(&form.email).map(Some))
+    };
     let (Some(name), Some(email)) = (name, email) else {
-        return web::invalid(&ProfilePage { ctx, customer, form, errors });
+        return web::invalid(&ProfilePage {
+            ctx,
+            customer,
+            form,
+            errors,
+        });
     };
     let now = state.clock.now();
     let email_str = email.as_ref().map(Email::as_str);
     let mut tx = state.db.begin().await?;
     let result = async {
-        customers::update_profile(&mut tx, customer.id, &name, &customer.phone, email_str, &customer.address, customer.area_id, now).await?;
-        users::update_contact(&mut tx, user.id, &name, email_str, Some(&customer.phone), now).await
+        customers::update_profile(
+            &mut tx,
+            customer.id,
+            &name,
+            &customer.phone,
+            email_str,
+            &customer.address,
+            customer.area_id,
+            now,
+        )
+        .await?;
+        users::update_contact(
+            &mut tx,
+            user.id,
+            &name,
+            email_str,
+            Some(&customer.phone),
+            now,
+        )
+        .await
     }
     .await;
     match result {
@@ -132,12 +203,28 @@ pub async fn update_profile(State(state): State<AppState>, ctx: Ctx, user: Curre
         Err(e) if is_unique_violation(&e) => {
             drop(tx);
             errors.add("email", "signup.email_registered");
-            return web::invalid(&ProfilePage { ctx, customer, form, errors });
+            return web::invalid(&ProfilePage {
+                ctx,
+                customer,
+                form,
+                errors,
+            });
         }
         Err(e) => return Err(e.into()),
     }
-    customers::add_event(&mut tx, customer.id, "profile.updated_by_customer", &format!("name: {name}; email: {}", email_str.unwrap_or("-")), &name, now)
-        .await?;
+    customers::add_event(
+        &mut tx,
+        customer.id,
+        "profile.updated_by_customer",
+        &format!("name: {name}; email: {}", email_str.unwrap_or("-")),
+        &name,
+        now,
+    )
+    .await?;
     tx.commit().await?;
-    Ok(redirect_with_flash("/portal/profile", "flash.saved", state.config.secure_cookies))
+    Ok(redirect_with_flash(
+        "/portal/profile",
+        "flash.saved",
+        state.config.secure_cookies,
+    ))
 }

@@ -18,7 +18,10 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/competitors/create", post(web::create))
         .route("/staff/competitors/{id}/update", post(web::update))
         .route("/staff/competitors/{id}/offers", post(web::add_offer))
-        .route("/staff/competitors/{id}/offers/{offer_id}/delete", post(web::delete_offer))
+        .route(
+            "/staff/competitors/{id}/offers/{offer_id}/delete",
+            post(web::delete_offer),
+        )
         .route_layer(require(groups::DIRECTOR));
     read.merge(manage)
 }

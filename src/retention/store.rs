@@ -19,20 +19,29 @@ const SELECT: &str = "SELECT k.id, k.name, k.notes, \
      (SELECT COUNT(*) FROM subscriptions s WHERE s.competitor_id = k.id) AS lost FROM competitors k";
 
 pub async fn competitors(db: &Db) -> DbResult<Vec<CompetitorRow>> {
-    db.fetch_all(&format!("{SELECT} ORDER BY k.name"), args![]).await
-}
-
-pub async fn get(db: &Db, id: i64) -> DbResult<Option<CompetitorRow>> {
-    db.fetch_optional(&format!("{SELECT} WHERE k.id = $1"), args![id]).await
-}
-
-pub async fn create(db: &Db, name: &str, notes: &str, now: DateTime<Utc>) -> DbResult<i64> {
-    db.insert_returning("INSERT INTO competitors (name, notes, created_at) VALUES ($1, $2, $3) RETURNING id", args![name, notes, now])
+    db.fetch_all(&format!("{SELECT} ORDER BY k.name"), args![])
         .await
 }
 
+pub async fn get(db: &Db, id: i64) -> DbResult<Option<CompetitorRow>> {
+    db.fetch_optional(&format!("{SELECT} WHERE k.id = $1"), args![id])
+        .await
+}
+
+pub async fn create(db: &Db, name: &str, notes: &str, now: DateTime<Utc>) -> DbResult<i64> {
+    db.insert_returning(
+        "INSERT INTO competitors (name, notes, created_at) VALUES ($1, $2, $3) RETURNING id",
+        args![name, notes, now],
+    )
+    .await
+}
+
 pub async fn update(db: &Db, id: i64, name: &str, notes: &str) -> DbResult<()> {
-    db.execute("UPDATE competitors SET name = $2, notes = $3 WHERE id = $1", args![id, name, notes]).await?;
+    db.execute(
+        "UPDATE competitors SET name = $2, notes = $3 WHERE id = $1",
+        args![id, name, notes],
+    )
+    .await?;
     Ok(())
 }
 
@@ -63,7 +72,14 @@ pub async fn offers(db: &Db, competitor_id: Option<i64>) -> DbResult<Vec<OfferRo
     .await
 }
 
-pub async fn add_offer(db: &Db, competitor_id: i64, name: &str, download_mbps: i64, price: i64, notes: &str) -> DbResult<i64> {
+pub async fn add_offer(
+    db: &Db,
+    competitor_id: i64,
+    name: &str,
+    download_mbps: i64,
+    price: i64,
+    notes: &str,
+) -> DbResult<i64> {
     db.insert_returning(
         "INSERT INTO competitor_offers (competitor_id, name, download_mbps, price, notes) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         args![competitor_id, name, download_mbps, price, notes],
@@ -72,5 +88,9 @@ pub async fn add_offer(db: &Db, competitor_id: i64, name: &str, download_mbps: i
 }
 
 pub async fn delete_offer(db: &Db, competitor_id: i64, offer_id: i64) -> DbResult<u64> {
-    db.execute("DELETE FROM competitor_offers WHERE id = $1 AND competitor_id = $2", args![offer_id, competitor_id]).await
+    db.execute(
+        "DELETE FROM competitor_offers WHERE id = $1 AND competitor_id = $2",
+        args![offer_id, competitor_id],
+    )
+    .await
 }

@@ -34,7 +34,12 @@ struct ListPage {
     can_manage: bool,
 }
 
-async fn render_list(state: &AppState, ctx: Ctx, form: CompetitorForm, errors: FieldErrors) -> AppResult<Response> {
+async fn render_list(
+    state: &AppState,
+    ctx: Ctx,
+    form: CompetitorForm,
+    errors: FieldErrors,
+) -> AppResult<Response> {
     let valid = errors.is_empty();
     let p = ListPage {
         competitors: store::competitors(&state.db).await?,
@@ -53,13 +58,26 @@ async fn render_list(state: &AppState, ctx: Ctx, form: CompetitorForm, errors: F
 }
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    render_list(&state, ctx, CompetitorForm::default(), FieldErrors::default()).await
+    render_list(
+        &state,
+        ctx,
+        CompetitorForm::default(),
+        FieldErrors::default(),
+    )
+    .await
 }
 
-pub async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<CompetitorForm>) -> AppResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<CompetitorForm>,
+) -> AppResult<Response> {
     let mut errors = FieldErrors::default();
     let name = errors.check("name", web::required(&form.name, 100));
-    let notes = errors.check("notes", web::optional(&form.notes, 1000)).flatten().unwrap_or_default();
+    let notes = errors
+        .check("notes", web::optional(&form.notes, 1000))
+        .flatten()
+        .unwrap_or_default();
     let Some(name) = name else {
         return render_list(&state, ctx, form, errors).await;
     };
@@ -71,8 +89,19 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<Co
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(&state, &ctx, "competitor.create", Some(("competitor", id)), &name).await?;
-    Ok(redirect_with_flash(&format!("/staff/competitors/{id}"), "flash.saved", state.config.secure_cookies))
+    audit::record(
+        &state,
+        &ctx,
+        "competitor.create",
+        Some(("competitor", id)),
+        &name,
+    )
+    .await?;
+    Ok(redirect_with_flash(
+        &format!("/staff/competitors/{id}"),
+        "flash.saved",
+        state.config.secure_cookies,
+    ))
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -96,9 +125,19 @@ struct ShowPage {
     can_manage: bool,
 }
 
-async fn render_show(state: &AppState, ctx: Ctx, id: i64, form: Option<CompetitorForm>, offer: OfferForm, errors: FieldErrors) -> AppResult<Response> {
+async fn render_show(
+    state: &AppState,
+    ctx: Ctx,
+    id: i64,
+    form: Option<CompetitorForm>,
+    offer: OfferForm,
+    errors: FieldErrors,
+) -> AppResult<Response> {
     let competitor = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let form = form.unwrap_or_else(|| CompetitorForm { name: competitor.name.clone(), notes: competitor.notes.clone() });
+    let form = form.unwrap_or_else(|| CompetitorForm {
+        name: competitor.name.clone(),
+        notes: competitor.notes.clone(),
+    });
     let valid = errors.is_empty();
     let p = ShowPage {
         offers: store::offers(&state.db, Some(id)).await?,
@@ -116,15 +155,35 @@ async fn render_show(state: &AppState, ctx: Ctx, id: i64, form: Option<Competito
     }
 }
 
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    render_show(&state, ctx, id, None, OfferForm::default(), FieldErrors::default()).await
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    render_show(
+        &state,
+        ctx,
+        id,
+        None,
+        OfferForm::default(),
+        FieldErrors::default(),
+    )
+    .await
 }
 
-pub async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(form): Form<CompetitorForm>) -> AppResult<Response> {
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<CompetitorForm>,
+) -> AppResult<Response> {
     store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::default();
     let name = errors.check("name", web::required(&form.name, 100));
-    let notes = errors.check("notes", web::optional(&form.notes, 1000)).flatten().unwrap_or_default();
+    let notes = errors
+        .check("notes", web::optional(&form.notes, 1000))
+        .flatten()
+        .unwrap_or_default();
     let Some(name) = name else {
         return render_show(&state, ctx, id, Some(form), OfferForm::default(), errors).await;
     };
@@ -136,8 +195,19 @@ pub async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
         }
         Err(e) => return Err(e.into()),
     }
-    audit::record(&state, &ctx, "competitor.update", Some(("competitor", id)), &name).await?;
-    Ok(redirect_with_flash(&format!("/staff/competitors/{id}"), "flash.saved", state.config.secure_cookies))
+    audit::record(
+        &state,
+        &ctx,
+        "competitor.update",
+        Some(("competitor", id)),
+        &name,
+    )
+    .await?;
+    Ok(redirect_with_flash(
+        &format!("/staff/competitors/{id}"),
+        "flash.saved",
+        state.config.secure_cookies,
+    ))
 }
 
 fn parse_mbps(s: &str) -> Result<i64, &'static str> {
@@ -147,25 +217,59 @@ fn parse_mbps(s: &str) -> Result<i64, &'static str> {
     }
 }
 
-pub async fn add_offer(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(offer): Form<OfferForm>) -> AppResult<Response> {
+pub async fn add_offer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(offer): Form<OfferForm>,
+) -> AppResult<Response> {
     store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::default();
     let name = errors.check("offer_name", web::required(&offer.name, 100));
     let speed = errors.check("download_mbps", parse_mbps(&offer.download_mbps));
     let price = errors.check("price", Rupiah::parse(&offer.price));
-    let notes = errors.check("offer_notes", web::optional(&offer.notes, 500)).flatten().unwrap_or_default();
+    let notes = errors
+        .check("offer_notes", web::optional(&offer.notes, 500))
+        .flatten()
+        .unwrap_or_default();
     let (Some(name), Some(speed), Some(price)) = (name, speed, price) else {
         return render_show(&state, ctx, id, None, offer, errors).await;
     };
     let offer_id = store::add_offer(&state.db, id, &name, speed, price.0, &notes).await?;
-    audit::record(&state, &ctx, "competitor.offer_add", Some(("competitor", id)), &format!("#{offer_id} {name} {speed} Mbps {price}")).await?;
-    Ok(redirect_with_flash(&format!("/staff/competitors/{id}"), "flash.saved", state.config.secure_cookies))
+    audit::record(
+        &state,
+        &ctx,
+        "competitor.offer_add",
+        Some(("competitor", id)),
+        &format!("#{offer_id} {name} {speed} Mbps {price}"),
+    )
+    .await?;
+    Ok(redirect_with_flash(
+        &format!("/staff/competitors/{id}"),
+        "flash.saved",
+        state.config.secure_cookies,
+    ))
 }
 
-pub async fn delete_offer(State(state): State<AppState>, ctx: Ctx, Path((id, offer_id)): Path<(i64, i64)>) -> AppResult<Response> {
+pub async fn delete_offer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, offer_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
     if store::delete_offer(&state.db, id, offer_id).await? == 0 {
         return Err(AppError::NotFound);
     }
-    audit::record(&state, &ctx, "competitor.offer_delete", Some(("competitor", id)), &format!("#{offer_id}")).await?;
-    Ok(redirect_with_flash(&format!("/staff/competitors/{id}"), "flash.saved", state.config.secure_cookies))
+    audit::record(
+        &state,
+        &ctx,
+        "competitor.offer_delete",
+        Some(("competitor", id)),
+        &format!("#{offer_id}"),
+    )
+    .await?;
+    Ok(redirect_with_flash(
+        &format!("/staff/competitors/{id}"),
+        "flash.saved",
+        state.config.secure_cookies,
+    ))
 }

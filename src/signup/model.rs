@@ -10,10 +10,20 @@ pub enum RegStatus {
 }
 
 impl RegStatus {
-    pub const ALL: [RegStatus; 5] =
-        [RegStatus::Submitted, RegStatus::Verified, RegStatus::Scheduled, RegStatus::Installed, RegStatus::Rejected];
+    pub const ALL: [RegStatus; 5] = [
+        RegStatus::Submitted,
+        RegStatus::Verified,
+        RegStatus::Scheduled,
+        RegStatus::Installed,
+        RegStatus::Rejected,
+    ];
     /// The happy path, in order, as the customer sees it.
-    pub const STEPS: [RegStatus; 4] = [RegStatus::Submitted, RegStatus::Verified, RegStatus::Scheduled, RegStatus::Installed];
+    pub const STEPS: [RegStatus; 4] = [
+        RegStatus::Submitted,
+        RegStatus::Verified,
+        RegStatus::Scheduled,
+        RegStatus::Installed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -84,14 +84,24 @@ pub async fn register(state: &AppState, s: &NewSignup<'_>) -> Result<Created, Si
         Err(e) if is_unique_violation(&e) => {
             drop(tx);
             let (phone_taken, _) =
-                customers::contact_taken(&state.db, s.phone.as_str(), s.email.map(Email::as_str)).await?;
-            Err(if phone_taken { SignupError::PhoneTaken } else { SignupError::EmailTaken })
+                customers::contact_taken(&state.db, s.phone.as_str(), s.email.map(Email::as_str))
+                    .await?;
+            Err(if phone_taken {
+                SignupError::PhoneTaken
+            } else {
+                SignupError::EmailTaken
+            })
         }
         Err(e) => Err(e.into()),
     }
 }
 
-async fn insert_signup(tx: &mut Tx, s: &NewSignup<'_>, code: &str, now: DateTime<Utc>) -> Result<Created, sqlx::Error> {
+async fn insert_signup(
+    tx: &mut Tx,
+    s: &NewSignup<'_>,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<Created, sqlx::Error> {
     let user_id = users::create_in(
         tx,
         &NewUser {
@@ -136,8 +146,15 @@ async fn insert_signup(tx: &mut Tx, s: &NewSignup<'_>, code: &str, now: DateTime
         now,
     )
     .await?;
-    customers::add_event(tx, customer_id, "registration.submitted", &format!("{number} · {}", s.package.name), s.actor_name, now)
-        .await?;
+    customers::add_event(
+        tx,
+        customer_id,
+        "registration.submitted",
+        &format!("{number} · {}", s.package.name),
+        s.actor_name,
+        now,
+    )
+    .await?;
     if let Some(referrer) = s.referrer {
         let detail = format!("{number} · {} ({customer_number})", s.name);
         customers::add_event(tx, referrer.id, "referral.used", &detail, s.actor_name, now).await?;
@@ -147,11 +164,21 @@ async fn insert_signup(tx: &mut Tx, s: &NewSignup<'_>, code: &str, now: DateTime
         let subject = l.tf("mail.signup_subject", &[("number", &number)]);
         let body = l.tf(
             "mail.signup_body",
-            &[("name", s.name), ("number", &number), ("package", &s.package.name), ("area", &s.area.label())],
+            &[
+                ("name", s.name),
+                ("number", &number),
+                ("package", &s.package.name),
+                ("area", &s.area.label()),
+            ],
         );
         notify::store::queue_mail(tx, email.as_str(), &subject, &body, now).await?;
     }
-    Ok(Created { user_id, customer_id, registration_id, number })
+    Ok(Created {
+        user_id,
+        customer_id,
+        registration_id,
+        number,
+    })
 }
 
 pub struct Schedule<'a> {
@@ -182,7 +209,13 @@ impl Step<'_> {
 }
 
 /// Applies `step` to registration `id`; returns the status it came from.
-pub async fn advance(state: &AppState, id: i64, step: &Step<'_>, actor_id: i64, actor_name: &str) -> Result<RegStatus, AppError> {
+pub async fn advance(
+    state: &AppState,
+    id: i64,
+    step: &Step<'_>,
+    actor_id: i64,
+    actor_name: &str,
+) -> Result<RegStatus, AppError> {
     let reg = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let from = RegStatus::parse(&reg.status).ok_or(AppError::NotFound)?;
     let to = step.target();
@@ -210,7 +243,13 @@ pub async fn advance(state: &AppState, id: i64, step: &Step<'_>, actor_id: i64, 
                 now,
             )
             .await?;
-            format!("{} · {} {}–{}", reg.number, s.planned_date.format("%d/%m/%Y"), s.window_start, s.window_end)
+            format!(
+                "{} · {} {}–{}",
+                reg.number,
+                s.planned_date.format("%d/%m/%Y"),
+                s.window_start,
+                s.window_end
+            )
         }
         Step::Install => {
             let today = now.with_timezone(&wib()).date_naive();
@@ -242,7 +281,15 @@ pub async fn advance(state: &AppState, id: i64, step: &Step<'_>, actor_id: i64, 
             customers::set_status(&mut tx, reg.customer_id, "active", now).await?;
             if let Some(referrer) = reg.referrer_id {
                 let detail = format!("{} · {}", reg.number, reg.customer_name);
-                customers::add_event(&mut tx, referrer, "referral.credited", &detail, actor_name, now).await?;
+                customers::add_event(
+                    &mut tx,
+                    referrer,
+                    "referral.credited",
+                    &detail,
+                    actor_name,
+                    now,
+                )
+                .await?;
             }
             format!("{} · {}", reg.number, reg.package_name)
         }

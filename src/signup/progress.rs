@@ -29,6 +29,9 @@ impl Progress {
 pub async fn progress(state: &AppState, reg: RegistrationRow) -> AppResult<Progress> {
     let status = RegStatus::parse(&reg.status).ok_or(AppError::NotFound)?;
     let installation = installations::latest_for(&state.db, reg.id).await?;
-    Ok(Progress { reg, status, installation })
+    Ok(Progress {
+        reg,
+        status,
+        installation,
+    })
 }
-

@@ -17,7 +17,9 @@ use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
 use crate::error::{AppError, AppResult};
 use crate::types::wib;
 use crate::users::store::{self as users, UserRow};
-use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Paging, Path, Query};
+use crate::web::{
+    self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Paging, Path, Query,
+};
 
 const PER_PAGE: i64 = 30;
 
@@ -48,7 +50,10 @@ struct QueuePage {
 
 impl QueuePage {
     fn page_link(&self, page: i64) -> String {
-        format!("/staff/registrations?{}&page={page}", serde_urlencoded::to_string(&self.q).unwrap_or_default())
+        format!(
+            "/staff/registrations?{}&page={page}",
+            serde_urlencoded::to_string(&self.q).unwrap_or_default()
+        )
     }
 }
 
@@ -59,10 +64,17 @@ pub fn parse_day(s: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, ()> {
         return Ok(None);
     }
     let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| ())?;
-    Ok(wib().from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight")).single().map(|t| t.to_utc()))
+    Ok(wib()
+        .from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight"))
+        .single()
+        .map(|t| t.to_utc()))
 }
 
-pub async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuery>) -> AppResult<Response> {
+pub async fn queue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<QueueQuery>,
+) -> AppResult<Response> {
     let from = parse_day(&q.from);
     let to = parse_day(&q.to).map(|t| t.map(|t| t + chrono::Duration::days(1)));
     let filter = Filter {
@@ -155,12 +167,34 @@ async fn render_detail(
     }
 }
 
-pub async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let schedule = ScheduleForm { window_start: "09:00".into(), window_end: "12:00".into(), ..Default::default() };
-    render_detail(&state, ctx, id, schedule, RejectForm::default(), FieldErrors::default()).await
+pub async fn detail(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let schedule = ScheduleForm {
+        window_start: "09:00".into(),
+        window_end: "12:00".into(),
+        ..Default::default()
+    };
+    render_detail(
+        &state,
+        ctx,
+        id,
+        schedule,
+        RejectForm::default(),
+        FieldErrors::default(),
+    )
+    .await
 }
 
-async fn act(state: &AppState, ctx: &Ctx, user: &CurrentUser, id: i64, step: Step<'_>) -> AppResult<Response> {
+async fn act(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &CurrentUser,
+    id: i64,
+    step: Step<'_>,
+) -> AppResult<Response> {
     let from = pipeline::advance(state, id, &step, user.id, &user.name).await?;
     let to = match &step {
         Step::Verify => RegStatus::Verified,
@@ -168,21 +202,43 @@ async fn act(state: &AppState, ctx: &Ctx, user: &CurrentUser, id: i64, step: Ste
         Step::Install => RegStatus::Installed,
         Step::Reject(_) => RegStatus::Rejected,
     };
-    audit::record(state, ctx, &format!("registration.{}", to.as_str()), Some(("registration", id)), &format!("{} -> {}", from.as_str(), to.as_str()))
-        .await?;
-    Ok(redirect_with_flash(&format!("/staff/registrations/{id}"), "flash.saved", state.config.secure_cookies))
+    audit::record(
+        state,
+        ctx,
+        &format!("registration.{}", to.as_str()),
+        Some(("registration", id)),
+        &format!("{} -> {}", from.as_str(), to.as_str()),
+    )
+    .await?;
+    Ok(redirect_with_flash(
+        &format!("/staff/registrations/{id}"),
+        "flash.saved",
+        state.config.secure_cookies,
+    ))
 }
 
-pub async fn verify(State(state): State<AppState>, ctx: Ctx, user: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn verify(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     act(&state, &ctx, &user, id, Step::Verify).await
 }
 
-pub async fn install(State(state): State<AppState>, ctx: Ctx, user: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn install(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     act(&state, &ctx, &user, id, Step::Install).await
 }
 
 fn parse_time(s: &str) -> Result<String, &'static str> {
-    chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").map(|t| t.format("%H:%M").to_string()).map_err(|_| "validation.time_invalid")
+    chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M")
+        .map(|t| t.format("%H:%M").to_string())
+        .map_err(|_| "validation.time_invalid")
 }
 
 pub async fn schedule(
@@ -194,7 +250,9 @@ pub async fn schedule(
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::default();
     let technician = match form.technician_id.trim().parse::<i64>() {
-        Ok(tid) => users::get(&state.db, tid).await?.filter(|u| u.active && u.role() == Role::Technician),
+        Ok(tid) => users::get(&state.db, tid)
+            .await?
+            .filter(|u| u.active && u.role() == Role::Technician),
         Err(_) => None,
     };
     if technician.is_none() {
@@ -205,7 +263,13 @@ pub async fn schedule(
         "date",
         NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
             .map_err(|_| "validation.date_invalid")
-            .and_then(|d| if d < today { Err("validation.date_past") } else { Ok(d) }),
+            .and_then(|d| {
+                if d < today {
+                    Err("validation.date_past")
+                } else {
+                    Ok(d)
+                }
+            }),
     );
     let start = errors.check("window_start", parse_time(&form.window_start));
     let end = errors.check("window_end", parse_time(&form.window_end));
@@ -214,11 +278,22 @@ pub async fn schedule(
             errors.add("window_end", "validation.window_order");
         }
     }
-    let notes = errors.check("notes", web::optional(&form.notes, 500)).flatten().unwrap_or_default();
-    let (Some(t), Some(date), Some(start), Some(end), true) = (technician, date, start, end, errors.is_empty()) else {
+    let notes = errors
+        .check("notes", web::optional(&form.notes, 500))
+        .flatten()
+        .unwrap_or_default();
+    let (Some(t), Some(date), Some(start), Some(end), true) =
+        (technician, date, start, end, errors.is_empty())
+    else {
         return render_detail(&state, ctx, id, form, RejectForm::default(), errors).await;
     };
-    let step = Step::Schedule(Schedule { technician_id: t.id, planned_date: date, window_start: &start, window_end: &end, notes: &notes });
+    let step = Step::Schedule(Schedule {
+        technician_id: t.id,
+        planned_date: date,
+        window_start: &start,
+        window_end: &end,
+        notes: &notes,
+    });
     act(&state, &ctx, &user, id, step).await
 }
 

@@ -32,7 +32,9 @@ pub struct RegistrationRow {
 
 impl RegistrationRow {
     pub fn status_key(&self) -> &'static str {
-        super::model::RegStatus::parse(&self.status).map(|s| s.label_key()).unwrap_or("step.submitted")
+        super::model::RegStatus::parse(&self.status)
+            .map(|s| s.label_key())
+            .unwrap_or("step.submitted")
     }
 }
 
@@ -53,7 +55,12 @@ pub struct NewRegistration<'a> {
 }
 
 /// Inserts a submitted registration numbered `REG-<year>-<n>`; returns (id, number).
-pub async fn create(tx: &mut Tx, r: &NewRegistration<'_>, year: i32, now: DateTime<Utc>) -> DbResult<(i64, String)> {
+pub async fn create(
+    tx: &mut Tx,
+    r: &NewRegistration<'_>,
+    year: i32,
+    now: DateTime<Utc>,
+) -> DbResult<(i64, String)> {
     let n = counter::next(tx, &format!("registration-{year}")).await?;
     let number = format!("REG-{year}-{n:06}");
     let id = tx
@@ -67,16 +74,27 @@ pub async fn create(tx: &mut Tx, r: &NewRegistration<'_>, year: i32, now: DateTi
 }
 
 pub async fn get(db: &Db, id: i64) -> DbResult<Option<RegistrationRow>> {
-    db.fetch_optional(&format!("{SELECT} WHERE r.id = $1"), args![id]).await
+    db.fetch_optional(&format!("{SELECT} WHERE r.id = $1"), args![id])
+        .await
 }
 
 pub async fn of_customer(db: &Db, customer_id: i64) -> DbResult<Vec<RegistrationRow>> {
-    db.fetch_all(&format!("{SELECT} WHERE r.customer_id = $1 ORDER BY r.id DESC"), args![customer_id]).await
+    db.fetch_all(
+        &format!("{SELECT} WHERE r.customer_id = $1 ORDER BY r.id DESC"),
+        args![customer_id],
+    )
+    .await
 }
 
 /// Moves a registration from `from` to `to`, stamping the step's time. Returns false when the
 /// registration was no longer in `from` (someone else acted first).
-pub async fn transition(tx: &mut Tx, id: i64, from: &str, to: &str, now: DateTime<Utc>) -> DbResult<bool> {
+pub async fn transition(
+    tx: &mut Tx,
+    id: i64,
+    from: &str,
+    to: &str,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
     let stamp = match to {
         "verified" => "verified_at",
         "scheduled" => "scheduled_at",
@@ -93,12 +111,20 @@ pub async fn transition(tx: &mut Tx, id: i64, from: &str, to: &str, now: DateTim
 }
 
 pub async fn set_reject_reason(tx: &mut Tx, id: i64, reason: &str) -> DbResult<()> {
-    tx.execute("UPDATE registrations SET reject_reason = $2 WHERE id = $1", args![id, reason]).await?;
+    tx.execute(
+        "UPDATE registrations SET reject_reason = $2 WHERE id = $1",
+        args![id, reason],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn set_subscription(tx: &mut Tx, id: i64, subscription_id: i64) -> DbResult<()> {
-    tx.execute("UPDATE registrations SET subscription_id = $2 WHERE id = $1", args![id, subscription_id]).await?;
+    tx.execute(
+        "UPDATE registrations SET subscription_id = $2 WHERE id = $1",
+        args![id, subscription_id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -139,7 +165,8 @@ fn filter_sql(f: &Filter) -> (String, Vec<Arg>) {
 
 pub async fn count(db: &Db, f: &Filter) -> DbResult<i64> {
     let (w, a) = filter_sql(f);
-    db.scalar(&format!("SELECT COUNT(*) FROM registrations r{w}"), a).await
+    db.scalar(&format!("SELECT COUNT(*) FROM registrations r{w}"), a)
+        .await
 }
 
 pub async fn list(db: &Db, f: &Filter, limit: i64, offset: i64) -> DbResult<Vec<RegistrationRow>> {
@@ -147,6 +174,13 @@ pub async fn list(db: &Db, f: &Filter, limit: i64, offset: i64) -> DbResult<Vec<
     let n = a.len();
     a.push(limit.into());
     a.push(offset.into());
-    db.fetch_all(&format!("{SELECT}{w} ORDER BY r.submitted_at DESC, r.id DESC LIMIT ${} OFFSET ${}", n + 1, n + 2), a)
-        .await
+    db.fetch_all(
+        &format!(
+            "{SELECT}{w} ORDER BY r.submitted_at DESC, r.id DESC LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        ),
+        a,
+    )
+    .await
 }

@@ -52,8 +52,17 @@ pub struct SignupQuery {
     referral: String,
 }
 
-pub async fn form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<SignupQuery>) -> AppResult<Response> {
-    let form = SignupForm { package_id: q.package, area_id: q.area, referral_code: q.referral, ..Default::default() };
+pub async fn form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SignupQuery>,
+) -> AppResult<Response> {
+    let form = SignupForm {
+        package_id: q.package,
+        area_id: q.area,
+        referral_code: q.referral,
+        ..Default::default()
+    };
     render_form(&state, ctx, form, FieldErrors::default(), false, true).await
 }
 
@@ -92,7 +101,11 @@ pub struct Contact {
 
 /// Validates name, phone, email, address, area and package; the area must be published and the
 /// package published (sign-ups for retired packages are not possible).
-pub async fn validate_contact(state: &AppState, f: &SignupForm, errors: &mut FieldErrors) -> AppResult<Option<Contact>> {
+pub async fn validate_contact(
+    state: &AppState,
+    f: &SignupForm,
+    errors: &mut FieldErrors,
+) -> AppResult<Option<Contact>> {
     let name = errors.check("name", web::required(&f.name, 100));
     let phone = errors.check("phone", PhoneNumber::parse(&f.phone));
     let email = if f.email.trim().is_empty() {
@@ -102,14 +115,18 @@ pub async fn validate_contact(state: &AppState, f: &SignupForm, errors: &mut Fie
     };
     let address = errors.check("address", web::required(&f.address, 300));
     let area = match f.area_id.trim().parse::<i64>() {
-        Ok(id) => catalog::get_area(&state.db, id).await?.filter(|a| a.published),
+        Ok(id) => catalog::get_area(&state.db, id)
+            .await?
+            .filter(|a| a.published),
         Err(_) => None,
     };
     if area.is_none() {
         errors.add("area_id", "validation.area_required");
     }
     let package = match f.package_id.trim().parse::<i64>() {
-        Ok(id) => catalog::get_package(&state.db, id).await?.filter(|p| p.published),
+        Ok(id) => catalog::get_package(&state.db, id)
+            .await?
+            .filter(|p| p.published),
         Err(_) => None,
     };
     if package.is_none() {
@@ -117,7 +134,14 @@ pub async fn validate_contact(state: &AppState, f: &SignupForm, errors: &mut Fie
     }
     Ok(match (name, phone, email, address, area, package) {
         (Some(name), Some(phone), Some(email), Some(address), Some(area), Some(package)) => {
-            Some(Contact { name, phone, email, address, area, package })
+            Some(Contact {
+                name,
+                phone,
+                email,
+                address,
+                area,
+                package,
+            })
         }
         _ => None,
     })
@@ -149,7 +173,11 @@ pub async fn submit(
     }
     // An unknown referral code is ignored with a message; it never blocks the sign-up.
     let code = form.referral_code.trim().to_uppercase();
-    let referrer = if code.is_empty() { None } else { customers::by_referral_code(&state.db, &code).await? };
+    let referrer = if code.is_empty() {
+        None
+    } else {
+        customers::by_referral_code(&state.db, &code).await?
+    };
     let referral_ignored = !code.is_empty() && referrer.is_none();
     let (Some(c), true) = (contact, errors.is_empty()) else {
         return render_form(&state, ctx, form, errors, false, false).await;
@@ -170,7 +198,10 @@ pub async fn submit(
             state.clock.now(),
         )
         .await?;
-        return page(&WaitlistedPage { ctx, area: c.area.label() });
+        return page(&WaitlistedPage {
+            ctx,
+            area: c.area.label(),
+        });
     }
 
     let hash = password::hash(password).await?;
@@ -206,7 +237,11 @@ pub async fn submit(
     };
     crate::audit::record(
         &state,
-        crate::audit::Actor { id: Some(created.user_id), name: &c.name, ip: &ctx.ip },
+        crate::audit::Actor {
+            id: Some(created.user_id),
+            name: &c.name,
+            ip: &ctx.ip,
+        },
         "signup.submitted",
         Some(("registration", created.registration_id)),
         &created.number,
@@ -214,7 +249,10 @@ pub async fn submit(
     .await?;
 
     // Logged in at once, with a fresh session.
-    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let token = session::start(&state, created.user_id, &ctx.ip, user_agent).await?;
     let mut target = format!("/signup/done/{}", created.registration_id);
     if referral_ignored {
@@ -223,7 +261,10 @@ pub async fn submit(
     let mut res = redirect(&target);
     let secure = state.config.secure_cookies;
     let max_age = state.config.session_absolute_hours * 3600;
-    res.headers_mut().append(header::SET_COOKIE, cookies::set(cookies::SESSION, &token, Some(max_age), secure));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookies::set(cookies::SESSION, &token, Some(max_age), secure),
+    );
     Ok(res)
 }
 
@@ -249,11 +290,24 @@ pub async fn done(
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
     let reg = owned_registration(&state, &user, id).await?;
-    page(&DonePage { ctx, reg, referral_unknown: q.referral == "unknown" })
+    page(&DonePage {
+        ctx,
+        reg,
+        referral_unknown: q.referral == "unknown",
+    })
 }
 
 /// A registration of the logged-in customer; anyone else's is "not found".
-pub async fn owned_registration(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<RegistrationRow> {
-    let customer = customers::by_user(&state.db, user.id).await?.ok_or(AppError::NotFound)?;
-    store::get(&state.db, id).await?.filter(|r| r.customer_id == customer.id).ok_or(AppError::NotFound)
+pub async fn owned_registration(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> AppResult<RegistrationRow> {
+    let customer = customers::by_user(&state.db, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    store::get(&state.db, id)
+        .await?
+        .filter(|r| r.customer_id == customer.id)
+        .ok_or(AppError::NotFound)
 }

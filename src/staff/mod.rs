@@ -16,7 +16,9 @@ use crate::signup::store::{self as registrations, Filter};
 use crate::web::{page, Ctx, CurrentUser};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/staff", get(home)).route_layer(require(groups::STAFF))
+    Router::new()
+        .route("/staff", get(home))
+        .route_layer(require(groups::STAFF))
 }
 
 #[derive(Template)]
@@ -35,19 +37,30 @@ impl HomePage {
         self.ctx.t(&status_key(s)).to_string()
     }
     fn step_key(&self, s: &str) -> &'static str {
-        crate::signup::model::RegStatus::parse(s).map(|s| s.label_key()).unwrap_or("step.submitted")
+        crate::signup::model::RegStatus::parse(s)
+            .map(|s| s.label_key())
+            .unwrap_or("step.submitted")
     }
 }
 
 async fn home(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -> AppResult<Response> {
-    let mut p = HomePage { ctx, jobs: Vec::new(), customer_counts: Vec::new(), waiting: Vec::new() };
+    let mut p = HomePage {
+        ctx,
+        jobs: Vec::new(),
+        customer_counts: Vec::new(),
+        waiting: Vec::new(),
+    };
     match user.role {
         Role::Technician => p.jobs = installations::jobs_for(&state.db, user.id).await?,
         Role::Admin | Role::Director => {
             p.customer_counts = customers::count_by_status(&state.db).await?;
             for status in ["submitted", "verified", "scheduled"] {
-                let f = Filter { status: Some(status.into()), ..Default::default() };
-                p.waiting.push((status, registrations::count(&state.db, &f).await?));
+                let f = Filter {
+                    status: Some(status.into()),
+                    ..Default::default()
+                };
+                p.waiting
+                    .push((status, registrations::count(&state.db, &f).await?));
             }
         }
         _ => {}

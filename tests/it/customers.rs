@@ -6,18 +6,44 @@ use crate::common::{spawn, testid_text, TestApp};
 use crate::fixtures::{catalog, post_owned, sign_up, technician, Catalog};
 
 /// A customer signed up and installed; returns (customer id, subscription id).
-async fn installed_customer(app: &TestApp, c: &Catalog, admin: &crate::common::Browser, name: &str, phone: &str) -> (i64, i64) {
+async fn installed_customer(
+    app: &TestApp,
+    c: &Catalog,
+    admin: &crate::common::Browser,
+    name: &str,
+    phone: &str,
+) -> (i64, i64) {
     let (_, reg) = sign_up(app, c, name, phone, "").await;
     let (_, tech) = technician(app).await;
-    let (tid, day) = (tech.to_string(), (app.clock_now() + Duration::days(1)).format("%Y-%m-%d").to_string());
-    admin.post(&format!("/staff/registrations/{reg}/verify"), &[]).await;
+    let (tid, day) = (
+        tech.to_string(),
+        (app.clock_now() + Duration::days(1))
+            .format("%Y-%m-%d")
+            .to_string(),
+    );
     admin
-        .post(&format!("/staff/registrations/{reg}/schedule"), &[("technician_id", &tid), ("date", &day), ("window_start", "09:00"), ("window_end", "10:00")])
+        .post(&format!("/staff/registrations/{reg}/verify"), &[])
         .await;
-    let r = admin.post(&format!("/staff/registrations/{reg}/install"), &[]).await;
+    admin
+        .post(
+            &format!("/staff/registrations/{reg}/schedule"),
+            &[
+                ("technician_id", &tid),
+                ("date", &day),
+                ("window_start", "09:00"),
+                ("window_end", "10:00"),
+            ],
+        )
+        .await;
+    let r = admin
+        .post(&format!("/staff/registrations/{reg}/install"), &[])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     app.db()
-        .fetch_one("SELECT customer_id, subscription_id FROM registrations WHERE id = $1", setia::args![reg])
+        .fetch_one(
+            "SELECT customer_id, subscription_id FROM registrations WHERE id = $1",
+            setia::args![reg],
+        )
         .await
         .map(|(c, s): (i64, Option<i64>)| (c, s.unwrap()))
         .unwrap()
@@ -31,41 +57,106 @@ async fn termination_requires_a_reason_and_which_competitor() {
     let (customer, sub) = installed_customer(&app, &c, &admin, "Dewi", "0812-3456-7890").await;
     let path = format!("/staff/subscriptions/{sub}/terminate");
 
-    let r = admin.post(&path, &[("reason", ""), ("note", "pindah")]).await;
+    let r = admin
+        .post(&path, &[("reason", ""), ("note", "pindah")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    r.assert_contains("Pilih alasan berhenti").assert_contains("value=\"pindah\"");
+    r.assert_contains("Pilih alasan berhenti")
+        .assert_contains("value=\"pindah\"");
     let r = admin.post(&path, &[("reason", "competitor")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("Pilih kompetitornya");
-    let status: String = app.db().scalar("SELECT status FROM subscriptions WHERE id = $1", setia::args![sub]).await.unwrap();
+    let status: String = app
+        .db()
+        .scalar(
+            "SELECT status FROM subscriptions WHERE id = $1",
+            setia::args![sub],
+        )
+        .await
+        .unwrap();
     assert_eq!(status, "active", "nothing changed");
 
     // The director keeps the competitor list.
     let (director, _) = app.logged_in(Role::Director).await;
-    let r = director.post("/staff/competitors/create", &[("name", "NetKilat"), ("notes", "Agresif di Cimahi")]).await;
+    let r = director
+        .post(
+            "/staff/competitors/create",
+            &[("name", "NetKilat"), ("notes", "Agresif di Cimahi")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let kid: i64 = app.db().scalar("SELECT id FROM competitors", vec![]).await.unwrap();
-    let r = director.post(&format!("/staff/competitors/{kid}/offers"), &[("name", "Kilat 30"), ("download_mbps", "30"), ("price", "Rp 199.000")]).await;
+    let kid: i64 = app
+        .db()
+        .scalar("SELECT id FROM competitors", vec![])
+        .await
+        .unwrap();
+    let r = director
+        .post(
+            &format!("/staff/competitors/{kid}/offers"),
+            &[
+                ("name", "Kilat 30"),
+                ("download_mbps", "30"),
+                ("price", "Rp 199.000"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     // Admins see competitors beside our packages but cannot change them.
     let page = admin.get("/staff/competitors").await;
-    page.assert_contains("Kilat 30").assert_contains("Rp 199.000").assert_contains("Rumah 20").assert_contains("Rp 250.000");
-    assert_eq!(admin.post("/staff/competitors/create", &[("name", "X")]).await.status, StatusCode::FORBIDDEN);
+    page.assert_contains("Kilat 30")
+        .assert_contains("Rp 199.000")
+        .assert_contains("Rumah 20")
+        .assert_contains("Rp 250.000");
+    assert_eq!(
+        admin
+            .post("/staff/competitors/create", &[("name", "X")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
 
     let kid_s = kid.to_string();
-    let r = admin.post(&path, &[("reason", "competitor"), ("competitor_id", &kid_s), ("note", "Lebih murah")]).await;
+    let r = admin
+        .post(
+            &path,
+            &[
+                ("reason", "competitor"),
+                ("competitor_id", &kid_s),
+                ("note", "Lebih murah"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let (status, reason, competitor): (String, Option<String>, Option<i64>) = app
         .db()
-        .fetch_one("SELECT status, termination_reason, competitor_id FROM subscriptions WHERE id = $1", setia::args![sub])
+        .fetch_one(
+            "SELECT status, termination_reason, competitor_id FROM subscriptions WHERE id = $1",
+            setia::args![sub],
+        )
         .await
         .unwrap();
-    assert_eq!((status.as_str(), reason.as_deref(), competitor), ("terminated", Some("competitor"), Some(kid)));
+    assert_eq!(
+        (status.as_str(), reason.as_deref(), competitor),
+        ("terminated", Some("competitor"), Some(kid))
+    );
     let page = admin.get(&format!("/staff/customers/{customer}")).await;
-    page.assert_contains("Pindah ke kompetitor").assert_contains("NetKilat").assert_contains("Berhenti");
-    director.get("/staff/competitors").await.assert_contains("1 langganan pindah ke sini");
-    assert_eq!(admin.post(&path, &[("reason", "price")]).await.status, StatusCode::CONFLICT, "already ended");
-    assert!(app.audit_actions().await.iter().any(|a| a.0 == "subscription.terminated"));
+    page.assert_contains("Pindah ke kompetitor")
+        .assert_contains("NetKilat")
+        .assert_contains("Berhenti");
+    director
+        .get("/staff/competitors")
+        .await
+        .assert_contains("1 langganan pindah ke sini");
+    assert_eq!(
+        admin.post(&path, &[("reason", "price")]).await.status,
+        StatusCode::CONFLICT,
+        "already ended"
+    );
+    assert!(app
+        .audit_actions()
+        .await
+        .iter()
+        .any(|a| a.0 == "subscription.terminated"));
 }
 
 #[tokio::test]
@@ -75,29 +166,98 @@ async fn package_change_is_recorded_and_suspend_reactivate_follow_the_rules() {
     let (admin, _) = app.logged_in(Role::Admin).await;
     let (customer, sub) = installed_customer(&app, &c, &admin, "Dewi", "0812-3456-7890").await;
     let other = c.other_package.to_string();
-    assert_eq!(admin.post(&format!("/staff/subscriptions/{sub}/package"), &[("package_id", &other)]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        admin
+            .post(
+                &format!("/staff/subscriptions/{sub}/package"),
+                &[("package_id", &other)]
+            )
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
     let history: Vec<(String,)> = app
         .db()
-        .fetch_all("SELECT kind FROM subscription_events WHERE subscription_id = $1 ORDER BY id", setia::args![sub])
+        .fetch_all(
+            "SELECT kind FROM subscription_events WHERE subscription_id = $1 ORDER BY id",
+            setia::args![sub],
+        )
         .await
         .unwrap();
-    assert_eq!(history, vec![("created".to_string(),), ("package_changed".to_string(),)]);
+    assert_eq!(
+        history,
+        vec![("created".to_string(),), ("package_changed".to_string(),)]
+    );
     // A retired package cannot be chosen.
     let retired = c.retired_package.to_string();
-    assert_eq!(admin.post(&format!("/staff/subscriptions/{sub}/package"), &[("package_id", &retired)]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        admin
+            .post(
+                &format!("/staff/subscriptions/{sub}/package"),
+                &[("package_id", &retired)]
+            )
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
 
-    assert_eq!(admin.post(&format!("/staff/subscriptions/{sub}/reactivate"), &[]).await.status, StatusCode::CONFLICT);
-    assert_eq!(admin.post(&format!("/staff/subscriptions/{sub}/suspend"), &[]).await.status, StatusCode::SEE_OTHER);
-    let status: String = app.db().scalar("SELECT status FROM customers WHERE id = $1", setia::args![customer]).await.unwrap();
+    assert_eq!(
+        admin
+            .post(&format!("/staff/subscriptions/{sub}/reactivate"), &[])
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        admin
+            .post(&format!("/staff/subscriptions/{sub}/suspend"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let status: String = app
+        .db()
+        .scalar(
+            "SELECT status FROM customers WHERE id = $1",
+            setia::args![customer],
+        )
+        .await
+        .unwrap();
     assert_eq!(status, "suspended");
-    assert_eq!(admin.post(&format!("/staff/subscriptions/{sub}/reactivate"), &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        admin
+            .post(&format!("/staff/subscriptions/{sub}/reactivate"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
     let page = admin.get(&format!("/staff/customers/{customer}")).await;
-    page.assert_contains("Keluarga 50").assert_contains("Paket diganti").assert_contains("Rumah 20 -&#62; Keluarga 50");
+    page.assert_contains("Keluarga 50")
+        .assert_contains("Paket diganti")
+        .assert_contains("Rumah 20 -&#62; Keluarga 50");
     // The director reads but cannot change.
     let (director, _) = app.logged_in(Role::Director).await;
-    assert_eq!(director.get(&format!("/staff/customers/{customer}")).await.status, StatusCode::OK);
-    assert_eq!(director.post(&format!("/staff/subscriptions/{sub}/suspend"), &[]).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(admin.post("/staff/subscriptions/99999/suspend", &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        director
+            .get(&format!("/staff/customers/{customer}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        director
+            .post(&format!("/staff/subscriptions/{sub}/suspend"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        admin
+            .post("/staff/subscriptions/99999/suspend", &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -105,30 +265,64 @@ async fn customer_list_searches_filters_and_pages_by_keyset() {
     let app = spawn().await;
     let c = catalog(&app).await;
     for i in 0..55 {
-        sign_up(&app, &c, &format!("Warga {i:02}"), &format!("0812-5555-{i:04}"), "").await;
+        sign_up(
+            &app,
+            &c,
+            &format!("Warga {i:02}"),
+            &format!("0812-5555-{i:04}"),
+            "",
+        )
+        .await;
     }
     let (admin, _) = app.logged_in(Role::Admin).await;
     let first = admin.get("/staff/customers").await;
-    assert_eq!(first.body.matches("href=\"/staff/customers/").count() - first.body.matches("/staff/customers/new").count(), 50);
+    assert_eq!(
+        first.body.matches("href=\"/staff/customers/").count()
+            - first.body.matches("/staff/customers/new").count(),
+        50
+    );
     first.assert_contains("Warga 54");
     let start = first.body.find("before=").expect("next page link") + "before=".len();
-    let cursor: String = first.body[start..].chars().take_while(char::is_ascii_digit).collect();
-    let second = admin.get(&format!("/staff/customers?before={cursor}")).await;
+    let cursor: String = first.body[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let second = admin
+        .get(&format!("/staff/customers?before={cursor}"))
+        .await;
     second.assert_contains("Warga 00");
     assert!(!second.body.contains("Warga 54"));
 
-    admin.get("/staff/customers?q=warga%2007").await.assert_contains("Warga 07");
+    admin
+        .get("/staff/customers?q=warga%2007")
+        .await
+        .assert_contains("Warga 07");
     let by_phone = admin.get("/staff/customers?q=0812-5555-0031").await;
     by_phone.assert_contains("Warga 31");
     assert!(!by_phone.body.contains("Warga 30"));
-    admin.get("/staff/customers?q=PLG-000003").await.assert_contains("Warga 02");
+    admin
+        .get("/staff/customers?q=PLG-000003")
+        .await
+        .assert_contains("Warga 02");
     let none = admin.get("/staff/customers?status=active").await;
     none.assert_contains("Tidak ada data.");
     let area = c.area.to_string();
-    admin.get(&format!("/staff/customers?status=prospect&area={area}&package={}", c.package)).await.assert_contains("Warga 10");
+    admin
+        .get(&format!(
+            "/staff/customers?status=prospect&area={area}&package={}",
+            c.package
+        ))
+        .await
+        .assert_contains("Warga 10");
     // Bad filter values are ignored or refused, never a 500.
-    assert_eq!(admin.get("/staff/customers?before=abc").await.status, StatusCode::BAD_REQUEST);
-    assert_eq!(admin.get("/staff/customers?area=x&status=zzz").await.status, StatusCode::OK);
+    assert_eq!(
+        admin.get("/staff/customers?before=abc").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        admin.get("/staff/customers?area=x&status=zzz").await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -148,30 +342,75 @@ async fn staff_create_walk_in_customers_and_edit_profiles_with_audit() {
     let r = post_owned(&admin, "/staff/customers/create", &fields).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let pw = testid_text(&r.body, "one-time-password").unwrap();
-    let id: i64 = app.db().scalar("SELECT id FROM customers", vec![]).await.unwrap();
-    let channel: String = app.db().scalar("SELECT channel FROM registrations", vec![]).await.unwrap();
+    let id: i64 = app
+        .db()
+        .scalar("SELECT id FROM customers", vec![])
+        .await
+        .unwrap();
+    let channel: String = app
+        .db()
+        .scalar("SELECT channel FROM registrations", vec![])
+        .await
+        .unwrap();
     assert_eq!(channel, "walk_in");
     // Same validation as online: the same phone again is refused.
     let again = post_owned(&admin, "/staff/customers/create", &fields).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     // The customer logs in with the one-time password and must change it.
     let cust = app.browser();
-    assert_eq!(cust.login("0821 4444 5555", &pw).await.location.as_deref(), Some("/account/password"));
+    assert_eq!(
+        cust.login("0821 4444 5555", &pw).await.location.as_deref(),
+        Some("/account/password")
+    );
 
     let r = admin
         .post(
             &format!("/staff/customers/{id}/edit"),
-            &[("name", "Ujang Suryana"), ("phone", "0821-4444-6666"), ("email", "ujang@mail.id"), ("address", "Jl. Sriwijaya 7"), ("area_id", &c.area.to_string())],
+            &[
+                ("name", "Ujang Suryana"),
+                ("phone", "0821-4444-6666"),
+                ("email", "ujang@mail.id"),
+                ("address", "Jl. Sriwijaya 7"),
+                ("area_id", &c.area.to_string()),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = admin.get(&format!("/staff/customers/{id}")).await;
-    page.assert_contains("Ujang Suryana").assert_contains("+6282144446666").assert_contains("Profil diubah");
-    let detail: String = app.db().scalar("SELECT detail FROM audit_log WHERE action = 'customer.update'", vec![]).await.unwrap();
-    assert!(detail.contains("phone: +6282144445555 -> +6282144446666"), "{detail}");
+    page.assert_contains("Ujang Suryana")
+        .assert_contains("+6282144446666")
+        .assert_contains("Profil diubah");
+    let detail: String = app
+        .db()
+        .scalar(
+            "SELECT detail FROM audit_log WHERE action = 'customer.update'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        detail.contains("phone: +6282144445555 -> +6282144446666"),
+        "{detail}"
+    );
     // The login follows the new phone.
-    assert_eq!(app.browser().login("0821-4444-6666", &pw).await.status, StatusCode::SEE_OTHER);
-    let bad = admin.post(&format!("/staff/customers/{id}/edit"), &[("name", ""), ("phone", "12"), ("address", "x"), ("area_id", "0")]).await;
+    assert_eq!(
+        app.browser().login("0821-4444-6666", &pw).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let bad = admin
+        .post(
+            &format!("/staff/customers/{id}/edit"),
+            &[
+                ("name", ""),
+                ("phone", "12"),
+                ("address", "x"),
+                ("area_id", "0"),
+            ],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(admin.get("/staff/customers/99999").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        admin.get("/staff/customers/99999").await.status,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -26,20 +26,38 @@ pub async fn catalog(app: &TestApp) -> Catalog {
     };
     let db = app.db();
     Catalog {
-        package: catalog::create_package(db, &pkg("Rumah 20", 20, 250_000, true), now).await.unwrap(),
-        other_package: catalog::create_package(db, &pkg("Keluarga 50", 50, 400_000, true), now).await.unwrap(),
-        retired_package: catalog::create_package(db, &pkg("Lama 5", 5, 100_000, false), now).await.unwrap(),
-        area: catalog::create_area(db, "Cibabat", "Cimahi", true, now).await.unwrap(),
-        uncovered_area: catalog::create_area(db, "Lembang", "Bandung Barat", false, now).await.unwrap(),
+        package: catalog::create_package(db, &pkg("Rumah 20", 20, 250_000, true), now)
+            .await
+            .unwrap(),
+        other_package: catalog::create_package(db, &pkg("Keluarga 50", 50, 400_000, true), now)
+            .await
+            .unwrap(),
+        retired_package: catalog::create_package(db, &pkg("Lama 5", 5, 100_000, false), now)
+            .await
+            .unwrap(),
+        area: catalog::create_area(db, "Cibabat", "Cimahi", true, now)
+            .await
+            .unwrap(),
+        uncovered_area: catalog::create_area(db, "Lembang", "Bandung Barat", false, now)
+            .await
+            .unwrap(),
     }
 }
 
-pub fn signup_fields<'a>(c: &Catalog, name: &'a str, phone: &'a str, email: &'a str) -> Vec<(&'static str, String)> {
+pub fn signup_fields<'a>(
+    c: &Catalog,
+    name: &'a str,
+    phone: &'a str,
+    email: &'a str,
+) -> Vec<(&'static str, String)> {
     vec![
         ("name", name.to_string()),
         ("phone", phone.to_string()),
         ("email", email.to_string()),
-        ("address", "Jl. Kolonel Masturi No. 12, RT 02/RW 05".to_string()),
+        (
+            "address",
+            "Jl. Kolonel Masturi No. 12, RT 02/RW 05".to_string(),
+        ),
         ("area_id", c.area.to_string()),
         ("package_id", c.package.to_string()),
         ("referral_code", String::new()),
@@ -48,18 +66,39 @@ pub fn signup_fields<'a>(c: &Catalog, name: &'a str, phone: &'a str, email: &'a 
     ]
 }
 
-pub async fn post_owned(b: &Browser, path: &str, fields: &[(&'static str, String)]) -> crate::common::Resp {
+pub async fn post_owned(
+    b: &Browser,
+    path: &str,
+    fields: &[(&'static str, String)],
+) -> crate::common::Resp {
     let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     b.post(path, &borrowed).await
 }
 
 /// Signs up a new customer through the public form; returns their browser and registration id.
-pub async fn sign_up(app: &TestApp, c: &Catalog, name: &str, phone: &str, email: &str) -> (Browser, i64) {
+pub async fn sign_up(
+    app: &TestApp,
+    c: &Catalog,
+    name: &str,
+    phone: &str,
+    email: &str,
+) -> (Browser, i64) {
     let b = app.browser();
     let r = post_owned(&b, "/signup", &signup_fields(c, name, phone, email)).await;
-    assert_eq!(r.status, reqwest::StatusCode::SEE_OTHER, "sign-up failed: {}", r.body);
+    assert_eq!(
+        r.status,
+        reqwest::StatusCode::SEE_OTHER,
+        "sign-up failed: {}",
+        r.body
+    );
     let loc = r.location.unwrap();
-    let id = loc.trim_start_matches("/signup/done/").split('?').next().unwrap().parse().unwrap();
+    let id = loc
+        .trim_start_matches("/signup/done/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     (b, id)
 }
 

@@ -5,11 +5,12 @@ mod common;
 mod fixtures;
 
 mod auth;
+mod customers;
 mod db;
+mod demo;
 mod i18n;
-mod roles;
 mod portal;
+mod roles;
 mod security;
 mod signup;
-mod customers;
 mod users;

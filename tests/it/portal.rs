@@ -10,7 +10,12 @@ async fn a_customer_only_ever_sees_their_own_records() {
     let c = catalog(&app).await;
     let (dewi, dewi_reg) = sign_up(&app, &c, "Dewi", "0812-3456-7890", "").await;
     let (asep, asep_reg) = sign_up(&app, &c, "Asep", "0813-2222-3333", "").await;
-    assert_eq!(dewi.get(&format!("/portal/registrations/{dewi_reg}")).await.status, StatusCode::OK);
+    assert_eq!(
+        dewi.get(&format!("/portal/registrations/{dewi_reg}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
     for path in [
         format!("/portal/registrations/{asep_reg}"),
         format!("/signup/done/{asep_reg}"),
@@ -22,13 +27,22 @@ async fn a_customer_only_ever_sees_their_own_records() {
         assert!(!r.body.contains("Asep"));
     }
     // Customers have no business in the staff area.
-    assert_eq!(asep.get("/staff/customers").await.status, StatusCode::FORBIDDEN);
-    assert_eq!(asep.get("/staff/registrations").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        asep.get("/staff/customers").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        asep.get("/staff/registrations").await.status,
+        StatusCode::FORBIDDEN
+    );
     // Staff do not get the portal.
     let (admin, _) = app.logged_in(Role::Admin).await;
     assert_eq!(admin.get("/portal").await.status, StatusCode::FORBIDDEN);
     // Anonymous visitors are sent to log in.
-    assert_eq!(app.browser().get("/portal").await.location.as_deref(), Some("/login?next=%2Fportal"));
+    assert_eq!(
+        app.browser().get("/portal").await.location.as_deref(),
+        Some("/login?next=%2Fportal")
+    );
 }
 
 #[tokio::test]
@@ -36,18 +50,47 @@ async fn customers_edit_name_and_email_but_not_phone() {
     let app = spawn().await;
     let c = catalog(&app).await;
     let (dewi, _) = sign_up(&app, &c, "Dewi", "0812-3456-7890", "").await;
-    let r = dewi.post("/portal/profile", &[("name", "Dewi Lestari"), ("email", "dewi@mail.id"), ("phone", "0899-9999-9999")]).await;
+    let r = dewi
+        .post(
+            "/portal/profile",
+            &[
+                ("name", "Dewi Lestari"),
+                ("email", "dewi@mail.id"),
+                ("phone", "0899-9999-9999"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let (name, email, phone): (String, Option<String>, String) =
-        app.db().fetch_one("SELECT name, email, phone FROM customers", vec![]).await.unwrap();
-    assert_eq!((name.as_str(), email.as_deref(), phone.as_str()), ("Dewi Lestari", Some("dewi@mail.id"), "+6281234567890"));
+    let (name, email, phone): (String, Option<String>, String) = app
+        .db()
+        .fetch_one("SELECT name, email, phone FROM customers", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        (name.as_str(), email.as_deref(), phone.as_str()),
+        ("Dewi Lestari", Some("dewi@mail.id"), "+6281234567890")
+    );
     // The login email follows.
-    assert_eq!(app.browser().login("dewi@mail.id", crate::common::PASSWORD).await.status, StatusCode::SEE_OTHER);
-    let bad = dewi.post("/portal/profile", &[("name", ""), ("email", "nope")]).await;
+    assert_eq!(
+        app.browser()
+            .login("dewi@mail.id", crate::common::PASSWORD)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let bad = dewi
+        .post("/portal/profile", &[("name", ""), ("email", "nope")])
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    bad.assert_contains("Wajib diisi").assert_contains("value=\"nope\"");
+    bad.assert_contains("Wajib diisi")
+        .assert_contains("value=\"nope\"");
     // Someone else's email is refused.
     sign_up(&app, &c, "Asep", "0813-2222-3333", "asep@mail.id").await;
-    let r = dewi.post("/portal/profile", &[("name", "Dewi"), ("email", "asep@mail.id")]).await;
+    let r = dewi
+        .post(
+            "/portal/profile",
+            &[("name", "Dewi"), ("email", "asep@mail.id")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -6,7 +6,9 @@ use crate::common::{spawn, testid_text};
 use crate::fixtures::{catalog, post_owned, sign_up, signup_fields, technician};
 
 fn tomorrow(app: &crate::common::TestApp) -> String {
-    (app.clock_now() + Duration::days(1)).format("%Y-%m-%d").to_string()
+    (app.clock_now() + Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 #[tokio::test]
@@ -15,20 +17,43 @@ async fn full_path_from_sign_up_to_installed() {
     let c = catalog(&app).await;
 
     // The form preselects the package from the packages page link.
-    let form = app.browser().get(&format!("/signup?package={}", c.package)).await;
+    let form = app
+        .browser()
+        .get(&format!("/signup?package={}", c.package))
+        .await;
     form.assert_contains(&format!("<option value=\"{}\" selected>", c.package));
 
-    let (customer, reg_id) = sign_up(&app, &c, "Dewi Lestari", "0812-3456-7890", "Dewi@Example.co.id").await;
+    let (customer, reg_id) = sign_up(
+        &app,
+        &c,
+        "Dewi Lestari",
+        "0812-3456-7890",
+        "Dewi@Example.co.id",
+    )
+    .await;
     let done = customer.get(&format!("/signup/done/{reg_id}")).await;
     assert_eq!(done.status, StatusCode::OK);
-    assert_eq!(testid_text(&done.body, "registration-number").unwrap(), "REG-2026-000001");
+    assert_eq!(
+        testid_text(&done.body, "registration-number").unwrap(),
+        "REG-2026-000001"
+    );
     done.assert_contains("Langkah berikutnya");
 
     // One customer (prospect), one customer login, one confirmation mail queued.
-    let (status, phone, email): (String, String, Option<String>) =
-        app.db().fetch_one("SELECT status, phone, email FROM customers", vec![]).await.unwrap();
-    assert_eq!((status.as_str(), phone.as_str(), email.as_deref()), ("prospect", "+6281234567890", Some("dewi@example.co.id")));
-    let (to, subject): (String, String) = app.db().fetch_one("SELECT to_addr, subject FROM mail_outbox", vec![]).await.unwrap();
+    let (status, phone, email): (String, String, Option<String>) = app
+        .db()
+        .fetch_one("SELECT status, phone, email FROM customers", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        (status.as_str(), phone.as_str(), email.as_deref()),
+        ("prospect", "+6281234567890", Some("dewi@example.co.id"))
+    );
+    let (to, subject): (String, String) = app
+        .db()
+        .fetch_one("SELECT to_addr, subject FROM mail_outbox", vec![])
+        .await
+        .unwrap();
     assert_eq!(to, "dewi@example.co.id");
     assert!(subject.contains("REG-2026-000001"));
 
@@ -39,9 +64,20 @@ async fn full_path_from_sign_up_to_installed() {
     // Staff work the pipeline.
     let (admin, _) = app.logged_in(Role::Admin).await;
     let queue = admin.get("/staff/registrations?status=submitted").await;
-    queue.assert_contains("REG-2026-000001").assert_contains("Dewi Lestari");
-    assert_eq!(admin.post(&format!("/staff/registrations/{reg_id}/verify"), &[]).await.status, StatusCode::SEE_OTHER);
-    customer.get("/portal").await.assert_contains("aria-current=\"step\">Diverifikasi");
+    queue
+        .assert_contains("REG-2026-000001")
+        .assert_contains("Dewi Lestari");
+    assert_eq!(
+        admin
+            .post(&format!("/staff/registrations/{reg_id}/verify"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    customer
+        .get("/portal")
+        .await
+        .assert_contains("aria-current=\"step\">Diverifikasi");
 
     let (tech, tech_id) = technician(&app).await;
     let day = tomorrow(&app);
@@ -49,35 +85,73 @@ async fn full_path_from_sign_up_to_installed() {
     let r = admin
         .post(
             &format!("/staff/registrations/{reg_id}/schedule"),
-            &[("technician_id", &tid), ("date", &day), ("window_start", "09:00"), ("window_end", "12:00"), ("notes", "Bawa tangga")],
+            &[
+                ("technician_id", &tid),
+                ("date", &day),
+                ("window_start", "09:00"),
+                ("window_end", "12:00"),
+                ("notes", "Bawa tangga"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let portal = customer.get("/portal").await;
-    portal.assert_contains("aria-current=\"step\">Pemasangan dijadwalkan").assert_contains("09:00–12:00");
+    portal
+        .assert_contains("aria-current=\"step\">Pemasangan dijadwalkan")
+        .assert_contains("09:00–12:00");
     // The technician sees the job with what they need.
     let jobs = tech.get("/staff").await;
-    jobs.assert_contains("Dewi Lestari").assert_contains("+6281234567890").assert_contains("Jl. Kolonel Masturi").assert_contains("Bawa tangga");
+    jobs.assert_contains("Dewi Lestari")
+        .assert_contains("+6281234567890")
+        .assert_contains("Jl. Kolonel Masturi")
+        .assert_contains("Bawa tangga");
 
-    assert_eq!(admin.post(&format!("/staff/registrations/{reg_id}/install"), &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        admin
+            .post(&format!("/staff/registrations/{reg_id}/install"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
     let (sub_status, cust_status): (String, String) = app
         .db()
         .fetch_one("SELECT s.status, c.status FROM subscriptions s JOIN customers c ON c.id = s.customer_id", vec![])
         .await
         .unwrap();
-    assert_eq!((sub_status.as_str(), cust_status.as_str()), ("active", "active"));
+    assert_eq!(
+        (sub_status.as_str(), cust_status.as_str()),
+        ("active", "active")
+    );
     let portal = customer.get("/portal").await;
-    portal.assert_contains("Rumah 20").assert_contains("Rp 250.000").assert_contains("Aktif");
-    assert!(!tech.get("/staff").await.body.contains("Dewi Lestari"), "done jobs leave the list");
+    portal
+        .assert_contains("Rumah 20")
+        .assert_contains("Rp 250.000")
+        .assert_contains("Aktif");
+    assert!(
+        !tech.get("/staff").await.body.contains("Dewi Lestari"),
+        "done jobs leave the list"
+    );
 
     let actions: Vec<String> = app.audit_actions().await.into_iter().map(|a| a.0).collect();
-    for a in ["signup.submitted", "registration.verified", "registration.scheduled", "registration.installed"] {
+    for a in [
+        "signup.submitted",
+        "registration.verified",
+        "registration.scheduled",
+        "registration.installed",
+    ] {
         assert!(actions.contains(&a.to_string()), "{a} audited");
     }
     // Each step is timestamped.
-    let stamps: (Option<chrono::DateTime<chrono::Utc>>, Option<chrono::DateTime<chrono::Utc>>, Option<chrono::DateTime<chrono::Utc>>) = app
+    let stamps: (
+        Option<chrono::DateTime<chrono::Utc>>,
+        Option<chrono::DateTime<chrono::Utc>>,
+        Option<chrono::DateTime<chrono::Utc>>,
+    ) = app
         .db()
-        .fetch_one("SELECT verified_at, scheduled_at, installed_at FROM registrations", vec![])
+        .fetch_one(
+            "SELECT verified_at, scheduled_at, installed_at FROM registrations",
+            vec![],
+        )
         .await
         .unwrap();
     assert!(stamps.0.is_some() && stamps.1.is_some() && stamps.2.is_some());
@@ -92,41 +166,100 @@ async fn every_invalid_transition_is_refused() {
     let (_, tech) = technician(&app).await;
     let tid = tech.to_string();
     let day = tomorrow(&app);
-    let schedule = [("technician_id", tid.as_str()), ("date", day.as_str()), ("window_start", "13:00"), ("window_end", "15:00")];
+    let schedule = [
+        ("technician_id", tid.as_str()),
+        ("date", day.as_str()),
+        ("window_start", "13:00"),
+        ("window_end", "15:00"),
+    ];
     let path = |a: &str| format!("/staff/registrations/{reg}/{a}");
 
     // From submitted: no skipping ahead.
-    assert_eq!(admin.post(&path("install"), &[]).await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        admin.post(&path("install"), &[]).await.status,
+        StatusCode::CONFLICT
+    );
     let r = admin.post(&path("schedule"), &schedule).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     r.assert_contains("tidak bisa dilakukan dari tahap sekarang");
     admin.post(&path("verify"), &[]).await;
     // From verified.
-    assert_eq!(admin.post(&path("verify"), &[]).await.status, StatusCode::CONFLICT);
-    assert_eq!(admin.post(&path("install"), &[]).await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        admin.post(&path("verify"), &[]).await.status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        admin.post(&path("install"), &[]).await.status,
+        StatusCode::CONFLICT
+    );
     // Reject needs a reason.
     let r = admin.post(&path("reject"), &[("reason", "  ")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Scheduling needs a technician, a valid future date and a proper window.
-    let bad = admin.post(&path("schedule"), &[("technician_id", "999"), ("date", "2020-01-01"), ("window_start", "15:00"), ("window_end", "13:00")]).await;
+    let bad = admin
+        .post(
+            &path("schedule"),
+            &[
+                ("technician_id", "999"),
+                ("date", "2020-01-01"),
+                ("window_start", "15:00"),
+                ("window_end", "13:00"),
+            ],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    bad.assert_contains("Pilih teknisi yang aktif").assert_contains("masa lalu").assert_contains("harus setelah jam mulai");
-    let r = admin.post(&path("reject"), &[("reason", "Alamat di luar jangkauan tiang")]).await;
+    bad.assert_contains("Pilih teknisi yang aktif")
+        .assert_contains("masa lalu")
+        .assert_contains("harus setelah jam mulai");
+    let r = admin
+        .post(
+            &path("reject"),
+            &[("reason", "Alamat di luar jangkauan tiang")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     // Nothing after the end.
     for a in ["verify", "install", "reject"] {
-        assert_eq!(admin.post(&path(a), &[("reason", "x")]).await.status, StatusCode::CONFLICT, "{a} after rejected");
+        assert_eq!(
+            admin.post(&path(a), &[("reason", "x")]).await.status,
+            StatusCode::CONFLICT,
+            "{a} after rejected"
+        );
     }
-    assert_eq!(admin.post(&path("schedule"), &schedule).await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        admin.post(&path("schedule"), &schedule).await.status,
+        StatusCode::CONFLICT
+    );
     // The customer sees the reason.
-    customer.get("/portal").await.assert_contains("Ditolak: Alamat di luar jangkauan tiang");
+    customer
+        .get("/portal")
+        .await
+        .assert_contains("Ditolak: Alamat di luar jangkauan tiang");
     // Unknown registrations.
-    assert_eq!(admin.post("/staff/registrations/9999/verify", &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        admin
+            .post("/staff/registrations/9999/verify", &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     // The director reads the queue but does not act; technicians and customers get 403.
     let (director, _) = app.logged_in(Role::Director).await;
-    assert_eq!(director.get(&format!("/staff/registrations/{reg}")).await.status, StatusCode::OK);
-    assert_eq!(director.post(&path("verify"), &[]).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(customer.post(&path("verify"), &[]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        director
+            .get(&format!("/staff/registrations/{reg}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        director.post(&path("verify"), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        customer.post(&path("verify"), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]
@@ -137,20 +270,62 @@ async fn installed_cannot_be_rejected() {
     let (admin, _) = app.logged_in(Role::Admin).await;
     let (_, tech) = technician(&app).await;
     let (tid, day) = (tech.to_string(), tomorrow(&app));
-    admin.post(&format!("/staff/registrations/{reg}/verify"), &[]).await;
     admin
-        .post(&format!("/staff/registrations/{reg}/schedule"), &[("technician_id", &tid), ("date", &day), ("window_start", "09:00"), ("window_end", "10:00")])
+        .post(&format!("/staff/registrations/{reg}/verify"), &[])
+        .await;
+    admin
+        .post(
+            &format!("/staff/registrations/{reg}/schedule"),
+            &[
+                ("technician_id", &tid),
+                ("date", &day),
+                ("window_start", "09:00"),
+                ("window_end", "10:00"),
+            ],
+        )
         .await;
     // Rescheduling is allowed and keeps the latest appointment.
     let r = admin
-        .post(&format!("/staff/registrations/{reg}/schedule"), &[("technician_id", &tid), ("date", &day), ("window_start", "14:00"), ("window_end", "16:00")])
+        .post(
+            &format!("/staff/registrations/{reg}/schedule"),
+            &[
+                ("technician_id", &tid),
+                ("date", &day),
+                ("window_start", "14:00"),
+                ("window_end", "16:00"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    admin.get(&format!("/staff/registrations/{reg}")).await.assert_contains("14:00–16:00");
-    admin.post(&format!("/staff/registrations/{reg}/install"), &[]).await;
-    assert_eq!(admin.post(&format!("/staff/registrations/{reg}/reject"), &[("reason", "x")]).await.status, StatusCode::CONFLICT);
-    assert_eq!(admin.post(&format!("/staff/registrations/{reg}/install"), &[]).await.status, StatusCode::CONFLICT);
-    let subs: i64 = app.db().scalar("SELECT COUNT(*) FROM subscriptions", vec![]).await.unwrap();
+    admin
+        .get(&format!("/staff/registrations/{reg}"))
+        .await
+        .assert_contains("14:00–16:00");
+    admin
+        .post(&format!("/staff/registrations/{reg}/install"), &[])
+        .await;
+    assert_eq!(
+        admin
+            .post(
+                &format!("/staff/registrations/{reg}/reject"),
+                &[("reason", "x")]
+            )
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        admin
+            .post(&format!("/staff/registrations/{reg}/install"), &[])
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    let subs: i64 = app
+        .db()
+        .scalar("SELECT COUNT(*) FROM subscriptions", vec![])
+        .await
+        .unwrap();
     assert_eq!(subs, 1, "installed once");
 }
 
@@ -160,13 +335,29 @@ async fn duplicate_phone_or_email_gets_a_helpful_message_not_a_second_customer()
     let c = catalog(&app).await;
     sign_up(&app, &c, "Dewi", "0812-3456-7890", "dewi@example.co.id").await;
     let b = app.browser();
-    let r = post_owned(&b, "/signup", &signup_fields(&c, "Dewi Lagi", "+62 812 3456 7890", "lain@example.co.id")).await;
+    let r = post_owned(
+        &b,
+        "/signup",
+        &signup_fields(&c, "Dewi Lagi", "+62 812 3456 7890", "lain@example.co.id"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    r.assert_contains("sudah terdaftar").assert_contains("href=\"/login\"").assert_contains("value=\"Dewi Lagi\"");
-    let r = post_owned(&b, "/signup", &signup_fields(&c, "Dewi Lagi", "0857-1111-2222", "DEWI@example.co.id")).await;
+    r.assert_contains("sudah terdaftar")
+        .assert_contains("href=\"/login\"")
+        .assert_contains("value=\"Dewi Lagi\"");
+    let r = post_owned(
+        &b,
+        "/signup",
+        &signup_fields(&c, "Dewi Lagi", "0857-1111-2222", "DEWI@example.co.id"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("Email ini sudah terdaftar");
-    let n: i64 = app.db().scalar("SELECT COUNT(*) FROM customers", vec![]).await.unwrap();
+    let n: i64 = app
+        .db()
+        .scalar("SELECT COUNT(*) FROM customers", vec![])
+        .await
+        .unwrap();
     assert_eq!(n, 1);
 }
 
@@ -187,11 +378,20 @@ async fn phone_numbers_are_stored_in_e164_whatever_the_form() {
     for (i, (input, _)) in forms.iter().enumerate() {
         sign_up(&app, &c, &format!("Pelanggan {i}"), input, "").await;
     }
-    let stored: Vec<(String,)> = app.db().fetch_all("SELECT phone FROM customers ORDER BY id", vec![]).await.unwrap();
+    let stored: Vec<(String,)> = app
+        .db()
+        .fetch_all("SELECT phone FROM customers ORDER BY id", vec![])
+        .await
+        .unwrap();
     let want: Vec<(String,)> = forms.iter().map(|(_, e)| (e.to_string(),)).collect();
     assert_eq!(stored, want);
     // And a number that is not one is refused with a message.
-    let r = post_owned(&app.browser(), "/signup", &signup_fields(&c, "X", "0812-ab", "")).await;
+    let r = post_owned(
+        &app.browser(),
+        "/signup",
+        &signup_fields(&c, "X", "0812-ab", ""),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("Nomor telepon tidak valid");
 }
@@ -216,8 +416,13 @@ async fn bad_input_keeps_what_was_typed_but_never_the_password() {
     fields.push(("package_id", c.retired_package.to_string()));
     fields.push(("area_id", "abc".into()));
     let r = post_owned(&app.browser(), "/signup", &fields).await;
-    r.assert_contains("Pilih paket dari daftar").assert_contains("Pilih area dari daftar");
-    let n: i64 = app.db().scalar("SELECT COUNT(*) FROM customers", vec![]).await.unwrap();
+    r.assert_contains("Pilih paket dari daftar")
+        .assert_contains("Pilih area dari daftar");
+    let n: i64 = app
+        .db()
+        .scalar("SELECT COUNT(*) FROM customers", vec![])
+        .await
+        .unwrap();
     assert_eq!(n, 0);
 }
 
@@ -230,10 +435,19 @@ async fn an_uncovered_area_goes_to_the_waiting_list() {
     fields.push(("area_id", c.uncovered_area.to_string()));
     let r = post_owned(&app.browser(), "/signup", &fields).await;
     assert_eq!(r.status, StatusCode::OK);
-    r.assert_contains("belum terjangkau").assert_contains("Lembang");
-    let waiting: (String, String) = app.db().fetch_one("SELECT name, phone FROM waiting_list", vec![]).await.unwrap();
+    r.assert_contains("belum terjangkau")
+        .assert_contains("Lembang");
+    let waiting: (String, String) = app
+        .db()
+        .fetch_one("SELECT name, phone FROM waiting_list", vec![])
+        .await
+        .unwrap();
     assert_eq!(waiting, ("Rudi".into(), "+6281277778888".into()));
-    let n: i64 = app.db().scalar("SELECT COUNT(*) FROM customers", vec![]).await.unwrap();
+    let n: i64 = app
+        .db()
+        .scalar("SELECT COUNT(*) FROM customers", vec![])
+        .await
+        .unwrap();
     assert_eq!(n, 0);
 }
 
@@ -250,8 +464,16 @@ async fn referrals_are_credited_once_installed_and_unknown_codes_do_not_block() 
     fields.push(("referral_code", code.to_lowercase()));
     let b = app.browser();
     let r = post_owned(&b, "/signup", &fields).await;
-    let reg: i64 = r.location.unwrap().trim_start_matches("/signup/done/").parse().unwrap();
-    referrer.get("/portal").await.assert_contains("0 pendaftar terpasang, 1 masih diproses");
+    let reg: i64 = r
+        .location
+        .unwrap()
+        .trim_start_matches("/signup/done/")
+        .parse()
+        .unwrap();
+    referrer
+        .get("/portal")
+        .await
+        .assert_contains("0 pendaftar terpasang, 1 masih diproses");
 
     let mut fields = signup_fields(&c, "Orang Lain", "0812-1111-0002", "");
     fields.retain(|(k, _)| *k != "referral_code");
@@ -265,12 +487,27 @@ async fn referrals_are_credited_once_installed_and_unknown_codes_do_not_block() 
     let (admin, _) = app.logged_in(Role::Admin).await;
     let (_, tech) = technician(&app).await;
     let (tid, day) = (tech.to_string(), tomorrow(&app));
-    admin.post(&format!("/staff/registrations/{reg}/verify"), &[]).await;
     admin
-        .post(&format!("/staff/registrations/{reg}/schedule"), &[("technician_id", &tid), ("date", &day), ("window_start", "09:00"), ("window_end", "10:00")])
+        .post(&format!("/staff/registrations/{reg}/verify"), &[])
         .await;
-    admin.post(&format!("/staff/registrations/{reg}/install"), &[]).await;
-    referrer.get("/portal").await.assert_contains("1 pendaftar terpasang, 0 masih diproses");
+    admin
+        .post(
+            &format!("/staff/registrations/{reg}/schedule"),
+            &[
+                ("technician_id", &tid),
+                ("date", &day),
+                ("window_start", "09:00"),
+                ("window_end", "10:00"),
+            ],
+        )
+        .await;
+    admin
+        .post(&format!("/staff/registrations/{reg}/install"), &[])
+        .await;
+    referrer
+        .get("/portal")
+        .await
+        .assert_contains("1 pendaftar terpasang, 0 masih diproses");
     let top = admin.get("/staff/referrals").await;
     top.assert_contains("Rina").assert_contains(&code);
 }
@@ -280,6 +517,11 @@ async fn a_logged_in_user_cannot_sign_up_again() {
     let app = spawn().await;
     let c = catalog(&app).await;
     let (b, _) = sign_up(&app, &c, "Dewi", "0812-3456-7890", "").await;
-    let r = post_owned(&b, "/signup", &signup_fields(&c, "Dewi 2", "0812-3456-0000", "")).await;
+    let r = post_owned(
+        &b,
+        "/signup",
+        &signup_fields(&c, "Dewi 2", "0812-3456-0000", ""),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
 }
