@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{TestApp, PASSWORD};
+use common::PASSWORD;
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
@@ -26,6 +26,8 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const PHONE: (u32, u32) = (360, 800);
 const DESKTOP: (u32, u32) = (1280, 900);
+/// Chromium does not make a window narrower than this; below it the viewport is emulated.
+const MIN_WINDOW_WIDTH: u32 = 500;
 const WAIT: Duration = Duration::from_secs(15);
 
 /// True when the browser tests should run; otherwise prints the skip line for `test`.
@@ -67,7 +69,6 @@ impl Driver {
             use std::os::unix::process::CommandExt;
             Command::new(CHROMEDRIVER)
                 .arg(format!("--port={port}"))
-                .arg("--allowed-ips=127.0.0.1")
                 .arg(format!("--log-path={}", log.display()))
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
@@ -111,9 +112,14 @@ impl Driver {
     }
 
     /// A new Chromium session with a fresh profile and a window of `width` x `height`.
-    async fn session(&self, (width, height): (u32, u32)) -> Client {
-        let profile = tempfile::tempdir_in(self.dir.path()).expect("profile dir");
-        let profile = profile.into_path(); // removed with `self.dir`
+    /// The page at `base`/login is opened to check the viewport width.
+    async fn session(&self, base: &str, (width, height): (u32, u32)) -> Client {
+        // A fresh profile per session, removed with `self.dir`.
+        let profile = self
+            .dir
+            .path()
+            .join(format!("profile-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir(&profile).expect("profile dir");
         let caps = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -133,6 +139,20 @@ impl Driver {
                 ],
             },
         });
+        let mut caps = caps;
+        if width < MIN_WINDOW_WIDTH {
+            // Headless Chromium keeps windows at least 500 px wide whatever --window-size says,
+            // so a phone viewport is emulated (as DevTools' device mode does).
+            caps["goog:chromeOptions"]["mobileEmulation"] = json!({
+                "deviceMetrics": {
+                    "width": width,
+                    "height": height,
+                    "pixelRatio": 1.0,
+                    "mobile": true,
+                    "touch": true,
+                },
+            });
+        }
         let serde_json::Value::Object(caps) = caps else {
             unreachable!()
         };
@@ -146,6 +166,7 @@ impl Driver {
                     std::fs::read_to_string(&self.log).unwrap_or_default()
                 )
             });
+        client.goto(&format!("{base}/login")).await.unwrap();
         let inner: u64 = client
             .execute("return window.innerWidth", vec![])
             .await
@@ -157,12 +178,12 @@ impl Driver {
     }
 
     /// Runs `body` in a browser session of the given size; the session ends even if it panics.
-    async fn with_browser<F, Fut>(&self, size: (u32, u32), body: F)
+    async fn with_browser<F, Fut>(&self, base: &str, size: (u32, u32), body: F)
     where
         F: FnOnce(Client) -> Fut,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        let client = self.session(size).await;
+        let client = self.session(base, size).await;
         let outcome = tokio::spawn(body(client.clone())).await;
         let _ = client.close().await;
         if let Err(e) = outcome {
@@ -191,11 +212,10 @@ impl Drop for Driver {
 // ---- page helpers ----------------------------------------------------------------------------
 
 async fn find(c: &Client, css: &str) -> Element {
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no element {css:?} on {}: {e}", url(c).await))
+    match c.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+        Ok(e) => e,
+        Err(e) => panic!("no element {css:?} on {}: {e}", url(c).await),
+    }
 }
 
 async fn url(c: &Client) -> String {
@@ -320,10 +340,7 @@ fn check_role_nav(role: Role, hrefs: &[String]) {
             assert!(!has("/staff/customers"), "{ctx}");
         }
         Role::Customer => {
-            assert!(
-                !hrefs.iter().any(|h| h.starts_with("/staff")),
-                "{ctx}"
-            );
+            assert!(!hrefs.iter().any(|h| h.starts_with("/staff")), "{ctx}");
         }
     }
 }
@@ -343,7 +360,7 @@ async fn each_role_logs_in_and_sees_its_navigation() {
     for size in [PHONE, DESKTOP] {
         let base = app.base.clone();
         driver
-            .with_browser(size, move |c| async move {
+            .with_browser(&app.base, size, move |c| async move {
                 for role in Role::ALL {
                     login_and_check(&c, &base, role, size).await;
                 }
@@ -418,8 +435,7 @@ async fn login_and_check(c: &Client, base: &str, role: Role, (width, _): (u32, u
     }
     screenshot(c, &shot).await;
 
-    if c
-        .find(Locator::Css("header form[action='/logout'] button"))
+    if c.find(Locator::Css("header form[action='/logout'] button"))
         .await
         .is_ok()
     {
@@ -447,7 +463,7 @@ async fn login_error_and_language_switch() {
     let driver = Driver::start().await;
     let base = app.base.clone();
     driver
-        .with_browser(PHONE, move |c| async move {
+        .with_browser(&app.base, PHONE, move |c| async move {
             submit_login(&c, &base, email, "salah-sandi-sekali").await;
             let error = text(&c, "#login-error").await;
             assert!(error.contains("Gagal masuk"), "login error: {error:?}");
@@ -467,14 +483,9 @@ async fn login_error_and_language_switch() {
 
             let deadline = Instant::now() + WAIT;
             loop {
-                let h1 = c
-                    .find(Locator::Css("main h1"))
-                    .await
-                    .ok()
-                    .map(|h| async move { h.text().await.unwrap_or_default() });
-                let h1 = match h1 {
-                    Some(t) => t.await,
-                    None => String::new(),
+                let h1 = match c.find(Locator::Css("main h1")).await {
+                    Ok(h) => h.text().await.unwrap_or_default(),
+                    Err(_) => String::new(),
                 };
                 if h1.contains("Log in to Setia") {
                     break;
@@ -486,7 +497,11 @@ async fn login_error_and_language_switch() {
                 );
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
-            assert_eq!(path(&c).await, "/login", "language switch returns to the page");
+            assert_eq!(
+                path(&c).await,
+                "/login",
+                "language switch returns to the page"
+            );
             let html_lang = find(&c, "html").await.attr("lang").await.unwrap();
             assert_eq!(html_lang.as_deref(), Some("en"));
             screenshot(&c, "login-en-360").await;
@@ -512,7 +527,7 @@ async fn forced_password_change_flow() {
     let driver = Driver::start().await;
     let base = app.base.clone();
     driver
-        .with_browser(PHONE, move |c| async move {
+        .with_browser(&app.base, PHONE, move |c| async move {
             submit_login(&c, &base, email, PASSWORD).await;
             wait_for_path(&c, "/account/password").await;
             screenshot(&c, "password-forced-360").await;
