@@ -134,6 +134,43 @@ pub struct Filter {
     pub package_id: Option<i64>,
 }
 
+/// What a search box entry looks like, so exact identifiers use an index instead of a scan.
+#[derive(Debug, PartialEq)]
+enum SearchTerm {
+    None,
+    Phone(String),
+    Number(String),
+    Email(String),
+    Text { pattern: String, phone_digits: Option<String> },
+}
+
+impl SearchTerm {
+    fn classify(q: &str) -> SearchTerm {
+        let q = q.trim();
+        if q.is_empty() {
+            return SearchTerm::None;
+        }
+        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        let looks_numeric = q.chars().all(|c| c.is_ascii_digit() || " +-.()".contains(c));
+        if looks_numeric && digits.len() >= 9 {
+            if let Ok(p) = crate::types::PhoneNumber::parse(q) {
+                return SearchTerm::Phone(p.as_str().to_string());
+            }
+        }
+        let upper = q.to_uppercase();
+        if upper.len() == 10 && upper.starts_with("PLG-") && upper[4..].chars().all(|c| c.is_ascii_digit()) {
+            return SearchTerm::Number(upper);
+        }
+        if let Ok(e) = crate::types::Email::parse(q) {
+            return SearchTerm::Email(e.as_str().to_string());
+        }
+        // Partial phone numbers: the digits after a leading 0 or 62, as stored after +62.
+        let phone_digits = (looks_numeric && digits.len() >= 4)
+            .then(|| like_pattern(digits.trim_start_matches("62").trim_start_matches('0')));
+        SearchTerm::Text { pattern: like_pattern(q), phone_digits }
+    }
+}
+
 /// One page of customers, newest first, after the cursor `before_id` (keyset paging: the cost
 /// does not grow with the page number).
 pub async fn search(
@@ -144,25 +181,34 @@ pub async fn search(
 ) -> DbResult<Vec<CustomerRow>> {
     let mut sql = format!("{CUSTOMER_SELECT} WHERE 1 = 1");
     let mut a: Vec<Arg> = Vec::new();
-    let q = f.q.trim();
-    if !q.is_empty() {
-        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-        a.push(like_pattern(q).into());
-        let n = a.len();
-        sql.push_str(&format!(
-            " AND (LOWER(c.name) LIKE ${n} ESCAPE '\\' OR LOWER(c.number) LIKE ${n} ESCAPE '\\' \
-             OR LOWER(COALESCE(c.email, '')) LIKE ${n} ESCAPE '\\'"
-        ));
-        if digits.len() >= 4 {
-            // Phones are stored as +62…; match on the digits after a leading 0 or 62.
-            let core = digits
-                .trim_start_matches("62")
-                .trim_start_matches('0')
-                .to_string();
-            a.push(like_pattern(&core).into());
-            sql.push_str(&format!(" OR c.phone LIKE ${} ESCAPE '\\'", a.len()));
+    match SearchTerm::classify(&f.q) {
+        SearchTerm::None => {}
+        // Whole phone numbers, customer numbers and emails hit their unique indexes.
+        SearchTerm::Phone(p) => {
+            a.push(p.into());
+            sql.push_str(&format!(" AND c.phone = ${}", a.len()));
         }
-        sql.push(')');
+        SearchTerm::Number(n) => {
+            a.push(n.into());
+            sql.push_str(&format!(" AND c.number = ${}", a.len()));
+        }
+        SearchTerm::Email(e) => {
+            a.push(e.into());
+            sql.push_str(&format!(" AND c.email = ${}", a.len()));
+        }
+        SearchTerm::Text { pattern, phone_digits } => {
+            a.push(pattern.into());
+            let n = a.len();
+            sql.push_str(&format!(
+                " AND (LOWER(c.name) LIKE ${n} ESCAPE '\\' OR LOWER(c.number) LIKE ${n} ESCAPE '\\' \
+                 OR LOWER(COALESCE(c.email, '')) LIKE ${n} ESCAPE '\\'"
+            ));
+            if let Some(digits) = phone_digits {
+                a.push(digits.into());
+                sql.push_str(&format!(" OR c.phone LIKE ${} ESCAPE '\\'", a.len()));
+            }
+            sql.push(')');
+        }
     }
     if let Some(s) = &f.status {
         a.push(s.as_str().into());
@@ -438,4 +484,22 @@ pub async fn top_referrers(db: &Db, limit: i64) -> DbResult<Vec<Referrer>> {
 
 pub async fn count(db: &Db) -> DbResult<i64> {
     db.scalar("SELECT COUNT(*) FROM customers", args![]).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SearchTerm;
+
+    #[test]
+    fn search_terms() {
+        assert_eq!(SearchTerm::classify(" 0812-3456-7890 "), SearchTerm::Phone("+6281234567890".into()));
+        assert_eq!(SearchTerm::classify("plg-000123"), SearchTerm::Number("PLG-000123".into()));
+        assert_eq!(SearchTerm::classify("Dewi@Mail.id"), SearchTerm::Email("dewi@mail.id".into()));
+        assert_eq!(
+            SearchTerm::classify("3456"),
+            SearchTerm::Text { pattern: "%3456%".into(), phone_digits: Some("%3456%".into()) }
+        );
+        assert_eq!(SearchTerm::classify("dewi"), SearchTerm::Text { pattern: "%dewi%".into(), phone_digits: None });
+        assert_eq!(SearchTerm::classify("   "), SearchTerm::None);
+    }
 }

@@ -144,7 +144,7 @@ pub async fn load(db: &Db, config: Config, force: bool) -> anyhow::Result<Vec<Lo
             _ => 3,
         };
         let reg = created.registration_id;
-        let step_time = |clock: &MockClock, hours: i64| clock.advance(Duration::hours(hours));
+        let step_time = |clock: &MockClock, hours: i64| step(clock, Duration::hours(hours));
         if target == 4 {
             step_time(&clock, 20);
             let reason = data::REJECT_REASONS.choose(&mut rng).unwrap();
@@ -211,10 +211,13 @@ pub async fn load(db: &Db, config: Config, force: bool) -> anyhow::Result<Vec<Lo
 pub const DEMO_CUSTOMER_PASSWORD: &str = "pelanggan-demo-2026";
 
 fn set_clock(clock: &MockClock, to: chrono::DateTime<Utc>) {
-    let now = clock.now();
-    if to > now {
-        clock.advance(to - now);
-    }
+    clock.advance(to - clock.now());
+}
+
+/// Moves the demo clock on, but never past the real present.
+fn step(clock: &MockClock, by: Duration) {
+    let target = (clock.now() + by).min(Utc::now() - Duration::minutes(5));
+    set_clock(clock, target.max(clock.now()));
 }
 
 /// Some installed customers change package, get suspended or leave, like real ones do.
@@ -234,7 +237,7 @@ async fn later_changes(
     let sub = customers::subscriptions_of(&state.db, customer_id)
         .await?
         .remove(0);
-    clock.advance(Duration::days(rng.gen_range(5..40)));
+    step(clock, Duration::days(rng.gen_range(5..40)));
     let change = if roll < 0.08 {
         let to = packages.choose(rng).unwrap();
         if to.id == sub.package_id {

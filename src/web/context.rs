@@ -84,15 +84,11 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         .unwrap_or("")
         .to_owned();
     let path = parts.uri.path().to_owned();
-    let ctx = Ctx {
-        lang,
-        user,
-        csrf,
-        path: path.clone(),
-        flash,
-        ip,
-        brand: "Setia".into(),
+    let brand = match crate::site::company(&state).await {
+        Ok(c) => c.name.clone(),
+        Err(e) => return AppError::from(e).into_response(),
     };
+    let ctx = Ctx { lang, user, csrf, path: path.clone(), flash, ip, brand };
     parts.extensions.insert(ctx.clone());
     let mut req = Request::from_parts(parts, body);
 

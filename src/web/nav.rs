@@ -42,6 +42,7 @@ const ADMIN: &[(&str, &str)] = &[
     ("/staff/posts", "nav.posts"),
     ("/staff/areas", "nav.areas"),
     ("/staff/competitors", "nav.competitors"),
+    ("/staff/referrals", "nav.referrals"),
 ];
 
 const TECHNICIAN: &[(&str, &str)] = &[("/staff", "nav.my_jobs")];

@@ -219,4 +219,11 @@ async fn health_endpoints_answer_json() {
     app.db().close().await;
     let r = app.browser().get("/readyz").await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    // Anything unexpected is a 500 page with a request id and nothing internal.
+    let r = app.browser().get("/signup").await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    r.assert_contains("Terjadi kesalahan di server").assert_contains("Kode permintaan");
+    for leak in ["sqlx", "pool", "closed", "PoolClosed"] {
+        assert!(!r.body.contains(leak), "500 page leaks {leak}");
+    }
 }
