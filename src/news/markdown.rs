@@ -1,0 +1,87 @@
+//! Markdown written by staff, turned into HTML that is safe to show to anyone.
+
+use std::sync::LazyLock;
+
+use pulldown_cmark::{html, Options, Parser};
+
+/// The sanitiser: ammonia's defaults (no scripts, styles, event handlers or `javascript:`
+/// URLs), links marked `noopener noreferrer nofollow`.
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.link_rel(Some("noopener noreferrer nofollow"));
+    b
+});
+
+/// Renders Markdown (raw HTML inside it included) to sanitised HTML.
+pub fn render_markdown(source: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut raw = String::with_capacity(source.len() * 3 / 2);
+    html::push_html(&mut raw, Parser::new_ext(source, options));
+    CLEANER.clean(&raw).to_string()
+}
+
+/// A URL-friendly name from a title: lowercase ASCII letters and digits joined by dashes.
+pub fn slugify(title: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in title.chars() {
+        let c = fold_accent(c);
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            dash = true;
+        }
+        if out.len() >= 80 {
+            break;
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Common Latin letters with accents, as their plain letter (`é` → `e`).
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => 'a',
+        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'u',
+        'ç' | 'Ç' => 'c',
+        'ñ' | 'Ñ' => 'n',
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dangerous_markup_is_removed() {
+        let html = render_markdown(
+            "# Hi\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) \
+             <img src=x onerror=alert(1)> <a href=\"https://isp.id\" onclick=\"x()\">ok</a>",
+        );
+        for bad in ["<script", "javascript:", "onerror", "onclick"] {
+            assert!(!html.contains(bad), "{bad} survived: {html}");
+        }
+        assert!(html.contains("<h1>Hi</h1>"));
+        assert!(html.contains("href=\"https://isp.id\""));
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Promo Ramadhan 2026!"), "promo-ramadhan-2026");
+        assert_eq!(
+            slugify("  Gangguan  di Cimahi -- Selesai "),
+            "gangguan-di-cimahi-selesai"
+        );
+        assert_eq!(slugify("Café Ünik"), "cafe-unik");
+        assert_eq!(slugify("!!!"), "");
+        assert_eq!(slugify("promo-2026"), "promo-2026");
+    }
+}
