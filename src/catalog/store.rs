@@ -1,9 +1,9 @@
 //! SQL for packages, promos and coverage areas.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::args;
-use crate::db::{Db, DbResult};
+use crate::db::{Db, DbResult, Tx};
 use crate::types::Rupiah;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -25,11 +25,16 @@ impl PackageRow {
     }
 
     pub fn feature_list(&self) -> Vec<&str> {
-        self.features.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
+        self.features
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect()
     }
 }
 
-const PACKAGE_COLUMNS: &str = "id, name, download_mbps, upload_mbps, price, features, published, sort_order";
+const PACKAGE_COLUMNS: &str =
+    "id, name, download_mbps, upload_mbps, price, features, published, sort_order";
 
 pub struct NewPackage<'a> {
     pub name: &'a str,
@@ -61,12 +66,21 @@ pub async fn published_packages(db: &Db) -> DbResult<Vec<PackageRow>> {
 
 /// Every package, drafts and retired ones included (staff selects and lists).
 pub async fn all_packages(db: &Db) -> DbResult<Vec<PackageRow>> {
-    db.fetch_all(&format!("SELECT {PACKAGE_COLUMNS} FROM packages ORDER BY published DESC, sort_order, price, id"), args![])
-        .await
+    db.fetch_all(
+        &format!(
+            "SELECT {PACKAGE_COLUMNS} FROM packages ORDER BY published DESC, sort_order, price, id"
+        ),
+        args![],
+    )
+    .await
 }
 
 pub async fn get_package(db: &Db, id: i64) -> DbResult<Option<PackageRow>> {
-    db.fetch_optional(&format!("SELECT {PACKAGE_COLUMNS} FROM packages WHERE id = $1"), args![id]).await
+    db.fetch_optional(
+        &format!("SELECT {PACKAGE_COLUMNS} FROM packages WHERE id = $1"),
+        args![id],
+    )
+    .await
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -90,7 +104,13 @@ impl AreaRow {
 
 const AREA_COLUMNS: &str = "id, name, city, covered, published";
 
-pub async fn create_area(db: &Db, name: &str, city: &str, covered: bool, now: DateTime<Utc>) -> DbResult<i64> {
+pub async fn create_area(
+    db: &Db,
+    name: &str,
+    city: &str,
+    covered: bool,
+    now: DateTime<Utc>,
+) -> DbResult<i64> {
     db.insert_returning(
         "INSERT INTO areas (name, city, covered, published, created_at) VALUES ($1, $2, $3, TRUE, $4) RETURNING id",
         args![name, city, covered, now],
@@ -108,9 +128,277 @@ pub async fn published_areas(db: &Db) -> DbResult<Vec<AreaRow>> {
 }
 
 pub async fn all_areas(db: &Db) -> DbResult<Vec<AreaRow>> {
-    db.fetch_all(&format!("SELECT {AREA_COLUMNS} FROM areas ORDER BY city, name"), args![]).await
+    db.fetch_all(
+        &format!("SELECT {AREA_COLUMNS} FROM areas ORDER BY city, name"),
+        args![],
+    )
+    .await
 }
 
 pub async fn get_area(db: &Db, id: i64) -> DbResult<Option<AreaRow>> {
-    db.fetch_optional(&format!("SELECT {AREA_COLUMNS} FROM areas WHERE id = $1"), args![id]).await
+    db.fetch_optional(
+        &format!("SELECT {AREA_COLUMNS} FROM areas WHERE id = $1"),
+        args![id],
+    )
+    .await
+}
+
+pub async fn update_package(
+    db: &Db,
+    id: i64,
+    p: &NewPackage<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    db.execute(
+        "UPDATE packages SET name = $2, download_mbps = $3, upload_mbps = $4, price = $5, features = $6, \
+         published = $7, sort_order = $8, updated_at = $9 WHERE id = $1",
+        args![id, p.name, p.download_mbps, p.upload_mbps, p.price, p.features, p.published, p.sort_order, now],
+    )
+    .await
+}
+
+pub async fn set_package_published(
+    db: &Db,
+    id: i64,
+    published: bool,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    db.execute(
+        "UPDATE packages SET published = $2, updated_at = $3 WHERE id = $1",
+        args![id, published, now],
+    )
+    .await
+}
+
+pub async fn update_area(
+    db: &Db,
+    id: i64,
+    name: &str,
+    city: &str,
+    covered: bool,
+    published: bool,
+) -> DbResult<u64> {
+    db.execute(
+        "UPDATE areas SET name = $2, city = $3, covered = $4, published = $5 WHERE id = $1",
+        args![id, name, city, covered, published],
+    )
+    .await
+}
+
+pub async fn set_area_published(db: &Db, id: i64, published: bool) -> DbResult<u64> {
+    db.execute(
+        "UPDATE areas SET published = $2 WHERE id = $1",
+        args![id, published],
+    )
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PromoRow {
+    pub id: i64,
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    /// WIB days, both inclusive.
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub published: bool,
+}
+
+/// Where a promo stands on a given WIB day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromoState {
+    Draft,
+    Upcoming,
+    Running,
+    Ended,
+}
+
+impl PromoState {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            PromoState::Draft => "content.draft",
+            PromoState::Upcoming => "promos.upcoming",
+            PromoState::Running => "promos.running",
+            PromoState::Ended => "promos.ended",
+        }
+    }
+
+    pub fn badge(self) -> &'static str {
+        match self {
+            PromoState::Draft => "",
+            PromoState::Upcoming => "info",
+            PromoState::Running => "ok",
+            PromoState::Ended => "warn",
+        }
+    }
+}
+
+impl PromoRow {
+    pub fn state(&self, today: NaiveDate) -> PromoState {
+        if !self.published {
+            PromoState::Draft
+        } else if today < self.starts_on {
+            PromoState::Upcoming
+        } else if today > self.ends_on {
+            PromoState::Ended
+        } else {
+            PromoState::Running
+        }
+    }
+
+    pub fn starts_text(&self) -> String {
+        self.starts_on.format("%d/%m/%Y").to_string()
+    }
+
+    pub fn ends_text(&self) -> String {
+        self.ends_on.format("%d/%m/%Y").to_string()
+    }
+}
+
+const PROMO_COLUMNS: &str = "id, title, body, starts_on, ends_on, published";
+
+pub struct NewPromo<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub published: bool,
+    pub package_ids: &'a [i64],
+}
+
+async fn set_promo_packages(tx: &mut Tx, promo_id: i64, package_ids: &[i64]) -> DbResult<()> {
+    tx.execute(
+        "DELETE FROM promo_packages WHERE promo_id = $1",
+        args![promo_id],
+    )
+    .await?;
+    for package_id in package_ids {
+        tx.execute(
+            "INSERT INTO promo_packages (promo_id, package_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            args![promo_id, *package_id],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn create_promo(db: &Db, p: &NewPromo<'_>, now: DateTime<Utc>) -> DbResult<i64> {
+    let mut tx = db.begin().await?;
+    let id: i64 = tx
+        .scalar(
+            "INSERT INTO promos (title, body, starts_on, ends_on, published, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+            args![p.title, p.body, p.starts_on, p.ends_on, p.published, now],
+        )
+        .await?;
+    set_promo_packages(&mut tx, id, p.package_ids).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn update_promo(db: &Db, id: i64, p: &NewPromo<'_>, now: DateTime<Utc>) -> DbResult<()> {
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "UPDATE promos SET title = $2, body = $3, starts_on = $4, ends_on = $5, published = $6, updated_at = $7 \
+         WHERE id = $1",
+        args![id, p.title, p.body, p.starts_on, p.ends_on, p.published, now],
+    )
+    .await?;
+    set_promo_packages(&mut tx, id, p.package_ids).await?;
+    tx.commit().await
+}
+
+pub async fn set_promo_published(
+    db: &Db,
+    id: i64,
+    published: bool,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    db.execute(
+        "UPDATE promos SET published = $2, updated_at = $3 WHERE id = $1",
+        args![id, published, now],
+    )
+    .await
+}
+
+/// Removes a promo (and its package links, by cascade).
+pub async fn delete_promo(db: &Db, id: i64) -> DbResult<u64> {
+    let mut tx = db.begin().await?;
+    tx.execute("DELETE FROM promo_packages WHERE promo_id = $1", args![id])
+        .await?;
+    let n = tx
+        .execute("DELETE FROM promos WHERE id = $1", args![id])
+        .await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+pub async fn get_promo(db: &Db, id: i64) -> DbResult<Option<PromoRow>> {
+    db.fetch_optional(
+        &format!("SELECT {PROMO_COLUMNS} FROM promos WHERE id = $1"),
+        args![id],
+    )
+    .await
+}
+
+/// Every promo, newest period first (staff list).
+pub async fn all_promos(db: &Db) -> DbResult<Vec<PromoRow>> {
+    db.fetch_all(
+        &format!(
+            "SELECT {PROMO_COLUMNS} FROM promos ORDER BY ends_on DESC, starts_on DESC, id DESC"
+        ),
+        args![],
+    )
+    .await
+}
+
+/// Published promos whose window contains `today` (a WIB day).
+pub async fn running_promos(db: &Db, today: NaiveDate) -> DbResult<Vec<PromoRow>> {
+    db.fetch_all(
+        &format!(
+            "SELECT {PROMO_COLUMNS} FROM promos WHERE published = TRUE AND starts_on <= $1 AND ends_on >= $1 \
+             ORDER BY ends_on, id"
+        ),
+        args![today],
+    )
+    .await
+}
+
+pub async fn promo_package_ids(db: &Db, promo_id: i64) -> DbResult<Vec<i64>> {
+    let rows: Vec<(i64,)> = db
+        .fetch_all(
+            "SELECT package_id FROM promo_packages WHERE promo_id = $1 ORDER BY package_id",
+            args![promo_id],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// A published package linked to a running promo.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PromoPackage {
+    pub promo_id: i64,
+    pub promo_title: String,
+    pub package_id: i64,
+    pub package_name: String,
+    pub price: i64,
+}
+
+impl PromoPackage {
+    pub fn price_text(&self) -> String {
+        Rupiah(self.price).to_string()
+    }
+}
+
+/// The published packages of the promos running on `today`.
+pub async fn running_promo_packages(db: &Db, today: NaiveDate) -> DbResult<Vec<PromoPackage>> {
+    db.fetch_all(
+        "SELECT pr.id AS promo_id, pr.title AS promo_title, p.id AS package_id, p.name AS package_name, p.price \
+         FROM promo_packages pp JOIN promos pr ON pr.id = pp.promo_id JOIN packages p ON p.id = pp.package_id \
+         WHERE pr.published = TRUE AND pr.starts_on <= $1 AND pr.ends_on >= $1 AND p.published = TRUE \
+         ORDER BY pr.id, p.sort_order, p.price, p.id",
+        args![today],
+    )
+    .await
 }

@@ -1,0 +1,85 @@
+//! The public catalog pages: `/packages` and `/promos`.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+
+use super::model::today_wib;
+use super::store::{self, PackageRow, PromoPackage, PromoRow};
+use crate::app::AppState;
+use crate::error::AppResult;
+use crate::news::render_markdown;
+use crate::web::{page, Ctx};
+
+/// Titles of the running promos that include `package_id`.
+pub fn promos_for(links: &[PromoPackage], package_id: i64) -> Vec<&str> {
+    links
+        .iter()
+        .filter(|l| l.package_id == package_id)
+        .map(|l| l.promo_title.as_str())
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "catalog/packages.html")]
+struct PackagesPage {
+    ctx: Ctx,
+    packages: Vec<PackageRow>,
+    links: Vec<PromoPackage>,
+}
+
+impl PackagesPage {
+    fn promos_for(&self, package_id: &i64) -> Vec<&str> {
+        promos_for(&self.links, *package_id)
+    }
+
+    fn lowest_price(&self) -> String {
+        self.packages
+            .iter()
+            .min_by_key(|p| p.price)
+            .map(PackageRow::price_text)
+            .unwrap_or_default()
+    }
+}
+
+pub async fn packages(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let packages = store::published_packages(&state.db).await?;
+    let links = store::running_promo_packages(&state.db, today_wib(state.clock.as_ref())).await?;
+    page(&PackagesPage {
+        ctx,
+        packages,
+        links,
+    })
+}
+
+pub struct PromoView {
+    pub promo: PromoRow,
+    pub body_html: String,
+    pub packages: Vec<PromoPackage>,
+}
+
+#[derive(Template)]
+#[template(path = "catalog/promos.html")]
+struct PromosPage {
+    ctx: Ctx,
+    promos: Vec<PromoView>,
+}
+
+pub async fn promos(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let today = today_wib(state.clock.as_ref());
+    let running = store::running_promos(&state.db, today).await?;
+    let links = store::running_promo_packages(&state.db, today).await?;
+    let promos = running
+        .into_iter()
+        .map(|promo| PromoView {
+            body_html: render_markdown(&promo.body),
+            packages: links
+                .iter()
+                .filter(|l| l.promo_id == promo.id)
+                .cloned()
+                .collect(),
+            promo,
+        })
+        .collect();
+    page(&PromosPage { ctx, promos })
+}
