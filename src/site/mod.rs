@@ -1,19 +1,38 @@
-use axum::Router;
+//! The company's public face: home, about, coverage check and waiting list, and the staff
+//! pages for the company profile and the waiting list.
 
-use crate::app::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-}
-
+mod admin;
 pub mod store;
+mod web;
 
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::app::AppState;
+use crate::auth::{groups, require};
 use crate::db::DbResult;
 use store::Company;
 
+pub fn routes() -> Router<AppState> {
+    let public = Router::new()
+        .route("/", get(web::home))
+        .route("/about", get(web::about))
+        .route("/coverage", get(web::coverage))
+        .route("/coverage/waiting-list", post(web::join_waiting_list));
+    let content = Router::new()
+        .route(
+            "/staff/company",
+            get(admin::company_form).post(admin::save_company),
+        )
+        .route_layer(require(groups::CONTENT));
+    let office = Router::new()
+        .route("/staff/areas/waiting-list", get(admin::waiting_list))
+        .route_layer(require(groups::OFFICE));
+    public.merge(content).merge(office)
+}
 /// The company profile shown in every page header, cached briefly: it changes rarely, and other
 /// instances pick up a change within [`COMPANY_TTL`].
 pub type CompanyCache = Arc<RwLock<Option<(Instant, Arc<Company>)>>>;

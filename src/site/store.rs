@@ -38,7 +38,10 @@ pub async fn company(db: &Db) -> DbResult<Company> {
             args![],
         )
         .await?;
-    Ok(row.unwrap_or_else(|| Company { name: "Setia".into(), ..Company::default() }))
+    Ok(row.unwrap_or_else(|| Company {
+        name: "Setia".into(),
+        ..Company::default()
+    }))
 }
 
 pub async fn save_company(db: &Db, c: &Company, now: DateTime<Utc>) -> DbResult<()> {
@@ -66,11 +69,81 @@ pub struct WaitingEntry<'a> {
     pub package_id: Option<i64>,
 }
 
-pub async fn add_to_waiting_list(db: &Db, e: &WaitingEntry<'_>, now: DateTime<Utc>) -> DbResult<i64> {
+pub async fn add_to_waiting_list(
+    db: &Db,
+    e: &WaitingEntry<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<i64> {
     db.insert_returning(
         "INSERT INTO waiting_list (name, phone, email, area_id, area_text, address, package_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         args![e.name, e.phone, e.email, e.area_id, e.area_text, e.address, e.package_id, now],
     )
     .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct WaitingRow {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub area_id: Option<i64>,
+    pub area_text: String,
+    pub address: String,
+    pub package_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn count_waiting(db: &Db) -> DbResult<i64> {
+    db.scalar("SELECT COUNT(*) FROM waiting_list", args![])
+        .await
+}
+
+/// The waiting list, newest first.
+pub async fn list_waiting(db: &Db, limit: i64, offset: i64) -> DbResult<Vec<WaitingRow>> {
+    db.fetch_all(
+        "SELECT id, name, phone, email, area_id, area_text, address, package_id, created_at FROM waiting_list \
+         ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2",
+        args![limit, offset],
+    )
+    .await
+}
+
+impl Company {
+    /// `tel:+62…` for the contact phone, when it is a valid number.
+    pub fn phone_link(&self) -> Option<String> {
+        crate::types::PhoneNumber::parse(&self.phone)
+            .ok()
+            .map(|p| format!("tel:{}", p.as_str()))
+    }
+
+    pub fn opening_lines(&self) -> Vec<&str> {
+        non_empty_lines(&self.opening_hours)
+    }
+
+    pub fn mission_lines(&self) -> Vec<&str> {
+        non_empty_lines(&self.mission)
+    }
+
+    /// The vision as paragraphs (one per line).
+    pub fn vision_lines(&self) -> Vec<&str> {
+        non_empty_lines(&self.vision)
+    }
+
+    /// Whether any contact detail is filled in.
+    pub fn has_contact(&self) -> bool {
+        !(self.address.is_empty()
+            && self.phone.is_empty()
+            && self.whatsapp.is_empty()
+            && self.email.is_empty()
+            && self.opening_hours.is_empty())
+    }
+}
+
+fn non_empty_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect()
 }

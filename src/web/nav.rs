@@ -31,6 +31,7 @@ const DIRECTOR: &[(&str, &str)] = &[
     ("/staff/registrations", "nav.registrations"),
     ("/staff/competitors", "nav.competitors"),
     ("/staff/referrals", "nav.referrals"),
+    ("/staff/areas/waiting-list", "nav.waiting_list"),
 ];
 
 const ADMIN: &[(&str, &str)] = &[
@@ -41,6 +42,7 @@ const ADMIN: &[(&str, &str)] = &[
     ("/staff/promos", "nav.promos"),
     ("/staff/posts", "nav.posts"),
     ("/staff/areas", "nav.areas"),
+    ("/staff/company", "nav.company"),
     ("/staff/competitors", "nav.competitors"),
     ("/staff/referrals", "nav.referrals"),
 ];

@@ -1,0 +1,263 @@
+//! Staff pages of the site domain: the company profile (`/staff/company`) and the coverage
+//! waiting list (`/staff/areas/waiting-list`).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::store::{self, Company, WaitingRow};
+use crate::app::AppState;
+use crate::audit;
+use crate::catalog::store as catalog;
+use crate::error::AppResult;
+use crate::types::{fmt_datetime, Email, PhoneNumber};
+use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Paging, Query};
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct CompanyForm {
+    name: String,
+    tagline: String,
+    about: String,
+    vision: String,
+    mission: String,
+    address: String,
+    phone: String,
+    whatsapp: String,
+    email: String,
+    opening_hours: String,
+    map_url: String,
+}
+
+impl CompanyForm {
+    fn from_company(c: &Company) -> CompanyForm {
+        CompanyForm {
+            name: c.name.clone(),
+            tagline: c.tagline.clone(),
+            about: c.about.clone(),
+            vision: c.vision.clone(),
+            mission: c.mission.clone(),
+            address: c.address.clone(),
+            phone: c.phone.clone(),
+            whatsapp: c.whatsapp.clone(),
+            email: c.email.clone(),
+            opening_hours: c.opening_hours.clone(),
+            map_url: c.map_url.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "site/company_form.html")]
+struct CompanyPage {
+    ctx: Ctx,
+    form: CompanyForm,
+    errors: FieldErrors,
+}
+
+pub async fn company_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let company = store::company(&state.db).await?;
+    page(&CompanyPage {
+        ctx,
+        form: CompanyForm::from_company(&company),
+        errors: FieldErrors::default(),
+    })
+}
+
+/// A link people may follow from the public site: only http(s), no spaces or quotes.
+fn web_link(input: &str) -> Result<String, &'static str> {
+    let s = input.trim();
+    let ok = (s.starts_with("https://") || s.starts_with("http://"))
+        && s.len() > "https://".len()
+        && s.len() <= 500
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>');
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err("validation.url_format")
+    }
+}
+
+fn optional_with<T>(
+    value: &str,
+    parse: impl FnOnce(&str) -> Result<T, &'static str>,
+) -> Result<Option<T>, &'static str> {
+    if value.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse(value).map(Some)
+    }
+}
+
+fn validate(form: &CompanyForm, errors: &mut FieldErrors) -> Option<Company> {
+    let text = |errors: &mut FieldErrors, field: &'static str, value: &str, max: usize| {
+        errors
+            .check(field, web::optional(value, max))
+            .map(Option::unwrap_or_default)
+    };
+    let name = errors.check("name", web::required(&form.name, 100));
+    let tagline = text(errors, "tagline", &form.tagline, 200);
+    let about = text(errors, "about", &form.about, 10_000);
+    let vision = text(errors, "vision", &form.vision, 2_000);
+    let mission = text(errors, "mission", &form.mission, 4_000);
+    let address = text(errors, "address", &form.address, 300);
+    let opening_hours = text(errors, "opening_hours", &form.opening_hours, 300);
+    let phone = errors.check(
+        "phone",
+        optional_with(&form.phone, |p| {
+            PhoneNumber::parse(p)?;
+            web::required(p, 50)
+        }),
+    );
+    let whatsapp = errors.check(
+        "whatsapp",
+        optional_with(&form.whatsapp, |p| {
+            PhoneNumber::parse(p).map(|n| n.as_str().to_string())
+        }),
+    );
+    let email = errors.check(
+        "email",
+        optional_with(&form.email, |e| Email::parse(e).map(|e| e.to_string())),
+    );
+    let map_url = errors.check("map_url", optional_with(&form.map_url, web_link));
+    Some(Company {
+        name: name?,
+        tagline: tagline?,
+        about: about?,
+        vision: vision?,
+        mission: mission?,
+        address: address?,
+        phone: phone?.unwrap_or_default(),
+        whatsapp: whatsapp?.unwrap_or_default(),
+        email: email?.unwrap_or_default(),
+        opening_hours: opening_hours?,
+        map_url: map_url?.unwrap_or_default(),
+    })
+}
+
+/// The names of the fields that differ, for the audit log.
+fn changed_fields(a: &Company, b: &Company) -> String {
+    let pairs = [
+        ("name", &a.name, &b.name),
+        ("tagline", &a.tagline, &b.tagline),
+        ("about", &a.about, &b.about),
+        ("vision", &a.vision, &b.vision),
+        ("mission", &a.mission, &b.mission),
+        ("address", &a.address, &b.address),
+        ("phone", &a.phone, &b.phone),
+        ("whatsapp", &a.whatsapp, &b.whatsapp),
+        ("email", &a.email, &b.email),
+        ("opening_hours", &a.opening_hours, &b.opening_hours),
+        ("map_url", &a.map_url, &b.map_url),
+    ];
+    let changed: Vec<&str> = pairs
+        .iter()
+        .filter(|(_, x, y)| x != y)
+        .map(|(n, _, _)| *n)
+        .collect();
+    if changed.is_empty() {
+        "no changes".into()
+    } else {
+        format!("changed: {}", changed.join(", "))
+    }
+}
+
+pub async fn save_company(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<CompanyForm>,
+) -> AppResult<Response> {
+    let mut errors = FieldErrors::default();
+    let Some(company) = validate(&form, &mut errors) else {
+        return web::invalid(&CompanyPage { ctx, form, errors });
+    };
+    let before = store::company(&state.db).await?;
+    store::save_company(&state.db, &company, state.clock.now()).await?;
+    super::forget_company(&state);
+    audit::record(
+        &state,
+        &ctx,
+        "company.update",
+        Some(("company", 1)),
+        &changed_fields(&before, &company),
+    )
+    .await?;
+    Ok(redirect_with_flash(
+        "/staff/company",
+        "flash.saved",
+        state.config.secure_cookies,
+    ))
+}
+
+const WAITING_PER_PAGE: i64 = 50;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "site/waiting_list.html")]
+struct WaitingPage {
+    ctx: Ctx,
+    rows: Vec<WaitingRow>,
+    paging: Paging,
+    areas: HashMap<i64, String>,
+    packages: HashMap<i64, String>,
+}
+
+impl WaitingPage {
+    fn area(&self, row: &WaitingRow) -> String {
+        row.area_id
+            .and_then(|id| self.areas.get(&id).cloned())
+            .unwrap_or_else(|| row.area_text.clone())
+    }
+
+    fn package(&self, row: &WaitingRow) -> String {
+        row.package_id
+            .and_then(|id| self.packages.get(&id).cloned())
+            .unwrap_or_else(|| "-".into())
+    }
+
+    fn when(&self, row: &WaitingRow) -> String {
+        fmt_datetime(&row.created_at)
+    }
+
+    fn whatsapp(&self, row: &WaitingRow) -> String {
+        let digits: String = row.phone.chars().filter(char::is_ascii_digit).collect();
+        format!("https://wa.me/{digits}")
+    }
+}
+
+pub async fn waiting_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    let total = store::count_waiting(&state.db).await?;
+    let paging = Paging::new(q.page, WAITING_PER_PAGE, total);
+    let rows = store::list_waiting(&state.db, paging.per_page, paging.offset()).await?;
+    let areas = catalog::all_areas(&state.db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.label()))
+        .collect();
+    let packages = catalog::all_packages(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    page(&WaitingPage {
+        ctx,
+        rows,
+        paging,
+        areas,
+        packages,
+    })
+}
