@@ -13,4 +13,5 @@ mod portal;
 mod roles;
 mod security;
 mod signup;
+mod site;
 mod users;
