@@ -162,6 +162,47 @@ pub const COMPETITORS: &[(&str, &str, &[(&str, i64, i64)])] = &[
     ),
 ];
 
+use crate::news::store::Kind;
+
+/// (slug, title, summary, Markdown body, kind)
+pub const POSTS: &[(&str, &str, &str, &str, Kind)] = &[
+    (
+        "jaringan-fiber-sampai-padasuka",
+        "Jaringan fiber kini sampai Padasuka",
+        "Warga Padasuka sekarang bisa berlangganan paket fiber kami.",
+        "Mulai bulan ini jaringan fiber kami sudah menjangkau **Padasuka**. Cek alamat Anda di halaman *Cek jangkauan* lalu daftar online.",
+        Kind::News,
+    ),
+    (
+        "jadwal-pemeliharaan-malam",
+        "Pemeliharaan jaringan Selasa malam",
+        "Koneksi di Cibabat dan Citeureup terputus sebentar pukul 00.00–02.00 WIB.",
+        "Kami melakukan pemeliharaan perangkat di **Cibabat** dan **Citeureup** pada Selasa pukul 00.00–02.00 WIB. Mohon maaf atas ketidaknyamanannya.",
+        Kind::Announcement,
+    ),
+    (
+        "tips-wifi-rumah",
+        "5 tips agar Wi-Fi rumah tetap kencang",
+        "Letak router, kanal, dan kata sandi yang kuat membuat internet lebih stabil.",
+        "1. Letakkan router di tengah rumah.\n2. Jauhkan dari microwave.\n3. Pakai kata sandi yang kuat.\n4. Matikan perangkat yang tidak dipakai.\n5. Hubungi kami bila lampu LOS menyala merah.",
+        Kind::News,
+    ),
+    (
+        "kantor-buka-sabtu",
+        "Kantor kini buka hari Sabtu",
+        "Layanan pelanggan di kantor Cibabat buka Sabtu pukul 08.00–14.00 WIB.",
+        "Untuk memudahkan pelanggan yang bekerja, kantor kami kini buka **Sabtu 08.00–14.00 WIB**.",
+        Kind::Announcement,
+    ),
+    (
+        "paket-gamer-50",
+        "Paket baru: Gamer 50",
+        "50 Mbps dengan latensi rendah untuk pemain game online.",
+        "Paket **Gamer 50** hadir untuk pemain game: 50/25 Mbps, latensi rendah ke server game populer, Rp 450.000 per bulan.",
+        Kind::News,
+    ),
+];
+
 pub const REJECT_REASONS: &[&str] = &[
     "Alamat di luar jangkauan tiang terdekat",
     "Data identitas tidak dapat dihubungi",

@@ -21,6 +21,7 @@ use crate::customers::model::TerminationReason;
 use crate::customers::store as customers;
 use crate::db::Db;
 use crate::i18n::Lang;
+use crate::news::store::{self as news, NewPost};
 use crate::retention::store as retention;
 use crate::signup::pipeline::{self, NewSignup, Schedule, SignupError, Step};
 use crate::site::store::{self as site, Company};
@@ -409,7 +410,10 @@ async fn content(state: &AppState) -> anyhow::Result<()> {
         now,
     )
     .await?;
-    // News posts: added once the news store exists (see demo_posts).
+    for (i, (slug, title, summary, body, kind)) in data::POSTS.iter().enumerate() {
+        let post = NewPost { slug, title, summary, body_md: body, kind: *kind, published: true, author_id: None };
+        news::create(db, &post, now + Duration::days(30 * i as i64 + 5)).await?;
+    }
     for (name, notes, offers) in data::COMPETITORS {
         let id = retention::create(db, name, notes, now).await?;
         for (offer, mbps, price) in *offers {

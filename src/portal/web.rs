@@ -32,6 +32,7 @@ struct HomePage {
     referrals: (i64, i64),
     steps: &'static [RegStatus],
     promos: Vec<crate::catalog::store::PromoRow>,
+    news: Vec<crate::news::store::PostRow>,
 }
 
 impl HomePage {
@@ -62,6 +63,7 @@ pub async fn home(
         subscriptions: customers::subscriptions_of(&state.db, customer.id).await?,
         referrals: customers::referral_counts(&state.db, customer.id).await?,
         promos: crate::catalog::store::running_promos(&state.db, today).await?,
+        news: crate::news::store::list_published(&state.db, 3, 0).await?,
         steps: &RegStatus::STEPS,
         ctx,
         customer,
