@@ -32,39 +32,73 @@ async fn main() -> anyhow::Result<()> {
         Ok(server) if server.starts_with("postgres") => {
             let name = format!("setia_bench_{}", std::process::id());
             let mut c = sqlx::PgConnection::connect(&server).await?;
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut c).await?;
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut c).await?;
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                .execute(&mut c)
+                .await?;
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut c)
+                .await?;
             format!("{}/{name}", server.rsplit_once('/').unwrap().0)
         }
         _ => Db::sqlite_url(dir.path()),
     };
     let db = Db::connect(&url).await?;
     db.migrate().await?;
-    println!("backend: {:?}, seeding {CUSTOMERS} customers…", db.backend());
+    println!(
+        "backend: {:?}, seeding {CUSTOMERS} customers…",
+        db.backend()
+    );
     let t = Instant::now();
     let (package, area) = seed(&db).await?;
     println!("seeded in {:.1?}", t.elapsed());
 
-    let config = Config { data_dir: dir.path().into(), database_url: Some(url), ..Config::default() };
+    let config = Config {
+        data_dir: dir.path().into(),
+        database_url: Some(url),
+        ..Config::default()
+    };
     let state = AppState::new(db.clone(), config, std::sync::Arc::new(SystemClock)).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
-        axum::serve(listener, app::router(state).into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        axum::serve(
+            listener,
+            app::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
-    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
     let base = format!("http://{addr}");
     login(&client, &base).await?;
 
     let deep_cursor = CUSTOMERS / 2;
     let cases = [
         ("first page", "/staff/customers".to_string()),
-        ("deep page (keyset)", format!("/staff/customers?before={deep_cursor}")),
-        ("search name", "/staff/customers?q=warga%2012345".to_string()),
-        ("search phone", "/staff/customers?q=0812-0005-4321".to_string()),
+        (
+            "deep page (keyset)",
+            format!("/staff/customers?before={deep_cursor}"),
+        ),
+        (
+            "search name",
+            "/staff/customers?q=warga%2012345".to_string(),
+        ),
+        (
+            "search phone",
+            "/staff/customers?q=0812-0005-4321".to_string(),
+        ),
         ("search number", "/staff/customers?q=PLG-077777".to_string()),
-        ("filter status", "/staff/customers?status=suspended".to_string()),
-        ("filter area+package", format!("/staff/customers?area={area}&package={package}")),
+        (
+            "filter status",
+            "/staff/customers?status=suspended".to_string(),
+        ),
+        (
+            "filter area+package",
+            format!("/staff/customers?area={area}&package={package}"),
+        ),
     ];
     println!("\n{:<22} {:>10} {:>10}", "case", "p50", "p95");
     for (name, path) in cases {
@@ -77,7 +111,11 @@ async fn main() -> anyhow::Result<()> {
             times.push(t.elapsed());
         }
         times.sort();
-        println!("{name:<22} {:>10.2?} {:>10.2?}", times[ROUNDS / 2], times[ROUNDS * 95 / 100]);
+        println!(
+            "{name:<22} {:>10.2?} {:>10.2?}",
+            times[ROUNDS / 2],
+            times[ROUNDS * 95 / 100]
+        );
     }
     Ok(())
 }
@@ -86,7 +124,15 @@ async fn seed(db: &Db) -> anyhow::Result<(i64, i64)> {
     let now = Utc::now();
     let package = catalog::create_package(
         db,
-        &NewPackage { name: "Rumah 20", download_mbps: 20, upload_mbps: 10, price: 250_000, features: "", published: true, sort_order: 0 },
+        &NewPackage {
+            name: "Rumah 20",
+            download_mbps: 20,
+            upload_mbps: 10,
+            price: 250_000,
+            features: "",
+            published: true,
+            sort_order: 0,
+        },
         now,
     )
     .await?;
@@ -96,7 +142,14 @@ async fn seed(db: &Db) -> anyhow::Result<(i64, i64)> {
     for i in 0..CUSTOMERS {
         let phone = format!("+62812{:08}", i);
         let name = format!("Warga {i}");
-        let status = ["active", "active", "active", "prospect", "suspended", "terminated"][(i % 6) as usize];
+        let status = [
+            "active",
+            "active",
+            "active",
+            "prospect",
+            "suspended",
+            "terminated",
+        ][(i % 6) as usize];
         let (id, _) = customers::create(
             &mut tx,
             &NewCustomer {
@@ -114,8 +167,22 @@ async fn seed(db: &Db) -> anyhow::Result<(i64, i64)> {
         )
         .await?;
         if status != "prospect" {
-            let sub_status = if status == "terminated" { "terminated" } else { status };
-            customers::create_subscription(&mut tx, id, package, "Jl. Kolonel Masturi", Some(area), sub_status, None, now).await?;
+            let sub_status = if status == "terminated" {
+                "terminated"
+            } else {
+                status
+            };
+            customers::create_subscription(
+                &mut tx,
+                id,
+                package,
+                "Jl. Kolonel Masturi",
+                Some(area),
+                sub_status,
+                None,
+                now,
+            )
+            .await?;
         }
         if i % 10_000 == 9_999 {
             tx.commit().await?;
@@ -126,7 +193,14 @@ async fn seed(db: &Db) -> anyhow::Result<(i64, i64)> {
     let hash = password::hash(PASSWORD.into()).await?;
     users::create(
         db,
-        &NewUser { email: Some("bench@isp.id"), phone: None, name: "Bench", role: Role::Admin, password_hash: &hash, must_change_password: false },
+        &NewUser {
+            email: Some("bench@isp.id"),
+            phone: None,
+            name: "Bench",
+            role: Role::Admin,
+            password_hash: &hash,
+            must_change_password: false,
+        },
         now,
     )
     .await?;
@@ -138,13 +212,22 @@ async fn seed(db: &Db) -> anyhow::Result<(i64, i64)> {
 const PASSWORD: &str = "bangku-panjang-77";
 
 async fn login(client: &reqwest::Client, base: &str) -> anyhow::Result<()> {
-    let page = client.get(format!("{base}/login")).send().await?.text().await?;
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await?
+        .text()
+        .await?;
     let marker = "name=\"_csrf\" value=\"";
     let start = page.find(marker).expect("csrf") + marker.len();
     let token = &page[start..start + page[start..].find('"').unwrap()];
     let r = client
         .post(format!("{base}/login"))
-        .form(&[("_csrf", token), ("login", "bench@isp.id"), ("password", PASSWORD)])
+        .form(&[
+            ("_csrf", token),
+            ("login", "bench@isp.id"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await?;
     anyhow::ensure!(r.status().as_u16() == 303, "login failed: {}", r.status());

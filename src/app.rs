@@ -22,7 +22,10 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::web::{self, Ctx};
-use crate::{args, audit, auth, catalog, customers, health, news, portal, retention, signup, site, staff, users};
+use crate::{
+    args, audit, auth, catalog, customers, health, news, portal, retention, signup, site, staff,
+    users,
+};
 
 #[derive(Clone)]
 pub struct AppState {

@@ -72,7 +72,10 @@ fn merge(sources: &[&str]) -> HashMap<String, String> {
     let mut out = HashMap::new();
     for source in sources {
         for (k, v) in flatten(source) {
-            assert!(out.insert(k.clone(), v).is_none(), "translation key {k} defined twice");
+            assert!(
+                out.insert(k.clone(), v).is_none(),
+                "translation key {k} defined twice"
+            );
         }
     }
     out

@@ -585,33 +585,71 @@ async fn sign_up_on_a_phone_and_follow_it_in_the_portal() {
         published: true,
         sort_order: 0,
     };
-    let package = catalog::create_package(app.db(), &package, now).await.unwrap();
-    let area = catalog::create_area(app.db(), "Cibabat", "Cimahi", true, now).await.unwrap();
+    let package = catalog::create_package(app.db(), &package, now)
+        .await
+        .unwrap();
+    let area = catalog::create_area(app.db(), "Cibabat", "Cimahi", true, now)
+        .await
+        .unwrap();
     let driver = Driver::start().await;
     let base = app.base.clone();
     driver
         .with_browser(&app.base, PHONE, move |c| async move {
-            c.goto(&format!("{base}/signup?package={package}")).await.unwrap();
-            find(&c, "#f-name").await.send_keys("Dewi Lestari").await.unwrap();
-            find(&c, "#f-phone").await.send_keys("0812-3456-7890").await.unwrap();
+            c.goto(&format!("{base}/signup?package={package}"))
+                .await
+                .unwrap();
+            find(&c, "#f-name")
+                .await
+                .send_keys("Dewi Lestari")
+                .await
+                .unwrap();
+            find(&c, "#f-phone")
+                .await
+                .send_keys("0812-3456-7890")
+                .await
+                .unwrap();
             // First without an address and consent: the errors show and the typing stays.
-            find(&c, "form[action='/signup'] button[type=submit]").await.click().await.unwrap();
+            find(&c, "form[action='/signup'] button[type=submit]")
+                .await
+                .click()
+                .await
+                .unwrap();
             find(&c, ".has-error").await;
             let kept = find(&c, "#f-name").await.prop("value").await.unwrap();
             assert_eq!(kept.as_deref(), Some("Dewi Lestari"));
             screenshot(&c, "signup-errors-360").await;
 
-            find(&c, "#f-address").await.send_keys("Jl. Kolonel Masturi No. 12").await.unwrap();
-            find(&c, "#f-area_id").await.select_by_value(&area.to_string()).await.unwrap();
-            find(&c, "#f-password").await.send_keys(PASSWORD).await.unwrap();
+            find(&c, "#f-address")
+                .await
+                .send_keys("Jl. Kolonel Masturi No. 12")
+                .await
+                .unwrap();
+            find(&c, "#f-area_id")
+                .await
+                .select_by_value(&area.to_string())
+                .await
+                .unwrap();
+            find(&c, "#f-password")
+                .await
+                .send_keys(PASSWORD)
+                .await
+                .unwrap();
             find(&c, "input[name=consent]").await.click().await.unwrap();
-            find(&c, "form[action='/signup'] button[type=submit]").await.click().await.unwrap();
+            find(&c, "form[action='/signup'] button[type=submit]")
+                .await
+                .click()
+                .await
+                .unwrap();
             wait_for_prefix(&c, "/signup/done/").await;
             let number = text(&c, "[data-testid=registration-number]").await;
             assert_eq!(number, "REG-2026-000001");
             screenshot(&c, "signup-done-360").await;
 
-            find(&c, "a.btn[href='/portal']").await.click().await.unwrap();
+            find(&c, "a.btn[href='/portal']")
+                .await
+                .click()
+                .await
+                .unwrap();
             wait_for_path(&c, "/portal").await;
             let current = text(&c, ".steps li[aria-current=step]").await;
             assert_eq!(current, "Terkirim");

@@ -99,19 +99,23 @@ pub async fn contact_taken(db: &Db, phone: &str, email: Option<&str>) -> DbResul
     Ok((phone_taken > 0, email_taken > 0))
 }
 
+pub struct Profile<'a> {
+    pub name: &'a str,
+    pub phone: &'a str,
+    pub email: Option<&'a str>,
+    pub address: &'a str,
+    pub area_id: Option<i64>,
+}
+
 pub async fn update_profile(
     tx: &mut Tx,
     id: i64,
-    name: &str,
-    phone: &str,
-    email: Option<&str>,
-    address: &str,
-    area_id: Option<i64>,
+    p: &Profile<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
     tx.execute(
         "UPDATE customers SET name = $2, phone = $3, email = $4, address = $5, area_id = $6, updated_at = $7 WHERE id = $1",
-        args![id, name, phone, email, address, area_id, now],
+        args![id, p.name, p.phone, p.email, p.address, p.area_id, now],
     )
     .await?;
     Ok(())
@@ -141,7 +145,10 @@ enum SearchTerm {
     Phone(String),
     Number(String),
     Email(String),
-    Text { pattern: String, phone_digits: Option<String> },
+    Text {
+        pattern: String,
+        phone_digits: Option<String>,
+    },
 }
 
 impl SearchTerm {
@@ -151,14 +158,19 @@ impl SearchTerm {
             return SearchTerm::None;
         }
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-        let looks_numeric = q.chars().all(|c| c.is_ascii_digit() || " +-.()".contains(c));
+        let looks_numeric = q
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-.()".contains(c));
         if looks_numeric && digits.len() >= 9 {
             if let Ok(p) = crate::types::PhoneNumber::parse(q) {
                 return SearchTerm::Phone(p.as_str().to_string());
             }
         }
         let upper = q.to_uppercase();
-        if upper.len() == 10 && upper.starts_with("PLG-") && upper[4..].chars().all(|c| c.is_ascii_digit()) {
+        if upper.len() == 10
+            && upper.starts_with("PLG-")
+            && upper[4..].chars().all(|c| c.is_ascii_digit())
+        {
             return SearchTerm::Number(upper);
         }
         if let Ok(e) = crate::types::Email::parse(q) {
@@ -167,7 +179,10 @@ impl SearchTerm {
         // Partial phone numbers: the digits after a leading 0 or 62, as stored after +62.
         let phone_digits = (looks_numeric && digits.len() >= 4)
             .then(|| like_pattern(digits.trim_start_matches("62").trim_start_matches('0')));
-        SearchTerm::Text { pattern: like_pattern(q), phone_digits }
+        SearchTerm::Text {
+            pattern: like_pattern(q),
+            phone_digits,
+        }
     }
 }
 
@@ -196,7 +211,10 @@ pub async fn search(
             a.push(e.into());
             sql.push_str(&format!(" AND c.email = ${}", a.len()));
         }
-        SearchTerm::Text { pattern, phone_digits } => {
+        SearchTerm::Text {
+            pattern,
+            phone_digits,
+        } => {
             a.push(pattern.into());
             let n = a.len();
             sql.push_str(&format!(
@@ -492,14 +510,32 @@ mod tests {
 
     #[test]
     fn search_terms() {
-        assert_eq!(SearchTerm::classify(" 0812-3456-7890 "), SearchTerm::Phone("+6281234567890".into()));
-        assert_eq!(SearchTerm::classify("plg-000123"), SearchTerm::Number("PLG-000123".into()));
-        assert_eq!(SearchTerm::classify("Dewi@Mail.id"), SearchTerm::Email("dewi@mail.id".into()));
+        assert_eq!(
+            SearchTerm::classify(" 0812-3456-7890 "),
+            SearchTerm::Phone("+6281234567890".into())
+        );
+        assert_eq!(
+            SearchTerm::classify("plg-000123"),
+            SearchTerm::Number("PLG-000123".into())
+        );
+        assert_eq!(
+            SearchTerm::classify("Dewi@Mail.id"),
+            SearchTerm::Email("dewi@mail.id".into())
+        );
         assert_eq!(
             SearchTerm::classify("3456"),
-            SearchTerm::Text { pattern: "%3456%".into(), phone_digits: Some("%3456%".into()) }
+            SearchTerm::Text {
+                pattern: "%3456%".into(),
+                phone_digits: Some("%3456%".into())
+            }
         );
-        assert_eq!(SearchTerm::classify("dewi"), SearchTerm::Text { pattern: "%dewi%".into(), phone_digits: None });
+        assert_eq!(
+            SearchTerm::classify("dewi"),
+            SearchTerm::Text {
+                pattern: "%dewi%".into(),
+                phone_digits: None
+            }
+        );
         assert_eq!(SearchTerm::classify("   "), SearchTerm::None);
     }
 }

@@ -346,17 +346,14 @@ pub async fn update(
     let mut tx = state.db.begin().await?;
     let email_str = email.as_ref().map(Email::as_str);
     let result = async {
-        store::update_profile(
-            &mut tx,
-            id,
-            &name,
-            phone.as_str(),
-            email_str,
-            &address,
-            Some(area.id),
-            now,
-        )
-        .await?;
+        let profile = store::Profile {
+            name: &name,
+            phone: phone.as_str(),
+            email: email_str,
+            address: &address,
+            area_id: Some(area.id),
+        };
+        store::update_profile(&mut tx, id, &profile, now).await?;
         if let Some(uid) = customer.user_id {
             users::update_contact(&mut tx, uid, &name, email_str, Some(phone.as_str()), now)
                 .await?;
@@ -399,7 +396,7 @@ pub async fn update(
         id,
         "profile.updated",
         &detail,
-        &ctx.user_name().to_string(),
+        ctx.user_name(),
         now,
     )
     .await?;

@@ -10,6 +10,9 @@ pub async fn next(tx: &mut Tx, name: &str) -> DbResult<i64> {
         args![name],
     )
     .await?;
-    tx.scalar("UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value", args![name])
-        .await
+    tx.scalar(
+        "UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value",
+        args![name],
+    )
+    .await
 }

@@ -143,8 +143,11 @@ pub const PACKAGES: &[(&str, i64, i64, i64, &str, bool)] = &[
     ),
 ];
 
-/// (name, notes, [(offer, mbps, price)])
-pub const COMPETITORS: &[(&str, &str, &[(&str, i64, i64)])] = &[
+/// (offer, mbps, price)
+type Offer = (&'static str, i64, i64);
+
+/// (name, notes, offers)
+pub const COMPETITORS: &[(&str, &str, &[Offer])] = &[
     (
         "NetKilat",
         "Jaringan fiber baru, promo agresif di Cimahi Utara.",

@@ -411,7 +411,15 @@ async fn content(state: &AppState) -> anyhow::Result<()> {
     )
     .await?;
     for (i, (slug, title, summary, body, kind)) in data::POSTS.iter().enumerate() {
-        let post = NewPost { slug, title, summary, body_md: body, kind: *kind, published: true, author_id: None };
+        let post = NewPost {
+            slug,
+            title,
+            summary,
+            body_md: body,
+            kind: *kind,
+            published: true,
+            author_id: None,
+        };
         news::create(db, &post, now + Duration::days(30 * i as i64 + 5)).await?;
     }
     for (name, notes, offers) in data::COMPETITORS {

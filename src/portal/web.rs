@@ -178,17 +178,14 @@ pub async fn update_profile(
     let email_str = email.as_ref().map(Email::as_str);
     let mut tx = state.db.begin().await?;
     let result = async {
-        customers::update_profile(
-            &mut tx,
-            customer.id,
-            &name,
-            &customer.phone,
-            email_str,
-            &customer.address,
-            customer.area_id,
-            now,
-        )
-        .await?;
+        let profile = customers::Profile {
+            name: &name,
+            phone: &customer.phone,
+            email: email_str,
+            address: &customer.address,
+            area_id: customer.area_id,
+        };
+        customers::update_profile(&mut tx, customer.id, &profile, now).await?;
         users::update_contact(
             &mut tx,
             user.id,

@@ -88,7 +88,15 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         Ok(c) => c.name.clone(),
         Err(e) => return AppError::from(e).into_response(),
     };
-    let ctx = Ctx { lang, user, csrf, path: path.clone(), flash, ip, brand };
+    let ctx = Ctx {
+        lang,
+        user,
+        csrf,
+        path: path.clone(),
+        flash,
+        ip,
+        brand,
+    };
     parts.extensions.insert(ctx.clone());
     let mut req = Request::from_parts(parts, body);
 

@@ -71,7 +71,14 @@ async fn demo_fills_every_status_and_refuses_a_second_run() {
     assert!(count(app.db(), "SELECT COUNT(*) FROM packages").await >= 4);
     assert_eq!(count(app.db(), "SELECT COUNT(*) FROM promos").await, 2);
     assert_eq!(count(app.db(), "SELECT COUNT(*) FROM areas").await, 8);
-    assert_eq!(count(app.db(), "SELECT COUNT(*) FROM posts WHERE published = TRUE").await, 5);
+    assert_eq!(
+        count(
+            app.db(),
+            "SELECT COUNT(*) FROM posts WHERE published = TRUE"
+        )
+        .await,
+        5
+    );
 
     let err = setia::demo::load(app.db(), (*app.state.config).clone(), false)
         .await

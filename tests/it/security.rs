@@ -222,7 +222,8 @@ async fn health_endpoints_answer_json() {
     // Anything unexpected is a 500 page with a request id and nothing internal.
     let r = app.browser().get("/signup").await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
-    r.assert_contains("Terjadi kesalahan di server").assert_contains("Kode permintaan");
+    r.assert_contains("Terjadi kesalahan di server")
+        .assert_contains("Kode permintaan");
     for leak in ["sqlx", "pool", "closed", "PoolClosed"] {
         assert!(!r.body.contains(leak), "500 page leaks {leak}");
     }
