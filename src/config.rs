@@ -30,6 +30,10 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Log as JSON lines (for production log collectors).
     pub log_json: bool,
+    /// Addresses of reverse proxies / load balancers whose `X-Forwarded-For` is believed. The
+    /// client address (login throttling, audit log) comes from that header only when the
+    /// connection is from one of these.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Config {
@@ -44,6 +48,7 @@ impl Default for Config {
             session_absolute_hours: 12,
             max_body_bytes: 1024 * 1024,
             log_json: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }

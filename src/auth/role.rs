@@ -78,10 +78,12 @@ pub mod groups {
     pub const ANY_USER: &[Role] = &[SystemAdmin, Director, Admin, Technician, Customer];
     pub const STAFF: &[Role] = &[SystemAdmin, Director, Admin, Technician];
     pub const SYSTEM_ADMIN: &[Role] = &[SystemAdmin];
-    /// Office work: customers, sign-ups, subscriptions (director reads and acts too).
+    /// Office reading: customers, sign-ups, competitors (the director reads, admins also act).
     pub const OFFICE: &[Role] = &[Admin, Director];
-    /// Site content: packages, promos, news, coverage, company profile.
-    pub const CONTENT: &[Role] = &[Admin, SystemAdmin];
+    /// Site content: packages, promos, news, coverage areas.
+    pub const CONTENT: &[Role] = &[Admin];
+    /// The company profile (site settings): the office and IT.
+    pub const COMPANY: &[Role] = &[Admin, SystemAdmin];
     pub const DIRECTOR: &[Role] = &[Director];
     /// Day-to-day office actions (sign-ups, customer changes).
     pub const ADMIN: &[Role] = &[Admin];

@@ -4,9 +4,13 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use axum::http::header;
+use axum::response::Response;
+
 use crate::app::AppState;
 use crate::auth::store::{self, SessionUser};
 use crate::db::DbResult;
+use crate::web::cookies;
 
 /// Don't write `last_seen_at` on every request; this is precise enough for idle timeouts.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
@@ -35,6 +39,16 @@ pub async fn start(state: &AppState, user_id: i64, ip: &str, user_agent: &str) -
     )
     .await?;
     Ok(token)
+}
+
+/// Puts the session cookie on `res`, with a fresh CSRF identity to go with the new session.
+pub fn set_cookies(state: &AppState, res: &mut Response, token: &str) {
+    let max_age = state.config.session_absolute_hours * 3600;
+    let secure = state.config.secure_cookies;
+    res.headers_mut()
+        .append(header::SET_COOKIE, cookies::set(cookies::SESSION, token, Some(max_age), secure));
+    res.headers_mut()
+        .append(header::SET_COOKIE, cookies::set(cookies::CSRF, &new_token(), None, secure));
 }
 
 fn expired(state: &AppState, s: &SessionUser, now: DateTime<Utc>) -> bool {

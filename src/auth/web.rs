@@ -34,8 +34,11 @@ pub struct NextQuery {
 }
 
 /// Only local paths, so `next` cannot send anyone to another site.
+/// Browsers drop tabs and newlines from URLs, so `/\t/evil.example` would become `//evil…`:
+/// any control character or backslash disqualifies the target.
 fn safe_next(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+    let plain = !next.chars().any(|c| c.is_control() || c == '\\');
+    (plain && next.starts_with('/') && !next.starts_with("//")).then_some(next)
 }
 
 pub async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response> {
@@ -211,7 +214,7 @@ pub async fn login(
         safe_next(&form.next).unwrap_or(user.role().home())
     };
     let mut res = redirect(target);
-    set_session_cookie(&state, &mut res, &token);
+    session::set_cookies(&state, &mut res, &token);
     if let Some(lang) = user.lang.as_deref() {
         res.headers_mut().append(
             header::SET_COOKIE,
@@ -224,20 +227,6 @@ pub async fn login(
         );
     }
     Ok(res)
-}
-
-fn set_session_cookie(state: &AppState, res: &mut Response, token: &str) {
-    let max_age = state.config.session_absolute_hours * 3600;
-    let secure = state.config.secure_cookies;
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        cookies::set(cookies::SESSION, token, Some(max_age), secure),
-    );
-    // A fresh CSRF identity for the new session, too.
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        cookies::set(cookies::CSRF, &session::new_token(), None, secure),
-    );
 }
 
 #[derive(Template)]
@@ -340,7 +329,7 @@ pub async fn change_password(
         "flash.password_changed",
         state.config.secure_cookies,
     );
-    set_session_cookie(&state, &mut res, &token);
+    session::set_cookies(&state, &mut res, &token);
     Ok(res)
 }
 

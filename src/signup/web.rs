@@ -15,7 +15,7 @@ use crate::customers::store as customers;
 use crate::error::{AppError, AppResult};
 use crate::site::store::{self as site, WaitingEntry};
 use crate::types::{Email, PhoneNumber};
-use crate::web::{self, cookies, page, redirect, Ctx, CurrentUser, FieldErrors, Form, Path, Query};
+use crate::web::{self, page, redirect, Ctx, CurrentUser, FieldErrors, Form, Path, Query};
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -259,12 +259,7 @@ pub async fn submit(
         target.push_str("?referral=unknown");
     }
     let mut res = redirect(&target);
-    let secure = state.config.secure_cookies;
-    let max_age = state.config.session_absolute_hours * 3600;
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        cookies::set(cookies::SESSION, &token, Some(max_age), secure),
-    );
+    session::set_cookies(&state, &mut res, &token);
     Ok(res)
 }
 

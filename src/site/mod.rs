@@ -27,7 +27,7 @@ pub fn routes() -> Router<AppState> {
             "/staff/company",
             get(admin::company_form).post(admin::save_company),
         )
-        .route_layer(require(groups::CONTENT));
+        .route_layer(require(groups::COMPANY));
     let office = Router::new()
         .route("/staff/areas/waiting-list", get(admin::waiting_list))
         .route_layer(require(groups::OFFICE));

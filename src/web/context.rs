@@ -25,11 +25,7 @@ const CSRF_EXEMPT: &[&str] = &["/api/", "/webhooks/"];
 
 pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
-    let ip = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip = client_ip(&state, &parts).to_string();
     let secure = state.config.secure_cookies;
     let mut set_cookies: Vec<HeaderValue> = Vec::new();
 
@@ -132,6 +128,29 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     res
 }
 
+/// The client's address: the peer, or behind a trusted proxy the last address in
+/// `X-Forwarded-For` that is not itself a trusted proxy.
+fn client_ip(state: &AppState, parts: &axum::http::request::Parts) -> std::net::IpAddr {
+    let peer = match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+        Some(c) => c.0.ip(),
+        None => return std::net::IpAddr::from([0, 0, 0, 0]),
+    };
+    let trusted = &state.config.trusted_proxies;
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(peer)
+}
+
 pub fn csrf_token(secret: &[u8], cookie: &str) -> String {
     let mut mac = HmacSha256::new_from_slice(secret).expect("any key length");
     mac.update(cookie.as_bytes());
@@ -149,7 +168,7 @@ fn token_matches(secret: &[u8], cookie: &str, token: &str) -> bool {
 
 /// Same-origin check (Sec-Fetch-Site, then Origin against Host) and the token check. Form bodies
 /// are read here to find `_csrf` and handed on unchanged; other bodies carry the token in the
-/// `X-CSRF-Token` header or a `_csrf` query parameter.
+/// `X-CSRF-Token` header. (Never in the URL, where logs and Referer headers would leak it.)
 async fn verify_csrf(state: &AppState, req: Request, cookie: &str) -> Result<Request, AppError> {
     let headers = req.headers();
     if !same_origin(headers) {
@@ -157,20 +176,6 @@ async fn verify_csrf(state: &AppState, req: Request, cookie: &str) -> Result<Req
     }
     if let Some(token) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
         return if token_matches(&state.secret, cookie, token) {
-            Ok(req)
-        } else {
-            Err(AppError::Csrf)
-        };
-    }
-    let query_token = req.uri().query().and_then(|q| {
-        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-            .ok()?
-            .into_iter()
-            .find(|(k, _)| k == "_csrf")
-            .map(|(_, v)| v)
-    });
-    if let Some(token) = query_token {
-        return if token_matches(&state.secret, cookie, &token) {
             Ok(req)
         } else {
             Err(AppError::Csrf)

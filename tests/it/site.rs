@@ -555,7 +555,6 @@ async fn content_pages_are_for_admins_only() {
         "/staff/posts/new",
         "/staff/areas",
         "/staff/areas/new",
-        "/staff/company",
     ];
     let anonymous = app.browser();
     for path in pages.iter().chain(["/staff/areas/waiting-list"].iter()) {
@@ -566,14 +565,17 @@ async fn content_pages_are_for_admins_only() {
             "anonymous {path}"
         );
     }
-    for (role, allowed) in [
-        (Role::Admin, true),
-        (Role::SystemAdmin, true),
-        (Role::Director, false),
-        (Role::Technician, false),
-        (Role::Customer, false),
+    // Content is the admin's; the company profile (site settings) also the system admin's.
+    for (role, allowed, company) in [
+        (Role::Admin, true, true),
+        (Role::SystemAdmin, false, true),
+        (Role::Director, false, false),
+        (Role::Technician, false, false),
+        (Role::Customer, false, false),
     ] {
         let (b, _) = app.logged_in(role).await;
+        let want = if company { 200 } else { 403 };
+        assert_eq!(b.get("/staff/company").await.status.as_u16(), want, "{role} GET /staff/company");
         for path in pages {
             let want = if allowed { 200 } else { 403 };
             assert_eq!(b.get(path).await.status.as_u16(), want, "{role} GET {path}");
@@ -592,6 +594,7 @@ async fn content_pages_are_for_admins_only() {
         let want = if allowed { 303 } else { 403 };
         assert_eq!(r.status.as_u16(), want, "{role} POST /staff/packages");
         let r = b.post("/staff/company", &[("name", "Direbut")]).await;
+        let want = if company { 303 } else { 403 };
         assert_eq!(r.status.as_u16(), want, "{role} POST /staff/company");
     }
     // The public pages need no login.
