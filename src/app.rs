@@ -70,9 +70,9 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 
 pub fn router(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
-    let routes = Router::new()
-        .merge(health::routes())
-        .merge(web::assets::routes())
+    // Pages get the request context (session, language, CSRF); health checks and static files
+    // do not, so they answer even when the database is down.
+    let pages = Router::new()
         .merge(auth::routes())
         .merge(staff::routes())
         .merge(users::routes())
@@ -84,12 +84,15 @@ pub fn router(state: AppState) -> Router {
         .merge(customers::routes())
         .merge(retention::routes())
         .merge(portal::routes())
-        .fallback(fallback);
-
-    routes
+        .fallback(fallback)
         .layer(CatchPanicLayer::new())
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
-        .layer(from_fn_with_state(state.clone(), web::context::middleware))
+        .layer(from_fn_with_state(state.clone(), web::context::middleware));
+
+    Router::new()
+        .merge(health::routes())
+        .merge(web::assets::routes())
+        .merge(pages)
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(x_request_id.clone(), MakeRequestUuid))

@@ -45,10 +45,14 @@ pub async fn start(state: &AppState, user_id: i64, ip: &str, user_agent: &str) -
 pub fn set_cookies(state: &AppState, res: &mut Response, token: &str) {
     let max_age = state.config.session_absolute_hours * 3600;
     let secure = state.config.secure_cookies;
-    res.headers_mut()
-        .append(header::SET_COOKIE, cookies::set(cookies::SESSION, token, Some(max_age), secure));
-    res.headers_mut()
-        .append(header::SET_COOKIE, cookies::set(cookies::CSRF, &new_token(), None, secure));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookies::set(cookies::SESSION, token, Some(max_age), secure),
+    );
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookies::set(cookies::CSRF, &new_token(), None, secure),
+    );
 }
 
 fn expired(state: &AppState, s: &SessionUser, now: DateTime<Utc>) -> bool {

@@ -26,6 +26,13 @@ const CSRF_EXEMPT: &[&str] = &["/api/", "/webhooks/"];
 pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let ip = client_ip(&state, &parts).to_string();
+    let request_id = parts
+        .headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let path = parts.uri.path().to_owned();
     let secure = state.config.secure_cookies;
     let mut set_cookies: Vec<HeaderValue> = Vec::new();
 
@@ -46,7 +53,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
                 });
             }
             Ok(None) => set_cookies.push(cookies::clear(cookies::SESSION, secure)),
-            Err(e) => return AppError::from(e).into_response(),
+            Err(e) => return unavailable(e, ip, path, &request_id),
         }
     }
 
@@ -73,16 +80,9 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         set_cookies.push(cookies::clear(cookies::FLASH, secure));
     }
 
-    let request_id = parts
-        .headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let path = parts.uri.path().to_owned();
     let brand = match crate::site::company(&state).await {
         Ok(c) => c.name.clone(),
-        Err(e) => return AppError::from(e).into_response(),
+        Err(e) => return unavailable(e, ip, path, &request_id),
     };
     let ctx = Ctx {
         lang,
@@ -126,6 +126,21 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     res
+}
+
+/// The database failed before the context existed: the error page, in the default language.
+fn unavailable(e: sqlx::Error, ip: String, path: String, request_id: &str) -> Response {
+    let res = AppError::from(e).into_response();
+    let ctx = Ctx {
+        lang: Lang::default(),
+        user: None,
+        csrf: String::new(),
+        path,
+        flash: None,
+        ip,
+        brand: "Setia".into(),
+    };
+    error_page(&ctx, &res, request_id).unwrap_or(res)
 }
 
 /// The client's address: the peer, or behind a trusted proxy the last address in

@@ -382,10 +382,22 @@ async fn language_choice_is_remembered() {
 async fn next_with_control_characters_is_not_followed() {
     let app = spawn().await;
     app.create_user(Role::Admin, "sari@isp.id").await;
-    for next in ["/\t/evil.example", "/\n/evil.example", "/\\evil.example", "https://evil.example"] {
+    for next in [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+    ] {
         let b = app.browser();
         let r = b
-            .post("/login", &[("login", "sari@isp.id"), ("password", PASSWORD), ("next", next)])
+            .post(
+                "/login",
+                &[
+                    ("login", "sari@isp.id"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}");
         assert_eq!(r.location.as_deref(), Some("/staff"), "{next:?}");
@@ -402,12 +414,23 @@ async fn client_address_comes_from_trusted_proxies_only() {
             .unwrap();
         let url = app.base.clone();
         async move {
-            let page = client.get(format!("{url}/login")).send().await.unwrap().text().await.unwrap();
+            let page = client
+                .get(format!("{url}/login"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
             let token = crate::common::extract_csrf(&page).unwrap();
             client
                 .post(format!("{url}/login"))
                 .header("x-forwarded-for", "203.0.113.7")
-                .form(&[("_csrf", token.as_str()), ("login", "x@isp.id"), ("password", "salah-salah-salah")])
+                .form(&[
+                    ("_csrf", token.as_str()),
+                    ("login", "x@isp.id"),
+                    ("password", "salah-salah-salah"),
+                ])
                 .send()
                 .await
                 .unwrap();
@@ -423,8 +446,13 @@ async fn client_address_comes_from_trusted_proxies_only() {
     };
     let direct = spawn().await;
     forwarded(&direct).await;
-    assert_eq!(ip_of_last_failure(&direct).await, "127.0.0.1", "the header is ignored from an untrusted peer");
-    let proxied = crate::common::spawn_with(|c| c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    assert_eq!(
+        ip_of_last_failure(&direct).await,
+        "127.0.0.1",
+        "the header is ignored from an untrusted peer"
+    );
+    let proxied =
+        crate::common::spawn_with(|c| c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
     forwarded(&proxied).await;
     assert_eq!(ip_of_last_failure(&proxied).await, "203.0.113.7");
 }

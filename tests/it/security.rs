@@ -219,6 +219,12 @@ async fn health_endpoints_answer_json() {
     app.db().close().await;
     let r = app.browser().get("/readyz").await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["database"],
+        "unreachable"
+    );
+    // Liveness does not depend on the database.
+    assert_eq!(app.browser().get("/healthz").await.status, StatusCode::OK);
     // Anything unexpected is a 500 page with a request id and nothing internal.
     let r = app.browser().get("/signup").await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);

@@ -575,7 +575,11 @@ async fn content_pages_are_for_admins_only() {
     ] {
         let (b, _) = app.logged_in(role).await;
         let want = if company { 200 } else { 403 };
-        assert_eq!(b.get("/staff/company").await.status.as_u16(), want, "{role} GET /staff/company");
+        assert_eq!(
+            b.get("/staff/company").await.status.as_u16(),
+            want,
+            "{role} GET /staff/company"
+        );
         for path in pages {
             let want = if allowed { 200 } else { 403 };
             assert_eq!(b.get(path).await.status.as_u16(), want, "{role} GET {path}");
