@@ -153,13 +153,9 @@ pub async fn login(
 
     if !password::verify(form.password.clone(), user.password_hash.clone()).await? {
         store::record_login_attempt(&state.db, &ctx.ip, now).await?;
-        let locked = users::record_failed_login(
-            &state.db,
-            user.id,
-            MAX_FAILED_LOGINS,
-            now + Duration::minutes(LOCK_MINUTES),
-        )
-        .await?;
+        let window = Duration::minutes(LOCK_MINUTES);
+        let locked =
+            users::record_failed_login(&state.db, user.id, MAX_FAILED_LOGINS, now, window).await?;
         let actor = || Actor {
             name: &user.name,
             ..failure_actor(Some(user.id))

@@ -50,12 +50,13 @@ pub async fn apply(
     actor_id: Option<i64>,
     actor_name: &str,
 ) -> AppResult<String> {
+    let refused = AppError::Conflict(if sub.status == "terminated" {
+        "subscriptions.terminated"
+    } else {
+        "subscriptions.transition_invalid"
+    });
     if !change.allowed_from(&sub.status) {
-        return Err(AppError::Conflict(if sub.status == "terminated" {
-            "subscriptions.terminated"
-        } else {
-            "subscriptions.transition_invalid"
-        }));
+        return Err(refused);
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
@@ -67,28 +68,28 @@ pub async fn apply(
         note: "",
         actor_id,
     };
-    let detail = match change {
+    let (changed, detail) = match change {
         Change::Package { to_id, to_name } => {
-            store::set_subscription_package(&mut tx, sub.id, *to_id, now).await?;
+            let n = store::set_subscription_package(&mut tx, sub.id, *to_id, now).await?;
             event.from_package_id = Some(sub.package_id);
             event.to_package_id = Some(*to_id);
-            format!("{} -> {to_name}", sub.package_name)
+            (n, format!("{} -> {to_name}", sub.package_name))
         }
-        Change::Suspend => {
-            store::set_subscription_status(&mut tx, sub.id, "suspended", now).await?;
-            format!("{} · active -> suspended", sub.package_name)
-        }
-        Change::Reactivate => {
-            store::set_subscription_status(&mut tx, sub.id, "active", now).await?;
-            format!("{} · suspended -> active", sub.package_name)
-        }
+        Change::Suspend => (
+            store::set_subscription_status(&mut tx, sub.id, "active", "suspended", now).await?,
+            format!("{} · active -> suspended", sub.package_name),
+        ),
+        Change::Reactivate => (
+            store::set_subscription_status(&mut tx, sub.id, "suspended", "active", now).await?,
+            format!("{} · suspended -> active", sub.package_name),
+        ),
         Change::Terminate {
             reason,
             competitor,
             note,
         } => {
             let today = now.with_timezone(&wib()).date_naive();
-            store::terminate_subscription(
+            let n = store::terminate_subscription(
                 &mut tx,
                 sub.id,
                 reason.as_str(),
@@ -99,12 +100,17 @@ pub async fn apply(
             )
             .await?;
             event.note = note;
-            match competitor {
+            let detail = match competitor {
                 Some((_, name)) => format!("{} · {} ({name})", sub.package_name, reason.as_str()),
                 None => format!("{} · {}", sub.package_name, reason.as_str()),
-            }
+            };
+            (n, detail)
         }
     };
+    // Someone else changed it since it was read: nothing happens, the transaction rolls back.
+    if changed != 1 {
+        return Err(refused);
+    }
     store::add_subscription_event(&mut tx, &event, now).await?;
     let status = store::derived_status(&mut tx, sub.customer_id).await?;
     store::set_status(&mut tx, sub.customer_id, status, now).await?;

@@ -121,6 +121,21 @@ pub async fn update_profile(
     Ok(())
 }
 
+pub async fn update_name_email(
+    tx: &mut Tx,
+    id: i64,
+    name: &str,
+    email: Option<&str>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    tx.execute(
+        "UPDATE customers SET name = $2, email = $3, updated_at = $4 WHERE id = $1",
+        args![id, name, email, now],
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn set_status(tx: &mut Tx, id: i64, status: &str, now: DateTime<Utc>) -> DbResult<()> {
     tx.execute(
         "UPDATE customers SET status = $2, updated_at = $3 WHERE id = $1",
@@ -324,32 +339,34 @@ pub async fn create_subscription(
     .await
 }
 
+// The changes below only apply to a subscription still in the expected state and return the
+// number of rows changed, so two people acting at once cannot both succeed.
+
 pub async fn set_subscription_package(
     tx: &mut Tx,
     id: i64,
     package_id: i64,
     now: DateTime<Utc>,
-) -> DbResult<()> {
+) -> DbResult<u64> {
     tx.execute(
-        "UPDATE subscriptions SET package_id = $2, updated_at = $3 WHERE id = $1",
+        "UPDATE subscriptions SET package_id = $2, updated_at = $3 WHERE id = $1 AND status <> 'terminated'",
         args![id, package_id, now],
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 pub async fn set_subscription_status(
     tx: &mut Tx,
     id: i64,
-    status: &str,
+    from: &str,
+    to: &str,
     now: DateTime<Utc>,
-) -> DbResult<()> {
+) -> DbResult<u64> {
     tx.execute(
-        "UPDATE subscriptions SET status = $2, updated_at = $3 WHERE id = $1",
-        args![id, status, now],
+        "UPDATE subscriptions SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
+        args![id, from, to, now],
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 pub async fn terminate_subscription(
@@ -360,14 +377,13 @@ pub async fn terminate_subscription(
     note: &str,
     ended_on: NaiveDate,
     now: DateTime<Utc>,
-) -> DbResult<()> {
+) -> DbResult<u64> {
     tx.execute(
         "UPDATE subscriptions SET status = 'terminated', termination_reason = $2, competitor_id = $3, termination_note = $4, \
-         ended_on = $5, updated_at = $6 WHERE id = $1",
+         ended_on = $5, updated_at = $6 WHERE id = $1 AND status <> 'terminated'",
         args![id, reason, competitor_id, note, ended_on, now],
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// The customer's status that follows from their subscriptions.

@@ -178,23 +178,9 @@ pub async fn update_profile(
     let email_str = email.as_ref().map(Email::as_str);
     let mut tx = state.db.begin().await?;
     let result = async {
-        let profile = customers::Profile {
-            name: &name,
-            phone: &customer.phone,
-            email: email_str,
-            address: &customer.address,
-            area_id: customer.area_id,
-        };
-        customers::update_profile(&mut tx, customer.id, &profile, now).await?;
-        users::update_contact(
-            &mut tx,
-            user.id,
-            &name,
-            email_str,
-            Some(&customer.phone),
-            now,
-        )
-        .await
+        // Only what the customer may change, so a concurrent staff edit of the phone or address stays.
+        customers::update_name_email(&mut tx, customer.id, &name, email_str, now).await?;
+        users::update_name_email(&mut tx, user.id, &name, email_str, now).await
     }
     .await;
     match result {

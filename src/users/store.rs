@@ -100,33 +100,32 @@ pub async fn count(db: &Db) -> DbResult<i64> {
     db.scalar("SELECT COUNT(*) FROM users", args![]).await
 }
 
-/// Counts a failed login; locks the account once `max` failures are reached. Returns whether it is now locked.
+/// Counts a failed login (failures older than `window` start the count afresh) and locks the
+/// account until `now + window` when the count reaches `max`, in one statement. Returns whether
+/// this failure locked it.
 pub async fn record_failed_login(
     db: &Db,
     id: i64,
     max: i64,
-    lock_until: DateTime<Utc>,
+    now: DateTime<Utc>,
+    window: chrono::Duration,
 ) -> DbResult<bool> {
     let failures: i64 = db
         .insert_returning(
-            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
-            args![id],
+            "UPDATE users SET \
+             failed_logins = CASE WHEN last_failed_login_at >= $2 THEN failed_logins + 1 ELSE 1 END, \
+             locked_until = CASE WHEN last_failed_login_at >= $2 AND failed_logins + 1 >= $4 THEN $5 ELSE locked_until END, \
+             last_failed_login_at = $3 \
+             WHERE id = $1 RETURNING failed_logins",
+            args![id, now - window, now, max, now + window],
         )
         .await?;
-    if failures >= max {
-        db.execute(
-            "UPDATE users SET locked_until = $2, failed_logins = 0 WHERE id = $1",
-            args![id, lock_until],
-        )
-        .await?;
-        return Ok(true);
-    }
-    Ok(false)
+    Ok(failures == max)
 }
 
 pub async fn record_successful_login(db: &Db, id: i64) -> DbResult<()> {
     db.execute(
-        "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+        "UPDATE users SET failed_logins = 0, locked_until = NULL, last_failed_login_at = NULL WHERE id = $1",
         args![id],
     )
     .await?;
@@ -181,6 +180,21 @@ pub async fn update_contact(
     tx.execute(
         "UPDATE users SET name = $2, email = $3, phone = $4, updated_at = $5 WHERE id = $1",
         args![id, name, email, phone, now],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn update_name_email(
+    tx: &mut Tx,
+    id: i64,
+    name: &str,
+    email: Option<&str>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    tx.execute(
+        "UPDATE users SET name = $2, email = $3, updated_at = $4 WHERE id = $1",
+        args![id, name, email, now],
     )
     .await?;
     Ok(())

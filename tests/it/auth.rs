@@ -456,3 +456,24 @@ async fn client_address_comes_from_trusted_proxies_only() {
     forwarded(&proxied).await;
     assert_eq!(ip_of_last_failure(&proxied).await, "203.0.113.7");
 }
+
+#[tokio::test]
+async fn old_failures_do_not_add_up_to_a_lock() {
+    let app = spawn().await;
+    app.create_user(Role::Admin, "sari@isp.id").await;
+    for _ in 0..4 {
+        app.browser()
+            .login("sari@isp.id", "bukan-kata-sandinya")
+            .await;
+    }
+    app.clock.advance(Duration::minutes(16));
+    app.browser()
+        .login("sari@isp.id", "bukan-kata-sandinya")
+        .await;
+    let r = app.browser().login("sari@isp.id", PASSWORD).await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "four failures long ago and one now do not lock"
+    );
+}
