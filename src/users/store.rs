@@ -154,19 +154,43 @@ pub async fn set_lang(db: &Db, id: i64, lang: &str) -> DbResult<()> {
     Ok(())
 }
 
+/// The guard of the "last active system admin" rule, for use inside a transaction: concurrent
+/// changes to system admins wait for each other (PostgreSQL: an advisory lock; SQLite: there is
+/// one writer anyway), so two admins cannot demote each other at the same moment.
+async fn lock_system_admins(tx: &mut Tx) -> DbResult<()> {
+    if tx.backend() == crate::db::Backend::Postgres {
+        tx.execute("SELECT pg_advisory_xact_lock(7461001)", args![])
+            .await?;
+    }
+    Ok(())
+}
+
+/// SQL condition: this change of user `$1` keeps at least one active system admin.
+const KEEPS_A_SYSTEM_ADMIN: &str = "(role <> 'system_admin' OR active = FALSE OR EXISTS \
+     (SELECT 1 FROM users o WHERE o.role = 'system_admin' AND o.active = TRUE AND o.id <> $1))";
+
+/// Renames and re-roles a staff member; `false` (and no change) when that would remove the last
+/// active system admin.
 pub async fn update_staff(
     db: &Db,
     id: i64,
     name: &str,
     role: Role,
     now: DateTime<Utc>,
-) -> DbResult<()> {
-    db.execute(
-        "UPDATE users SET name = $2, role = $3, updated_at = $4 WHERE id = $1",
-        args![id, name, role.as_str(), now],
-    )
-    .await?;
-    Ok(())
+) -> DbResult<bool> {
+    let mut tx = db.begin().await?;
+    lock_system_admins(&mut tx).await?;
+    let n = tx
+        .execute(
+            &format!(
+                "UPDATE users SET name = $2, role = $3, updated_at = $4 WHERE id = $1 \
+                 AND ($3 = 'system_admin' OR {KEEPS_A_SYSTEM_ADMIN})"
+            ),
+            args![id, name, role.as_str(), now],
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(n == 1)
 }
 
 pub async fn update_contact(
@@ -200,21 +224,19 @@ pub async fn update_name_email(
     Ok(())
 }
 
-pub async fn set_active(db: &Db, id: i64, active: bool, now: DateTime<Utc>) -> DbResult<()> {
-    db.execute(
-        "UPDATE users SET active = $2, updated_at = $3 WHERE id = $1",
-        args![id, active, now],
-    )
-    .await?;
-    Ok(())
-}
-
-pub async fn count_active_system_admins(db: &Db) -> DbResult<i64> {
-    db.scalar(
-        "SELECT COUNT(*) FROM users WHERE role = 'system_admin' AND active = TRUE",
-        args![],
-    )
-    .await
+/// Activates or deactivates a user; `false` (and no change) when deactivating would remove the
+/// last active system admin.
+pub async fn set_active(db: &Db, id: i64, active: bool, now: DateTime<Utc>) -> DbResult<bool> {
+    let mut tx = db.begin().await?;
+    lock_system_admins(&mut tx).await?;
+    let n = tx
+        .execute(
+            &format!("UPDATE users SET active = $2, updated_at = $3 WHERE id = $1 AND ($2 = TRUE OR {KEEPS_A_SYSTEM_ADMIN})"),
+            args![id, active, now],
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(n == 1)
 }
 
 pub struct StaffFilter<'a> {

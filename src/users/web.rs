@@ -238,13 +238,6 @@ pub async fn show(
     .render_page(true)
 }
 
-/// Whether taking `user` out of the system-admin role (or deactivating them) would leave none.
-async fn is_last_system_admin(state: &AppState, user: &UserRow) -> AppResult<bool> {
-    Ok(user.role() == Role::SystemAdmin
-        && user.active
-        && store::count_active_system_admins(&state.db).await? <= 1)
-}
-
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -263,8 +256,10 @@ pub async fn update(
             .filter(|r| r.is_staff())
             .ok_or("validation.role_invalid"),
     );
-    if role.is_some_and(|r| r != Role::SystemAdmin) && is_last_system_admin(&state, &user).await? {
-        errors.add("role", "users.last_system_admin");
+    if let (Some(name), Some(role)) = (&name, role) {
+        if !store::update_staff(&state.db, id, name, role, state.clock.now()).await? {
+            errors.add("role", "users.last_system_admin");
+        }
     }
     let (Some(name), Some(role), true) = (name, role, errors.is_empty()) else {
         return FormPage {
@@ -276,7 +271,6 @@ pub async fn update(
         }
         .render_page(false);
     };
-    store::update_staff(&state.db, id, &name, role, state.clock.now()).await?;
     let detail = format!(
         "name: {} -> {}; role: {} -> {}",
         user.name, name, user.role, role
@@ -295,10 +289,9 @@ pub async fn deactivate(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let user = load_staff(&state, id).await?;
-    if is_last_system_admin(&state, &user).await? {
+    if !store::set_active(&state.db, user.id, false, state.clock.now()).await? {
         return Err(AppError::Conflict("users.last_system_admin"));
     }
-    store::set_active(&state.db, id, false, state.clock.now()).await?;
     let ended = sessions::delete_user_sessions(&state.db, id, None).await?;
     audit::record(
         &state,

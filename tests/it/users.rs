@@ -277,3 +277,47 @@ async fn unknown_and_customer_ids_are_not_found() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn two_system_admins_removing_each_other_at_once_leave_one() {
+    let app = spawn().await;
+    for _ in 0..5 {
+        let (a, a_id) = app.logged_in(Role::SystemAdmin).await;
+        let (b, b_id) = app.logged_in(Role::SystemAdmin).await;
+        // Everyone else steps aside so a and b are the only active system admins.
+        app.db()
+            .execute(
+                "UPDATE users SET active = FALSE WHERE role = 'system_admin' AND id NOT IN ($1, $2)",
+                setia::args![a_id, b_id],
+            )
+            .await
+            .unwrap();
+        let (path_a, path_b) = (
+            format!("/staff/users/{b_id}/deactivate"),
+            format!("/staff/users/{a_id}/deactivate"),
+        );
+        let (ra, rb) = tokio::join!(a.post(&path_a, &[]), b.post(&path_b, &[]));
+        // The loser either hits the rule (409) or has already been logged out (sent to /login).
+        let done = |r: &crate::common::Resp| {
+            r.location
+                .as_deref()
+                .is_some_and(|l| l.starts_with("/staff/users/"))
+        };
+        assert_eq!(
+            done(&ra) as u8 + done(&rb) as u8,
+            1,
+            "{:?} / {:?}",
+            ra.location,
+            rb.location
+        );
+        let left: i64 = app
+            .db()
+            .scalar(
+                "SELECT COUNT(*) FROM users WHERE role = 'system_admin' AND active = TRUE",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(left, 1);
+    }
+}
