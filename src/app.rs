@@ -7,7 +7,6 @@ use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use rand::RngCore;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -23,8 +22,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::web::{self, Ctx};
 use crate::{
-    args, audit, auth, catalog, customers, health, news, portal, retention, signup, site, staff,
-    users,
+    audit, auth, catalog, customers, health, news, portal, retention, signup, site, staff, users,
 };
 
 #[derive(Clone)]
@@ -40,7 +38,7 @@ pub struct AppState {
 
 impl AppState {
     pub async fn new(db: Db, config: Config, clock: SharedClock) -> anyhow::Result<AppState> {
-        let secret = load_or_create_secret(&db).await?;
+        let secret = auth::store::csrf_secret(&db).await?;
         Ok(AppState {
             db,
             config: Arc::new(config),
@@ -49,20 +47,6 @@ impl AppState {
             company_cache: Default::default(),
         })
     }
-}
-
-async fn load_or_create_secret(db: &Db) -> anyhow::Result<Vec<u8>> {
-    let mut fresh = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut fresh);
-    db.execute(
-        "INSERT INTO app_secrets (name, value) VALUES ('csrf', $1) ON CONFLICT (name) DO NOTHING",
-        args![hex::encode(fresh)],
-    )
-    .await?;
-    let value: String = db
-        .insert_returning("SELECT value FROM app_secrets WHERE name = 'csrf'", args![])
-        .await?;
-    Ok(hex::decode(value)?)
 }
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \

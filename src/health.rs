@@ -8,7 +8,6 @@ use axum::{Json, Router};
 use serde_json::json;
 
 use crate::app::AppState;
-use crate::args;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -21,11 +20,7 @@ async fn healthz() -> impl IntoResponse {
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state
-        .db
-        .scalar::<i64>("SELECT CAST(1 AS BIGINT)", args![])
-        .await
-    {
+    match state.db.ping().await {
         Ok(_) => (
             StatusCode::OK,
             Json(json!({ "status": "ok", "database": "ok" })),

@@ -105,7 +105,8 @@ impl fmt::Display for Email {
 pub struct Rupiah(pub i64);
 
 impl Rupiah {
-    /// Parses `250000`, `250.000`, `Rp 250.000`.
+    /// Parses `250000`, `250.000`, `Rp 250.000`. Dots must group thousands properly, so a typo
+    /// such as `1.5` or `25.0000` is refused rather than read as another amount.
     pub fn parse(input: &str) -> Result<Rupiah, &'static str> {
         let s = input.trim();
         let s = s
@@ -113,7 +114,12 @@ impl Rupiah {
             .or_else(|| s.strip_prefix("rp"))
             .unwrap_or(s)
             .trim();
-        if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        let groups: Vec<&str> = s.split('.').collect();
+        let grouped = groups.len() == 1
+            || (!groups[0].is_empty()
+                && groups[0].len() <= 3
+                && groups[1..].iter().all(|g| g.len() == 3));
+        if s.is_empty() || !grouped || !s.chars().all(|c| c.is_ascii_digit() || c == '.') {
             return Err("validation.amount_invalid");
         }
         let digits: String = s.chars().filter(char::is_ascii_digit).collect();
@@ -196,6 +202,11 @@ mod tests {
         assert_eq!(Rupiah(1_500_000).to_string(), "Rp 1.500.000");
         assert_eq!(Rupiah(0).to_string(), "Rp 0");
         assert_eq!(Rupiah::parse("Rp 250.000"), Ok(Rupiah(250_000)));
+        assert_eq!(Rupiah::parse("1.500.000"), Ok(Rupiah(1_500_000)));
+        assert_eq!(Rupiah::parse("250000"), Ok(Rupiah(250_000)));
+        for typo in ["1.5", "25.0000", ".500", "250.", "12a", ""] {
+            assert!(Rupiah::parse(typo).is_err(), "{typo}");
+        }
     }
 
     #[test]

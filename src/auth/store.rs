@@ -67,14 +67,6 @@ pub async fn delete_user_sessions(db: &Db, user_id: i64, keep: Option<&str>) -> 
     .await
 }
 
-pub async fn count_user_sessions(db: &Db, user_id: i64) -> DbResult<i64> {
-    db.scalar(
-        "SELECT COUNT(*) FROM sessions WHERE user_id = $1",
-        args![user_id],
-    )
-    .await
-}
-
 /// Removes sessions idle since `idle_before` or started before `started_before`.
 pub async fn delete_expired_sessions(
     db: &Db,
@@ -108,4 +100,20 @@ pub async fn count_login_attempts(db: &Db, ip: &str, since: DateTime<Utc>) -> Db
 pub async fn delete_login_attempts_before(db: &Db, before: DateTime<Utc>) -> DbResult<u64> {
     db.execute("DELETE FROM login_attempts WHERE at < $1", args![before])
         .await
+}
+
+/// The key CSRF tokens are made with, created on first use and shared by every instance.
+pub async fn csrf_secret(db: &Db) -> anyhow::Result<Vec<u8>> {
+    use rand::RngCore;
+    let mut fresh = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut fresh);
+    db.execute(
+        "INSERT INTO app_secrets (name, value) VALUES ('csrf', $1) ON CONFLICT (name) DO NOTHING",
+        args![hex::encode(fresh)],
+    )
+    .await?;
+    let value: String = db
+        .scalar("SELECT value FROM app_secrets WHERE name = 'csrf'", args![])
+        .await?;
+    Ok(hex::decode(value)?)
 }

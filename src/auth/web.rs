@@ -83,6 +83,20 @@ pub async fn login(
     if store::count_login_attempts(&state.db, &ctx.ip, window_start).await?
         >= MAX_FAILED_LOGINS_PER_IP
     {
+        let attempted: String = form.login.trim().chars().take(100).collect();
+        let actor = Actor {
+            id: None,
+            name: &attempted,
+            ip: &ctx.ip,
+        };
+        audit::record(
+            &state,
+            actor,
+            "auth.login_throttled",
+            None,
+            "too many failures from this address",
+        )
+        .await?;
         return fail(
             ctx,
             form,

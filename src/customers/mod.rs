@@ -26,6 +26,10 @@ pub fn routes() -> Router<AppState> {
             get(web::edit_form).post(web::update),
         )
         .route(
+            "/staff/customers/{id}/reset-password",
+            post(web::reset_password),
+        )
+        .route(
             "/staff/subscriptions/{id}/package",
             post(subscriptions::change_package),
         )

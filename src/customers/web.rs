@@ -208,6 +208,10 @@ pub struct CreateForm {
 #[template(path = "customers/created.html")]
 struct CreatedPage {
     ctx: Ctx,
+    /// `customers.created_title` or `customers.password_reset_title`.
+    title_key: &'static str,
+    /// An unknown referral code typed by staff, ignored.
+    referral_ignored: bool,
     customer_id: i64,
     number: String,
     login: String,
@@ -282,6 +286,8 @@ pub async fn create(
         .ok_or(AppError::NotFound)?;
     Ok(no_store(page(&CreatedPage {
         ctx,
+        title_key: "customers.created_title",
+        referral_ignored: !f.contact.referral_code.trim().is_empty() && referrer.is_none(),
         customer_id: customer.id,
         number: customer.number,
         login: c.phone.to_string(),
@@ -428,4 +434,35 @@ pub async fn referrals(State(state): State<AppState>, ctx: Ctx) -> AppResult<Res
         ctx,
         rows: store::top_referrers(&state.db, 50).await?,
     })
+}
+
+/// A new one-time password for a customer who forgot theirs (they change it at next login).
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let customer = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let user_id = customer.user_id.ok_or(AppError::NotFound)?;
+    let one_time = password::generate();
+    let hash = password::hash(one_time.clone()).await?;
+    users::set_password(&state.db, user_id, &hash, true, state.clock.now()).await?;
+    crate::auth::store::delete_user_sessions(&state.db, user_id, None).await?;
+    audit::record(
+        &state,
+        &ctx,
+        "customer.reset_password",
+        Some(("customer", id)),
+        &customer.number,
+    )
+    .await?;
+    Ok(no_store(page(&CreatedPage {
+        ctx,
+        title_key: "customers.password_reset_title",
+        referral_ignored: false,
+        customer_id: id,
+        number: customer.number,
+        login: customer.phone,
+        password: one_time,
+    })?))
 }

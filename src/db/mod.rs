@@ -126,6 +126,13 @@ impl Db {
         }
     }
 
+    /// Whether the database answers (readiness checks).
+    pub async fn ping(&self) -> DbResult<()> {
+        self.scalar::<i64>("SELECT CAST(1 AS BIGINT)", vec![])
+            .await
+            .map(|_| ())
+    }
+
     pub async fn begin(&self) -> DbResult<Tx> {
         Ok(match self {
             Db::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),

@@ -183,6 +183,23 @@ pub async fn submit(
         return render_form(&state, ctx, form, errors, false, false).await;
     };
 
+    // Already a customer: say so, whether or not the area is covered.
+    let (phone_taken, email_taken) = customers::contact_taken(
+        &state.db,
+        c.phone.as_str(),
+        c.email.as_ref().map(Email::as_str),
+    )
+    .await?;
+    if phone_taken || email_taken {
+        if phone_taken {
+            errors.add("phone", "signup.phone_registered");
+        }
+        if email_taken {
+            errors.add("email", "signup.email_registered");
+        }
+        return render_form(&state, ctx, form, errors, true, false).await;
+    }
+
     if !c.area.covered {
         site::add_to_waiting_list(
             &state.db,

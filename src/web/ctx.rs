@@ -69,11 +69,6 @@ impl Ctx {
     pub fn flash_text(&self) -> Option<&str> {
         self.flash.as_deref().map(|k| self.lang.t(k))
     }
-
-    /// The user, for handlers behind a guard (the guard already turned anonymous users away).
-    pub fn require_user(&self) -> Result<&CurrentUser, AppError> {
-        self.user.as_ref().ok_or(AppError::Forbidden)
-    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {

@@ -110,6 +110,11 @@ async fn many_failures_from_one_address_are_throttled() {
     app.create_user(Role::Admin, "sari@isp.id").await;
     let r = app.browser().login("sari@isp.id", PASSWORD).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(app
+        .audit_actions()
+        .await
+        .iter()
+        .any(|a| a.0 == "auth.login_throttled"));
     app.clock.advance(Duration::minutes(16));
     assert_eq!(
         app.browser().login("sari@isp.id", PASSWORD).await.status,

@@ -414,3 +414,40 @@ async fn staff_create_walk_in_customers_and_edit_profiles_with_audit() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn admins_reset_a_customers_forgotten_password() {
+    let app = spawn().await;
+    let c = catalog(&app).await;
+    let (customer, _) = sign_up(&app, &c, "Dewi", "0812-3456-7890", "").await;
+    let id: i64 = app
+        .db()
+        .scalar("SELECT id FROM customers", vec![])
+        .await
+        .unwrap();
+    let (director, _) = app.logged_in(Role::Director).await;
+    let path = format!("/staff/customers/{id}/reset-password");
+    assert_eq!(
+        director.post(&path, &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let r = admin.post(&path, &[]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let pw = testid_text(&r.body, "one-time-password").unwrap();
+    assert_eq!(
+        customer.get("/portal").await.status,
+        StatusCode::SEE_OTHER,
+        "old sessions end"
+    );
+    let b = app.browser();
+    assert_eq!(
+        b.login("0812-3456-7890", &pw).await.location.as_deref(),
+        Some("/account/password")
+    );
+    assert!(app
+        .audit_actions()
+        .await
+        .iter()
+        .any(|a| a.0 == "customer.reset_password"));
+}

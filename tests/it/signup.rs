@@ -446,6 +446,20 @@ async fn an_uncovered_area_goes_to_the_waiting_list() {
         .await
         .unwrap();
     assert_eq!(n, 0);
+    // Someone already registered is told so, not put on the waiting list.
+    sign_up(&app, &c, "Dewi", "0812-3456-7890", "").await;
+    let mut fields = signup_fields(&c, "Dewi", "0812-3456-7890", "");
+    fields.retain(|(k, _)| *k != "area_id");
+    fields.push(("area_id", c.uncovered_area.to_string()));
+    let r = post_owned(&app.browser(), "/signup", &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("sudah terdaftar");
+    let waiting: i64 = app
+        .db()
+        .scalar("SELECT COUNT(*) FROM waiting_list", vec![])
+        .await
+        .unwrap();
+    assert_eq!(waiting, 1);
 }
 
 #[tokio::test]
