@@ -45,7 +45,6 @@ struct ListPage {
     statuses: &'static [&'static str],
     areas: Vec<AreaRow>,
     packages: Vec<PackageRow>,
-    counts: Vec<(String, i64)>,
 }
 
 impl ListPage {
@@ -92,7 +91,6 @@ pub async fn list(
         statuses: &CUSTOMER_STATUSES,
         areas: catalog::all_areas(&state.db).await?,
         packages: catalog::all_packages(&state.db).await?,
-        counts: store::count_by_status(&state.db).await?,
     })
 }
 
