@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::args;
-use crate::db::{like_pattern, Arg, Db, DbResult};
+use crate::db::{like_pattern, like_prefix, Arg, Db, DbResult};
 
 pub struct NewEntry<'a> {
     pub at: DateTime<Utc>,
@@ -74,8 +74,8 @@ fn filter_sql(f: &Filter) -> (String, Vec<Arg>) {
     }
     if !f.action.trim().is_empty() {
         push(
-            " AND action LIKE $? ESCAPE '\\'",
-            format!("{}%", f.action.trim().replace('%', "")).into(),
+            " AND LOWER(action) LIKE $? ESCAPE '\\'",
+            like_prefix(f.action.trim()).into(),
             &mut sql,
         );
     }

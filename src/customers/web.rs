@@ -369,7 +369,7 @@ pub async fn update(
         Ok(()) => {}
         Err(e) if is_unique_violation(&e) => {
             drop(tx);
-            errors.add("phone", "validation.login_taken");
+            errors.add(crate::db::violated_contact(&e), "validation.login_taken");
             return render_form(&state, ctx, Some(customer), form, String::new(), errors).await;
         }
         Err(e) => return Err(e.into()),

@@ -260,16 +260,36 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
-/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern and wraps it in `%…%`.
-pub fn like_pattern(s: &str) -> String {
+/// For a unique violation on a contact column: `"phone"` or `"email"`, whichever it was.
+pub fn violated_contact(err: &sqlx::Error) -> &'static str {
+    match err {
+        sqlx::Error::Database(e)
+            if format!("{} {:?}", e.message(), e.constraint()).contains("phone") =>
+        {
+            "phone"
+        }
+        _ => "email",
+    }
+}
+
+/// Lower-cases `s` and escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+fn like_escaped(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('%');
     for c in s.to_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }
         out.push(c);
     }
-    out.push('%');
     out
+}
+
+/// A `LIKE` pattern matching `s` anywhere: `%s%`.
+pub fn like_pattern(s: &str) -> String {
+    format!("%{}%", like_escaped(s))
+}
+
+/// A `LIKE` pattern matching values that start with `s`.
+pub fn like_prefix(s: &str) -> String {
+    format!("{}%", like_escaped(s))
 }

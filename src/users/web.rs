@@ -180,7 +180,7 @@ pub async fn create(
     let id = match store::create(&state.db, &new, state.clock.now()).await {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e) => {
-            errors.add("email", "validation.login_taken");
+            errors.add(crate::db::violated_contact(&e), "validation.login_taken");
             return FormPage {
                 ctx,
                 user: None,
