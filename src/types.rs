@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 /// An Indonesian phone number in E.164 form (`+62812…`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -149,6 +149,26 @@ impl fmt::Display for Rupiah {
 /// Western Indonesia Time, in which all times are shown.
 pub fn wib() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).expect("valid offset")
+}
+
+/// The WIB calendar day of an instant ("today" for promos, start dates, appointments).
+pub fn wib_date(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&wib()).date_naive()
+}
+
+/// A `YYYY-MM-DD` day typed in WIB, as the UTC instant it starts; empty input is `None`.
+pub fn parse_wib_day(s: &str) -> Result<Option<DateTime<Utc>>, &'static str> {
+    use chrono::TimeZone;
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    let d =
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| "validation.date_invalid")?;
+    let midnight = d.and_hms_opt(0, 0, 0).expect("midnight exists");
+    Ok(wib()
+        .from_local_datetime(&midnight)
+        .single()
+        .map(|t| t.to_utc()))
 }
 
 /// `28/11/2026 10:00` in WIB.

@@ -3,13 +3,12 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use chrono::{NaiveDate, TimeZone};
 use serde::{Deserialize, Serialize};
 
 use super::store::{self, Entry, Filter};
 use crate::app::AppState;
 use crate::error::AppResult;
-use crate::types::wib;
+use crate::types::parse_wib_day;
 use crate::web::{page, Ctx, Paging, Query};
 
 const PER_PAGE: i64 = 50;
@@ -46,28 +45,14 @@ impl ListPage {
     }
 }
 
-/// A date typed in WIB, as the start of that day in UTC.
-fn day_start(s: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, &'static str> {
-    if s.trim().is_empty() {
-        return Ok(None);
-    }
-    let d =
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| "validation.date_invalid")?;
-    let local = d.and_hms_opt(0, 0, 0).expect("midnight exists");
-    Ok(wib()
-        .from_local_datetime(&local)
-        .single()
-        .map(|t| t.to_utc()))
-}
-
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Response> {
-    let from = day_start(&q.from);
+    let from = parse_wib_day(&q.from);
     // "to" is inclusive: up to the end of that day.
-    let to = day_start(&q.to).map(|t| t.map(|t| t + chrono::Duration::days(1)));
+    let to = parse_wib_day(&q.to).map(|t| t.map(|t| t + chrono::Duration::days(1)));
     let date_error = from.as_ref().err().or(to.as_ref().err()).copied();
     let filter = Filter {
         actor: q.actor.clone(),

@@ -3,7 +3,6 @@
 use chrono::NaiveDate;
 
 use crate::clock::Clock;
-use crate::types::wib;
 
 /// A whole number typed into a form, within `min..=max`.
 pub fn whole_number(input: &str, min: i64, max: i64) -> Result<i64, &'static str> {
@@ -28,7 +27,7 @@ pub fn date(input: &str) -> Result<NaiveDate, &'static str> {
 
 /// Today in WIB, the calendar the promo windows are written in.
 pub fn today_wib(clock: &dyn Clock) -> NaiveDate {
-    clock.now().with_timezone(&wib()).date_naive()
+    crate::types::wib_date(clock.now())
 }
 
 /// A checkbox is sent only when ticked.

@@ -5,7 +5,7 @@ use super::model::TerminationReason;
 use super::store::{self, SubscriptionEvent, SubscriptionRow};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
-use crate::types::wib;
+use crate::types::wib_date;
 
 pub enum Change<'a> {
     Package {
@@ -88,7 +88,7 @@ pub async fn apply(
             competitor,
             note,
         } => {
-            let today = now.with_timezone(&wib()).date_naive();
+            let today = wib_date(now);
             let n = store::terminate_subscription(
                 &mut tx,
                 sub.id,

@@ -25,7 +25,7 @@ use crate::news::store::{self as news, NewPost};
 use crate::retention::store as retention;
 use crate::signup::pipeline::{self, NewSignup, Schedule, SignupError, Step};
 use crate::site::store::{self as site, Company};
-use crate::types::{wib, PhoneNumber};
+use crate::types::{wib, wib_date, PhoneNumber};
 use crate::users::store::{self as users, NewUser};
 
 pub struct Login {
@@ -383,7 +383,7 @@ async fn content(state: &AppState) -> anyhow::Result<()> {
     for (name, city, covered) in data::AREAS {
         catalog::create_area(db, name, city, *covered, now).await?;
     }
-    let today = Utc::now().with_timezone(&wib()).date_naive();
+    let today = wib_date(Utc::now());
     catalog::create_promo(
         db,
         &NewPromo {

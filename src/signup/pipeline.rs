@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::installations::store::{self as installations, NewInstallation};
 use crate::notify;
-use crate::types::{wib, Email, PhoneNumber};
+use crate::types::{wib_date, Email, PhoneNumber};
 use crate::users::store::{self as users, NewUser};
 
 pub struct NewSignup<'a> {
@@ -131,7 +131,7 @@ async fn insert_signup(
         now,
     )
     .await?;
-    let year = now.with_timezone(&wib()).date_naive();
+    let year = wib_date(now);
     let (registration_id, number) = store::create(
         tx,
         &NewRegistration {
@@ -252,7 +252,7 @@ pub async fn advance(
             )
         }
         Step::Install => {
-            let today = now.with_timezone(&wib()).date_naive();
+            let today = wib_date(now);
             let sub = customers::create_subscription(
                 &mut tx,
                 reg.customer_id,

@@ -15,7 +15,7 @@ use crate::audit;
 use crate::auth::Role;
 use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
 use crate::error::{AppError, AppResult};
-use crate::types::wib;
+use crate::types::{parse_wib_day, wib_date};
 use crate::users::store::{self as users, UserRow};
 use crate::web::{
     self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Paging, Path, Query,
@@ -57,26 +57,13 @@ impl QueuePage {
     }
 }
 
-/// A `YYYY-MM-DD` day in WIB, as the UTC instant it starts.
-pub fn parse_day(s: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, ()> {
-    use chrono::TimeZone;
-    if s.trim().is_empty() {
-        return Ok(None);
-    }
-    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| ())?;
-    Ok(wib()
-        .from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight"))
-        .single()
-        .map(|t| t.to_utc()))
-}
-
 pub async fn queue(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<QueueQuery>,
 ) -> AppResult<Response> {
-    let from = parse_day(&q.from);
-    let to = parse_day(&q.to).map(|t| t.map(|t| t + chrono::Duration::days(1)));
+    let from = parse_wib_day(&q.from);
+    let to = parse_wib_day(&q.to).map(|t| t.map(|t| t + chrono::Duration::days(1)));
     let filter = Filter {
         status: RegStatus::parse(&q.status).map(|s| s.as_str().to_string()),
         area_id: q.area.parse().ok(),
@@ -258,7 +245,7 @@ pub async fn schedule(
     if technician.is_none() {
         errors.add("technician_id", "validation.technician_required");
     }
-    let today = state.clock.now().with_timezone(&wib()).date_naive();
+    let today = wib_date(state.clock.now());
     let date = errors.check(
         "date",
         NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
