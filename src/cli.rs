@@ -22,7 +22,11 @@ use crate::users::{self, store as user_store};
 #[command(
     name = "setia",
     version,
-    about = "Setia: a web CRM for internet service providers"
+    about = "Setia: a web CRM for internet service providers",
+    after_help = "Settings: defaults < setia.toml < environment < flags. Environment: SETIA_LISTEN \
+(127.0.0.1:8080), SETIA_DATA_DIR (./data, holds setia.db), SETIA_DATABASE_URL (postgres://... selects \
+PostgreSQL), SETIA_SECURE_COOKIES, SETIA_BASE_URL, SETIA_SESSION_IDLE_MINUTES, SETIA_SESSION_ABSOLUTE_HOURS, \
+SETIA_MAX_BODY_BYTES, SETIA_LOG_JSON, SETIA_TRUSTED_PROXIES; RUST_LOG sets log levels. See README.md."
 )]
 struct Cli {
     /// Settings file (TOML). Defaults to ./setia.toml when it exists.
