@@ -1,9 +1,8 @@
-use chrono::Duration;
 use reqwest::StatusCode;
 use setia::auth::Role;
 
 use crate::common::{spawn, testid_text, TestApp};
-use crate::fixtures::{catalog, post_owned, sign_up, technician, Catalog};
+use crate::fixtures::{catalog, install, post_owned, sign_up, Catalog};
 
 /// A customer signed up and installed; returns (customer id, subscription id).
 async fn installed_customer(
@@ -14,31 +13,7 @@ async fn installed_customer(
     phone: &str,
 ) -> (i64, i64) {
     let (_, reg) = sign_up(app, c, name, phone, "").await;
-    let (_, tech) = technician(app).await;
-    let (tid, day) = (
-        tech.to_string(),
-        (app.clock_now() + Duration::days(1))
-            .format("%Y-%m-%d")
-            .to_string(),
-    );
-    admin
-        .post(&format!("/staff/registrations/{reg}/verify"), &[])
-        .await;
-    admin
-        .post(
-            &format!("/staff/registrations/{reg}/schedule"),
-            &[
-                ("technician_id", &tid),
-                ("date", &day),
-                ("window_start", "09:00"),
-                ("window_end", "10:00"),
-            ],
-        )
-        .await;
-    let r = admin
-        .post(&format!("/staff/registrations/{reg}/install"), &[])
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    install(app, admin, reg).await;
     app.db()
         .fetch_one(
             "SELECT customer_id, subscription_id FROM registrations WHERE id = $1",

@@ -105,3 +105,39 @@ pub async fn sign_up(
 pub async fn technician(app: &TestApp) -> (Browser, i64) {
     app.logged_in(Role::Technician).await
 }
+
+/// Tomorrow (test clock), as a date field wants it.
+pub fn tomorrow(app: &TestApp) -> String {
+    (app.clock_now() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// Verifies registration `reg` and schedules it with a new technician, as `admin`.
+pub async fn verify_and_schedule(app: &TestApp, admin: &Browser, reg: i64) {
+    let (_, tech) = technician(app).await;
+    let (tid, day) = (tech.to_string(), tomorrow(app));
+    let r = admin
+        .post(&format!("/staff/registrations/{reg}/verify"), &[])
+        .await;
+    assert_eq!(r.status, reqwest::StatusCode::SEE_OTHER, "verify");
+    let window = [
+        ("technician_id", tid.as_str()),
+        ("date", &day),
+        ("window_start", "09:00"),
+        ("window_end", "10:00"),
+    ];
+    let r = admin
+        .post(&format!("/staff/registrations/{reg}/schedule"), &window)
+        .await;
+    assert_eq!(r.status, reqwest::StatusCode::SEE_OTHER, "schedule");
+}
+
+/// Takes registration `reg` all the way to installed.
+pub async fn install(app: &TestApp, admin: &Browser, reg: i64) {
+    verify_and_schedule(app, admin, reg).await;
+    let r = admin
+        .post(&format!("/staff/registrations/{reg}/install"), &[])
+        .await;
+    assert_eq!(r.status, reqwest::StatusCode::SEE_OTHER, "install");
+}

@@ -1,15 +1,10 @@
-use chrono::Duration;
 use reqwest::StatusCode;
 use setia::auth::Role;
 
 use crate::common::{spawn, testid_text};
-use crate::fixtures::{catalog, post_owned, sign_up, signup_fields, technician};
-
-fn tomorrow(app: &crate::common::TestApp) -> String {
-    (app.clock_now() + Duration::days(1))
-        .format("%Y-%m-%d")
-        .to_string()
-}
+use crate::fixtures::{
+    catalog, install, post_owned, sign_up, signup_fields, technician, tomorrow, verify_and_schedule,
+};
 
 #[tokio::test]
 async fn full_path_from_sign_up_to_installed() {
@@ -265,22 +260,8 @@ async fn installed_cannot_be_rejected() {
     let c = catalog(&app).await;
     let (_, reg) = sign_up(&app, &c, "Asep", "0813-0000-1111", "").await;
     let (admin, _) = app.logged_in(Role::Admin).await;
-    let (_, tech) = technician(&app).await;
-    let (tid, day) = (tech.to_string(), tomorrow(&app));
-    admin
-        .post(&format!("/staff/registrations/{reg}/verify"), &[])
-        .await;
-    admin
-        .post(
-            &format!("/staff/registrations/{reg}/schedule"),
-            &[
-                ("technician_id", &tid),
-                ("date", &day),
-                ("window_start", "09:00"),
-                ("window_end", "10:00"),
-            ],
-        )
-        .await;
+    verify_and_schedule(&app, &admin, reg).await;
+    let (tid, day) = (technician(&app).await.1.to_string(), tomorrow(&app));
     // Rescheduling is allowed and keeps the latest appointment.
     let r = admin
         .post(
@@ -496,25 +477,7 @@ async fn referrals_are_credited_once_installed_and_unknown_codes_do_not_block() 
     done.assert_contains("tidak ditemukan");
 
     let (admin, _) = app.logged_in(Role::Admin).await;
-    let (_, tech) = technician(&app).await;
-    let (tid, day) = (tech.to_string(), tomorrow(&app));
-    admin
-        .post(&format!("/staff/registrations/{reg}/verify"), &[])
-        .await;
-    admin
-        .post(
-            &format!("/staff/registrations/{reg}/schedule"),
-            &[
-                ("technician_id", &tid),
-                ("date", &day),
-                ("window_start", "09:00"),
-                ("window_end", "10:00"),
-            ],
-        )
-        .await;
-    admin
-        .post(&format!("/staff/registrations/{reg}/install"), &[])
-        .await;
+    install(&app, &admin, reg).await;
     referrer
         .get("/portal")
         .await
