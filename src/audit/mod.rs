@@ -59,3 +59,33 @@ pub async fn record<'a>(
     )
     .await
 }
+
+/// After site content was published or hidden: audit `<entity>.publish` / `.unpublish` and go
+/// back to the record's page with a message.
+pub async fn published_changed(
+    state: &AppState,
+    ctx: &Ctx,
+    (entity, id): (&str, i64),
+    label: &str,
+    published: bool,
+    back: &str,
+) -> crate::error::AppResult<axum::response::Response> {
+    let (action, flash) = if published {
+        ("publish", "flash.content_published")
+    } else {
+        ("unpublish", "flash.content_hidden")
+    };
+    record(
+        state,
+        ctx,
+        &format!("{entity}.{action}"),
+        Some((entity, id)),
+        label,
+    )
+    .await?;
+    Ok(crate::web::redirect_with_flash(
+        back,
+        flash,
+        state.config.secure_cookies,
+    ))
+}

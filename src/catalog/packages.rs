@@ -250,21 +250,15 @@ pub async fn update(
 async fn set_published(state: AppState, ctx: Ctx, id: i64, published: bool) -> AppResult<Response> {
     let package = load(&state, id).await?;
     store::set_package_published(&state.db, id, published, state.clock.now()).await?;
-    let action = if published {
-        "package.publish"
-    } else {
-        "package.unpublish"
-    };
-    audit::record(&state, &ctx, action, Some(("package", id)), &package.name).await?;
-    Ok(redirect_with_flash(
+    crate::audit::published_changed(
+        &state,
+        &ctx,
+        ("package", id),
+        &package.name,
+        published,
         &format!("/staff/packages/{id}"),
-        if published {
-            "flash.content_published"
-        } else {
-            "flash.content_hidden"
-        },
-        state.config.secure_cookies,
-    ))
+    )
+    .await
 }
 
 pub async fn publish(

@@ -276,21 +276,15 @@ pub async fn update(
 async fn set_published(state: AppState, ctx: Ctx, id: i64, published: bool) -> AppResult<Response> {
     let promo = load(&state, id).await?;
     store::set_promo_published(&state.db, id, published, state.clock.now()).await?;
-    let action = if published {
-        "promo.publish"
-    } else {
-        "promo.unpublish"
-    };
-    audit::record(&state, &ctx, action, Some(("promo", id)), &promo.title).await?;
-    Ok(redirect_with_flash(
+    crate::audit::published_changed(
+        &state,
+        &ctx,
+        ("promo", id),
+        &promo.title,
+        published,
         &format!("/staff/promos/{id}"),
-        if published {
-            "flash.content_published"
-        } else {
-            "flash.content_hidden"
-        },
-        state.config.secure_cookies,
-    ))
+    )
+    .await
 }
 
 pub async fn publish(

@@ -284,21 +284,15 @@ pub async fn update(
 async fn set_published(state: AppState, ctx: Ctx, id: i64, published: bool) -> AppResult<Response> {
     let post = load(&state, id).await?;
     store::set_published(&state.db, id, published, state.clock.now()).await?;
-    let action = if published {
-        "post.publish"
-    } else {
-        "post.unpublish"
-    };
-    audit::record(&state, &ctx, action, Some(("post", id)), &post.title).await?;
-    Ok(redirect_with_flash(
+    crate::audit::published_changed(
+        &state,
+        &ctx,
+        ("post", id),
+        &post.title,
+        published,
         &format!("/staff/posts/{id}"),
-        if published {
-            "flash.content_published"
-        } else {
-            "flash.content_hidden"
-        },
-        state.config.secure_cookies,
-    ))
+    )
+    .await
 }
 
 pub async fn publish(
