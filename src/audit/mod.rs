@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Who did it. Usually the logged-in user; for a failed login, whoever tried.
+#[derive(Clone, Copy)]
 pub struct Actor<'a> {
     pub id: Option<i64>,
     pub name: &'a str,
@@ -35,6 +36,37 @@ impl<'a> From<&'a Ctx> for Actor<'a> {
     }
 }
 
+fn entry<'a>(
+    at: chrono::DateTime<chrono::Utc>,
+    actor: Actor<'a>,
+    action: &'a str,
+    entity: Option<(&'a str, i64)>,
+    detail: &'a str,
+) -> store::NewEntry<'a> {
+    store::NewEntry {
+        at,
+        actor_id: actor.id,
+        actor_name: actor.name,
+        action,
+        entity: entity.map(|e| e.0),
+        entity_id: entity.map(|e| e.1.to_string()),
+        detail,
+        ip: actor.ip,
+    }
+}
+
+/// Records an action inside the transaction that performs it.
+pub async fn record_in(
+    tx: &mut crate::db::Tx,
+    at: chrono::DateTime<chrono::Utc>,
+    actor: Actor<'_>,
+    action: &str,
+    entity: Option<(&str, i64)>,
+    detail: &str,
+) -> DbResult<()> {
+    store::insert_in(tx, &entry(at, actor, action, entity, detail)).await
+}
+
 /// Records one action on `entity` (`("user", 12)`), with a short human-readable detail.
 pub async fn record<'a>(
     state: &AppState,
@@ -43,19 +75,9 @@ pub async fn record<'a>(
     entity: Option<(&str, i64)>,
     detail: &str,
 ) -> DbResult<()> {
-    let actor = actor.into();
     store::insert(
         &state.db,
-        &store::NewEntry {
-            at: state.clock.now(),
-            actor_id: actor.id,
-            actor_name: actor.name,
-            action,
-            entity: entity.map(|e| e.0),
-            entity_id: entity.map(|e| e.1.to_string()),
-            detail,
-            ip: actor.ip,
-        },
+        &entry(state.clock.now(), actor.into(), action, entity, detail),
     )
     .await
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::args;
-use crate::db::{like_pattern, like_prefix, Arg, Db, DbResult};
+use crate::db::{like_pattern, like_prefix, Arg, Db, DbResult, Tx};
 
 pub struct NewEntry<'a> {
     pub at: DateTime<Utc>,
@@ -29,22 +29,31 @@ pub struct Entry {
     pub ip: String,
 }
 
+const INSERT: &str =
+    "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, detail, ip) \
+                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+fn insert_args(e: &NewEntry<'_>) -> Vec<Arg> {
+    args![
+        e.at,
+        e.actor_id,
+        e.actor_name,
+        e.action,
+        e.entity,
+        e.entity_id.clone(),
+        e.detail,
+        e.ip
+    ]
+}
+
+/// Inside the transaction that made the change, so the change and its record stand or fall together.
+pub async fn insert_in(tx: &mut Tx, e: &NewEntry<'_>) -> DbResult<()> {
+    tx.execute(INSERT, insert_args(e)).await?;
+    Ok(())
+}
+
 pub async fn insert(db: &Db, e: &NewEntry<'_>) -> DbResult<()> {
-    db.execute(
-        "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, detail, ip) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        args![
-            e.at,
-            e.actor_id,
-            e.actor_name,
-            e.action,
-            e.entity,
-            e.entity_id.clone(),
-            e.detail,
-            e.ip
-        ],
-    )
-    .await?;
+    db.execute(INSERT, insert_args(e)).await?;
     Ok(())
 }
 

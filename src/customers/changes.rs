@@ -4,6 +4,7 @@
 use super::model::TerminationReason;
 use super::store::{self, SubscriptionEvent, SubscriptionRow};
 use crate::app::AppState;
+use crate::audit::{self, Actor};
 use crate::error::{AppError, AppResult};
 use crate::types::wib_date;
 
@@ -47,8 +48,7 @@ pub async fn apply(
     state: &AppState,
     sub: &SubscriptionRow,
     change: &Change<'_>,
-    actor_id: Option<i64>,
-    actor_name: &str,
+    actor: Actor<'_>,
 ) -> AppResult<String> {
     let refused = AppError::Conflict(if sub.status == "terminated" {
         "subscriptions.terminated"
@@ -66,7 +66,7 @@ pub async fn apply(
         from_package_id: None,
         to_package_id: None,
         note: "",
-        actor_id,
+        actor_id: actor.id,
     };
     let (changed, detail) = match change {
         Change::Package { to_id, to_name } => {
@@ -119,8 +119,18 @@ pub async fn apply(
         sub.customer_id,
         &format!("subscription.{}", change.kind()),
         &detail,
-        actor_name,
+        actor.name,
         now,
+    )
+    .await?;
+    let action = format!("subscription.{}", change.kind());
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        &action,
+        Some(("subscription", sub.id)),
+        &detail,
     )
     .await?;
     tx.commit().await?;

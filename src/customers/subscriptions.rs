@@ -9,11 +9,10 @@ use super::changes::{self, Change};
 use super::model::TerminationReason;
 use super::store::{self, SubscriptionRow};
 use crate::app::AppState;
-use crate::audit;
 use crate::catalog::store as catalog;
 use crate::error::{AppError, AppResult};
 use crate::retention::store::{self as retention, CompetitorRow};
-use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path};
+use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
 
 async fn load(state: &AppState, id: i64) -> AppResult<SubscriptionRow> {
     store::get_subscription(&state.db, id)
@@ -25,19 +24,10 @@ async fn load(state: &AppState, id: i64) -> AppResult<SubscriptionRow> {
 async fn change(
     state: &AppState,
     ctx: &Ctx,
-    user: &CurrentUser,
     sub: &SubscriptionRow,
     change: Change<'_>,
 ) -> AppResult<Response> {
-    let detail = changes::apply(state, sub, &change, Some(user.id), &user.name).await?;
-    audit::record(
-        state,
-        ctx,
-        &format!("subscription.{}", change.kind()),
-        Some(("subscription", sub.id)),
-        &detail,
-    )
-    .await?;
+    changes::apply(state, sub, &change, ctx.into()).await?;
     Ok(redirect_with_flash(
         &format!("/staff/customers/{}", sub.customer_id),
         "flash.saved",
@@ -54,7 +44,6 @@ pub struct PackageForm {
 pub async fn change_package(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
     Path(id): Path<i64>,
     Form(f): Form<PackageForm>,
 ) -> AppResult<Response> {
@@ -76,7 +65,6 @@ pub async fn change_package(
     change(
         &state,
         &ctx,
-        &user,
         &sub,
         Change::Package {
             to_id: package.id,
@@ -89,21 +77,19 @@ pub async fn change_package(
 pub async fn suspend(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let sub = load(&state, id).await?;
-    change(&state, &ctx, &user, &sub, Change::Suspend).await
+    change(&state, &ctx, &sub, Change::Suspend).await
 }
 
 pub async fn reactivate(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let sub = load(&state, id).await?;
-    change(&state, &ctx, &user, &sub, Change::Reactivate).await
+    change(&state, &ctx, &sub, Change::Reactivate).await
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -168,7 +154,6 @@ pub async fn terminate_form(
 pub async fn terminate(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<TerminateForm>,
 ) -> AppResult<Response> {
@@ -205,7 +190,6 @@ pub async fn terminate(
     change(
         &state,
         &ctx,
-        &user,
         &sub,
         Change::Terminate {
             reason,

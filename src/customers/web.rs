@@ -404,15 +404,16 @@ pub async fn update(
         now,
     )
     .await?;
-    tx.commit().await?;
-    audit::record(
-        &state,
-        &ctx,
+    audit::record_in(
+        &mut tx,
+        now,
+        (&ctx).into(),
         "customer.update",
         Some(("customer", id)),
         &detail,
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect_with_flash(
         &format!("/staff/customers/{id}"),
         "flash.saved",

@@ -12,6 +12,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
 use crate::app::AppState;
+use crate::audit::Actor;
 use crate::auth::{password, Role};
 use crate::catalog::store::{self as catalog, AreaRow, NewPackage, NewPromo, PackageRow};
 use crate::clock::{Clock, MockClock};
@@ -149,12 +150,12 @@ pub async fn load(db: &Db, config: Config, force: bool) -> anyhow::Result<Vec<Lo
         if target == 4 {
             step_time(&clock, 20);
             let reason = data::REJECT_REASONS.choose(&mut rng).unwrap();
-            pipeline::advance(&state, reg, &Step::Reject(reason), admin_id, "Admin Demo").await?;
+            pipeline::advance(&state, reg, &Step::Reject(reason), demo_actor(admin_id)).await?;
             continue;
         }
         if target >= 1 {
             step_time(&clock, rng.gen_range(2..30));
-            pipeline::advance(&state, reg, &Step::Verify, admin_id, "Admin Demo").await?;
+            pipeline::advance(&state, reg, &Step::Verify, demo_actor(admin_id)).await?;
         }
         if target >= 2 {
             step_time(&clock, rng.gen_range(2..24));
@@ -169,18 +170,11 @@ pub async fn load(db: &Db, config: Config, force: bool) -> anyhow::Result<Vec<Lo
                 window_end: &format!("{:02}:00", start_hour + 2),
                 notes: "",
             };
-            pipeline::advance(
-                &state,
-                reg,
-                &Step::Schedule(schedule),
-                admin_id,
-                "Admin Demo",
-            )
-            .await?;
+            pipeline::advance(&state, reg, &Step::Schedule(schedule), demo_actor(admin_id)).await?;
         }
         if target == 3 {
             step_time(&clock, rng.gen_range(24..72));
-            pipeline::advance(&state, reg, &Step::Install, admin_id, "Admin Demo").await?;
+            pipeline::advance(&state, reg, &Step::Install, demo_actor(admin_id)).await?;
             let customer = customers::by_user(db, created.user_id)
                 .await?
                 .expect("just created");
@@ -267,8 +261,17 @@ async fn later_changes(
             note,
         }
     };
-    changes::apply(state, &sub, &change, Some(admin_id), "Admin Demo").await?;
+    changes::apply(state, &sub, &change, demo_actor(admin_id)).await?;
     Ok(())
+}
+
+/// The demo's office work is done by its admin account.
+fn demo_actor(admin_id: i64) -> Actor<'static> {
+    Actor {
+        id: Some(admin_id),
+        name: "Admin Demo",
+        ip: "demo",
+    }
 }
 
 struct Staff {

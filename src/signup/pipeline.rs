@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::model::RegStatus;
 use super::store::{self, NewRegistration};
 use crate::app::AppState;
+use crate::audit::{self, Actor};
 use crate::auth::Role;
 use crate::catalog::store::{AreaRow, PackageRow};
 use crate::customers::model::new_referral_code;
@@ -213,8 +214,7 @@ pub async fn advance(
     state: &AppState,
     id: i64,
     step: &Step<'_>,
-    actor_id: i64,
-    actor_name: &str,
+    actor: Actor<'_>,
 ) -> Result<RegStatus, AppError> {
     let reg = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let from = RegStatus::parse(&reg.status).ok_or(AppError::NotFound)?;
@@ -273,7 +273,7 @@ pub async fn advance(
                     from_package_id: None,
                     to_package_id: Some(reg.package_id),
                     note: &reg.number,
-                    actor_id: Some(actor_id),
+                    actor_id: actor.id,
                 },
                 now,
             )
@@ -286,7 +286,7 @@ pub async fn advance(
                     referrer,
                     "referral.credited",
                     &detail,
-                    actor_name,
+                    actor.name,
                     now,
                 )
                 .await?;
@@ -299,7 +299,17 @@ pub async fn advance(
         }
     };
     let kind = format!("registration.{}", to.as_str());
-    customers::add_event(&mut tx, reg.customer_id, &kind, &detail, actor_name, now).await?;
+    customers::add_event(&mut tx, reg.customer_id, &kind, &detail, actor.name, now).await?;
+    let moved = format!("{} -> {}", from.as_str(), to.as_str());
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        &kind,
+        Some(("registration", id)),
+        &moved,
+    )
+    .await?;
     tx.commit().await?;
     Ok(from)
 }

@@ -11,15 +11,12 @@ use super::pipeline::{self, Schedule, Step};
 use super::progress::{progress, Progress};
 use super::store::{self, Filter, RegistrationRow};
 use crate::app::AppState;
-use crate::audit;
 use crate::auth::Role;
 use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
 use crate::error::{AppError, AppResult};
 use crate::types::{parse_wib_day, wib_date};
 use crate::users::store::{self as users, UserRow};
-use crate::web::{
-    self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Paging, Path, Query,
-};
+use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Paging, Path, Query};
 
 const PER_PAGE: i64 = 30;
 
@@ -175,28 +172,8 @@ pub async fn detail(
     .await
 }
 
-async fn act(
-    state: &AppState,
-    ctx: &Ctx,
-    user: &CurrentUser,
-    id: i64,
-    step: Step<'_>,
-) -> AppResult<Response> {
-    let from = pipeline::advance(state, id, &step, user.id, &user.name).await?;
-    let to = match &step {
-        Step::Verify => RegStatus::Verified,
-        Step::Schedule(_) => RegStatus::Scheduled,
-        Step::Install => RegStatus::Installed,
-        Step::Reject(_) => RegStatus::Rejected,
-    };
-    audit::record(
-        state,
-        ctx,
-        &format!("registration.{}", to.as_str()),
-        Some(("registration", id)),
-        &format!("{} -> {}", from.as_str(), to.as_str()),
-    )
-    .await?;
+async fn act(state: &AppState, ctx: &Ctx, id: i64, step: Step<'_>) -> AppResult<Response> {
+    pipeline::advance(state, id, &step, ctx.into()).await?;
     Ok(redirect_with_flash(
         &format!("/staff/registrations/{id}"),
         "flash.saved",
@@ -207,19 +184,17 @@ async fn act(
 pub async fn verify(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    act(&state, &ctx, &user, id, Step::Verify).await
+    act(&state, &ctx, id, Step::Verify).await
 }
 
 pub async fn install(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    act(&state, &ctx, &user, id, Step::Install).await
+    act(&state, &ctx, id, Step::Install).await
 }
 
 fn parse_time(s: &str) -> Result<String, &'static str> {
@@ -231,7 +206,6 @@ fn parse_time(s: &str) -> Result<String, &'static str> {
 pub async fn schedule(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<ScheduleForm>,
 ) -> AppResult<Response> {
@@ -281,13 +255,12 @@ pub async fn schedule(
         window_end: &end,
         notes: &notes,
     });
-    act(&state, &ctx, &user, id, step).await
+    act(&state, &ctx, id, step).await
 }
 
 pub async fn reject(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<RejectForm>,
 ) -> AppResult<Response> {
@@ -295,5 +268,5 @@ pub async fn reject(
     let Some(reason) = errors.check("reason", web::required(&form.reason, 500)) else {
         return render_detail(&state, ctx, id, ScheduleForm::default(), form, errors).await;
     };
-    act(&state, &ctx, &user, id, Step::Reject(&reason)).await
+    act(&state, &ctx, id, Step::Reject(&reason)).await
 }
