@@ -44,11 +44,6 @@ impl PhoneNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    /// The number as wa.me expects it: digits only, with the country code.
-    pub fn whatsapp_digits(&self) -> &str {
-        &self.0[1..]
-    }
 }
 
 impl fmt::Display for PhoneNumber {
