@@ -105,9 +105,5 @@ pub async fn published_changed(
         label,
     )
     .await?;
-    Ok(crate::web::redirect_with_flash(
-        back,
-        flash,
-        state.config.secure_cookies,
-    ))
+    Ok(crate::web::redirect_with_flash(state, back, flash))
 }

@@ -257,7 +257,7 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respon
         store::delete_session(&state.db, &user.session_id).await?;
         audit::record(&state, &ctx, "auth.logout", Some(("user", user.id)), "").await?;
     }
-    let mut res = redirect_with_flash("/login", "flash.logged_out", state.config.secure_cookies);
+    let mut res = redirect_with_flash(&state, "/login", "flash.logged_out");
     res.headers_mut().append(
         header::SET_COOKIE,
         cookies::clear(cookies::SESSION, state.config.secure_cookies),
@@ -334,11 +334,7 @@ pub async fn change_password(
         "",
     )
     .await?;
-    let mut res = redirect_with_flash(
-        user.role.home(),
-        "flash.password_changed",
-        state.config.secure_cookies,
-    );
+    let mut res = redirect_with_flash(&state, user.role.home(), "flash.password_changed");
     session::set_cookies(&state, &mut res, &token);
     Ok(res)
 }

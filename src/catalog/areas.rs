@@ -138,11 +138,7 @@ pub async fn create(
         &detail(&name, &city, covered, published),
     )
     .await?;
-    Ok(redirect_with_flash(
-        "/staff/areas",
-        "flash.saved",
-        state.config.secure_cookies,
-    ))
+    Ok(redirect_with_flash(&state, "/staff/areas", "flash.saved"))
 }
 
 async fn load(state: &AppState, id: i64) -> AppResult<AreaRow> {
@@ -204,9 +200,5 @@ pub async fn update(
         detail(&name, &city, covered, published)
     );
     audit::record(&state, &ctx, "area.update", Some(("area", id)), &detail).await?;
-    Ok(redirect_with_flash(
-        "/staff/areas",
-        "flash.saved",
-        state.config.secure_cookies,
-    ))
+    Ok(redirect_with_flash(&state, "/staff/areas", "flash.saved"))
 }

@@ -174,9 +174,9 @@ pub async fn create(
     )
     .await?;
     Ok(redirect_with_flash(
+        &state,
         &format!("/staff/packages/{id}"),
         "flash.saved",
-        state.config.secure_cookies,
     ))
 }
 
@@ -241,9 +241,9 @@ pub async fn update(
     )
     .await?;
     Ok(redirect_with_flash(
+        &state,
         &format!("/staff/packages/{id}"),
         "flash.saved",
-        state.config.secure_cookies,
     ))
 }
 

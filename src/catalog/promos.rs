@@ -221,9 +221,9 @@ pub async fn create(
     )
     .await?;
     Ok(redirect_with_flash(
+        &state,
         &format!("/staff/promos/{id}"),
         "flash.saved",
-        state.config.secure_cookies,
     ))
 }
 
@@ -267,9 +267,9 @@ pub async fn update(
     )
     .await?;
     Ok(redirect_with_flash(
+        &state,
         &format!("/staff/promos/{id}"),
         "flash.saved",
-        state.config.secure_cookies,
     ))
 }
 
@@ -319,8 +319,8 @@ pub async fn delete(
     )
     .await?;
     Ok(redirect_with_flash(
+        &state,
         "/staff/promos",
         "flash.content_deleted",
-        state.config.secure_cookies,
     ))
 }

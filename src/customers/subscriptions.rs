@@ -29,9 +29,9 @@ async fn change(
 ) -> AppResult<Response> {
     changes::apply(state, sub, &change, ctx.into()).await?;
     Ok(redirect_with_flash(
+        state,
         &format!("/staff/customers/{}", sub.customer_id),
         "flash.saved",
-        state.config.secure_cookies,
     ))
 }
 
@@ -57,9 +57,9 @@ pub async fn change_package(
     .ok_or(AppError::Unprocessable("validation.package_required"))?;
     if package.id == sub.package_id {
         return Ok(redirect_with_flash(
+            &state,
             &format!("/staff/customers/{}", sub.customer_id),
             "flash.saved",
-            state.config.secure_cookies,
         ));
     }
     change(

@@ -415,9 +415,9 @@ pub async fn update(
     .await?;
     tx.commit().await?;
     Ok(redirect_with_flash(
+        &state,
         &format!("/staff/customers/{id}"),
         "flash.saved",
-        state.config.secure_cookies,
     ))
 }
 

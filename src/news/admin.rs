@@ -218,9 +218,9 @@ pub async fn create(
     );
     audit::record(&state, &ctx, "post.create", Some(("post", id)), &detail).await?;
     Ok(redirect_with_flash(
+        &state,
         &format!("/staff/posts/{id}"),
         "flash.saved",
-        state.config.secure_cookies,
     ))
 }
 
@@ -275,9 +275,9 @@ pub async fn update(
     );
     audit::record(&state, &ctx, "post.update", Some(("post", id)), &detail).await?;
     Ok(redirect_with_flash(
+        &state,
         &format!("/staff/posts/{id}"),
         "flash.saved",
-        state.config.secure_cookies,
     ))
 }
 
@@ -321,8 +321,8 @@ pub async fn delete(
     let detail = format!("{} /news/{}", post.title, post.slug);
     audit::record(&state, &ctx, "post.delete", Some(("post", id)), &detail).await?;
     Ok(redirect_with_flash(
+        &state,
         "/staff/posts",
         "flash.content_deleted",
-        state.config.secure_cookies,
     ))
 }

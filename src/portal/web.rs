@@ -208,8 +208,8 @@ pub async fn update_profile(
     .await?;
     tx.commit().await?;
     Ok(redirect_with_flash(
+        &state,
         "/portal/profile",
         "flash.saved",
-        state.config.secure_cookies,
     ))
 }

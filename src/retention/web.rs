@@ -98,9 +98,9 @@ pub async fn create(
     )
     .await?;
     Ok(redirect_with_flash(
+        &state,
         &format!("/staff/competitors/{id}"),
         "flash.saved",
-        state.config.secure_cookies,
     ))
 }
 
@@ -204,9 +204,9 @@ pub async fn update(
     )
     .await?;
     Ok(redirect_with_flash(
+        &state,
         &format!("/staff/competitors/{id}"),
         "flash.saved",
-        state.config.secure_cookies,
     ))
 }
 
@@ -245,9 +245,9 @@ pub async fn add_offer(
     )
     .await?;
     Ok(redirect_with_flash(
+        &state,
         &format!("/staff/competitors/{id}"),
         "flash.saved",
-        state.config.secure_cookies,
     ))
 }
 
@@ -268,8 +268,8 @@ pub async fn delete_offer(
     )
     .await?;
     Ok(redirect_with_flash(
+        &state,
         &format!("/staff/competitors/{id}"),
         "flash.saved",
-        state.config.secure_cookies,
     ))
 }

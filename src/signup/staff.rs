@@ -175,9 +175,9 @@ pub async fn detail(
 async fn act(state: &AppState, ctx: &Ctx, id: i64, step: Step<'_>) -> AppResult<Response> {
     pipeline::advance(state, id, &step, ctx.into()).await?;
     Ok(redirect_with_flash(
+        state,
         &format!("/staff/registrations/{id}"),
         "flash.saved",
-        state.config.secure_cookies,
     ))
 }
 

@@ -187,11 +187,7 @@ pub async fn save_company(
         &changed_fields(&before, &company),
     )
     .await?;
-    Ok(redirect_with_flash(
-        "/staff/company",
-        "flash.saved",
-        state.config.secure_cookies,
-    ))
+    Ok(redirect_with_flash(&state, "/staff/company", "flash.saved"))
 }
 
 const WAITING_PER_PAGE: i64 = 50;

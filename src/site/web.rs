@@ -338,9 +338,9 @@ pub async fn join_waiting_list(
     )
     .await?;
     Ok(redirect_with_flash(
+        &state,
         "/coverage",
         "flash.waiting_list_joined",
-        state.config.secure_cookies,
     ))
 }
 

@@ -277,9 +277,9 @@ pub async fn update(
     );
     audit::record(&state, &ctx, "user.update", Some(("user", id)), &detail).await?;
     Ok(redirect_with_flash(
+        &state,
         &format!("/staff/users/{id}"),
         "flash.saved",
-        state.config.secure_cookies,
     ))
 }
 
@@ -302,9 +302,9 @@ pub async fn deactivate(
     )
     .await?;
     Ok(redirect_with_flash(
+        &state,
         &format!("/staff/users/{id}"),
         "flash.user_deactivated",
-        state.config.secure_cookies,
     ))
 }
 
@@ -317,9 +317,9 @@ pub async fn reactivate(
     store::set_active(&state.db, id, true, state.clock.now()).await?;
     audit::record(&state, &ctx, "user.reactivate", Some(("user", id)), "").await?;
     Ok(redirect_with_flash(
+        &state,
         &format!("/staff/users/{id}"),
         "flash.user_reactivated",
-        state.config.secure_cookies,
     ))
 }
 

@@ -16,6 +16,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 
 pub use ctx::{Ctx, CurrentUser};
 
+use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 
 /// Renders a template into a 200 page.
@@ -34,7 +35,8 @@ pub fn redirect(to: &str) -> Response {
 }
 
 /// 303 to `to` with a one-time message (a translation key) shown on the next page.
-pub fn redirect_with_flash(to: &str, message_key: &'static str, secure: bool) -> Response {
+pub fn redirect_with_flash(state: &AppState, to: &str, message_key: &'static str) -> Response {
+    let secure = state.config.secure_cookies;
     let mut res = redirect(to);
     res.headers_mut().append(
         header::SET_COOKIE,
