@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use chrono::Utc;
-use setia::app::{self, AppState};
+use setia::app;
 use setia::args;
 use setia::auth::{password, Role};
 use setia::catalog::store::{self as catalog, NewPackage};
@@ -57,7 +57,7 @@ async fn main() -> anyhow::Result<()> {
         database_url: Some(url),
         ..Config::default()
     };
-    let state = AppState::new(db.clone(), config, std::sync::Arc::new(SystemClock)).await?;
+    let state = setia::app::state(db.clone(), config, std::sync::Arc::new(SystemClock)).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {

@@ -1,6 +1,5 @@
 //! Builds the shared state and the Router; nothing else.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
@@ -20,33 +19,16 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
+pub use crate::state::AppState;
 use crate::web::{self, Ctx};
 use crate::{
     audit, auth, catalog, customers, health, news, portal, retention, signup, site, staff, users,
 };
 
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
-    pub clock: SharedClock,
-    /// Key for CSRF tokens; kept in the database so every instance shares it.
-    pub secret: Arc<Vec<u8>>,
-    /// The company profile, read on every page; see [`crate::site::company`].
-    pub company_cache: crate::site::CompanyCache,
-}
-
-impl AppState {
-    pub async fn new(db: Db, config: Config, clock: SharedClock) -> anyhow::Result<AppState> {
-        let secret = auth::store::csrf_secret(&db).await?;
-        Ok(AppState {
-            db,
-            config: Arc::new(config),
-            clock,
-            secret: Arc::new(secret),
-            company_cache: Default::default(),
-        })
-    }
+/// Builds the shared state, wiring in what domains provide to the kernel.
+pub async fn state(db: Db, config: Config, clock: SharedClock) -> anyhow::Result<AppState> {
+    let secret = auth::store::csrf_secret(&db).await?;
+    Ok(AppState::new(db, config, clock, secret, site::load_brand))
 }
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \

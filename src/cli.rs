@@ -10,7 +10,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
-use crate::app::{self, AppState};
+use crate::app;
 use crate::auth::{password, session, Role};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
@@ -219,7 +219,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         println!();
     }
     let listen = config.listen;
-    let state = AppState::new(db.clone(), config, clock).await?;
+    let state = app::state(db.clone(), config, clock).await?;
     let sweeper = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));

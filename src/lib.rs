@@ -21,6 +21,7 @@ pub mod retention;
 pub mod signup;
 pub mod site;
 pub mod staff;
+pub mod state;
 pub mod types;
 pub mod users;
 pub mod web;

@@ -7,9 +7,9 @@ mod web;
 use axum::routing::get;
 use axum::Router;
 
-use crate::app::AppState;
 use crate::auth::{groups, require};
 use crate::db::DbResult;
+use crate::state::AppState;
 use crate::web::Ctx;
 
 pub fn routes() -> Router<AppState> {

@@ -6,8 +6,8 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use super::store::{self, Entry, Filter};
-use crate::app::AppState;
 use crate::error::AppResult;
+use crate::state::AppState;
 use crate::types::parse_wib_day;
 use crate::web::{page, Ctx, Paging, Query};
 

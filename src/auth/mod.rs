@@ -10,7 +10,7 @@ mod web;
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub use guard::require;
 pub use role::{groups, Role};

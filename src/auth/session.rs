@@ -7,9 +7,9 @@ use sha2::{Digest, Sha256};
 use axum::http::header;
 use axum::response::Response;
 
-use crate::app::AppState;
 use crate::auth::store::{self, SessionUser};
 use crate::db::DbResult;
+use crate::state::AppState;
 use crate::web::cookies;
 
 /// Don't write `last_seen_at` on every request; this is precise enough for idle timeouts.

@@ -8,10 +8,10 @@ use chrono::Duration;
 use serde::Deserialize;
 
 use super::{password, session, store, LOCK_MINUTES, MAX_FAILED_LOGINS, MAX_FAILED_LOGINS_PER_IP};
-use crate::app::AppState;
 use crate::audit::{self, Actor};
 use crate::error::AppResult;
 use crate::i18n::Lang;
+use crate::state::AppState;
 use crate::types::{Email, PhoneNumber};
 use crate::users::store as users;
 use crate::web::{

@@ -7,10 +7,10 @@ use serde::Deserialize;
 
 use super::model::checked;
 use super::store::{self, AreaRow};
-use crate::app::AppState;
 use crate::audit;
 use crate::db::is_unique_violation;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
 
 #[derive(Template)]

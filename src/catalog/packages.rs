@@ -7,9 +7,9 @@ use serde::Deserialize;
 
 use super::model::{checked, whole_number};
 use super::store::{self, NewPackage, PackageRow};
-use crate::app::AppState;
 use crate::audit;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::types::Rupiah;
 use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
 

@@ -6,10 +6,10 @@ use axum::response::Response;
 
 use super::model::{checked, date, today_wib};
 use super::store::{self, NewPromo, PackageRow, PromoRow};
-use crate::app::AppState;
 use crate::audit;
 use crate::error::{AppError, AppResult};
 use crate::news::render_markdown;
+use crate::state::AppState;
 use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
 
 #[derive(Template)]

@@ -6,9 +6,9 @@ use axum::response::Response;
 
 use super::model::today_wib;
 use super::store::{self, PackageRow, PromoPackage, PromoRow};
-use crate::app::AppState;
 use crate::error::AppResult;
 use crate::news::render_markdown;
+use crate::state::AppState;
 use crate::web::{page, Ctx};
 
 /// Titles of the running promos that include `package_id`.

@@ -3,9 +3,9 @@
 
 use super::model::TerminationReason;
 use super::store::{self, SubscriptionEvent, SubscriptionRow};
-use crate::app::AppState;
 use crate::audit::{self, Actor};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::types::wib_date;
 
 pub enum Change<'a> {

@@ -9,8 +9,8 @@ mod web;
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::app::AppState;
 use crate::auth::{groups, require};
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     let office = Router::new()

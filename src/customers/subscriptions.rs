@@ -8,10 +8,10 @@ use serde::Deserialize;
 use super::changes::{self, Change};
 use super::model::TerminationReason;
 use super::store::{self, SubscriptionRow};
-use crate::app::AppState;
 use crate::catalog::store as catalog;
 use crate::error::{AppError, AppResult};
 use crate::retention::store::{self as retention, CompetitorRow};
+use crate::state::AppState;
 use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
 
 async fn load(state: &AppState, id: i64) -> AppResult<SubscriptionRow> {

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{status_key, CUSTOMER_STATUSES};
 use super::store::{self, CustomerRow, Filter, Referrer, SubscriptionRow, TimelineEntry};
-use crate::app::AppState;
 use crate::audit;
 use crate::auth::{password, Role};
 use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
@@ -16,6 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::signup::pipeline::{self, NewSignup, SignupError};
 use crate::signup::store::{self as registrations, RegistrationRow};
 use crate::signup::web::{validate_contact, SignupForm};
+use crate::state::AppState;
 use crate::types::{Email, PhoneNumber};
 use crate::users::store as users;
 use crate::web::{

@@ -11,7 +11,6 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
-use crate::app::AppState;
 use crate::audit::Actor;
 use crate::auth::{password, Role};
 use crate::catalog::store::{self as catalog, AreaRow, NewPackage, NewPromo, PackageRow};
@@ -26,6 +25,7 @@ use crate::news::store::{self as news, NewPost};
 use crate::retention::store as retention;
 use crate::signup::pipeline::{self, NewSignup, Schedule, SignupError, Step};
 use crate::site::store::{self as site, Company};
+use crate::state::AppState;
 use crate::types::{wib, wib_date, PhoneNumber};
 use crate::users::store::{self as users, NewUser};
 
@@ -45,7 +45,7 @@ pub async fn load(db: &Db, config: Config, force: bool) -> anyhow::Result<Vec<Lo
     }
     let start = Utc::now() - Duration::days(180);
     let clock = MockClock::new(start);
-    let state = AppState::new(db.clone(), config, Arc::new(clock.clone())).await?;
+    let state = crate::app::state(db.clone(), config, Arc::new(clock.clone())).await?;
     let mut rng = StdRng::seed_from_u64(20261128);
     let mut logins = Vec::new();
 

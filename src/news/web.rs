@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::markdown::render_markdown;
 use super::store::{self, PostRow};
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::{page, Ctx, Paging, Path, Query};
 
 const PER_PAGE: i64 = 10;

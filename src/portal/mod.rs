@@ -7,8 +7,8 @@ mod web;
 use axum::routing::get;
 use axum::Router;
 
-use crate::app::AppState;
 use crate::auth::{groups, require};
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

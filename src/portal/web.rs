@@ -3,7 +3,6 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::customers::model::status_key;
 use crate::customers::store::{self as customers, CustomerRow, PackageChange, SubscriptionRow};
 use crate::db::is_unique_violation;
@@ -12,6 +11,7 @@ use crate::signup::model::RegStatus;
 use crate::signup::progress::{progress, Progress};
 use crate::signup::store as registrations;
 use crate::signup::web::owned_registration;
+use crate::state::AppState;
 use crate::types::Email;
 use crate::users::store as users;
 use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path};

@@ -6,12 +6,12 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::store::{self, CompetitorRow, OfferRow};
-use crate::app::AppState;
 use crate::audit;
 use crate::auth::Role;
 use crate::catalog::store::{self as catalog, PackageRow};
 use crate::db::is_unique_violation;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::types::Rupiah;
 use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
 

@@ -10,8 +10,8 @@ pub mod web;
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::app::AppState;
 use crate::auth::{groups, require};
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     let public = Router::new().route("/signup", get(web::form).post(web::submit));

@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 
 use super::model::RegStatus;
 use super::store::{self, NewRegistration};
-use crate::app::AppState;
 use crate::audit::{self, Actor};
 use crate::auth::Role;
 use crate::catalog::store::{AreaRow, PackageRow};
@@ -16,6 +15,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::installations::store::{self as installations, NewInstallation};
 use crate::notify;
+use crate::state::AppState;
 use crate::types::{wib_date, Email, PhoneNumber};
 use crate::users::store::{self as users, NewUser};
 

@@ -2,9 +2,9 @@
 
 use super::model::RegStatus;
 use super::store::RegistrationRow;
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::installations::store::{self as installations, InstallationRow};
+use crate::state::AppState;
 
 /// What the portal says about a registration's progress.
 pub struct Progress {

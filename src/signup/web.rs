@@ -8,12 +8,12 @@ use serde::Deserialize;
 
 use super::pipeline::{self, NewSignup, SignupError};
 use super::store::{self, RegistrationRow};
-use crate::app::AppState;
 use crate::auth::{password, session};
 use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
 use crate::customers::store as customers;
 use crate::error::{AppError, AppResult};
 use crate::site::store::{self as site, WaitingEntry};
+use crate::state::AppState;
 use crate::types::{Email, PhoneNumber};
 use crate::web::{self, page, redirect, Ctx, CurrentUser, FieldErrors, Form, Path, Query};
 

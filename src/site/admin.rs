@@ -9,10 +9,10 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::store::{self, Company, WaitingRow};
-use crate::app::AppState;
 use crate::audit;
 use crate::catalog::store as catalog;
 use crate::error::AppResult;
+use crate::state::AppState;
 use crate::types::{fmt_datetime, Email, PhoneNumber};
 use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Paging, Query};
 
@@ -178,7 +178,7 @@ pub async fn save_company(
     };
     let before = store::company(&state.db).await?;
     store::save_company(&state.db, &company, state.clock.now()).await?;
-    super::forget_company(&state);
+    state.forget_brand();
     audit::record(
         &state,
         &ctx,

@@ -5,16 +5,16 @@ mod admin;
 pub mod store;
 mod web;
 
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::future::Future;
+use std::pin::Pin;
 
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::app::AppState;
 use crate::auth::{groups, require};
+use crate::db::Db;
 use crate::db::DbResult;
-use store::Company;
+use crate::state::{AppState, Brand};
 
 pub fn routes() -> Router<AppState> {
     let public = Router::new()
@@ -33,23 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route_layer(require(groups::OFFICE));
     public.merge(content).merge(office)
 }
-/// The company profile shown in every page header, cached briefly: it changes rarely, and other
-/// instances pick up a change within [`COMPANY_TTL`].
-pub type CompanyCache = Arc<RwLock<Option<(Instant, Arc<Company>)>>>;
-const COMPANY_TTL: Duration = Duration::from_secs(30);
-
-pub async fn company(state: &AppState) -> DbResult<Arc<Company>> {
-    if let Some((at, c)) = state.company_cache.read().expect("cache lock").as_ref() {
-        if at.elapsed() < COMPANY_TTL {
-            return Ok(c.clone());
-        }
-    }
-    let fresh = Arc::new(store::company(&state.db).await?);
-    *state.company_cache.write().expect("cache lock") = Some((Instant::now(), fresh.clone()));
-    Ok(fresh)
-}
-
-/// Call after saving the profile so this instance shows it at once.
-pub fn forget_company(state: &AppState) {
-    *state.company_cache.write().expect("cache lock") = None;
+/// The brand shown in every page header, for [`crate::state::AppState::brand`].
+pub fn load_brand(db: Db) -> Pin<Box<dyn Future<Output = DbResult<Brand>> + Send>> {
+    Box::pin(async move {
+        let c = store::company(&db).await?;
+        Ok(Brand { name: c.name })
+    })
 }

@@ -1,19 +1,17 @@
 //! The public pages of the company: home, about, and the coverage check with its waiting list.
 
-use std::sync::Arc;
-
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::store::{self, Company, WaitingEntry};
-use crate::app::AppState;
 use crate::catalog::model::today_wib;
 use crate::catalog::store::{self as catalog, AreaRow, PackageRow, PromoPackage, PromoRow};
 use crate::error::AppResult;
 use crate::news::render_markdown;
 use crate::news::store::{self as news, PostRow};
+use crate::state::AppState;
 use crate::types::{Email, PhoneNumber};
 use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Query};
 
@@ -21,7 +19,7 @@ use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Query}
 #[template(path = "site/home.html")]
 struct HomePage {
     ctx: Ctx,
-    company: Arc<Company>,
+    company: Company,
     packages: Vec<PackageRow>,
     links: Vec<PromoPackage>,
     promos: Vec<PromoRow>,
@@ -37,7 +35,7 @@ impl HomePage {
 const HOME_POSTS: i64 = 3;
 
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let company = super::company(&state).await?;
+    let company = store::company(&state.db).await?;
     let today = today_wib(state.clock.as_ref());
     let packages = catalog::published_packages(&state.db).await?;
     let links = catalog::running_promo_packages(&state.db, today).await?;
@@ -57,12 +55,12 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
 #[template(path = "site/about.html")]
 struct AboutPage {
     ctx: Ctx,
-    company: Arc<Company>,
+    company: Company,
     about_html: String,
 }
 
 pub async fn about(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let company = super::company(&state).await?;
+    let company = store::company(&state.db).await?;
     let about_html = render_markdown(&company.about);
     page(&AboutPage {
         ctx,

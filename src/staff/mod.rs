@@ -6,13 +6,13 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
-use crate::app::AppState;
 use crate::auth::{groups, require, Role};
 use crate::customers::model::status_key;
 use crate::customers::store as customers;
 use crate::error::AppResult;
 use crate::installations::store::{self as installations, Job};
 use crate::signup::store::{self as registrations, Filter};
+use crate::state::AppState;
 use crate::web::{page, Ctx, CurrentUser};
 
 pub fn routes() -> Router<AppState> {

@@ -6,11 +6,11 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::store::{self, NewUser, StaffFilter, UserRow};
-use crate::app::AppState;
 use crate::audit;
 use crate::auth::{password, store as sessions, Role};
 use crate::db::is_unique_violation;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::types::{Email, PhoneNumber};
 use crate::web::{
     self, no_store, page, redirect_with_flash, Ctx, FieldErrors, Form, Paging, Path, Query,

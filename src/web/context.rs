@@ -12,10 +12,10 @@ use hmac::{Mac, SimpleHmac};
 use sha2::Sha256;
 use std::net::SocketAddr;
 
-use crate::app::AppState;
 use crate::auth::{session, Role};
 use crate::error::{AppError, ErrorInfo};
 use crate::i18n::Lang;
+use crate::state::AppState;
 use crate::web::{cookies, Ctx, CurrentUser};
 
 type HmacSha256 = SimpleHmac<Sha256>;
@@ -80,7 +80,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         set_cookies.push(cookies::clear(cookies::FLASH, secure));
     }
 
-    let brand = match crate::site::company(&state).await {
+    let brand = match state.brand().await {
         Ok(c) => c.name.clone(),
         Err(e) => return unavailable(e, ip, path, &request_id),
     };

@@ -16,8 +16,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 
 pub use ctx::{Ctx, CurrentUser};
 
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 
 /// Renders a template into a 200 page.
 pub fn page<T: Template>(t: &T) -> AppResult<Response> {

@@ -71,7 +71,7 @@ pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         ..Config::default()
     };
     configure(&mut config);
-    let state = AppState::new(db, config, std::sync::Arc::new(clock.clone()))
+    let state = app::state(db, config, std::sync::Arc::new(clock.clone()))
         .await
         .expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -1,0 +1,81 @@
+//! The state every request handler gets. Part of the shared kernel: it depends on no domain, and
+//! `app.rs` (the top) fills in what domains provide (how to load the brand shown in headers).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::db::{Db, DbResult};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub clock: SharedClock,
+    /// Key for CSRF tokens; kept in the database so every instance shares it.
+    pub secret: Arc<Vec<u8>>,
+    brand: BrandCache,
+}
+
+/// What every page header shows of the company.
+#[derive(Clone, Debug, Default)]
+pub struct Brand {
+    pub name: String,
+}
+
+/// Loads the brand from the database; provided by the site domain when the app is assembled.
+pub type BrandLoader = fn(Db) -> Pin<Box<dyn Future<Output = DbResult<Brand>> + Send>>;
+
+/// The brand is read on every page; it changes rarely, and other instances pick up a change
+/// within [`BRAND_TTL`].
+#[derive(Clone)]
+struct BrandCache {
+    cached: Arc<RwLock<Option<(Instant, Arc<Brand>)>>>,
+    load: BrandLoader,
+}
+
+const BRAND_TTL: Duration = Duration::from_secs(30);
+
+impl AppState {
+    pub fn new(
+        db: Db,
+        config: Config,
+        clock: SharedClock,
+        secret: Vec<u8>,
+        brand: BrandLoader,
+    ) -> AppState {
+        AppState {
+            db,
+            config: Arc::new(config),
+            clock,
+            secret: Arc::new(secret),
+            brand: BrandCache {
+                cached: Default::default(),
+                load: brand,
+            },
+        }
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    pub async fn brand(&self) -> DbResult<Arc<Brand>> {
+        if let Some((at, b)) = self.brand.cached.read().expect("cache lock").as_ref() {
+            if at.elapsed() < BRAND_TTL {
+                return Ok(b.clone());
+            }
+        }
+        let fresh = Arc::new((self.brand.load)(self.db.clone()).await?);
+        *self.brand.cached.write().expect("cache lock") = Some((Instant::now(), fresh.clone()));
+        Ok(fresh)
+    }
+
+    /// Call after the company profile changed so this instance shows it at once.
+    pub fn forget_brand(&self) {
+        *self.brand.cached.write().expect("cache lock") = None;
+    }
+}
