@@ -16,7 +16,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::db::Db;
 use crate::types::{Email, PhoneNumber};
-use crate::users::{self, store as user_store};
+use crate::users;
 
 #[derive(Parser)]
 #[command(
@@ -180,24 +180,27 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
                 (password::generate(), true)
             };
             let db = open_db(&config).await?;
-            let hash = password::hash(password.clone()).await?;
-            let new = user_store::NewUser {
-                email: Some(email.as_str()),
-                phone: phone.as_ref().map(PhoneNumber::as_str),
-                name: &name,
+            let staff = crate::users::service::NewStaff {
+                name,
+                email: email.clone(),
+                phone,
                 role,
-                password_hash: &hash,
-                must_change_password: generated,
             };
-            let id = user_store::create(&db, &new, SystemClock.now())
-                .await
-                .map_err(|e| {
-                    if crate::db::is_unique_violation(&e) {
-                        anyhow::anyhow!("an account with this email or phone already exists")
-                    } else {
-                        e.into()
-                    }
-                })?;
+            let actor = crate::audit::Actor {
+                id: None,
+                name: "setia user create",
+                ip: "cli",
+            };
+            let chosen = (!generated).then(|| password.clone());
+            let (id, password) =
+                crate::users::service::create_staff(&db, actor, SystemClock.now(), &staff, chosen)
+                    .await
+                    .map_err(|e| match e {
+                        crate::error::AppError::Validation(_) => {
+                            anyhow::anyhow!("an account with this email or phone already exists")
+                        }
+                        other => anyhow::anyhow!("{other}"),
+                    })?;
             println!("Created {role} account #{id} for {email}.");
             if generated {
                 println!("One-time password (shown only now; it must be changed at first login): {password}");

@@ -1,6 +1,8 @@
 //! The one error type handlers return. Its response carries an [`ErrorInfo`] that the context
 //! middleware turns into a page (or JSON) in the user's language; nothing internal is shown.
 
+use std::borrow::Cow;
+
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
@@ -18,6 +20,10 @@ pub enum AppError {
     /// The request is well-formed but its content is not acceptable.
     #[error("unprocessable: {0}")]
     Unprocessable(&'static str),
+    /// Input that did not pass validation: a message (translation key) per field. A form
+    /// re-renders from it; a JSON client gets `{"errors": {"field": "message"}}`.
+    #[error("invalid input")]
+    Validation(FieldErrors),
     #[error("conflict: {0}")]
     Conflict(&'static str),
     #[error("unsupported media type")]
@@ -67,6 +73,10 @@ impl AppError {
             AppError::Csrf => (StatusCode::FORBIDDEN, "error.csrf"),
             AppError::BadRequest(k) => (StatusCode::BAD_REQUEST, *k),
             AppError::Unprocessable(k) => (StatusCode::UNPROCESSABLE_ENTITY, *k),
+            AppError::Validation(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors.first().unwrap_or("error.unprocessable"),
+            ),
             AppError::Conflict(k) => (StatusCode::CONFLICT, *k),
             AppError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -106,8 +116,87 @@ impl IntoResponse for AppError {
         let info = self.info();
         let mut res = (info.status, info.message_key).into_response();
         res.extensions_mut().insert(info);
+        if let AppError::Validation(errors) = self {
+            res.extensions_mut().insert(errors);
+        }
         res
     }
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    /// One field's error.
+    pub fn field(field: &'static str, message_key: &'static str) -> AppError {
+        let mut e = FieldErrors::default();
+        e.add(field, message_key);
+        AppError::Validation(e)
+    }
+
+    /// A unique violation on one of `columns` (`(column, field, message key)`) becomes that
+    /// field's error. Anything else stays what it is: a collision on an internal unique column
+    /// (a referral code, a number) is a server error, never "email already registered".
+    pub fn unique_to_field(
+        err: sqlx::Error,
+        columns: &[(&str, &'static str, &'static str)],
+    ) -> AppError {
+        if let Some(cols) = crate::db::unique_violation_columns(&err) {
+            if let Some((_, field, key)) =
+                columns.iter().find(|(c, _, _)| cols.iter().any(|v| v == c))
+            {
+                return AppError::field(field, key);
+            }
+        }
+        err.into()
+    }
+}
+
+/// Field-level validation messages (translation keys) for a form.
+#[derive(Clone, Debug, Default)]
+pub struct FieldErrors(Vec<(Cow<'static, str>, &'static str)>);
+
+impl FieldErrors {
+    pub fn first(&self) -> Option<&'static str> {
+        self.0.first().map(|(_, m)| *m)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &'static str)> + '_ {
+        self.0.iter().map(|(f, m)| (f.as_ref(), *m))
+    }
+
+    /// `Ok(())` when empty, else the validation error.
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self))
+        }
+    }
+
+    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, message_key: &'static str) {
+        self.0.push((field.into(), message_key));
+    }
+
+    /// Records the error of a parse result and returns its value.
+    pub fn check<T>(&mut self, field: &'static str, r: Result<T, &'static str>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(k) => {
+                self.add(field, k);
+                None
+            }
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&'static str> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| *m)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+}

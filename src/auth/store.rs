@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::args;
-use crate::db::{Db, DbResult};
+use crate::db::{Conn, Db, DbResult};
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct SessionUser {
@@ -59,12 +59,17 @@ pub async fn delete_session(db: &Db, id: &str) -> DbResult<()> {
 }
 
 /// Ends every session of a user (password change, deactivation), except `keep` if given.
-pub async fn delete_user_sessions(db: &Db, user_id: i64, keep: Option<&str>) -> DbResult<u64> {
-    db.execute(
-        "DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR id <> $2)",
-        args![user_id, keep],
-    )
-    .await
+pub async fn delete_user_sessions(
+    c: impl Into<Conn<'_>>,
+    user_id: i64,
+    keep: Option<&str>,
+) -> DbResult<u64> {
+    c.into()
+        .execute(
+            "DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR id <> $2)",
+            args![user_id, keep],
+        )
+        .await
 }
 
 /// Removes sessions idle since `idle_before` or started before `started_before`.

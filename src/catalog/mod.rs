@@ -6,7 +6,7 @@ pub mod model;
 mod packages;
 mod promos;
 pub mod store;
-pub mod web;
+mod web;
 
 use axum::routing::{get, post};
 use axum::Router;

@@ -64,3 +64,12 @@ mod tests {
         );
     }
 }
+
+/// Titles of the running promos that include `package_id`.
+pub fn promos_for(links: &[super::store::PromoPackage], package_id: i64) -> Vec<&str> {
+    links
+        .iter()
+        .filter(|l| l.package_id == package_id)
+        .map(|l| l.promo_title.as_str())
+        .collect()
+}

@@ -11,15 +11,6 @@ use crate::news::render_markdown;
 use crate::state::AppState;
 use crate::web::{page, Ctx};
 
-/// Titles of the running promos that include `package_id`.
-pub fn promos_for(links: &[PromoPackage], package_id: i64) -> Vec<&str> {
-    links
-        .iter()
-        .filter(|l| l.package_id == package_id)
-        .map(|l| l.promo_title.as_str())
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "catalog/packages.html")]
 struct PackagesPage {
@@ -30,7 +21,7 @@ struct PackagesPage {
 
 impl PackagesPage {
     fn promos_for(&self, package_id: &i64) -> Vec<&str> {
-        promos_for(&self.links, *package_id)
+        super::model::promos_for(&self.links, *package_id)
     }
 
     fn lowest_price(&self) -> String {

@@ -2,6 +2,7 @@
 
 pub mod changes;
 pub mod model;
+pub mod service;
 pub mod store;
 mod subscriptions;
 mod web;

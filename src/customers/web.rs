@@ -6,18 +6,16 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use super::model::{status_key, CUSTOMER_STATUSES};
+use super::service::{self, ProfileInput};
 use super::store::{self, CustomerRow, Filter, Referrer, SubscriptionRow, TimelineEntry};
-use crate::audit;
 use crate::auth::{password, Role};
 use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
-use crate::db::is_unique_violation;
 use crate::error::{AppError, AppResult};
+use crate::signup::contact::{validate_contact, SignupForm};
 use crate::signup::pipeline::{self, NewSignup, SignupError};
 use crate::signup::store::{self as registrations, RegistrationRow};
-use crate::signup::web::{validate_contact, SignupForm};
 use crate::state::AppState;
 use crate::types::{Email, PhoneNumber};
-use crate::users::store as users;
 use crate::web::{
     self, no_store, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path, Query,
 };
@@ -230,7 +228,7 @@ pub async fn create(
         "walk_in"
     };
     let mut errors = FieldErrors::default();
-    let contact = validate_contact(&state, &f.contact, &mut errors).await?;
+    let contact = validate_contact(&state.db, &f.contact, &mut errors).await?;
     if let Some(c) = &contact {
         if !c.area.covered {
             errors.add("area_id", "signup.area_not_covered");
@@ -259,7 +257,7 @@ pub async fn create(
         lang: ctx.lang,
         actor_name: &user.name,
     };
-    let created = match pipeline::register(&state, &signup).await {
+    let created = match pipeline::register(&state.db, ctx.actor(), state.now(), &signup).await {
         Ok(created) => created,
         Err(SignupError::PhoneTaken) => {
             errors.add("phone", "signup.phone_registered");
@@ -271,14 +269,6 @@ pub async fn create(
         }
         Err(SignupError::Other(e)) => return Err(e),
     };
-    audit::record(
-        &state,
-        &ctx,
-        "customer.create",
-        Some(("customer", created.customer_id)),
-        &format!("{} ({channel})", created.number),
-    )
-    .await?;
     let customer = store::get(&state.db, created.customer_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -341,84 +331,29 @@ pub async fn update(
     if area.is_none() {
         errors.add("area_id", "validation.area_required");
     }
-    let (Some(name), Some(phone), Some(email), Some(address), Some(area), true) =
-        (name, phone, email, address, area, errors.is_empty())
-    else {
-        return render_form(&state, ctx, Some(customer), form, String::new(), errors).await;
+    let input = match (name, phone, email, address, area) {
+        (Some(name), Some(phone), Some(email), Some(address), Some(area)) if errors.is_empty() => {
+            ProfileInput {
+                name,
+                phone,
+                email,
+                address,
+                area,
+            }
+        }
+        _ => return render_form(&state, ctx, Some(customer), form, String::new(), errors).await,
     };
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let email_str = email.as_ref().map(Email::as_str);
-    let result = async {
-        let profile = store::Profile {
-            name: &name,
-            phone: phone.as_str(),
-            email: email_str,
-            address: &address,
-            area_id: Some(area.id),
-        };
-        store::update_profile(&mut tx, id, &profile, now).await?;
-        if let Some(uid) = customer.user_id {
-            users::update_contact(&mut tx, uid, &name, email_str, Some(phone.as_str()), now)
-                .await?;
+    match service::update_profile(&state.db, ctx.actor(), state.now(), id, &input).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &state,
+            &format!("/staff/customers/{id}"),
+            "flash.saved",
+        )),
+        Err(AppError::Validation(errors)) => {
+            render_form(&state, ctx, Some(customer), form, String::new(), errors).await
         }
-        Ok::<_, sqlx::Error>(())
+        Err(e) => Err(e),
     }
-    .await;
-    match result {
-        Ok(()) => {}
-        Err(e) if is_unique_violation(&e) => {
-            drop(tx);
-            errors.add(crate::db::violated_contact(&e), "validation.login_taken");
-            return render_form(&state, ctx, Some(customer), form, String::new(), errors).await;
-        }
-        Err(e) => return Err(e.into()),
-    }
-    let mut changes = Vec::new();
-    for (label, old, new) in [
-        ("name", customer.name.as_str(), name.as_str()),
-        ("phone", customer.phone.as_str(), phone.as_str()),
-        (
-            "email",
-            customer.email.as_deref().unwrap_or(""),
-            email_str.unwrap_or(""),
-        ),
-        ("address", customer.address.as_str(), address.as_str()),
-        (
-            "area",
-            customer.area_name.as_deref().unwrap_or(""),
-            area.name.as_str(),
-        ),
-    ] {
-        if old != new {
-            changes.push(format!("{label}: {old} -> {new}"));
-        }
-    }
-    let detail = changes.join("; ");
-    store::add_event(
-        &mut tx,
-        id,
-        "profile.updated",
-        &detail,
-        ctx.user_name(),
-        now,
-    )
-    .await?;
-    audit::record_in(
-        &mut tx,
-        now,
-        (&ctx).into(),
-        "customer.update",
-        Some(("customer", id)),
-        &detail,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/staff/customers/{id}"),
-        "flash.saved",
-    ))
 }
 
 #[derive(Template)]
@@ -441,20 +376,8 @@ pub async fn reset_password(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let customer = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let user_id = customer.user_id.ok_or(AppError::NotFound)?;
-    let one_time = password::generate();
-    let hash = password::hash(one_time.clone()).await?;
-    users::set_password(&state.db, user_id, &hash, true, state.clock.now()).await?;
-    crate::auth::store::delete_user_sessions(&state.db, user_id, None).await?;
-    audit::record(
-        &state,
-        &ctx,
-        "customer.reset_password",
-        Some(("customer", id)),
-        &customer.number,
-    )
-    .await?;
+    let (customer, one_time) =
+        service::reset_password(&state.db, ctx.actor(), state.now(), id).await?;
     Ok(no_store(page(&CreatedPage {
         ctx,
         title_key: "customers.password_reset_title",

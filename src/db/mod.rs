@@ -14,6 +14,8 @@ pub mod schema;
 
 pub use arg::{Arg, Args};
 
+use crate::args;
+
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -50,10 +52,12 @@ impl<T> Scalar for T where
 {
 }
 
+/// The database: a writer and a read-only pool on both backends, so that a write sent to a read
+/// method fails at once on either (and not only on SQLite in production).
 #[derive(Clone, Debug)]
 pub enum Db {
     Sqlite { read: SqlitePool, write: SqlitePool },
-    Postgres(PgPool),
+    Postgres { read: PgPool, write: PgPool },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,12 +73,16 @@ impl Db {
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url)?;
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
+            let write = PgPoolOptions::new()
+                .max_connections(10)
                 .acquire_timeout(Duration::from_secs(10))
-                .connect_with(opts)
+                .connect_with(opts.clone())
                 .await?;
-            Ok(Db::Postgres(pool))
+            let read = PgPoolOptions::new()
+                .max_connections(10)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_lazy_with(opts.options([("default_transaction_read_only", "on")]));
+            Ok(Db::Postgres { read, write })
         } else if url.starts_with("sqlite:") {
             let base = SqliteConnectOptions::from_str(url)?
                 .journal_mode(SqliteJournalMode::Wal)
@@ -104,14 +112,14 @@ impl Db {
     pub fn backend(&self) -> Backend {
         match self {
             Db::Sqlite { .. } => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
+            Db::Postgres { .. } => Backend::Postgres,
         }
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
             Db::Sqlite { write, .. } => sqlx::migrate!("migrations/sqlite").run(write).await?,
-            Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+            Db::Postgres { write, .. } => sqlx::migrate!("migrations/postgres").run(write).await?,
         }
         Ok(())
     }
@@ -122,7 +130,10 @@ impl Db {
                 read.close().await;
                 write.close().await;
             }
-            Db::Postgres(pool) => pool.close().await,
+            Db::Postgres { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
         }
     }
 
@@ -136,7 +147,7 @@ impl Db {
     pub async fn begin(&self) -> DbResult<Tx> {
         Ok(match self {
             Db::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Db::Postgres { write, .. } => Tx::Postgres(write.begin().await?),
         })
     }
 
@@ -147,8 +158,8 @@ impl Db {
                 .execute(write)
                 .await
                 .map(|r| r.rows_affected()),
-            Db::Postgres(pool) => arg::pg_query(sql, args)
-                .execute(pool)
+            Db::Postgres { write, .. } => arg::pg_query(sql, args)
+                .execute(write)
                 .await
                 .map(|r| r.rows_affected()),
         }
@@ -157,28 +168,32 @@ impl Db {
     pub async fn fetch_all<T: Row>(&self, sql: &str, args: Args) -> DbResult<Vec<T>> {
         match self {
             Db::Sqlite { read, .. } => arg::sqlite_query_as(sql, args).fetch_all(read).await,
-            Db::Postgres(pool) => arg::pg_query_as(sql, args).fetch_all(pool).await,
+            Db::Postgres { read: pool, .. } => arg::pg_query_as(sql, args).fetch_all(pool).await,
         }
     }
 
     pub async fn fetch_optional<T: Row>(&self, sql: &str, args: Args) -> DbResult<Option<T>> {
         match self {
             Db::Sqlite { read, .. } => arg::sqlite_query_as(sql, args).fetch_optional(read).await,
-            Db::Postgres(pool) => arg::pg_query_as(sql, args).fetch_optional(pool).await,
+            Db::Postgres { read: pool, .. } => {
+                arg::pg_query_as(sql, args).fetch_optional(pool).await
+            }
         }
     }
 
     pub async fn fetch_one<T: Row>(&self, sql: &str, args: Args) -> DbResult<T> {
         match self {
             Db::Sqlite { read, .. } => arg::sqlite_query_as(sql, args).fetch_one(read).await,
-            Db::Postgres(pool) => arg::pg_query_as(sql, args).fetch_one(pool).await,
+            Db::Postgres { read: pool, .. } => arg::pg_query_as(sql, args).fetch_one(pool).await,
         }
     }
 
     pub async fn scalar<T: Scalar>(&self, sql: &str, args: Args) -> DbResult<T> {
         match self {
             Db::Sqlite { read, .. } => arg::sqlite_query_scalar(sql, args).fetch_one(read).await,
-            Db::Postgres(pool) => arg::pg_query_scalar(sql, args).fetch_one(pool).await,
+            Db::Postgres { read: pool, .. } => {
+                arg::pg_query_scalar(sql, args).fetch_one(pool).await
+            }
         }
     }
 
@@ -186,7 +201,7 @@ impl Db {
     pub async fn insert_returning<T: Scalar>(&self, sql: &str, args: Args) -> DbResult<T> {
         match self {
             Db::Sqlite { write, .. } => arg::sqlite_query_scalar(sql, args).fetch_one(write).await,
-            Db::Postgres(pool) => arg::pg_query_scalar(sql, args).fetch_one(pool).await,
+            Db::Postgres { write, .. } => arg::pg_query_scalar(sql, args).fetch_one(write).await,
         }
     }
 }
@@ -255,21 +270,122 @@ impl Tx {
     }
 }
 
+impl Tx {
+    /// Locks the row `id` of `table` until the transaction ends, so that a value derived from
+    /// other rows (a customer's status from its subscriptions) is computed from what no one else
+    /// is changing. PostgreSQL: `SELECT … FOR UPDATE`; SQLite's single writer already serialises
+    /// write transactions.
+    pub async fn lock_row(&mut self, table: &'static str, id: i64) -> DbResult<()> {
+        if let Tx::Postgres(t) = self {
+            arg::pg_query(
+                &format!("SELECT 1 FROM {table} WHERE id = $1 FOR UPDATE"),
+                args![id],
+            )
+            .execute(&mut **t)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// One executor over the database and a transaction: store functions take
+/// `impl Into<Conn<'_>>`, so a caller passes `&db` or `&mut tx` and no function exists twice.
+/// Outside a transaction, reads go to the read-only pool and writes to the writer.
+pub enum Conn<'a> {
+    Db(&'a Db),
+    Tx(&'a mut Tx),
+}
+
+impl<'a> From<&'a Db> for Conn<'a> {
+    fn from(db: &'a Db) -> Self {
+        Conn::Db(db)
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Conn<'a> {
+    fn from(tx: &'a mut Tx) -> Self {
+        Conn::Tx(tx)
+    }
+}
+
+impl Conn<'_> {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Conn::Db(db) => db.backend(),
+            Conn::Tx(tx) => tx.backend(),
+        }
+    }
+
+    /// A write; returns the number of affected rows.
+    pub async fn execute(&mut self, sql: &str, args: Args) -> DbResult<u64> {
+        match self {
+            Conn::Db(db) => db.execute(sql, args).await,
+            Conn::Tx(tx) => tx.execute(sql, args).await,
+        }
+    }
+
+    /// A write that returns one value (`INSERT … RETURNING id`).
+    pub async fn insert_returning<T: Scalar>(&mut self, sql: &str, args: Args) -> DbResult<T> {
+        match self {
+            Conn::Db(db) => db.insert_returning(sql, args).await,
+            Conn::Tx(tx) => tx.scalar(sql, args).await,
+        }
+    }
+
+    pub async fn fetch_all<T: Row>(&mut self, sql: &str, args: Args) -> DbResult<Vec<T>> {
+        match self {
+            Conn::Db(db) => db.fetch_all(sql, args).await,
+            Conn::Tx(tx) => tx.fetch_all(sql, args).await,
+        }
+    }
+
+    pub async fn fetch_optional<T: Row>(&mut self, sql: &str, args: Args) -> DbResult<Option<T>> {
+        match self {
+            Conn::Db(db) => db.fetch_optional(sql, args).await,
+            Conn::Tx(tx) => tx.fetch_optional(sql, args).await,
+        }
+    }
+
+    pub async fn fetch_one<T: Row>(&mut self, sql: &str, args: Args) -> DbResult<T> {
+        self.fetch_optional(sql, args)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)
+    }
+
+    pub async fn scalar<T: Scalar>(&mut self, sql: &str, args: Args) -> DbResult<T> {
+        match self {
+            Conn::Db(db) => db.scalar(sql, args).await,
+            Conn::Tx(tx) => tx.scalar(sql, args).await,
+        }
+    }
+}
+
 /// Whether `err` is a unique-constraint violation (so it can become a field error, not a 500).
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
-/// For a unique violation on a contact column: `"phone"` or `"email"`, whichever it was.
-pub fn violated_contact(err: &sqlx::Error) -> &'static str {
-    match err {
-        sqlx::Error::Database(e)
-            if format!("{} {:?}", e.message(), e.constraint()).contains("phone") =>
-        {
-            "phone"
-        }
-        _ => "email",
+/// For a unique violation, the columns of the violated constraint: from SQLite's message
+/// (`UNIQUE constraint failed: users.phone`) or PostgreSQL's detail (`Key (phone)=(…) already
+/// exists.`). `None` for any other error.
+pub fn unique_violation_columns(err: &sqlx::Error) -> Option<Vec<String>> {
+    let sqlx::Error::Database(e) = err else {
+        return None;
+    };
+    if !e.is_unique_violation() {
+        return None;
     }
+    if let Some(pg) = e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        let detail = pg.detail()?;
+        let inner = detail.strip_prefix("Key (")?.split(")=").next()?;
+        return Some(inner.split(',').map(|c| c.trim().to_string()).collect());
+    }
+    let cols = e.message().split_once("failed: ")?.1;
+    Some(
+        cols.split(',')
+            .map(|c| c.trim().rsplit('.').next().unwrap_or("").to_string())
+            .collect(),
+    )
 }
 
 /// Lower-cases `s` and escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.

@@ -15,7 +15,7 @@ pub async fn tables_and_columns(db: &Db) -> DbResult<BTreeMap<String, Vec<String
             )
             .await?
         }
-        Db::Postgres(_) => {
+        Db::Postgres { .. } => {
             db.fetch_all(
                 "SELECT table_name::text, column_name::text FROM information_schema.columns \
                  WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'",

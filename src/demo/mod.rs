@@ -128,7 +128,15 @@ pub async fn load(db: &Db, config: Config, force: bool) -> anyhow::Result<Vec<Lo
             lang: Lang::Id,
             actor_name: &name,
         };
-        let created = match pipeline::register(&state, &signup).await {
+        let actor = match signup.channel {
+            "online" => Actor {
+                id: None,
+                name: &name,
+                ip: "demo",
+            },
+            _ => demo_actor(staff.admin),
+        };
+        let created = match pipeline::register(&state.db, actor, state.now(), &signup).await {
             Ok(c) => c,
             Err(SignupError::PhoneTaken | SignupError::EmailTaken) => continue,
             Err(SignupError::Other(e)) => return Err(anyhow::anyhow!("{e}")),
@@ -150,12 +158,26 @@ pub async fn load(db: &Db, config: Config, force: bool) -> anyhow::Result<Vec<Lo
         if target == 4 {
             step_time(&clock, 20);
             let reason = data::REJECT_REASONS.choose(&mut rng).unwrap();
-            pipeline::advance(&state, reg, &Step::Reject(reason), demo_actor(admin_id)).await?;
+            pipeline::advance(
+                &state.db,
+                demo_actor(admin_id),
+                state.now(),
+                reg,
+                &Step::Reject(reason),
+            )
+            .await?;
             continue;
         }
         if target >= 1 {
             step_time(&clock, rng.gen_range(2..30));
-            pipeline::advance(&state, reg, &Step::Verify, demo_actor(admin_id)).await?;
+            pipeline::advance(
+                &state.db,
+                demo_actor(admin_id),
+                state.now(),
+                reg,
+                &Step::Verify,
+            )
+            .await?;
         }
         if target >= 2 {
             step_time(&clock, rng.gen_range(2..24));
@@ -170,11 +192,25 @@ pub async fn load(db: &Db, config: Config, force: bool) -> anyhow::Result<Vec<Lo
                 window_end: &format!("{:02}:00", start_hour + 2),
                 notes: "",
             };
-            pipeline::advance(&state, reg, &Step::Schedule(schedule), demo_actor(admin_id)).await?;
+            pipeline::advance(
+                &state.db,
+                demo_actor(admin_id),
+                state.now(),
+                reg,
+                &Step::Schedule(schedule),
+            )
+            .await?;
         }
         if target == 3 {
             step_time(&clock, rng.gen_range(24..72));
-            pipeline::advance(&state, reg, &Step::Install, demo_actor(admin_id)).await?;
+            pipeline::advance(
+                &state.db,
+                demo_actor(admin_id),
+                state.now(),
+                reg,
+                &Step::Install,
+            )
+            .await?;
             let customer = customers::by_user(db, created.user_id)
                 .await?
                 .expect("just created");
@@ -318,8 +354,10 @@ async fn staff_accounts(state: &AppState, logins: &mut Vec<Login>) -> anyhow::Re
         let now = state.clock.now();
         let id = match users::find_by_login(&state.db, Some(email), None).await? {
             Some(u) => {
-                users::set_password(&state.db, u.id, &hash, false, now).await?;
-                users::set_active(&state.db, u.id, true, now).await?;
+                let mut tx = state.db.begin().await?;
+                users::set_password(&mut tx, u.id, &hash, false, now).await?;
+                users::set_active(&mut tx, u.id, true, now).await?;
+                tx.commit().await?;
                 u.id
             }
             None => {

@@ -5,15 +5,13 @@ use serde::Deserialize;
 
 use crate::customers::model::status_key;
 use crate::customers::store::{self as customers, CustomerRow, PackageChange, SubscriptionRow};
-use crate::db::is_unique_violation;
 use crate::error::{AppError, AppResult};
 use crate::signup::model::RegStatus;
+use crate::signup::progress::owned_registration;
 use crate::signup::progress::{progress, Progress};
 use crate::signup::store as registrations;
-use crate::signup::web::owned_registration;
 use crate::state::AppState;
 use crate::types::Email;
-use crate::users::store as users;
 use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path};
 
 async fn me(state: &AppState, user: &CurrentUser) -> AppResult<CustomerRow> {
@@ -85,7 +83,7 @@ pub async fn registration(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let reg = owned_registration(&state, &user, id).await?;
+    let reg = owned_registration(&state.db, user.id, id).await?;
     let p = progress(&state, reg).await?;
     page(&RegistrationPage {
         ctx,
@@ -174,39 +172,27 @@ pub async fn update_profile(
             errors,
         });
     };
-    let now = state.clock.now();
-    let email_str = email.as_ref().map(Email::as_str);
-    let mut tx = state.db.begin().await?;
-    let result = async {
-        // Only what the customer may change, so a concurrent staff edit of the phone or address stays.
-        customers::update_name_email(&mut tx, customer.id, &name, email_str, now).await?;
-        users::update_name_email(&mut tx, user.id, &name, email_str, now).await
-    }
+    let result = crate::customers::service::update_own_profile(
+        &state.db,
+        ctx.actor(),
+        state.now(),
+        &customer,
+        &name,
+        email.as_ref(),
+    )
     .await;
     match result {
         Ok(()) => {}
-        Err(e) if is_unique_violation(&e) => {
-            drop(tx);
-            errors.add("email", "signup.email_registered");
+        Err(AppError::Validation(errors)) => {
             return web::invalid(&ProfilePage {
                 ctx,
                 customer,
                 form,
                 errors,
-            });
+            })
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     }
-    customers::add_event(
-        &mut tx,
-        customer.id,
-        "profile.updated_by_customer",
-        &format!("name: {name}; email: {}", email_str.unwrap_or("-")),
-        &name,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
     Ok(redirect_with_flash(
         &state,
         "/portal/profile",

@@ -1,11 +1,12 @@
 //! Online sign-up (pendaftaran) and the registration pipeline staff work through.
 
+pub mod contact;
 pub mod model;
 pub mod pipeline;
 pub mod progress;
 mod staff;
 pub mod store;
-pub mod web;
+mod web;
 
 use axum::routing::{get, post};
 use axum::Router;

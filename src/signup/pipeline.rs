@@ -10,12 +10,11 @@ use crate::auth::Role;
 use crate::catalog::store::{AreaRow, PackageRow};
 use crate::customers::model::new_referral_code;
 use crate::customers::store::{self as customers, CustomerRow, NewCustomer, SubscriptionEvent};
-use crate::db::{is_unique_violation, Tx};
+use crate::db::{is_unique_violation, Db, Tx};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::installations::store::{self as installations, NewInstallation};
 use crate::notify;
-use crate::state::AppState;
 use crate::types::{wib_date, Email, PhoneNumber};
 use crate::users::store::{self as users, NewUser};
 
@@ -58,26 +57,48 @@ impl From<sqlx::Error> for SignupError {
 }
 
 /// Creates the login (role customer), the customer (prospect) and the submitted registration,
-/// and queues the confirmation mail when an address is given.
-pub async fn register(state: &AppState, s: &NewSignup<'_>) -> Result<Created, SignupError> {
+/// queues the confirmation mail when an address is given, and audits it: `signup.submitted` by
+/// the new customer (an `actor` without id) or `customer.create` by staff.
+pub async fn register(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    s: &NewSignup<'_>,
+) -> Result<Created, SignupError> {
     let (phone_taken, email_taken) =
-        customers::contact_taken(&state.db, s.phone.as_str(), s.email.map(Email::as_str)).await?;
+        customers::contact_taken(db, s.phone.as_str(), s.email.map(Email::as_str)).await?;
     if phone_taken {
         return Err(SignupError::PhoneTaken);
     }
     if email_taken {
         return Err(SignupError::EmailTaken);
     }
-    let now = state.clock.now();
     let code = loop {
         let c = new_referral_code();
-        if customers::by_referral_code(&state.db, &c).await?.is_none() {
+        if customers::by_referral_code(db, &c).await?.is_none() {
             break c;
         }
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = db.begin().await?;
     match insert_signup(&mut tx, s, &code, now).await {
         Ok(created) => {
+            let (action, entity, detail) = match actor.id {
+                None => (
+                    "signup.submitted",
+                    ("registration", created.registration_id),
+                    created.number.clone(),
+                ),
+                Some(_) => (
+                    "customer.create",
+                    ("customer", created.customer_id),
+                    format!("{} ({})", created.number, s.channel),
+                ),
+            };
+            let actor = Actor {
+                id: actor.id.or(Some(created.user_id)),
+                ..actor
+            };
+            audit::record_in(&mut tx, now, actor, action, Some(entity), &detail).await?;
             tx.commit().await?;
             Ok(created)
         }
@@ -85,8 +106,7 @@ pub async fn register(state: &AppState, s: &NewSignup<'_>) -> Result<Created, Si
         Err(e) if is_unique_violation(&e) => {
             drop(tx);
             let (phone_taken, _) =
-                customers::contact_taken(&state.db, s.phone.as_str(), s.email.map(Email::as_str))
-                    .await?;
+                customers::contact_taken(db, s.phone.as_str(), s.email.map(Email::as_str)).await?;
             Err(if phone_taken {
                 SignupError::PhoneTaken
             } else {
@@ -103,8 +123,8 @@ async fn insert_signup(
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<Created, sqlx::Error> {
-    let user_id = users::create_in(
-        tx,
+    let user_id = users::create(
+        &mut *tx,
         &NewUser {
             email: s.email.map(Email::as_str),
             phone: Some(s.phone.as_str()),
@@ -211,19 +231,19 @@ impl Step<'_> {
 
 /// Applies `step` to registration `id`; returns the status it came from.
 pub async fn advance(
-    state: &AppState,
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
     id: i64,
     step: &Step<'_>,
-    actor: Actor<'_>,
 ) -> Result<RegStatus, AppError> {
-    let reg = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let reg = store::get(db, id).await?.ok_or(AppError::NotFound)?;
     let from = RegStatus::parse(&reg.status).ok_or(AppError::NotFound)?;
     let to = step.target();
     if !from.can_move_to(to) {
         return Err(AppError::Conflict("registrations.transition_invalid"));
     }
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = db.begin().await?;
     if !store::transition(&mut tx, id, from.as_str(), to.as_str(), now).await? {
         return Err(AppError::Conflict("registrations.transition_invalid"));
     }

@@ -1,7 +1,9 @@
 //! Where a registration stands, for the step display staff and customers see.
 
 use super::model::RegStatus;
-use super::store::RegistrationRow;
+use super::store::{self, RegistrationRow};
+use crate::customers::store as customers;
+use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::installations::store::{self as installations, InstallationRow};
 use crate::state::AppState;
@@ -34,4 +36,15 @@ pub async fn progress(state: &AppState, reg: RegistrationRow) -> AppResult<Progr
         status,
         installation,
     })
+}
+
+/// A registration of the customer whose login is `user_id`; anyone else's is "not found".
+pub async fn owned_registration(db: &Db, user_id: i64, id: i64) -> AppResult<RegistrationRow> {
+    let customer = customers::by_user(db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    store::get(db, id)
+        .await?
+        .filter(|r| r.customer_id == customer.id)
+        .ok_or(AppError::NotFound)
 }

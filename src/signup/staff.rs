@@ -173,7 +173,7 @@ pub async fn detail(
 }
 
 async fn act(state: &AppState, ctx: &Ctx, id: i64, step: Step<'_>) -> AppResult<Response> {
-    pipeline::advance(state, id, &step, ctx.into()).await?;
+    pipeline::advance(&state.db, ctx.actor(), state.now(), id, &step).await?;
     Ok(redirect_with_flash(
         state,
         &format!("/staff/registrations/{id}"),

@@ -6,30 +6,18 @@ use axum::http::{header, HeaderMap};
 use axum::response::Response;
 use serde::Deserialize;
 
+use super::contact::{validate_contact, SignupForm};
 use super::pipeline::{self, NewSignup, SignupError};
-use super::store::{self, RegistrationRow};
+use super::progress::owned_registration;
+use super::store::RegistrationRow;
 use crate::auth::{password, session};
 use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
 use crate::customers::store as customers;
 use crate::error::{AppError, AppResult};
 use crate::site::store::{self as site, WaitingEntry};
 use crate::state::AppState;
-use crate::types::{Email, PhoneNumber};
+use crate::types::Email;
 use crate::web::{self, page, redirect, Ctx, CurrentUser, FieldErrors, Form, Path, Query};
-
-#[derive(Deserialize, Default, Clone)]
-#[serde(default)]
-pub struct SignupForm {
-    pub name: String,
-    pub phone: String,
-    pub email: String,
-    pub address: String,
-    pub area_id: String,
-    pub package_id: String,
-    pub referral_code: String,
-    pub password: String,
-    pub consent: String,
-}
 
 #[derive(Template)]
 #[template(path = "signup/form.html")]
@@ -89,64 +77,6 @@ async fn render_form(
     }
 }
 
-/// The contact part of a sign-up, checked. Shared with staff-created customers.
-pub struct Contact {
-    pub name: String,
-    pub phone: PhoneNumber,
-    pub email: Option<Email>,
-    pub address: String,
-    pub area: AreaRow,
-    pub package: PackageRow,
-}
-
-/// Validates name, phone, email, address, area and package; the area must be published and the
-/// package published (sign-ups for retired packages are not possible).
-pub async fn validate_contact(
-    state: &AppState,
-    f: &SignupForm,
-    errors: &mut FieldErrors,
-) -> AppResult<Option<Contact>> {
-    let name = errors.check("name", web::required(&f.name, 100));
-    let phone = errors.check("phone", PhoneNumber::parse(&f.phone));
-    let email = if f.email.trim().is_empty() {
-        Some(None)
-    } else {
-        errors.check("email", Email::parse(&f.email).map(Some))
-    };
-    let address = errors.check("address", web::required(&f.address, 300));
-    let area = match f.area_id.trim().parse::<i64>() {
-        Ok(id) => catalog::get_area(&state.db, id)
-            .await?
-            .filter(|a| a.published),
-        Err(_) => None,
-    };
-    if area.is_none() {
-        errors.add("area_id", "validation.area_required");
-    }
-    let package = match f.package_id.trim().parse::<i64>() {
-        Ok(id) => catalog::get_package(&state.db, id)
-            .await?
-            .filter(|p| p.published),
-        Err(_) => None,
-    };
-    if package.is_none() {
-        errors.add("package_id", "validation.package_required");
-    }
-    Ok(match (name, phone, email, address, area, package) {
-        (Some(name), Some(phone), Some(email), Some(address), Some(area), Some(package)) => {
-            Some(Contact {
-                name,
-                phone,
-                email,
-                address,
-                area,
-                package,
-            })
-        }
-        _ => None,
-    })
-}
-
 #[derive(Template)]
 #[template(path = "signup/waitlisted.html")]
 struct WaitlistedPage {
@@ -166,7 +96,7 @@ pub async fn submit(
     // Taken out of the form so it is never echoed back into the page.
     let password = std::mem::take(&mut form.password);
     let mut errors = FieldErrors::default();
-    let contact = validate_contact(&state, &form, &mut errors).await?;
+    let contact = validate_contact(&state.db, &form, &mut errors).await?;
     errors.check("password", password::check_policy(&password));
     if form.consent.is_empty() {
         errors.add("consent", "validation.consent_required");
@@ -222,8 +152,15 @@ pub async fn submit(
     }
 
     let hash = password::hash(password).await?;
+    let actor = crate::audit::Actor {
+        id: None,
+        name: &c.name,
+        ip: &ctx.ip,
+    };
     let result = pipeline::register(
-        &state,
+        &state.db,
+        actor,
+        state.now(),
         &NewSignup {
             name: &c.name,
             phone: &c.phone,
@@ -252,19 +189,6 @@ pub async fn submit(
         }
         Err(SignupError::Other(e)) => return Err(e),
     };
-    crate::audit::record(
-        &state,
-        crate::audit::Actor {
-            id: Some(created.user_id),
-            name: &c.name,
-            ip: &ctx.ip,
-        },
-        "signup.submitted",
-        Some(("registration", created.registration_id)),
-        &created.number,
-    )
-    .await?;
-
     // Logged in at once, with a fresh session.
     let user_agent = headers
         .get(header::USER_AGENT)
@@ -301,25 +225,10 @@ pub async fn done(
     Path(id): Path<i64>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
-    let reg = owned_registration(&state, &user, id).await?;
+    let reg = owned_registration(&state.db, user.id, id).await?;
     page(&DonePage {
         ctx,
         reg,
         referral_unknown: q.referral == "unknown",
     })
-}
-
-/// A registration of the logged-in customer; anyone else's is "not found".
-pub async fn owned_registration(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-) -> AppResult<RegistrationRow> {
-    let customer = customers::by_user(&state.db, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    store::get(&state.db, id)
-        .await?
-        .filter(|r| r.customer_id == customer.id)
-        .ok_or(AppError::NotFound)
 }

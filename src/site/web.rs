@@ -28,7 +28,7 @@ struct HomePage {
 
 impl HomePage {
     fn promos_for(&self, package_id: &i64) -> Vec<&str> {
-        crate::catalog::web::promos_for(&self.links, *package_id)
+        crate::catalog::model::promos_for(&self.links, *package_id)
     }
 }
 

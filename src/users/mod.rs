@@ -1,5 +1,6 @@
 //! Staff accounts, managed by the system admin at `/staff/users`.
 
+pub mod service;
 pub mod store;
 mod web;
 

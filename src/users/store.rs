@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::args;
 use crate::auth::Role;
-use crate::db::{like_pattern, Db, DbResult, Tx};
+use crate::db::{like_pattern, Conn, Db, DbResult, Tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct UserRow {
@@ -43,36 +43,21 @@ pub struct NewUser<'a> {
 const INSERT: &str = "INSERT INTO users (email, phone, name, role, password_hash, active, must_change_password, \
                       failed_logins, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, TRUE, $6, 0, $7, $7) RETURNING id";
 
-pub async fn create(db: &Db, u: &NewUser<'_>, now: DateTime<Utc>) -> DbResult<i64> {
-    db.insert_returning(
-        INSERT,
-        args![
-            u.email,
-            u.phone,
-            u.name,
-            u.role.as_str(),
-            u.password_hash,
-            u.must_change_password,
-            now
-        ],
-    )
-    .await
-}
-
-pub async fn create_in(tx: &mut Tx, u: &NewUser<'_>, now: DateTime<Utc>) -> DbResult<i64> {
-    tx.scalar(
-        INSERT,
-        args![
-            u.email,
-            u.phone,
-            u.name,
-            u.role.as_str(),
-            u.password_hash,
-            u.must_change_password,
-            now
-        ],
-    )
-    .await
+pub async fn create(c: impl Into<Conn<'_>>, u: &NewUser<'_>, now: DateTime<Utc>) -> DbResult<i64> {
+    c.into()
+        .insert_returning(
+            INSERT,
+            args![
+                u.email,
+                u.phone,
+                u.name,
+                u.role.as_str(),
+                u.password_hash,
+                u.must_change_password,
+                now
+            ],
+        )
+        .await
 }
 
 pub async fn get(db: &Db, id: i64) -> DbResult<Option<UserRow>> {
@@ -133,13 +118,13 @@ pub async fn record_successful_login(db: &Db, id: i64) -> DbResult<()> {
 }
 
 pub async fn set_password(
-    db: &Db,
+    c: impl Into<Conn<'_>>,
     id: i64,
     hash: &str,
     must_change: bool,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    db.execute(
+    c.into().execute(
         "UPDATE users SET password_hash = $2, must_change_password = $3, failed_logins = 0, locked_until = NULL, \
          updated_at = $4 WHERE id = $1",
         args![id, hash, must_change, now],
@@ -172,14 +157,13 @@ const KEEPS_A_SYSTEM_ADMIN: &str = "(role <> 'system_admin' OR active = FALSE OR
 /// Renames and re-roles a staff member; `false` (and no change) when that would remove the last
 /// active system admin.
 pub async fn update_staff(
-    db: &Db,
+    tx: &mut Tx,
     id: i64,
     name: &str,
     role: Role,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
-    let mut tx = db.begin().await?;
-    lock_system_admins(&mut tx).await?;
+    lock_system_admins(tx).await?;
     let n = tx
         .execute(
             &format!(
@@ -189,7 +173,6 @@ pub async fn update_staff(
             args![id, name, role.as_str(), now],
         )
         .await?;
-    tx.commit().await?;
     Ok(n == 1)
 }
 
@@ -226,16 +209,14 @@ pub async fn update_name_email(
 
 /// Activates or deactivates a user; `false` (and no change) when deactivating would remove the
 /// last active system admin.
-pub async fn set_active(db: &Db, id: i64, active: bool, now: DateTime<Utc>) -> DbResult<bool> {
-    let mut tx = db.begin().await?;
-    lock_system_admins(&mut tx).await?;
+pub async fn set_active(tx: &mut Tx, id: i64, active: bool, now: DateTime<Utc>) -> DbResult<bool> {
+    lock_system_admins(tx).await?;
     let n = tx
         .execute(
             &format!("UPDATE users SET active = $2, updated_at = $3 WHERE id = $1 AND ($2 = TRUE OR {KEEPS_A_SYSTEM_ADMIN})"),
             args![id, active, now],
         )
         .await?;
-    tx.commit().await?;
     Ok(n == 1)
 }
 

@@ -5,10 +5,9 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::store::{self, NewUser, StaffFilter, UserRow};
-use crate::audit;
-use crate::auth::{password, store as sessions, Role};
-use crate::db::is_unique_violation;
+use super::service::{self, NewStaff};
+use super::store::{self, StaffFilter, UserRow};
+use crate::auth::Role;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::types::{Email, PhoneNumber};
@@ -112,14 +111,7 @@ pub async fn new_form(ctx: Ctx) -> AppResult<Response> {
     .render_page(true)
 }
 
-struct ValidUser {
-    name: String,
-    email: Email,
-    phone: Option<PhoneNumber>,
-    role: Role,
-}
-
-fn validate(form: &UserForm, errors: &mut FieldErrors) -> Option<ValidUser> {
+fn validate(form: &UserForm, errors: &mut FieldErrors) -> Option<NewStaff> {
     let name = errors.check("name", web::required(&form.name, 100));
     let email = errors.check("email", Email::parse(&form.email));
     let phone = if form.phone.trim().is_empty() {
@@ -127,18 +119,19 @@ fn validate(form: &UserForm, errors: &mut FieldErrors) -> Option<ValidUser> {
     } else {
         errors.check("phone", PhoneNumber::parse(&form.phone).map(Some))
     };
-    let role = errors.check(
-        "role",
-        Role::parse(&form.role)
-            .filter(|r| r.is_staff())
-            .ok_or("validation.role_invalid"),
-    );
-    Some(ValidUser {
+    let role = errors.check("role", parse_role(&form.role));
+    Some(NewStaff {
         name: name?,
         email: email?,
         phone: phone?,
         role: role?,
     })
+}
+
+fn parse_role(s: &str) -> Result<Role, &'static str> {
+    Role::parse(s)
+        .filter(|r| r.is_staff())
+        .ok_or("validation.role_invalid")
 }
 
 #[derive(Template)]
@@ -157,30 +150,15 @@ pub async fn create(
     Form(form): Form<UserForm>,
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::default();
-    let Some(v) = validate(&form, &mut errors) else {
-        return FormPage {
-            ctx,
-            user: None,
-            form,
-            errors,
-            roles: &Role::STAFF,
-        }
-        .render_page(false);
+    let result = match validate(&form, &mut errors) {
+        Some(v) => service::create_staff(&state.db, ctx.actor(), state.now(), &v, None)
+            .await
+            .map(|created| (created, v)),
+        None => Err(AppError::Validation(errors)),
     };
-    let one_time = password::generate();
-    let hash = password::hash(one_time.clone()).await?;
-    let new = NewUser {
-        email: Some(v.email.as_str()),
-        phone: v.phone.as_ref().map(PhoneNumber::as_str),
-        name: &v.name,
-        role: v.role,
-        password_hash: &hash,
-        must_change_password: true,
-    };
-    let id = match store::create(&state.db, &new, state.clock.now()).await {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            errors.add(crate::db::violated_contact(&e), "validation.login_taken");
+    let ((id, password), v) = match result {
+        Ok(r) => r,
+        Err(AppError::Validation(errors)) => {
             return FormPage {
                 ctx,
                 user: None,
@@ -188,32 +166,17 @@ pub async fn create(
                 errors,
                 roles: &Role::STAFF,
             }
-            .render_page(false);
+            .render_page(false)
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     };
-    audit::record(
-        &state,
-        &ctx,
-        "user.create",
-        Some(("user", id)),
-        &format!("{} ({})", v.email, v.role),
-    )
-    .await?;
     Ok(no_store(page(&PasswordShown {
         ctx,
         user_id: id,
         name: v.name,
         login: v.email.to_string(),
-        password: one_time,
+        password,
     })?))
-}
-
-async fn load_staff(state: &AppState, id: i64) -> AppResult<UserRow> {
-    store::get(&state.db, id)
-        .await?
-        .filter(|u| u.role().is_staff())
-        .ok_or(AppError::NotFound)
 }
 
 pub async fn show(
@@ -221,7 +184,7 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let user = load_staff(&state, id).await?;
+    let user = service::staff_member(&state.db, id).await?;
     let form = UserForm {
         name: user.name.clone(),
         email: user.email.clone().unwrap_or_default(),
@@ -244,43 +207,35 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(mut form): Form<UserForm>,
 ) -> AppResult<Response> {
-    let user = load_staff(&state, id).await?;
+    let user = service::staff_member(&state.db, id).await?;
     // Email and phone are not edited here; keep them as stored.
     form.email = user.email.clone().unwrap_or_default();
     form.phone = user.phone.clone().unwrap_or_default();
     let mut errors = FieldErrors::default();
     let name = errors.check("name", web::required(&form.name, 100));
-    let role = errors.check(
-        "role",
-        Role::parse(&form.role)
-            .filter(|r| r.is_staff())
-            .ok_or("validation.role_invalid"),
-    );
-    if let (Some(name), Some(role)) = (&name, role) {
-        if !store::update_staff(&state.db, id, name, role, state.clock.now()).await? {
-            errors.add("role", "users.last_system_admin");
+    let role = errors.check("role", parse_role(&form.role));
+    let result = match (name, role) {
+        (Some(name), Some(role)) => {
+            service::update_staff(&state.db, ctx.actor(), state.now(), id, &name, role).await
         }
-    }
-    let (Some(name), Some(role), true) = (name, role, errors.is_empty()) else {
-        return FormPage {
+        _ => Err(AppError::Validation(errors)),
+    };
+    match result {
+        Ok(()) => Ok(redirect_with_flash(
+            &state,
+            &format!("/staff/users/{id}"),
+            "flash.saved",
+        )),
+        Err(AppError::Validation(errors)) => FormPage {
             ctx,
             user: Some(user),
             form,
             errors,
             roles: &Role::STAFF,
         }
-        .render_page(false);
-    };
-    let detail = format!(
-        "name: {} -> {}; role: {} -> {}",
-        user.name, name, user.role, role
-    );
-    audit::record(&state, &ctx, "user.update", Some(("user", id)), &detail).await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/staff/users/{id}"),
-        "flash.saved",
-    ))
+        .render_page(false),
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn deactivate(
@@ -288,19 +243,7 @@ pub async fn deactivate(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let user = load_staff(&state, id).await?;
-    if !store::set_active(&state.db, user.id, false, state.clock.now()).await? {
-        return Err(AppError::Conflict("users.last_system_admin"));
-    }
-    let ended = sessions::delete_user_sessions(&state.db, id, None).await?;
-    audit::record(
-        &state,
-        &ctx,
-        "user.deactivate",
-        Some(("user", id)),
-        &format!("{ended} session(s) ended"),
-    )
-    .await?;
+    service::deactivate(&state.db, ctx.actor(), state.now(), id).await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/staff/users/{id}"),
@@ -313,9 +256,7 @@ pub async fn reactivate(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    load_staff(&state, id).await?;
-    store::set_active(&state.db, id, true, state.clock.now()).await?;
-    audit::record(&state, &ctx, "user.reactivate", Some(("user", id)), "").await?;
+    service::reactivate(&state.db, ctx.actor(), state.now(), id).await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/staff/users/{id}"),
@@ -328,22 +269,22 @@ pub async fn reset_password(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let user = load_staff(&state, id).await?;
-    let one_time = password::generate();
-    let hash = password::hash(one_time.clone()).await?;
-    store::set_password(&state.db, id, &hash, true, state.clock.now()).await?;
-    sessions::delete_user_sessions(&state.db, id, None).await?;
-    audit::record(&state, &ctx, "user.reset_password", Some(("user", id)), "").await?;
-    let login = user
-        .email
-        .clone()
-        .or(user.phone.clone())
-        .unwrap_or_default();
+    let user = service::staff_member(&state.db, id).await?;
+    let password = service::reset_password(
+        &state.db,
+        ctx.actor(),
+        state.now(),
+        id,
+        "user.reset_password",
+        ("user", id),
+    )
+    .await?;
+    let login = user.email.or(user.phone).unwrap_or_default();
     Ok(no_store(page(&PasswordShown {
         ctx,
         user_id: id,
         name: user.name,
         login,
-        password: one_time,
+        password,
     })?))
 }

@@ -13,7 +13,7 @@ use sha2::Sha256;
 use std::net::SocketAddr;
 
 use crate::auth::{session, Role};
-use crate::error::{AppError, ErrorInfo};
+use crate::error::{AppError, ErrorInfo, FieldErrors};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::web::{cookies, Ctx, CurrentUser};
@@ -98,7 +98,9 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let exempt = CSRF_EXEMPT.iter().any(|p| path.starts_with(p));
-    let mut res = if unsafe_method && !exempt {
+    let mut res = if let Err(e) = refuse_control_chars_in_url(req.uri()) {
+        e.into_response()
+    } else if unsafe_method && !exempt {
         match verify_csrf(&state, req, &csrf_cookie).await {
             Ok(r) => {
                 req = r;
@@ -126,6 +128,41 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     res
+}
+
+/// A path with a control character names nothing (404); a query parameter with one is refused
+/// with 422 naming it. Either would otherwise reach the database (PostgreSQL refuses NUL bytes).
+fn refuse_control_chars_in_url(uri: &axum::http::Uri) -> Result<(), AppError> {
+    let path = percent_decode(uri.path().as_bytes());
+    if path.iter().any(|b| b.is_ascii_control()) {
+        return Err(AppError::NotFound);
+    }
+    match uri.query() {
+        None => Ok(()),
+        Some(q) => {
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(q)
+                .map_err(|_| AppError::BadRequest("error.query_invalid"))?;
+            crate::web::refuse_control_chars(&pairs)
+        }
+    }
+}
+
+fn percent_decode(s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        let hex = s
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        if let (b'%', Some(Ok(b))) = (s[i], hex.map(|h| u8::from_str_radix(h, 16))) {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(s[i]);
+        i += 1;
+    }
+    out
 }
 
 /// The database failed before the context existed: the error page, in the default language.
@@ -269,15 +306,30 @@ fn error_page(ctx: &Ctx, res: &Response, request_id: &str) -> Option<Response> {
             ErrorInfo::for_status(status)
         }
     };
-    let message = ctx.t(info.message_key);
+    let fields = res.extensions().get::<FieldErrors>();
     let mut out = if ctx.path.starts_with("/api/") {
-        let body = serde_json::json!({ "error": { "status": status.as_u16(), "message": message, "request_id": request_id } });
+        let mut body = serde_json::json!({ "error": { "status": status.as_u16(), "message": ctx.t(info.message_key), "request_id": request_id } });
+        if let Some(fields) = fields {
+            let errors: serde_json::Map<String, serde_json::Value> = fields
+                .iter()
+                .map(|(f, m)| (f.to_string(), ctx.t(m).into()))
+                .collect();
+            body["errors"] = errors.into();
+        }
         (status, axum::Json(body)).into_response()
     } else {
+        let message = match fields {
+            Some(fields) => fields
+                .iter()
+                .map(|(f, m)| format!("{} «{f}»: {}", ctx.t("error.field"), ctx.t(m)))
+                .collect::<Vec<_>>()
+                .join(" "),
+            None => ctx.t(info.message_key).to_string(),
+        };
         let page = ErrorPage {
             ctx,
             status: status.as_u16(),
-            message,
+            message: &message,
             request_id,
         };
         match page.render() {

@@ -66,6 +66,11 @@ impl Ctx {
         nav::for_role(self.role(), &self.path)
     }
 
+    /// Who is acting, for services and the audit log.
+    pub fn actor(&self) -> crate::audit::Actor<'_> {
+        crate::audit::Actor::from(self)
+    }
+
     pub fn flash_text(&self) -> Option<&str> {
         self.flash.as_deref().map(|k| self.lang.t(k))
     }

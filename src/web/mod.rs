@@ -8,12 +8,14 @@ pub mod ctx;
 pub mod nav;
 
 use askama::Template;
-use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
-use axum::extract::FromRequest;
-use axum::extract::FromRequestParts;
+use axum::body::Bytes;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::de::DeserializeOwned;
 
+pub use crate::error::FieldErrors;
 pub use ctx::{Ctx, CurrentUser};
 
 use crate::error::{AppError, AppResult};
@@ -45,19 +47,50 @@ pub fn redirect_with_flash(state: &AppState, to: &str, message_key: &'static str
     res
 }
 
-/// `axum::Form` whose rejections become translated 4xx pages.
-#[derive(FromRequest)]
-#[from_request(via(axum::Form), rejection(AppError))]
+/// A urlencoded form body. Rejections become translated 4xx pages: another content type 415, a
+/// body over the limit 413, text with control characters 422 naming the field, a shape that does
+/// not fit `T` 422.
 pub struct Form<T>(pub T);
 
-impl From<FormRejection> for AppError {
-    fn from(r: FormRejection) -> Self {
-        match r {
-            FormRejection::InvalidFormContentType(_) => AppError::UnsupportedMediaType,
-            FormRejection::BytesRejection(_) => AppError::PayloadTooLarge,
-            _ => AppError::Unprocessable("error.form_invalid"),
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let is_form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| AppError::Unprocessable("error.form_invalid"))?;
+        refuse_control_chars(&pairs)?;
+        serde_urlencoded::from_bytes(&bytes)
+            .map(Form)
+            .map_err(|_| AppError::Unprocessable("error.form_invalid"))
+    }
+}
+
+/// Text may carry newlines and tabs (multi-line fields) but no other control character: a NUL
+/// byte would make PostgreSQL fail, and none of them belongs in a name, an address or a message.
+pub fn refuse_control_chars(pairs: &[(String, String)]) -> Result<(), AppError> {
+    let mut errors = FieldErrors::default();
+    for (name, value) in pairs {
+        let bad = |t: &str| {
+            t.chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        };
+        if bad(name) || bad(value) {
+            let field: String = name.chars().filter(|c| !c.is_control()).take(64).collect();
+            errors.add(field, "validation.control_chars");
         }
     }
+    errors.into_result()
 }
 
 /// `axum::extract::Path` where a malformed id is simply "not found".
@@ -79,39 +112,6 @@ pub struct Query<T>(pub T);
 impl From<QueryRejection> for AppError {
     fn from(_: QueryRejection) -> Self {
         AppError::BadRequest("error.query_invalid")
-    }
-}
-
-/// Field-level validation messages (translation keys) for a form.
-#[derive(Clone, Debug, Default)]
-pub struct FieldErrors(Vec<(&'static str, &'static str)>);
-
-impl FieldErrors {
-    pub fn add(&mut self, field: &'static str, message_key: &'static str) {
-        self.0.push((field, message_key));
-    }
-
-    /// Records the error of a parse result and returns its value.
-    pub fn check<T>(&mut self, field: &'static str, r: Result<T, &'static str>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(k) => {
-                self.add(field, k);
-                None
-            }
-        }
-    }
-
-    pub fn get(&self, field: &str) -> Option<&'static str> {
-        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| *m)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn has(&self, field: &str) -> bool {
-        self.get(field).is_some()
     }
 }
 

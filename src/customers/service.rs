@@ -1,0 +1,162 @@
+//! Customer operations staff and customers perform on a profile. Each is one transaction with
+//! the timeline entry and the audit row. (Subscription changes are in [`super::changes`].)
+
+use chrono::{DateTime, Utc};
+
+use super::store::{self, CustomerRow};
+use crate::audit::{self, Actor};
+use crate::catalog::store::AreaRow;
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use crate::types::{Email, PhoneNumber};
+use crate::users::store as users;
+
+/// Contact columns that are unique among customers and logins, as form fields.
+const CONTACT_COLUMNS: &[(&str, &str, &str)] = &[
+    ("phone", "phone", "validation.login_taken"),
+    ("email", "email", "validation.login_taken"),
+];
+
+/// A customer, or 404.
+pub async fn customer(db: &Db, id: i64) -> AppResult<CustomerRow> {
+    store::get(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// A profile as staff edit it, parsed.
+pub struct ProfileInput {
+    pub name: String,
+    pub phone: PhoneNumber,
+    pub email: Option<Email>,
+    pub address: String,
+    pub area: AreaRow,
+}
+
+/// Staff change a customer's profile (and the contact of their login).
+pub async fn update_profile(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+    p: &ProfileInput,
+) -> AppResult<()> {
+    let before = customer(db, id).await?;
+    let email = p.email.as_ref().map(Email::as_str);
+    let mut tx = db.begin().await?;
+    let profile = store::Profile {
+        name: &p.name,
+        phone: p.phone.as_str(),
+        email,
+        address: &p.address,
+        area_id: Some(p.area.id),
+    };
+    let written = async {
+        store::update_profile(&mut tx, id, &profile, now).await?;
+        if let Some(uid) = before.user_id {
+            users::update_contact(&mut tx, uid, &p.name, email, Some(p.phone.as_str()), now)
+                .await?;
+        }
+        Ok::<_, sqlx::Error>(())
+    }
+    .await;
+    written.map_err(|e| AppError::unique_to_field(e, CONTACT_COLUMNS))?;
+    let mut changes = Vec::new();
+    for (label, old, new) in [
+        ("name", before.name.as_str(), p.name.as_str()),
+        ("phone", before.phone.as_str(), p.phone.as_str()),
+        (
+            "email",
+            before.email.as_deref().unwrap_or(""),
+            email.unwrap_or(""),
+        ),
+        ("address", before.address.as_str(), p.address.as_str()),
+        (
+            "area",
+            before.area_name.as_deref().unwrap_or(""),
+            p.area.name.as_str(),
+        ),
+    ] {
+        if old != new {
+            changes.push(format!("{label}: {old} -> {new}"));
+        }
+    }
+    let detail = changes.join("; ");
+    store::add_event(&mut tx, id, "profile.updated", &detail, actor.name, now).await?;
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "customer.update",
+        Some(("customer", id)),
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A customer changes their own name and email; the phone number identifies them and changes
+/// through staff. Only these two columns are written, so a concurrent staff edit stays.
+pub async fn update_own_profile(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    customer: &CustomerRow,
+    name: &str,
+    email: Option<&Email>,
+) -> AppResult<()> {
+    let user_id = customer.user_id.ok_or(AppError::NotFound)?;
+    let email = email.map(Email::as_str);
+    let mut tx = db.begin().await?;
+    let written = async {
+        store::update_name_email(&mut tx, customer.id, name, email, now).await?;
+        users::update_name_email(&mut tx, user_id, name, email, now).await
+    }
+    .await;
+    written.map_err(|e| {
+        AppError::unique_to_field(e, &[("email", "email", "signup.email_registered")])
+    })?;
+    let detail = format!("name: {name}; email: {}", email.unwrap_or("-"));
+    store::add_event(
+        &mut tx,
+        customer.id,
+        "profile.updated_by_customer",
+        &detail,
+        name,
+        now,
+    )
+    .await?;
+    let entity = Some(("customer", customer.id));
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "customer.profile_updated",
+        entity,
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A new one-time password for a customer who forgot theirs (changed at the next login); ends
+/// their sessions. Returns the customer and the password to show once.
+pub async fn reset_password(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+) -> AppResult<(CustomerRow, String)> {
+    let c = customer(db, id).await?;
+    let user_id = c.user_id.ok_or(AppError::NotFound)?;
+    let password = crate::users::service::reset_password(
+        db,
+        actor,
+        now,
+        user_id,
+        "customer.reset_password",
+        ("customer", id),
+    )
+    .await?;
+    Ok((c, password))
+}
