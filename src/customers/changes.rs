@@ -5,7 +5,9 @@ use super::model::TerminationReason;
 use super::store::{self, SubscriptionEvent, SubscriptionRow};
 use crate::audit::{self, Actor};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use chrono::{DateTime, Utc};
+
+use crate::db::Db;
 use crate::types::wib_date;
 
 pub enum Change<'a> {
@@ -44,11 +46,15 @@ impl Change<'_> {
 
 /// Applies `change` to `sub` in one transaction, with the subscription event, the customer's
 /// derived status and a timeline entry. Returns a short description for the audit log.
+///
+/// The customer's row is locked first: two admins suspending two different subscriptions of one
+/// customer at the same moment must not both derive the status from what they saw before.
 pub async fn apply(
-    state: &AppState,
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
     sub: &SubscriptionRow,
     change: &Change<'_>,
-    actor: Actor<'_>,
 ) -> AppResult<String> {
     let refused = AppError::Conflict(if sub.status == "terminated" {
         "subscriptions.terminated"
@@ -58,8 +64,8 @@ pub async fn apply(
     if !change.allowed_from(&sub.status) {
         return Err(refused);
     }
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = db.begin().await?;
+    tx.lock_row("customers", sub.customer_id).await?;
     let mut event = SubscriptionEvent {
         subscription_id: sub.id,
         kind: change.kind(),

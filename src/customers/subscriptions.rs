@@ -27,7 +27,7 @@ async fn change(
     sub: &SubscriptionRow,
     change: Change<'_>,
 ) -> AppResult<Response> {
-    changes::apply(state, sub, &change, ctx.into()).await?;
+    changes::apply(&state.db, ctx.actor(), state.now(), sub, &change).await?;
     Ok(redirect_with_flash(
         state,
         &format!("/staff/customers/{}", sub.customer_id),

@@ -297,7 +297,7 @@ async fn later_changes(
             note,
         }
     };
-    changes::apply(state, &sub, &change, demo_actor(admin_id)).await?;
+    changes::apply(&state.db, demo_actor(admin_id), state.now(), &sub, &change).await?;
     Ok(())
 }
 
