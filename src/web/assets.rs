@@ -1,7 +1,12 @@
-//! Static files, embedded in the binary.
+//! Static files, embedded in the binary. The stylesheet's URL carries a hash of its content, so
+//! browsers may keep it for a year and still get a new one after an upgrade.
 
-use axum::http::header;
-use axum::response::IntoResponse;
+use std::sync::LazyLock;
+
+use sha2::{Digest, Sha256};
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
@@ -9,20 +14,33 @@ use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/static/app.css", get(css))
+        .route("/static/{name}", get(css))
         .route("/favicon.ico", get(favicon))
 }
 
 const CACHE: &str = "public, max-age=86400";
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-async fn css() -> impl IntoResponse {
+const CSS: &str = include_str!("../../static/app.css");
+
+/// `/static/app.<hash>.css`, the stylesheet's URL for pages.
+pub static CSS_URL: LazyLock<String> = LazyLock::new(|| {
+    let hash = hex::encode(Sha256::digest(CSS.as_bytes()));
+    format!("/static/app.{}.css", &hash[..12])
+});
+
+async fn css(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    if format!("/static/{name}") != *CSS_URL {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, CACHE),
+            (header::CACHE_CONTROL, IMMUTABLE),
         ],
-        include_str!("../../static/app.css"),
+        CSS,
     )
+        .into_response()
 }
 
 async fn favicon() -> impl IntoResponse {

@@ -66,6 +66,11 @@ impl Ctx {
         nav::for_role(self.role(), &self.path)
     }
 
+    /// The stylesheet's content-hashed URL.
+    pub fn css_url(&self) -> &'static str {
+        crate::web::assets::CSS_URL.as_str()
+    }
+
     /// Who is acting, for services and the audit log.
     pub fn actor(&self) -> crate::audit::Actor<'_> {
         crate::audit::Actor::from(self)

@@ -188,7 +188,7 @@ async fn error_pages_look_like_the_app_and_carry_a_request_id() {
     let app = spawn().await;
     let r = app.browser().get("/no/such/page").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    r.assert_contains("<link rel=\"stylesheet\" href=\"/static/app.css")
+    r.assert_contains("<link rel=\"stylesheet\" href=\"/static/app.")
         .assert_contains("Kode permintaan");
     let id = r
         .headers
