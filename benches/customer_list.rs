@@ -142,13 +142,14 @@ async fn seed(db: &Db) -> anyhow::Result<(i64, i64)> {
     for i in 0..CUSTOMERS {
         let phone = format!("+62812{:08}", i);
         let name = format!("Warga {i}");
-        let status = [
-            "active",
-            "active",
-            "active",
-            "prospect",
-            "suspended",
-            "terminated",
+        use setia::customers::model::{CustomerStatus as C, SubStatus as S};
+        let (status, sub_status) = [
+            (C::Active, Some(S::Active)),
+            (C::Active, Some(S::Active)),
+            (C::Active, Some(S::Active)),
+            (C::Prospect, None),
+            (C::Suspended, Some(S::Suspended)),
+            (C::Terminated, Some(S::Terminated)),
         ][(i % 6) as usize];
         let (id, _) = customers::create(
             &mut tx,
@@ -166,12 +167,7 @@ async fn seed(db: &Db) -> anyhow::Result<(i64, i64)> {
             now,
         )
         .await?;
-        if status != "prospect" {
-            let sub_status = if status == "terminated" {
-                "terminated"
-            } else {
-                status
-            };
+        if let Some(sub_status) = sub_status {
             customers::create_subscription(
                 &mut tx,
                 id,

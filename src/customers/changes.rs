@@ -1,7 +1,7 @@
 //! Subscription changes as one operation each: package change (kept as history), suspend,
 //! reactivate, terminate. Used by the staff pages and the demo loader.
 
-use super::model::TerminationReason;
+use super::model::{SubStatus, TerminationReason};
 use super::store::{self, SubscriptionEvent, SubscriptionRow};
 use crate::audit::{self, Actor};
 use crate::error::{AppError, AppResult};
@@ -35,11 +35,11 @@ impl Change<'_> {
         }
     }
 
-    fn allowed_from(&self, status: &str) -> bool {
+    fn allowed_from(&self, status: SubStatus) -> bool {
         match self {
-            Change::Package { .. } | Change::Terminate { .. } => status != "terminated",
-            Change::Suspend => status == "active",
-            Change::Reactivate => status == "suspended",
+            Change::Package { .. } | Change::Terminate { .. } => status != SubStatus::Terminated,
+            Change::Suspend => status == SubStatus::Active,
+            Change::Reactivate => status == SubStatus::Suspended,
         }
     }
 }
@@ -56,12 +56,12 @@ pub async fn apply(
     sub: &SubscriptionRow,
     change: &Change<'_>,
 ) -> AppResult<String> {
-    let refused = AppError::Conflict(if sub.status == "terminated" {
+    let refused = AppError::Conflict(if sub.status == SubStatus::Terminated {
         "subscriptions.terminated"
     } else {
         "subscriptions.transition_invalid"
     });
-    if !change.allowed_from(&sub.status) {
+    if !change.allowed_from(sub.status) {
         return Err(refused);
     }
     let mut tx = db.begin().await?;
@@ -82,11 +82,25 @@ pub async fn apply(
             (n, format!("{} -> {to_name}", sub.package_name))
         }
         Change::Suspend => (
-            store::set_subscription_status(&mut tx, sub.id, "active", "suspended", now).await?,
+            store::set_subscription_status(
+                &mut tx,
+                sub.id,
+                SubStatus::Active,
+                SubStatus::Suspended,
+                now,
+            )
+            .await?,
             format!("{} · active -> suspended", sub.package_name),
         ),
         Change::Reactivate => (
-            store::set_subscription_status(&mut tx, sub.id, "suspended", "active", now).await?,
+            store::set_subscription_status(
+                &mut tx,
+                sub.id,
+                SubStatus::Suspended,
+                SubStatus::Active,
+                now,
+            )
+            .await?,
             format!("{} · suspended -> active", sub.package_name),
         ),
         Change::Terminate {

@@ -1,7 +1,42 @@
 //! Customer and subscription states, and why subscriptions end.
 
-/// Translation key prefix `status.` + the stored value.
-pub const CUSTOMER_STATUSES: [&str; 4] = ["prospect", "active", "suspended", "terminated"];
+crate::text_enum! {
+    /// A customer's status, derived from their subscriptions (prospect until the first one).
+    pub enum CustomerStatus {
+        Prospect = "prospect",
+        Active = "active",
+        Suspended = "suspended",
+        Terminated = "terminated",
+    }
+}
+
+impl CustomerStatus {
+    /// Active if any subscription is, else suspended if any is, else terminated if any is.
+    pub fn derived_from(subscriptions: &[SubStatus]) -> CustomerStatus {
+        let has = |s| subscriptions.contains(&s);
+        if has(SubStatus::Active) {
+            CustomerStatus::Active
+        } else if has(SubStatus::Suspended) {
+            CustomerStatus::Suspended
+        } else if has(SubStatus::Terminated) {
+            CustomerStatus::Terminated
+        } else {
+            CustomerStatus::Prospect
+        }
+    }
+
+    pub fn label_key(self) -> String {
+        status_key(&self.as_str())
+    }
+}
+
+crate::text_enum! {
+    pub enum SubStatus {
+        Active = "active",
+        Suspended = "suspended",
+        Terminated = "terminated",
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TerminationReason {
@@ -47,7 +82,7 @@ impl TerminationReason {
 }
 
 /// The label key of a stored status (customer, subscription or registration).
-pub fn status_key(status: &str) -> String {
+pub fn status_key(status: &dyn std::fmt::Display) -> String {
     format!("status.{status}")
 }
 

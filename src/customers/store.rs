@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::model::{CustomerStatus, SubStatus};
 use crate::args;
 use crate::db::{counter, like_pattern, Arg, Db, DbResult, Tx};
 
@@ -16,7 +17,7 @@ pub struct CustomerRow {
     pub address: String,
     pub area_id: Option<i64>,
     pub area_name: Option<String>,
-    pub status: String,
+    pub status: CustomerStatus,
     pub referral_code: String,
     pub referred_by: Option<i64>,
     pub created_at: DateTime<Utc>,
@@ -34,7 +35,7 @@ pub struct NewCustomer<'a> {
     pub email: Option<&'a str>,
     pub address: &'a str,
     pub area_id: Option<i64>,
-    pub status: &'a str,
+    pub status: CustomerStatus,
     pub referral_code: &'a str,
     pub referred_by: Option<i64>,
 }
@@ -136,7 +137,12 @@ pub async fn update_name_email(
     Ok(())
 }
 
-pub async fn set_status(tx: &mut Tx, id: i64, status: &str, now: DateTime<Utc>) -> DbResult<()> {
+pub async fn set_status(
+    tx: &mut Tx,
+    id: i64,
+    status: CustomerStatus,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     tx.execute(
         "UPDATE customers SET status = $2, updated_at = $3 WHERE id = $1",
         args![id, status, now],
@@ -148,7 +154,7 @@ pub async fn set_status(tx: &mut Tx, id: i64, status: &str, now: DateTime<Utc>) 
 #[derive(Default)]
 pub struct Filter {
     pub q: String,
-    pub status: Option<String>,
+    pub status: Option<CustomerStatus>,
     pub area_id: Option<i64>,
     pub package_id: Option<i64>,
 }
@@ -288,7 +294,7 @@ pub struct SubscriptionRow {
     pub package_name: String,
     pub price: i64,
     pub address: String,
-    pub status: String,
+    pub status: SubStatus,
     pub started_on: Option<NaiveDate>,
     pub ended_on: Option<NaiveDate>,
     pub termination_reason: Option<String>,
@@ -327,7 +333,7 @@ pub async fn create_subscription(
     package_id: i64,
     address: &str,
     area_id: Option<i64>,
-    status: &str,
+    status: SubStatus,
     started_on: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> DbResult<i64> {
@@ -358,8 +364,8 @@ pub async fn set_subscription_package(
 pub async fn set_subscription_status(
     tx: &mut Tx,
     id: i64,
-    from: &str,
-    to: &str,
+    from: SubStatus,
+    to: SubStatus,
     now: DateTime<Utc>,
 ) -> DbResult<u64> {
     tx.execute(
@@ -387,23 +393,16 @@ pub async fn terminate_subscription(
 }
 
 /// The customer's status that follows from their subscriptions.
-pub async fn derived_status(tx: &mut Tx, customer_id: i64) -> DbResult<&'static str> {
-    let statuses: Vec<(String,)> = tx
+/// The customer's status as their subscriptions make it. Call with the customer's row locked.
+pub async fn derived_status(tx: &mut Tx, customer_id: i64) -> DbResult<CustomerStatus> {
+    let rows: Vec<(SubStatus,)> = tx
         .fetch_all(
             "SELECT status FROM subscriptions WHERE customer_id = $1",
             args![customer_id],
         )
         .await?;
-    let has = |s: &str| statuses.iter().any(|(x,)| x == s);
-    Ok(if has("active") {
-        "active"
-    } else if has("suspended") {
-        "suspended"
-    } else if has("terminated") {
-        "terminated"
-    } else {
-        "prospect"
-    })
+    let statuses: Vec<SubStatus> = rows.into_iter().map(|(s,)| s).collect();
+    Ok(CustomerStatus::derived_from(&statuses))
 }
 
 pub struct SubscriptionEvent<'a> {

@@ -158,7 +158,7 @@ pub async fn terminate(
     Form(form): Form<TerminateForm>,
 ) -> AppResult<Response> {
     let sub = load(&state, id).await?;
-    if sub.status == "terminated" {
+    if sub.status == super::model::SubStatus::Terminated {
         return Err(AppError::Conflict("subscriptions.terminated"));
     }
     let mut errors = FieldErrors::default();

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
-use super::model::{status_key, CUSTOMER_STATUSES};
+use super::model::{status_key, CustomerStatus};
 use super::service::{self, ProfileInput};
 use super::store::{self, CustomerRow, Filter, Referrer, SubscriptionRow, TimelineEntry};
 use crate::auth::{password, Role};
@@ -40,7 +40,7 @@ struct ListPage {
     q: ListQuery,
     rows: Vec<CustomerRow>,
     next_cursor: Option<i64>,
-    statuses: &'static [&'static str],
+    statuses: &'static [CustomerStatus],
     areas: Vec<AreaRow>,
     packages: Vec<PackageRow>,
 }
@@ -52,7 +52,7 @@ impl ListPage {
             serde_urlencoded::to_string(&self.q).unwrap_or_default()
         )
     }
-    fn status_label(&self, s: &str) -> String {
+    fn status_label(&self, s: &dyn std::fmt::Display) -> String {
         self.ctx.t(&status_key(s)).to_string()
     }
     fn first_query(&self) -> String {
@@ -67,10 +67,7 @@ pub async fn list(
 ) -> AppResult<Response> {
     let filter = Filter {
         q: q.q.clone(),
-        status: CUSTOMER_STATUSES
-            .iter()
-            .find(|s| **s == q.status)
-            .map(|s| s.to_string()),
+        status: CustomerStatus::parse(&q.status),
         area_id: q.area.parse().ok(),
         package_id: q.package.parse().ok(),
     };
@@ -86,7 +83,7 @@ pub async fn list(
         q,
         rows,
         next_cursor,
-        statuses: &CUSTOMER_STATUSES,
+        statuses: CustomerStatus::ALL,
         areas: catalog::all_areas(&state.db).await?,
         packages: catalog::all_packages(&state.db).await?,
     })
@@ -106,7 +103,7 @@ struct ShowPage {
 }
 
 impl ShowPage {
-    fn status_label(&self, s: &str) -> String {
+    fn status_label(&self, s: &dyn std::fmt::Display) -> String {
         self.ctx.t(&status_key(s)).to_string()
     }
     fn reason_key(&self, reason: &str) -> &'static str {

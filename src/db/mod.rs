@@ -11,6 +11,7 @@
 mod arg;
 pub mod counter;
 pub mod schema;
+mod text_enum;
 
 pub use arg::{Arg, Args};
 

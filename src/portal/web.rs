@@ -34,7 +34,7 @@ struct HomePage {
 }
 
 impl HomePage {
-    fn status_label(&self, s: &str) -> String {
+    fn status_label(&self, s: &dyn std::fmt::Display) -> String {
         self.ctx.t(&status_key(s)).to_string()
     }
 }
@@ -48,7 +48,7 @@ pub async fn home(
     let mut open = Vec::new();
     for reg in registrations::of_customer(&state.db, customer.id).await? {
         // Installed registrations show up as subscriptions; the rest show their progress.
-        if reg.status != "installed" {
+        if reg.status != RegStatus::Installed {
             open.push(progress(&state, reg).await?);
         }
     }

@@ -1,22 +1,16 @@
 //! The registration pipeline: submitted → verified → scheduled → installed, or rejected.
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RegStatus {
-    Submitted,
-    Verified,
-    Scheduled,
-    Installed,
-    Rejected,
+crate::text_enum! {
+    pub enum RegStatus {
+        Submitted = "submitted",
+        Verified = "verified",
+        Scheduled = "scheduled",
+        Installed = "installed",
+        Rejected = "rejected",
+    }
 }
 
 impl RegStatus {
-    pub const ALL: [RegStatus; 5] = [
-        RegStatus::Submitted,
-        RegStatus::Verified,
-        RegStatus::Scheduled,
-        RegStatus::Installed,
-        RegStatus::Rejected,
-    ];
     /// The happy path, in order, as the customer sees it.
     pub const STEPS: [RegStatus; 4] = [
         RegStatus::Submitted,
@@ -24,20 +18,6 @@ impl RegStatus {
         RegStatus::Scheduled,
         RegStatus::Installed,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RegStatus::Submitted => "submitted",
-            RegStatus::Verified => "verified",
-            RegStatus::Scheduled => "scheduled",
-            RegStatus::Installed => "installed",
-            RegStatus::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<RegStatus> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s.trim())
-    }
 
     pub fn label_key(self) -> &'static str {
         match self {

@@ -8,7 +8,7 @@ use super::store::{self, NewRegistration};
 use crate::audit::{self, Actor};
 use crate::auth::Role;
 use crate::catalog::store::{AreaRow, PackageRow};
-use crate::customers::model::new_referral_code;
+use crate::customers::model::{new_referral_code, CustomerStatus, SubStatus};
 use crate::customers::store::{self as customers, CustomerRow, NewCustomer, SubscriptionEvent};
 use crate::db::{is_unique_violation, Db, Tx};
 use crate::error::AppError;
@@ -145,7 +145,7 @@ async fn insert_signup(
             email: s.email.map(Email::as_str),
             address: s.address,
             area_id: Some(s.area.id),
-            status: "prospect",
+            status: CustomerStatus::Prospect,
             referral_code: code,
             referred_by: s.referrer.map(|r| r.id),
         },
@@ -238,7 +238,7 @@ pub async fn advance(
     step: &Step<'_>,
 ) -> Result<RegStatus, AppError> {
     let reg = store::get(db, id).await?.ok_or(AppError::NotFound)?;
-    let from = RegStatus::parse(&reg.status).ok_or(AppError::NotFound)?;
+    let from = reg.status;
     let to = step.target();
     if !from.can_move_to(to) {
         return Err(AppError::Conflict("registrations.transition_invalid"));
@@ -279,7 +279,7 @@ pub async fn advance(
                 reg.package_id,
                 &reg.address,
                 Some(reg.area_id),
-                "active",
+                SubStatus::Active,
                 Some(today),
                 now,
             )
@@ -298,7 +298,7 @@ pub async fn advance(
                 now,
             )
             .await?;
-            customers::set_status(&mut tx, reg.customer_id, "active", now).await?;
+            customers::set_status(&mut tx, reg.customer_id, CustomerStatus::Active, now).await?;
             if let Some(referrer) = reg.referrer_id {
                 let detail = format!("{} · {}", reg.number, reg.customer_name);
                 customers::add_event(

@@ -29,7 +29,7 @@ impl Progress {
 }
 
 pub async fn progress(state: &AppState, reg: RegistrationRow) -> AppResult<Progress> {
-    let status = RegStatus::parse(&reg.status).ok_or(AppError::NotFound)?;
+    let status = reg.status;
     let installation = installations::latest_for(&state.db, reg.id).await?;
     Ok(Progress {
         reg,

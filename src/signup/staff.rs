@@ -62,7 +62,7 @@ pub async fn queue(
     let from = parse_wib_day(&q.from);
     let to = parse_wib_day(&q.to).map(|t| t.map(|t| t + chrono::Duration::days(1)));
     let filter = Filter {
-        status: RegStatus::parse(&q.status).map(|s| s.as_str().to_string()),
+        status: RegStatus::parse(&q.status),
         area_id: q.area.parse().ok(),
         package_id: q.package.parse().ok(),
         from: from.unwrap_or(None),

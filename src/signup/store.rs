@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::model::RegStatus;
 use crate::args;
 use crate::db::{counter, Arg, Db, DbResult, Tx};
 
@@ -18,7 +19,7 @@ pub struct RegistrationRow {
     pub area_id: i64,
     pub area_name: String,
     pub address: String,
-    pub status: String,
+    pub status: RegStatus,
     pub reject_reason: Option<String>,
     pub referrer_id: Option<i64>,
     pub subscription_id: Option<i64>,
@@ -32,9 +33,7 @@ pub struct RegistrationRow {
 
 impl RegistrationRow {
     pub fn status_key(&self) -> &'static str {
-        super::model::RegStatus::parse(&self.status)
-            .map(|s| s.label_key())
-            .unwrap_or("step.submitted")
+        self.status.label_key()
     }
 }
 
@@ -130,7 +129,7 @@ pub async fn set_subscription(tx: &mut Tx, id: i64, subscription_id: i64) -> DbR
 
 #[derive(Default)]
 pub struct Filter {
-    pub status: Option<String>,
+    pub status: Option<RegStatus>,
     pub area_id: Option<i64>,
     pub package_id: Option<i64>,
     pub from: Option<DateTime<Utc>>,

@@ -11,6 +11,7 @@ use crate::customers::model::status_key;
 use crate::customers::store as customers;
 use crate::error::AppResult;
 use crate::installations::store::{self as installations, Job};
+use crate::signup::model::RegStatus;
 use crate::signup::store::{self as registrations, Filter};
 use crate::state::AppState;
 use crate::web::{page, Ctx, CurrentUser};
@@ -33,7 +34,7 @@ struct HomePage {
 }
 
 impl HomePage {
-    fn status_label(&self, s: &str) -> String {
+    fn status_label(&self, s: &dyn std::fmt::Display) -> String {
         self.ctx.t(&status_key(s)).to_string()
     }
     fn step_key(&self, s: &str) -> &'static str {
@@ -54,13 +55,17 @@ async fn home(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -> App
         Role::Technician => p.jobs = installations::jobs_for(&state.db, user.id).await?,
         Role::Admin | Role::Director => {
             p.customer_counts = customers::count_by_status(&state.db).await?;
-            for status in ["submitted", "verified", "scheduled"] {
+            for status in [
+                RegStatus::Submitted,
+                RegStatus::Verified,
+                RegStatus::Scheduled,
+            ] {
                 let f = Filter {
-                    status: Some(status.into()),
+                    status: Some(status),
                     ..Default::default()
                 };
                 p.waiting
-                    .push((status, registrations::count(&state.db, &f).await?));
+                    .push((status.as_str(), registrations::count(&state.db, &f).await?));
             }
         }
         _ => {}

@@ -105,7 +105,7 @@ async fn concurrent_suspensions_leave_the_customer_suspended() {
         c.other_package,
         "Jl. Ruko No. 2",
         Some(c.area),
-        "active",
+        setia::customers::model::SubStatus::Active,
         None,
         app.clock_now(),
     )
