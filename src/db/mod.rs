@@ -10,7 +10,9 @@
 
 mod arg;
 pub mod counter;
+mod dialect;
 pub mod schema;
+mod sqlite_unicode;
 mod text_enum;
 
 pub use arg::{Arg, Args};
@@ -91,11 +93,13 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             let write = SqlitePoolOptions::new()
+                .after_connect(|conn, _| Box::pin(unicode_lower(conn)))
                 .max_connections(1)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(base.clone().create_if_missing(true))
                 .await?;
             let read = SqlitePoolOptions::new()
+                .after_connect(|conn, _| Box::pin(unicode_lower(conn)))
                 .max_connections(8)
                 .connect_with(base.read_only(true))
                 .await?;
@@ -205,6 +209,11 @@ impl Db {
             Db::Postgres { write, .. } => arg::pg_query_scalar(sql, args).fetch_one(write).await,
         }
     }
+}
+
+async fn unicode_lower(conn: &mut sqlx::SqliteConnection) -> DbResult<()> {
+    let mut handle = conn.lock_handle().await?;
+    sqlite_unicode::register(handle.as_raw_handle())
 }
 
 /// A transaction on the writer.

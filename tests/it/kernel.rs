@@ -161,3 +161,30 @@ async fn the_stylesheet_url_carries_its_hash_and_is_cached_for_a_year() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// Reports group by the WIB calendar day: 20:00 UTC is already the next day in Jakarta.
+#[tokio::test]
+async fn wib_day_buckets_agree_on_both_databases() {
+    let app = spawn().await;
+    let db = app.db();
+    let at = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 28, 20, 0, 0).unwrap();
+    let sql = format!(
+        "SELECT {}, {}",
+        db.backend().wib_day("$1"),
+        db.backend().wib_month("$1")
+    );
+    let (day, month): (String, String) = db.fetch_one(&sql, vec![at.into()]).await.unwrap();
+    assert_eq!((day.as_str(), month.as_str()), ("2026-11-29", "2026-11"));
+}
+
+/// Case-insensitive search folds all of Unicode on both databases, not only ASCII.
+#[tokio::test]
+async fn lower_folds_unicode_on_both_databases() {
+    let app = spawn().await;
+    let folded: String = app
+        .db()
+        .scalar("SELECT lower($1)", vec!["ÉLAN Çiçek ÖZ".into()])
+        .await
+        .unwrap();
+    assert_eq!(folded, "élan çiçek öz");
+}
