@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::MAX_FAILED_LOGINS_PER_IP;
-use super::{password, session, store, Role, LOCK_MINUTES, MAX_FAILED_LOGINS};
+use super::{
+    password, session, store, Role, LOCK_MINUTES, MAX_FAILED_LOGINS, MAX_FAILED_LOGINS_PER_IP,
+};
 use crate::audit::{self, Actor};
 use crate::db::Db;
 use crate::error::{AppError, AppResult, FieldErrors};

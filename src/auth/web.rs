@@ -6,7 +6,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use super::service::{self, Credentials, LoginOutcome, Origin, PasswordChange};
+use super::service::{self, Credentials, LoggedIn, LoginOutcome, Origin, PasswordChange};
 use super::session;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -81,31 +81,29 @@ pub async fn login(
     };
     let previous = ctx.user.as_ref().map(|u| u.session_id.as_str());
     let outcome = service::login(&state.db, state.now(), origin, &credentials, previous).await?;
-    let done = match outcome {
-        LoginOutcome::LoggedIn(done) => done,
-        LoginOutcome::Failed | LoginOutcome::Throttled => {
-            let (status, key) = if matches!(outcome, LoginOutcome::Throttled) {
-                (StatusCode::TOO_MANY_REQUESTS, "auth.too_many_attempts")
-            } else {
-                (StatusCode::UNAUTHORIZED, "auth.login_failed")
-            };
-            let p = LoginPage {
-                ctx,
-                login: form.login,
-                next: form.next,
-                error: Some(key),
-            };
-            return Ok((status, Html(p.render()?)).into_response());
-        }
+    let (status, key) = match outcome {
+        LoginOutcome::LoggedIn(done) => return Ok(logged_in(&state, &form.next, &done)),
+        LoginOutcome::Throttled => (StatusCode::TOO_MANY_REQUESTS, "auth.too_many_attempts"),
+        LoginOutcome::Failed => (StatusCode::UNAUTHORIZED, "auth.login_failed"),
     };
+    let p = LoginPage {
+        ctx,
+        login: form.login,
+        next: form.next,
+        error: Some(key),
+    };
+    Ok((status, Html(p.render()?)).into_response())
+}
 
+/// Sends a user who just logged in on, with the session cookie and their language.
+fn logged_in(state: &AppState, next: &str, done: &LoggedIn) -> Response {
     let target = if done.must_change_password {
         super::guard::CHANGE_PASSWORD_PATH
     } else {
-        safe_next(&form.next).unwrap_or(done.role.home())
+        safe_next(next).unwrap_or(done.role.home())
     };
     let mut res = redirect(target);
-    session::set_cookies(&state, &mut res, &done.token);
+    session::set_cookies(state, &mut res, &done.token);
     if let Some(lang) = done.lang.as_deref() {
         res.headers_mut().append(
             header::SET_COOKIE,
@@ -117,7 +115,7 @@ pub async fn login(
             ),
         );
     }
-    Ok(res)
+    res
 }
 
 #[derive(Template)]

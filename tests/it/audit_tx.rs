@@ -372,3 +372,23 @@ async fn the_same_operations_succeed_and_are_audited_when_the_log_works() {
     assert!(actions.contains(&"package.publish".to_string()));
     assert!(actions.contains(&"competitor.create".to_string()));
 }
+
+#[tokio::test]
+async fn a_failed_login_is_counted_only_with_its_audit() {
+    let app = spawn().await;
+    let email = "sari@blitz.example";
+    let id = app.create_user(Role::Admin, email).await;
+    let audit = audit_down(&app).await;
+    let r = app.browser().login(email, "salah-sandi-sekali").await;
+    assert_failed(&r);
+    let failures = count(
+        &app,
+        "SELECT failed_logins FROM users WHERE id = $1",
+        args![id],
+    )
+    .await;
+    assert_eq!(failures, 0, "the account's failure count is unchanged");
+    let attempts = count(&app, "SELECT COUNT(*) FROM login_attempts", vec![]).await;
+    assert_eq!(attempts, 0, "and so is the address's");
+    assert_eq!(audit_rows(&app).await, audit);
+}
