@@ -1,5 +1,5 @@
-//! The audit log: who changed what, when, from where. Every staff action that changes data
-//! calls [`record`]; the system admin browses it at `/staff/audit`.
+//! The audit log: who changed what, when, from where. Every operation that changes data calls
+//! [`record_in`] inside its own transaction; the system admin browses it at `/staff/audit`.
 
 pub mod store;
 mod web;
@@ -64,46 +64,5 @@ pub async fn record_in(
     entity: Option<(&str, i64)>,
     detail: &str,
 ) -> DbResult<()> {
-    store::insert_in(tx, &entry(at, actor, action, entity, detail)).await
-}
-
-/// Records one action on `entity` (`("user", 12)`), with a short human-readable detail.
-pub async fn record<'a>(
-    state: &AppState,
-    actor: impl Into<Actor<'a>>,
-    action: &str,
-    entity: Option<(&str, i64)>,
-    detail: &str,
-) -> DbResult<()> {
-    store::insert(
-        &state.db,
-        &entry(state.clock.now(), actor.into(), action, entity, detail),
-    )
-    .await
-}
-
-/// After site content was published or hidden: audit `<entity>.publish` / `.unpublish` and go
-/// back to the record's page with a message.
-pub async fn published_changed(
-    state: &AppState,
-    ctx: &Ctx,
-    (entity, id): (&str, i64),
-    label: &str,
-    published: bool,
-    back: &str,
-) -> crate::error::AppResult<axum::response::Response> {
-    let (action, flash) = if published {
-        ("publish", "flash.content_published")
-    } else {
-        ("unpublish", "flash.content_hidden")
-    };
-    record(
-        state,
-        ctx,
-        &format!("{entity}.{action}"),
-        Some((entity, id)),
-        label,
-    )
-    .await?;
-    Ok(crate::web::redirect_with_flash(state, back, flash))
+    store::insert(tx, &entry(at, actor, action, entity, detail)).await
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::args;
-use crate::db::{like_pattern, like_prefix, Arg, Db, DbResult, Tx};
+use crate::db::{like_pattern, like_prefix, Arg, Conn, Db, DbResult};
 
 pub struct NewEntry<'a> {
     pub at: DateTime<Utc>,
@@ -46,14 +46,10 @@ fn insert_args(e: &NewEntry<'_>) -> Vec<Arg> {
     ]
 }
 
-/// Inside the transaction that made the change, so the change and its record stand or fall together.
-pub async fn insert_in(tx: &mut Tx, e: &NewEntry<'_>) -> DbResult<()> {
-    tx.execute(INSERT, insert_args(e)).await?;
-    Ok(())
-}
-
-pub async fn insert(db: &Db, e: &NewEntry<'_>) -> DbResult<()> {
-    db.execute(INSERT, insert_args(e)).await?;
+/// Writes one entry. Called with the transaction that made the change, so the change and its
+/// record stand or fall together.
+pub async fn insert(c: impl Into<Conn<'_>>, e: &NewEntry<'_>) -> DbResult<()> {
+    c.into().execute(INSERT, insert_args(e)).await?;
     Ok(())
 }
 

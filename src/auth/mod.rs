@@ -3,6 +3,7 @@
 pub mod guard;
 pub mod password;
 mod role;
+pub mod service;
 pub mod session;
 pub mod store;
 mod web;

@@ -28,14 +28,14 @@ pub async fn find_session(db: &Db, id: &str) -> DbResult<Option<SessionUser>> {
 }
 
 pub async fn insert_session(
-    db: &Db,
+    c: impl Into<Conn<'_>>,
     id: &str,
     user_id: i64,
     now: DateTime<Utc>,
     ip: &str,
     user_agent: &str,
 ) -> DbResult<()> {
-    db.execute(
+    c.into().execute(
         "INSERT INTO sessions (id, user_id, created_at, last_seen_at, ip, user_agent) VALUES ($1, $2, $3, $3, $4, $5)",
         args![id, user_id, now, ip, user_agent],
     )
@@ -43,17 +43,19 @@ pub async fn insert_session(
     Ok(())
 }
 
-pub async fn touch_session(db: &Db, id: &str, now: DateTime<Utc>) -> DbResult<()> {
-    db.execute(
-        "UPDATE sessions SET last_seen_at = $2 WHERE id = $1",
-        args![id, now],
-    )
-    .await?;
+pub async fn touch_session(c: impl Into<Conn<'_>>, id: &str, now: DateTime<Utc>) -> DbResult<()> {
+    c.into()
+        .execute(
+            "UPDATE sessions SET last_seen_at = $2 WHERE id = $1",
+            args![id, now],
+        )
+        .await?;
     Ok(())
 }
 
-pub async fn delete_session(db: &Db, id: &str) -> DbResult<()> {
-    db.execute("DELETE FROM sessions WHERE id = $1", args![id])
+pub async fn delete_session(c: impl Into<Conn<'_>>, id: &str) -> DbResult<()> {
+    c.into()
+        .execute("DELETE FROM sessions WHERE id = $1", args![id])
         .await?;
     Ok(())
 }
@@ -74,23 +76,29 @@ pub async fn delete_user_sessions(
 
 /// Removes sessions idle since `idle_before` or started before `started_before`.
 pub async fn delete_expired_sessions(
-    db: &Db,
+    c: impl Into<Conn<'_>>,
     idle_before: DateTime<Utc>,
     started_before: DateTime<Utc>,
 ) -> DbResult<u64> {
-    db.execute(
-        "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2",
-        args![idle_before, started_before],
-    )
-    .await
+    c.into()
+        .execute(
+            "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2",
+            args![idle_before, started_before],
+        )
+        .await
 }
 
-pub async fn record_login_attempt(db: &Db, ip: &str, now: DateTime<Utc>) -> DbResult<()> {
-    db.execute(
-        "INSERT INTO login_attempts (ip, at) VALUES ($1, $2)",
-        args![ip, now],
-    )
-    .await?;
+pub async fn record_login_attempt(
+    c: impl Into<Conn<'_>>,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    c.into()
+        .execute(
+            "INSERT INTO login_attempts (ip, at) VALUES ($1, $2)",
+            args![ip, now],
+        )
+        .await?;
     Ok(())
 }
 
@@ -102,9 +110,59 @@ pub async fn count_login_attempts(db: &Db, ip: &str, since: DateTime<Utc>) -> Db
     .await
 }
 
-pub async fn delete_login_attempts_before(db: &Db, before: DateTime<Utc>) -> DbResult<u64> {
-    db.execute("DELETE FROM login_attempts WHERE at < $1", args![before])
+pub async fn delete_login_attempts_before(
+    c: impl Into<Conn<'_>>,
+    before: DateTime<Utc>,
+) -> DbResult<u64> {
+    c.into()
+        .execute("DELETE FROM login_attempts WHERE at < $1", args![before])
         .await
+}
+
+/// Counts a failed login on the account (failures older than `window` start the count afresh)
+/// and locks it until `now + window` when the count reaches `max`, in one statement. Returns
+/// whether this failure locked it. (The lockout columns of `users` belong to login.)
+pub async fn record_failed_login(
+    c: impl Into<Conn<'_>>,
+    user_id: i64,
+    max: i64,
+    now: DateTime<Utc>,
+    window: chrono::Duration,
+) -> DbResult<bool> {
+    let failures: i64 = c
+        .into()
+        .insert_returning(
+            "UPDATE users SET \
+             failed_logins = CASE WHEN last_failed_login_at >= $2 THEN failed_logins + 1 ELSE 1 END, \
+             locked_until = CASE WHEN last_failed_login_at >= $2 AND failed_logins + 1 >= $4 THEN $5 ELSE locked_until END, \
+             last_failed_login_at = $3 \
+             WHERE id = $1 RETURNING failed_logins",
+            args![user_id, now - window, now, max, now + window],
+        )
+        .await?;
+    Ok(failures == max)
+}
+
+/// A successful login clears the account's failure count and lock.
+pub async fn clear_failed_logins(c: impl Into<Conn<'_>>, user_id: i64) -> DbResult<()> {
+    c.into()
+        .execute(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL, last_failed_login_at = NULL WHERE id = $1",
+            args![user_id],
+        )
+        .await?;
+    Ok(())
+}
+
+/// The language a user chose, applied at their next login.
+pub async fn set_lang(c: impl Into<Conn<'_>>, user_id: i64, lang: &str) -> DbResult<()> {
+    c.into()
+        .execute(
+            "UPDATE users SET lang = $2 WHERE id = $1",
+            args![user_id, lang],
+        )
+        .await?;
+    Ok(())
 }
 
 /// The key CSRF tokens are made with, created on first use and shared by every instance.

@@ -6,9 +6,8 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::model::checked;
+use super::service::{self, AreaInput};
 use super::store::{self, AreaRow};
-use crate::audit;
-use crate::db::is_unique_violation;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
@@ -87,14 +86,29 @@ pub async fn new_form(ctx: Ctx) -> AppResult<Response> {
     .render_page()
 }
 
-fn validate(form: &AreaForm, errors: &mut FieldErrors) -> Option<(String, String)> {
+fn validate(form: &AreaForm, errors: &mut FieldErrors) -> Option<AreaInput> {
     let name = errors.check("name", web::required(&form.name, 100));
     let city = errors.check("city", web::optional(&form.city, 100));
-    Some((name?, city?.unwrap_or_default()))
+    Some(AreaInput {
+        name: name?,
+        city: city?.unwrap_or_default(),
+        covered: form.is_covered(),
+        published: form.is_published(),
+    })
 }
 
-fn detail(name: &str, city: &str, covered: bool, published: bool) -> String {
-    format!("{name}, {city}: covered {covered}, published {published}")
+/// Re-renders the form when the input was refused; any other error stays as it is.
+fn refused(ctx: Ctx, area: Option<AreaRow>, form: AreaForm, err: AppError) -> AppResult<Response> {
+    match err {
+        AppError::Validation(errors) => FormPage {
+            ctx,
+            area,
+            form,
+            errors,
+        }
+        .render_page(),
+        e => Err(e),
+    }
 }
 
 pub async fn create(
@@ -103,48 +117,13 @@ pub async fn create(
     Form(form): Form<AreaForm>,
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::default();
-    let Some((name, city)) = validate(&form, &mut errors) else {
-        return FormPage {
-            ctx,
-            area: None,
-            form,
-            errors,
-        }
-        .render_page();
+    let Some(input) = validate(&form, &mut errors) else {
+        return refused(ctx, None, form, AppError::Validation(errors));
     };
-    let (covered, published) = (form.is_covered(), form.is_published());
-    let id = match store::create_area(&state.db, &name, &city, covered, state.clock.now()).await {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            errors.add("name", "validation.area_taken");
-            return FormPage {
-                ctx,
-                area: None,
-                form,
-                errors,
-            }
-            .render_page();
-        }
-        Err(e) => return Err(e.into()),
-    };
-    if !published {
-        store::set_area_published(&state.db, id, false).await?;
+    match service::create_area(&state.db, ctx.actor(), state.now(), &input).await {
+        Ok(_) => Ok(redirect_with_flash(&state, "/staff/areas", "flash.saved")),
+        Err(e) => refused(ctx, None, form, e),
     }
-    audit::record(
-        &state,
-        &ctx,
-        "area.create",
-        Some(("area", id)),
-        &detail(&name, &city, covered, published),
-    )
-    .await?;
-    Ok(redirect_with_flash(&state, "/staff/areas", "flash.saved"))
-}
-
-async fn load(state: &AppState, id: i64) -> AppResult<AreaRow> {
-    store::get_area(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)
 }
 
 pub async fn show(
@@ -152,7 +131,7 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let area = load(&state, id).await?;
+    let area = service::area(&state.db, id).await?;
     FormPage {
         ctx,
         form: AreaForm::from_row(&area),
@@ -168,37 +147,13 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(form): Form<AreaForm>,
 ) -> AppResult<Response> {
-    let before = load(&state, id).await?;
+    let before = service::area(&state.db, id).await?;
     let mut errors = FieldErrors::default();
-    let Some((name, city)) = validate(&form, &mut errors) else {
-        return FormPage {
-            ctx,
-            area: Some(before),
-            form,
-            errors,
-        }
-        .render_page();
+    let Some(input) = validate(&form, &mut errors) else {
+        return refused(ctx, Some(before), form, AppError::Validation(errors));
     };
-    let (covered, published) = (form.is_covered(), form.is_published());
-    match store::update_area(&state.db, id, &name, &city, covered, published).await {
-        Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => {
-            errors.add("name", "validation.area_taken");
-            return FormPage {
-                ctx,
-                area: Some(before),
-                form,
-                errors,
-            }
-            .render_page();
-        }
-        Err(e) => return Err(e.into()),
+    match service::update_area(&state.db, ctx.actor(), state.now(), id, &input).await {
+        Ok(()) => Ok(redirect_with_flash(&state, "/staff/areas", "flash.saved")),
+        Err(e) => refused(ctx, Some(before), form, e),
     }
-    let detail = format!(
-        "{} -> {}",
-        detail(&before.name, &before.city, before.covered, before.published),
-        detail(&name, &city, covered, published)
-    );
-    audit::record(&state, &ctx, "area.update", Some(("area", id)), &detail).await?;
-    Ok(redirect_with_flash(&state, "/staff/areas", "flash.saved"))
 }

@@ -5,6 +5,7 @@ mod areas;
 pub mod model;
 mod packages;
 mod promos;
+pub mod service;
 pub mod store;
 mod web;
 

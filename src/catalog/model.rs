@@ -35,6 +35,15 @@ pub fn checked(value: &str) -> bool {
     !value.is_empty()
 }
 
+/// Titles of the running promos that include `package_id`.
+pub fn promos_for(links: &[super::store::PromoPackage], package_id: i64) -> Vec<&str> {
+    links
+        .iter()
+        .filter(|l| l.package_id == package_id)
+        .map(|l| l.promo_title.as_str())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,13 +72,4 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
         );
     }
-}
-
-/// Titles of the running promos that include `package_id`.
-pub fn promos_for(links: &[super::store::PromoPackage], package_id: i64) -> Vec<&str> {
-    links
-        .iter()
-        .filter(|l| l.package_id == package_id)
-        .map(|l| l.promo_title.as_str())
-        .collect()
 }

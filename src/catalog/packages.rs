@@ -6,8 +6,8 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::model::{checked, whole_number};
-use super::store::{self, NewPackage, PackageRow};
-use crate::audit;
+use super::service::{self, PackageInput};
+use super::store::{self, PackageRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::types::Rupiah;
@@ -92,31 +92,7 @@ pub async fn new_form(ctx: Ctx) -> AppResult<Response> {
     .render_page(true)
 }
 
-struct ValidPackage {
-    name: String,
-    download_mbps: i64,
-    upload_mbps: i64,
-    price: i64,
-    features: String,
-    sort_order: i64,
-    published: bool,
-}
-
-impl ValidPackage {
-    fn as_new(&self) -> NewPackage<'_> {
-        NewPackage {
-            name: &self.name,
-            download_mbps: self.download_mbps,
-            upload_mbps: self.upload_mbps,
-            price: self.price,
-            features: &self.features,
-            published: self.published,
-            sort_order: self.sort_order,
-        }
-    }
-}
-
-fn validate(form: &PackageForm, errors: &mut FieldErrors) -> Option<ValidPackage> {
+fn validate(form: &PackageForm, errors: &mut FieldErrors) -> Option<PackageInput> {
     let name = errors.check("name", web::required(&form.name, 100));
     let download = errors.check(
         "download_mbps",
@@ -130,15 +106,34 @@ fn validate(form: &PackageForm, errors: &mut FieldErrors) -> Option<ValidPackage
     } else {
         errors.check("sort_order", whole_number(&form.sort_order, -9999, 9999))
     };
-    Some(ValidPackage {
+    Some(PackageInput {
         name: name?,
         download_mbps: download?,
         upload_mbps: upload?,
-        price: price?.0,
+        price: price?,
         features: features?.unwrap_or_default(),
         sort_order: sort_order?,
         published: form.is_published(),
     })
+}
+
+/// Re-renders the form when the service refused the input; any other error stays as it is.
+fn refused(
+    ctx: Ctx,
+    package: Option<PackageRow>,
+    form: PackageForm,
+    err: AppError,
+) -> AppResult<Response> {
+    match err {
+        AppError::Validation(errors) => FormPage {
+            ctx,
+            package,
+            form,
+            errors,
+        }
+        .render_page(false),
+        e => Err(e),
+    }
 }
 
 pub async fn create(
@@ -148,42 +143,16 @@ pub async fn create(
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::default();
     let Some(v) = validate(&form, &mut errors) else {
-        return FormPage {
-            ctx,
-            package: None,
-            form,
-            errors,
-        }
-        .render_page(false);
+        return refused(ctx, None, form, AppError::Validation(errors));
     };
-    let id = store::create_package(&state.db, &v.as_new(), state.clock.now()).await?;
-    let detail = format!(
-        "{} {}/{} Mbps {}{}",
-        v.name,
-        v.download_mbps,
-        v.upload_mbps,
-        Rupiah(v.price),
-        if v.published { ", published" } else { "" }
-    );
-    audit::record(
-        &state,
-        &ctx,
-        "package.create",
-        Some(("package", id)),
-        &detail,
-    )
-    .await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/staff/packages/{id}"),
-        "flash.saved",
-    ))
-}
-
-async fn load(state: &AppState, id: i64) -> AppResult<PackageRow> {
-    store::get_package(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    match service::create_package(&state.db, ctx.actor(), state.now(), &v).await {
+        Ok(id) => Ok(redirect_with_flash(
+            &state,
+            &format!("/staff/packages/{id}"),
+            "flash.saved",
+        )),
+        Err(e) => refused(ctx, None, form, e),
+    }
 }
 
 pub async fn show(
@@ -191,7 +160,7 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let package = load(&state, id).await?;
+    let package = service::package(&state.db, id).await?;
     FormPage {
         ctx,
         form: PackageForm::from_row(&package),
@@ -207,58 +176,19 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(form): Form<PackageForm>,
 ) -> AppResult<Response> {
-    let before = load(&state, id).await?;
+    let before = service::package(&state.db, id).await?;
     let mut errors = FieldErrors::default();
     let Some(v) = validate(&form, &mut errors) else {
-        return FormPage {
-            ctx,
-            package: Some(before),
-            form,
-            errors,
-        }
-        .render_page(false);
+        return refused(ctx, Some(before), form, AppError::Validation(errors));
     };
-    store::update_package(&state.db, id, &v.as_new(), state.clock.now()).await?;
-    let detail = format!(
-        "{} -> {}; {}/{} -> {}/{} Mbps; {} -> {}; published {} -> {}",
-        before.name,
-        v.name,
-        before.download_mbps,
-        before.upload_mbps,
-        v.download_mbps,
-        v.upload_mbps,
-        before.price_text(),
-        Rupiah(v.price),
-        before.published,
-        v.published
-    );
-    audit::record(
-        &state,
-        &ctx,
-        "package.update",
-        Some(("package", id)),
-        &detail,
-    )
-    .await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/staff/packages/{id}"),
-        "flash.saved",
-    ))
-}
-
-async fn set_published(state: AppState, ctx: Ctx, id: i64, published: bool) -> AppResult<Response> {
-    let package = load(&state, id).await?;
-    store::set_package_published(&state.db, id, published, state.clock.now()).await?;
-    crate::audit::published_changed(
-        &state,
-        &ctx,
-        ("package", id),
-        &package.name,
-        published,
-        &format!("/staff/packages/{id}"),
-    )
-    .await
+    match service::update_package(&state.db, ctx.actor(), state.now(), id, &v).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &state,
+            &format!("/staff/packages/{id}"),
+            "flash.saved",
+        )),
+        Err(e) => refused(ctx, Some(before), form, e),
+    }
 }
 
 pub async fn publish(
@@ -266,7 +196,12 @@ pub async fn publish(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    set_published(state, ctx, id, true).await
+    service::publish_package(&state.db, ctx.actor(), state.now(), id).await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/staff/packages/{id}"),
+        "flash.content_published",
+    ))
 }
 
 pub async fn unpublish(
@@ -274,5 +209,10 @@ pub async fn unpublish(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    set_published(state, ctx, id, false).await
+    service::unpublish_package(&state.db, ctx.actor(), state.now(), id).await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/staff/packages/{id}"),
+        "flash.content_hidden",
+    ))
 }

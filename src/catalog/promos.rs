@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::response::Response;
 
 use super::model::{checked, date, today_wib};
-use super::store::{self, NewPromo, PackageRow, PromoRow};
-use crate::audit;
+use super::service::{self, PromoInput};
+use super::store::{self, PackageRow, PromoRow};
 use crate::error::{AppError, AppResult};
 use crate::news::render_markdown;
 use crate::state::AppState;
@@ -132,33 +132,11 @@ pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Resp
     render(&state, ctx, None, form, FieldErrors::default()).await
 }
 
-struct ValidPromo {
-    title: String,
-    body: String,
-    starts_on: chrono::NaiveDate,
-    ends_on: chrono::NaiveDate,
-    published: bool,
-    package_ids: Vec<i64>,
-}
-
-impl ValidPromo {
-    fn as_new(&self) -> NewPromo<'_> {
-        NewPromo {
-            title: &self.title,
-            body: &self.body,
-            starts_on: self.starts_on,
-            ends_on: self.ends_on,
-            published: self.published,
-            package_ids: &self.package_ids,
-        }
-    }
-}
-
 fn validate(
     form: &PromoForm,
     known: &[PackageRow],
     errors: &mut FieldErrors,
-) -> Option<ValidPromo> {
+) -> Option<PromoInput> {
     let title = errors.check("title", web::required(&form.title, 150));
     let body = errors.check("body", web::optional(&form.body, 20_000));
     let starts_on = errors.check("starts_on", date(&form.starts_on));
@@ -178,7 +156,7 @@ fn validate(
     }
     package_ids.sort_unstable();
     package_ids.dedup();
-    Some(ValidPromo {
+    Some(PromoInput {
         title: title?,
         body: body?.unwrap_or_default(),
         starts_on: starts_on?,
@@ -189,15 +167,18 @@ fn validate(
     .filter(|_| errors.is_empty())
 }
 
-fn detail(v: &ValidPromo) -> String {
-    format!(
-        "{} ({} – {}), packages {:?}{}",
-        v.title,
-        v.starts_on,
-        v.ends_on,
-        v.package_ids,
-        if v.published { ", published" } else { "" }
-    )
+/// Re-renders the form when the input was refused; any other error stays as it is.
+async fn refused(
+    state: &AppState,
+    ctx: Ctx,
+    promo: Option<PromoRow>,
+    form: PromoForm,
+    err: AppError,
+) -> AppResult<Response> {
+    match err {
+        AppError::Validation(errors) => render(state, ctx, promo, form, errors).await,
+        e => Err(e),
+    }
 }
 
 pub async fn create(
@@ -211,26 +192,14 @@ pub async fn create(
     let Some(v) = validate(&form, &known, &mut errors) else {
         return render(&state, ctx, None, form, errors).await;
     };
-    let id = store::create_promo(&state.db, &v.as_new(), state.clock.now()).await?;
-    audit::record(
-        &state,
-        &ctx,
-        "promo.create",
-        Some(("promo", id)),
-        &detail(&v),
-    )
-    .await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/staff/promos/{id}"),
-        "flash.saved",
-    ))
-}
-
-async fn load(state: &AppState, id: i64) -> AppResult<PromoRow> {
-    store::get_promo(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    match service::create_promo(&state.db, ctx.actor(), state.now(), &v).await {
+        Ok(id) => Ok(redirect_with_flash(
+            &state,
+            &format!("/staff/promos/{id}"),
+            "flash.saved",
+        )),
+        Err(e) => refused(&state, ctx, None, form, e).await,
+    }
 }
 
 pub async fn show(
@@ -238,7 +207,7 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let promo = load(&state, id).await?;
+    let promo = service::promo(&state.db, id).await?;
     let ids = store::promo_package_ids(&state.db, id).await?;
     let form = PromoForm::from_row(&promo, &ids);
     render(&state, ctx, Some(promo), form, FieldErrors::default()).await
@@ -250,41 +219,21 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let before = load(&state, id).await?;
+    let before = service::promo(&state.db, id).await?;
     let form = PromoForm::from_pairs(pairs);
     let known = store::all_packages(&state.db).await?;
     let mut errors = FieldErrors::default();
     let Some(v) = validate(&form, &known, &mut errors) else {
         return render(&state, ctx, Some(before), form, errors).await;
     };
-    store::update_promo(&state.db, id, &v.as_new(), state.clock.now()).await?;
-    audit::record(
-        &state,
-        &ctx,
-        "promo.update",
-        Some(("promo", id)),
-        &detail(&v),
-    )
-    .await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/staff/promos/{id}"),
-        "flash.saved",
-    ))
-}
-
-async fn set_published(state: AppState, ctx: Ctx, id: i64, published: bool) -> AppResult<Response> {
-    let promo = load(&state, id).await?;
-    store::set_promo_published(&state.db, id, published, state.clock.now()).await?;
-    crate::audit::published_changed(
-        &state,
-        &ctx,
-        ("promo", id),
-        &promo.title,
-        published,
-        &format!("/staff/promos/{id}"),
-    )
-    .await
+    match service::update_promo(&state.db, ctx.actor(), state.now(), id, &v).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &state,
+            &format!("/staff/promos/{id}"),
+            "flash.saved",
+        )),
+        Err(e) => refused(&state, ctx, Some(before), form, e).await,
+    }
 }
 
 pub async fn publish(
@@ -292,7 +241,12 @@ pub async fn publish(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    set_published(state, ctx, id, true).await
+    service::set_promo_published(&state.db, ctx.actor(), state.now(), id, true).await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/staff/promos/{id}"),
+        "flash.content_published",
+    ))
 }
 
 pub async fn unpublish(
@@ -300,7 +254,12 @@ pub async fn unpublish(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    set_published(state, ctx, id, false).await
+    service::set_promo_published(&state.db, ctx.actor(), state.now(), id, false).await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/staff/promos/{id}"),
+        "flash.content_hidden",
+    ))
 }
 
 pub async fn delete(
@@ -308,16 +267,7 @@ pub async fn delete(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let promo = load(&state, id).await?;
-    store::delete_promo(&state.db, id).await?;
-    audit::record(
-        &state,
-        &ctx,
-        "promo.delete",
-        Some(("promo", id)),
-        &promo.title,
-    )
-    .await?;
+    service::delete_promo(&state.db, ctx.actor(), state.now(), id).await?;
     Ok(redirect_with_flash(
         &state,
         "/staff/promos",

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::args;
-use crate::db::{Db, DbResult, Tx};
+use crate::db::{Conn, Db, DbResult, Tx};
 use crate::types::Rupiah;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -46,8 +46,12 @@ pub struct NewPackage<'a> {
     pub sort_order: i64,
 }
 
-pub async fn create_package(db: &Db, p: &NewPackage<'_>, now: DateTime<Utc>) -> DbResult<i64> {
-    db.insert_returning(
+pub async fn create_package(
+    c: impl Into<Conn<'_>>,
+    p: &NewPackage<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<i64> {
+    c.into().insert_returning(
         "INSERT INTO packages (name, download_mbps, upload_mbps, price, features, published, sort_order, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
         args![p.name, p.download_mbps, p.upload_mbps, p.price, p.features, p.published, p.sort_order, now],
@@ -105,13 +109,13 @@ impl AreaRow {
 const AREA_COLUMNS: &str = "id, name, city, covered, published";
 
 pub async fn create_area(
-    db: &Db,
+    c: impl Into<Conn<'_>>,
     name: &str,
     city: &str,
     covered: bool,
     now: DateTime<Utc>,
 ) -> DbResult<i64> {
-    db.insert_returning(
+    c.into().insert_returning(
         "INSERT INTO areas (name, city, covered, published, created_at) VALUES ($1, $2, $3, TRUE, $4) RETURNING id",
         args![name, city, covered, now],
     )
@@ -144,12 +148,12 @@ pub async fn get_area(db: &Db, id: i64) -> DbResult<Option<AreaRow>> {
 }
 
 pub async fn update_package(
-    db: &Db,
+    c: impl Into<Conn<'_>>,
     id: i64,
     p: &NewPackage<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<u64> {
-    db.execute(
+    c.into().execute(
         "UPDATE packages SET name = $2, download_mbps = $3, upload_mbps = $4, price = $5, features = $6, \
          published = $7, sort_order = $8, updated_at = $9 WHERE id = $1",
         args![id, p.name, p.download_mbps, p.upload_mbps, p.price, p.features, p.published, p.sort_order, now],
@@ -158,39 +162,42 @@ pub async fn update_package(
 }
 
 pub async fn set_package_published(
-    db: &Db,
+    c: impl Into<Conn<'_>>,
     id: i64,
     published: bool,
     now: DateTime<Utc>,
 ) -> DbResult<u64> {
-    db.execute(
-        "UPDATE packages SET published = $2, updated_at = $3 WHERE id = $1",
-        args![id, published, now],
-    )
-    .await
+    c.into()
+        .execute(
+            "UPDATE packages SET published = $2, updated_at = $3 WHERE id = $1",
+            args![id, published, now],
+        )
+        .await
 }
 
 pub async fn update_area(
-    db: &Db,
+    c: impl Into<Conn<'_>>,
     id: i64,
     name: &str,
     city: &str,
     covered: bool,
     published: bool,
 ) -> DbResult<u64> {
-    db.execute(
-        "UPDATE areas SET name = $2, city = $3, covered = $4, published = $5 WHERE id = $1",
-        args![id, name, city, covered, published],
-    )
-    .await
+    c.into()
+        .execute(
+            "UPDATE areas SET name = $2, city = $3, covered = $4, published = $5 WHERE id = $1",
+            args![id, name, city, covered, published],
+        )
+        .await
 }
 
-pub async fn set_area_published(db: &Db, id: i64, published: bool) -> DbResult<u64> {
-    db.execute(
-        "UPDATE areas SET published = $2 WHERE id = $1",
-        args![id, published],
-    )
-    .await
+pub async fn set_area_published(c: impl Into<Conn<'_>>, id: i64, published: bool) -> DbResult<u64> {
+    c.into()
+        .execute(
+            "UPDATE areas SET published = $2 WHERE id = $1",
+            args![id, published],
+        )
+        .await
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -283,8 +290,8 @@ async fn set_promo_packages(tx: &mut Tx, promo_id: i64, package_ids: &[i64]) -> 
     Ok(())
 }
 
-pub async fn create_promo(db: &Db, p: &NewPromo<'_>, now: DateTime<Utc>) -> DbResult<i64> {
-    let mut tx = db.begin().await?;
+/// Creates a promo with its package links, inside the caller's transaction.
+pub async fn create_promo(tx: &mut Tx, p: &NewPromo<'_>, now: DateTime<Utc>) -> DbResult<i64> {
     let id: i64 = tx
         .scalar(
             "INSERT INTO promos (title, body, starts_on, ends_on, published, created_at, updated_at) \
@@ -292,46 +299,48 @@ pub async fn create_promo(db: &Db, p: &NewPromo<'_>, now: DateTime<Utc>) -> DbRe
             args![p.title, p.body, p.starts_on, p.ends_on, p.published, now],
         )
         .await?;
-    set_promo_packages(&mut tx, id, p.package_ids).await?;
-    tx.commit().await?;
+    set_promo_packages(tx, id, p.package_ids).await?;
     Ok(id)
 }
 
-pub async fn update_promo(db: &Db, id: i64, p: &NewPromo<'_>, now: DateTime<Utc>) -> DbResult<()> {
-    let mut tx = db.begin().await?;
-    tx.execute(
-        "UPDATE promos SET title = $2, body = $3, starts_on = $4, ends_on = $5, published = $6, updated_at = $7 \
-         WHERE id = $1",
-        args![id, p.title, p.body, p.starts_on, p.ends_on, p.published, now],
-    )
-    .await?;
-    set_promo_packages(&mut tx, id, p.package_ids).await?;
-    tx.commit().await
+/// Rewrites a promo and its package links, inside the caller's transaction.
+pub async fn update_promo(
+    tx: &mut Tx,
+    id: i64,
+    p: &NewPromo<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    let n = tx
+        .execute(
+            "UPDATE promos SET title = $2, body = $3, starts_on = $4, ends_on = $5, published = $6, updated_at = $7 \
+             WHERE id = $1",
+            args![id, p.title, p.body, p.starts_on, p.ends_on, p.published, now],
+        )
+        .await?;
+    set_promo_packages(tx, id, p.package_ids).await?;
+    Ok(n)
 }
 
 pub async fn set_promo_published(
-    db: &Db,
+    c: impl Into<Conn<'_>>,
     id: i64,
     published: bool,
     now: DateTime<Utc>,
 ) -> DbResult<u64> {
-    db.execute(
-        "UPDATE promos SET published = $2, updated_at = $3 WHERE id = $1",
-        args![id, published, now],
-    )
-    .await
+    c.into()
+        .execute(
+            "UPDATE promos SET published = $2, updated_at = $3 WHERE id = $1",
+            args![id, published, now],
+        )
+        .await
 }
 
-/// Removes a promo (and its package links, by cascade).
-pub async fn delete_promo(db: &Db, id: i64) -> DbResult<u64> {
-    let mut tx = db.begin().await?;
+/// Removes a promo and its package links, inside the caller's transaction.
+pub async fn delete_promo(tx: &mut Tx, id: i64) -> DbResult<u64> {
     tx.execute("DELETE FROM promo_packages WHERE promo_id = $1", args![id])
         .await?;
-    let n = tx
-        .execute("DELETE FROM promos WHERE id = $1", args![id])
-        .await?;
-    tx.commit().await?;
-    Ok(n)
+    tx.execute("DELETE FROM promos WHERE id = $1", args![id])
+        .await
 }
 
 pub async fn get_promo(db: &Db, id: i64) -> DbResult<Option<PromoRow>> {

@@ -425,8 +425,9 @@ async fn content(state: &AppState) -> anyhow::Result<()> {
         catalog::create_area(db, name, city, *covered, now).await?;
     }
     let today = wib_date(Utc::now());
+    let mut tx = db.begin().await?;
     catalog::create_promo(
-        db,
+        &mut tx,
         &NewPromo {
             title: "Gratis biaya pasang akhir tahun",
             body: "Daftar paket **Rumah 20** atau **Keluarga 30** sebelum akhir promo dan biaya pemasangan Rp 300.000 kami tanggung.",
@@ -439,7 +440,7 @@ async fn content(state: &AppState) -> anyhow::Result<()> {
     )
     .await?;
     catalog::create_promo(
-        db,
+        &mut tx,
         &NewPromo {
             title: "Promo Kemerdekaan: bulan pertama 50%",
             body: "Diskon 50% untuk tagihan bulan pertama semua paket.",
@@ -451,6 +452,7 @@ async fn content(state: &AppState) -> anyhow::Result<()> {
         now,
     )
     .await?;
+    tx.commit().await?;
     for (i, (slug, title, summary, body, kind)) in data::POSTS.iter().enumerate() {
         let post = NewPost {
             slug,

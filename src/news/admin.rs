@@ -6,9 +6,8 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::markdown::{render_markdown, slugify};
-use super::store::{self, Kind, NewPost, PostRow};
-use crate::audit;
-use crate::db::is_unique_violation;
+use super::service::{self, PostInput};
+use super::store::{self, Kind, PostRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Paging, Path, Query};
@@ -114,17 +113,7 @@ pub async fn new_form(ctx: Ctx) -> AppResult<Response> {
     render(ctx, None, form, FieldErrors::default())
 }
 
-struct ValidPost {
-    title: String,
-    /// Empty when it is to be made from the title.
-    slug: String,
-    kind: Kind,
-    summary: String,
-    body_md: String,
-    published: bool,
-}
-
-fn validate(form: &PostForm, errors: &mut FieldErrors) -> Option<ValidPost> {
+fn validate(form: &PostForm, errors: &mut FieldErrors) -> Option<PostInput> {
     let title = errors.check("title", web::required(&form.title, 200));
     // A typed slug is normalised ("Promo Juli" -> "promo-juli"); one with no letters or digits
     // at all is an error rather than silently replaced.
@@ -142,7 +131,7 @@ fn validate(form: &PostForm, errors: &mut FieldErrors) -> Option<ValidPost> {
     );
     let summary = errors.check("summary", web::optional(&form.summary, 300));
     let body = errors.check("body_md", web::optional(&form.body_md, 100_000));
-    Some(ValidPost {
+    Some(PostInput {
         title: title?,
         slug: slug?,
         kind: kind?,
@@ -152,32 +141,12 @@ fn validate(form: &PostForm, errors: &mut FieldErrors) -> Option<ValidPost> {
     })
 }
 
-/// The slug to store: the one typed (which must be free), or one made from the title with
-/// `-2`, `-3`… appended until it is free.
-async fn choose_slug(
-    state: &AppState,
-    v: &ValidPost,
-    except: Option<i64>,
-    errors: &mut FieldErrors,
-) -> AppResult<Option<String>> {
-    if !v.slug.is_empty() {
-        if store::slug_taken(&state.db, &v.slug, except).await? {
-            errors.add("slug", "validation.slug_taken");
-            return Ok(None);
-        }
-        return Ok(Some(v.slug.clone()));
+/// Re-renders the form when the input was refused; any other error stays as it is.
+fn refused(ctx: Ctx, post: Option<PostRow>, form: PostForm, err: AppError) -> AppResult<Response> {
+    match err {
+        AppError::Validation(errors) => render(ctx, post, form, errors),
+        e => Err(e),
     }
-    let mut base = slugify(&v.title);
-    if base.is_empty() {
-        base = v.kind.as_str().to_string();
-    }
-    let mut candidate = base.clone();
-    let mut n = 1;
-    while store::slug_taken(&state.db, &candidate, except).await? {
-        n += 1;
-        candidate = format!("{base}-{n}");
-    }
-    Ok(Some(candidate))
 }
 
 pub async fn create(
@@ -189,43 +158,14 @@ pub async fn create(
     let Some(v) = validate(&form, &mut errors) else {
         return render(ctx, None, form, errors);
     };
-    let Some(slug) = choose_slug(&state, &v, None, &mut errors).await? else {
-        return render(ctx, None, form, errors);
-    };
-    let author = ctx.user.as_ref().map(|u| u.id);
-    let new = NewPost {
-        slug: &slug,
-        title: &v.title,
-        summary: &v.summary,
-        body_md: &v.body_md,
-        kind: v.kind,
-        published: v.published,
-        author_id: author,
-    };
-    let id = match store::create(&state.db, &new, state.clock.now()).await {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            errors.add("slug", "validation.slug_taken");
-            return render(ctx, None, form, errors);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let detail = format!(
-        "{} /news/{}{}",
-        v.title,
-        slug,
-        if v.published { ", published" } else { "" }
-    );
-    audit::record(&state, &ctx, "post.create", Some(("post", id)), &detail).await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/staff/posts/{id}"),
-        "flash.saved",
-    ))
-}
-
-async fn load(state: &AppState, id: i64) -> AppResult<PostRow> {
-    store::get(&state.db, id).await?.ok_or(AppError::NotFound)
+    match service::create_post(&state.db, ctx.actor(), state.now(), &v).await {
+        Ok(id) => Ok(redirect_with_flash(
+            &state,
+            &format!("/staff/posts/{id}"),
+            "flash.saved",
+        )),
+        Err(e) => refused(ctx, None, form, e),
+    }
 }
 
 pub async fn show(
@@ -233,7 +173,7 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let post = load(&state, id).await?;
+    let post = service::post(&state.db, id).await?;
     let form = PostForm::from_row(&post);
     render(ctx, Some(post), form, FieldErrors::default())
 }
@@ -244,55 +184,19 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(form): Form<PostForm>,
 ) -> AppResult<Response> {
-    let before = load(&state, id).await?;
+    let before = service::post(&state.db, id).await?;
     let mut errors = FieldErrors::default();
     let Some(v) = validate(&form, &mut errors) else {
         return render(ctx, Some(before), form, errors);
     };
-    let Some(slug) = choose_slug(&state, &v, Some(id), &mut errors).await? else {
-        return render(ctx, Some(before), form, errors);
-    };
-    let new = NewPost {
-        slug: &slug,
-        title: &v.title,
-        summary: &v.summary,
-        body_md: &v.body_md,
-        kind: v.kind,
-        published: v.published,
-        author_id: None,
-    };
-    match store::update(&state.db, id, &new, state.clock.now()).await {
-        Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => {
-            errors.add("slug", "validation.slug_taken");
-            return render(ctx, Some(before), form, errors);
-        }
-        Err(e) => return Err(e.into()),
+    match service::update_post(&state.db, ctx.actor(), state.now(), id, &v).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &state,
+            &format!("/staff/posts/{id}"),
+            "flash.saved",
+        )),
+        Err(e) => refused(ctx, Some(before), form, e),
     }
-    let detail = format!(
-        "{} -> {}; /news/{} -> /news/{}; published {} -> {}",
-        before.title, v.title, before.slug, slug, before.published, v.published
-    );
-    audit::record(&state, &ctx, "post.update", Some(("post", id)), &detail).await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/staff/posts/{id}"),
-        "flash.saved",
-    ))
-}
-
-async fn set_published(state: AppState, ctx: Ctx, id: i64, published: bool) -> AppResult<Response> {
-    let post = load(&state, id).await?;
-    store::set_published(&state.db, id, published, state.clock.now()).await?;
-    crate::audit::published_changed(
-        &state,
-        &ctx,
-        ("post", id),
-        &post.title,
-        published,
-        &format!("/staff/posts/{id}"),
-    )
-    .await
 }
 
 pub async fn publish(
@@ -300,7 +204,12 @@ pub async fn publish(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    set_published(state, ctx, id, true).await
+    service::set_published(&state.db, ctx.actor(), state.now(), id, true).await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/staff/posts/{id}"),
+        "flash.content_published",
+    ))
 }
 
 pub async fn unpublish(
@@ -308,7 +217,12 @@ pub async fn unpublish(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    set_published(state, ctx, id, false).await
+    service::set_published(&state.db, ctx.actor(), state.now(), id, false).await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/staff/posts/{id}"),
+        "flash.content_hidden",
+    ))
 }
 
 pub async fn delete(
@@ -316,10 +230,7 @@ pub async fn delete(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let post = load(&state, id).await?;
-    store::delete(&state.db, id).await?;
-    let detail = format!("{} /news/{}", post.title, post.slug);
-    audit::record(&state, &ctx, "post.delete", Some(("post", id)), &detail).await?;
+    service::delete_post(&state.db, ctx.actor(), state.now(), id).await?;
     Ok(redirect_with_flash(
         &state,
         "/staff/posts",

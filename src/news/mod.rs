@@ -2,6 +2,7 @@
 
 mod admin;
 pub mod markdown;
+pub mod service;
 pub mod store;
 mod web;
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::args;
-use crate::db::{Db, DbResult};
+use crate::db::{Conn, Db, DbResult};
 use crate::types::fmt_date;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,9 +83,9 @@ pub struct NewPost<'a> {
 }
 
 /// Creates a post; a published one gets `now` as its publication time.
-pub async fn create(db: &Db, p: &NewPost<'_>, now: DateTime<Utc>) -> DbResult<i64> {
+pub async fn create(c: impl Into<Conn<'_>>, p: &NewPost<'_>, now: DateTime<Utc>) -> DbResult<i64> {
     let published_at = p.published.then_some(now);
-    db.insert_returning(
+    c.into().insert_returning(
         "INSERT INTO posts (slug, title, summary, body_md, kind, published, published_at, author_id, created_at, \
          updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
         args![
@@ -104,8 +104,13 @@ pub async fn create(db: &Db, p: &NewPost<'_>, now: DateTime<Utc>) -> DbResult<i6
 }
 
 /// Updates a post. The first publication sets `published_at`; later edits keep it.
-pub async fn update(db: &Db, id: i64, p: &NewPost<'_>, now: DateTime<Utc>) -> DbResult<u64> {
-    db.execute(
+pub async fn update(
+    c: impl Into<Conn<'_>>,
+    id: i64,
+    p: &NewPost<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    c.into().execute(
         "UPDATE posts SET slug = $2, title = $3, summary = $4, body_md = $5, kind = $6, published = $7, \
          published_at = CASE WHEN $7 = TRUE THEN COALESCE(published_at, $8) ELSE published_at END, \
          updated_at = $8 WHERE id = $1",
@@ -123,18 +128,25 @@ pub async fn update(db: &Db, id: i64, p: &NewPost<'_>, now: DateTime<Utc>) -> Db
     .await
 }
 
-pub async fn set_published(db: &Db, id: i64, published: bool, now: DateTime<Utc>) -> DbResult<u64> {
-    db.execute(
-        "UPDATE posts SET published = $2, \
+pub async fn set_published(
+    c: impl Into<Conn<'_>>,
+    id: i64,
+    published: bool,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    c.into()
+        .execute(
+            "UPDATE posts SET published = $2, \
          published_at = CASE WHEN $2 = TRUE THEN COALESCE(published_at, $3) ELSE published_at END, \
          updated_at = $3 WHERE id = $1",
-        args![id, published, now],
-    )
-    .await
+            args![id, published, now],
+        )
+        .await
 }
 
-pub async fn delete(db: &Db, id: i64) -> DbResult<u64> {
-    db.execute("DELETE FROM posts WHERE id = $1", args![id])
+pub async fn delete(c: impl Into<Conn<'_>>, id: i64) -> DbResult<u64> {
+    c.into()
+        .execute("DELETE FROM posts WHERE id = $1", args![id])
         .await
 }
 
@@ -156,8 +168,9 @@ pub async fn published_by_slug(db: &Db, slug: &str) -> DbResult<Option<PostRow>>
 }
 
 /// Whether another post than `except` already uses `slug`.
-pub async fn slug_taken(db: &Db, slug: &str, except: Option<i64>) -> DbResult<bool> {
-    let n: i64 = db
+pub async fn slug_taken(c: impl Into<Conn<'_>>, slug: &str, except: Option<i64>) -> DbResult<bool> {
+    let n: i64 = c
+        .into()
         .scalar(
             "SELECT COUNT(*) FROM posts WHERE slug = $1 AND ($2 IS NULL OR id <> $2)",
             args![slug, except],

@@ -1,5 +1,6 @@
 //! Retention: the competitors customers leave for, and their offers beside our packages.
 
+pub mod service;
 pub mod store;
 mod web;
 

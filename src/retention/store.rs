@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::args;
-use crate::db::{Db, DbResult};
+use crate::db::{Conn, Db, DbResult};
 use crate::types::Rupiah;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -28,21 +28,27 @@ pub async fn get(db: &Db, id: i64) -> DbResult<Option<CompetitorRow>> {
         .await
 }
 
-pub async fn create(db: &Db, name: &str, notes: &str, now: DateTime<Utc>) -> DbResult<i64> {
-    db.insert_returning(
-        "INSERT INTO competitors (name, notes, created_at) VALUES ($1, $2, $3) RETURNING id",
-        args![name, notes, now],
-    )
-    .await
+pub async fn create(
+    c: impl Into<Conn<'_>>,
+    name: &str,
+    notes: &str,
+    now: DateTime<Utc>,
+) -> DbResult<i64> {
+    c.into()
+        .insert_returning(
+            "INSERT INTO competitors (name, notes, created_at) VALUES ($1, $2, $3) RETURNING id",
+            args![name, notes, now],
+        )
+        .await
 }
 
-pub async fn update(db: &Db, id: i64, name: &str, notes: &str) -> DbResult<()> {
-    db.execute(
-        "UPDATE competitors SET name = $2, notes = $3 WHERE id = $1",
-        args![id, name, notes],
-    )
-    .await?;
-    Ok(())
+pub async fn update(c: impl Into<Conn<'_>>, id: i64, name: &str, notes: &str) -> DbResult<u64> {
+    c.into()
+        .execute(
+            "UPDATE competitors SET name = $2, notes = $3 WHERE id = $1",
+            args![id, name, notes],
+        )
+        .await
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -73,24 +79,29 @@ pub async fn offers(db: &Db, competitor_id: Option<i64>) -> DbResult<Vec<OfferRo
 }
 
 pub async fn add_offer(
-    db: &Db,
+    c: impl Into<Conn<'_>>,
     competitor_id: i64,
     name: &str,
     download_mbps: i64,
     price: i64,
     notes: &str,
 ) -> DbResult<i64> {
-    db.insert_returning(
+    c.into().insert_returning(
         "INSERT INTO competitor_offers (competitor_id, name, download_mbps, price, notes) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         args![competitor_id, name, download_mbps, price, notes],
     )
     .await
 }
 
-pub async fn delete_offer(db: &Db, competitor_id: i64, offer_id: i64) -> DbResult<u64> {
-    db.execute(
-        "DELETE FROM competitor_offers WHERE id = $1 AND competitor_id = $2",
-        args![offer_id, competitor_id],
-    )
-    .await
+pub async fn delete_offer(
+    c: impl Into<Conn<'_>>,
+    competitor_id: i64,
+    offer_id: i64,
+) -> DbResult<u64> {
+    c.into()
+        .execute(
+            "DELETE FROM competitor_offers WHERE id = $1 AND competitor_id = $2",
+            args![offer_id, competitor_id],
+        )
+        .await
 }

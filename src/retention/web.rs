@@ -5,11 +5,10 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
+use super::service::{self, CompetitorInput, OfferInput};
 use super::store::{self, CompetitorRow, OfferRow};
-use crate::audit;
 use crate::auth::Role;
 use crate::catalog::store::{self as catalog, PackageRow};
-use crate::db::is_unique_violation;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::types::Rupiah;
@@ -67,41 +66,36 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
     .await
 }
 
+fn validate(form: &CompetitorForm, errors: &mut FieldErrors) -> Option<CompetitorInput> {
+    let name = errors.check("name", web::required(&form.name, 100));
+    let notes = errors
+        .check("notes", web::optional(&form.notes, 1000))
+        .flatten()
+        .unwrap_or_default();
+    Some(CompetitorInput { name: name?, notes })
+}
+
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     Form(form): Form<CompetitorForm>,
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::default();
-    let name = errors.check("name", web::required(&form.name, 100));
-    let notes = errors
-        .check("notes", web::optional(&form.notes, 1000))
-        .flatten()
-        .unwrap_or_default();
-    let Some(name) = name else {
-        return render_list(&state, ctx, form, errors).await;
-    };
-    let id = match store::create(&state.db, &name, &notes, state.clock.now()).await {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            errors.add("name", "validation.name_taken");
-            return render_list(&state, ctx, form, errors).await;
+    let result = match validate(&form, &mut errors) {
+        Some(input) => {
+            service::create_competitor(&state.db, ctx.actor(), state.now(), &input).await
         }
-        Err(e) => return Err(e.into()),
+        None => Err(AppError::Validation(errors)),
     };
-    audit::record(
-        &state,
-        &ctx,
-        "competitor.create",
-        Some(("competitor", id)),
-        &name,
-    )
-    .await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/staff/competitors/{id}"),
-        "flash.saved",
-    ))
+    match result {
+        Ok(id) => Ok(redirect_with_flash(
+            &state,
+            &format!("/staff/competitors/{id}"),
+            "flash.saved",
+        )),
+        Err(AppError::Validation(errors)) => render_list(&state, ctx, form, errors).await,
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -133,7 +127,7 @@ async fn render_show(
     offer: OfferForm,
     errors: FieldErrors,
 ) -> AppResult<Response> {
-    let competitor = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let competitor = service::competitor(&state.db, id).await?;
     let form = form.unwrap_or_else(|| CompetitorForm {
         name: competitor.name.clone(),
         notes: competitor.notes.clone(),
@@ -177,37 +171,25 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(form): Form<CompetitorForm>,
 ) -> AppResult<Response> {
-    store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    service::competitor(&state.db, id).await?;
     let mut errors = FieldErrors::default();
-    let name = errors.check("name", web::required(&form.name, 100));
-    let notes = errors
-        .check("notes", web::optional(&form.notes, 1000))
-        .flatten()
-        .unwrap_or_default();
-    let Some(name) = name else {
-        return render_show(&state, ctx, id, Some(form), OfferForm::default(), errors).await;
-    };
-    match store::update(&state.db, id, &name, &notes).await {
-        Ok(()) => {}
-        Err(e) if is_unique_violation(&e) => {
-            errors.add("name", "validation.name_taken");
-            return render_show(&state, ctx, id, Some(form), OfferForm::default(), errors).await;
+    let result = match validate(&form, &mut errors) {
+        Some(input) => {
+            service::update_competitor(&state.db, ctx.actor(), state.now(), id, &input).await
         }
-        Err(e) => return Err(e.into()),
+        None => Err(AppError::Validation(errors)),
+    };
+    match result {
+        Ok(()) => Ok(redirect_with_flash(
+            &state,
+            &format!("/staff/competitors/{id}"),
+            "flash.saved",
+        )),
+        Err(AppError::Validation(errors)) => {
+            render_show(&state, ctx, id, Some(form), OfferForm::default(), errors).await
+        }
+        Err(e) => Err(e),
     }
-    audit::record(
-        &state,
-        &ctx,
-        "competitor.update",
-        Some(("competitor", id)),
-        &name,
-    )
-    .await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/staff/competitors/{id}"),
-        "flash.saved",
-    ))
 }
 
 fn parse_mbps(s: &str) -> Result<i64, &'static str> {
@@ -217,14 +199,7 @@ fn parse_mbps(s: &str) -> Result<i64, &'static str> {
     }
 }
 
-pub async fn add_offer(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(offer): Form<OfferForm>,
-) -> AppResult<Response> {
-    store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let mut errors = FieldErrors::default();
+fn validate_offer(offer: &OfferForm, errors: &mut FieldErrors) -> Option<OfferInput> {
     let name = errors.check("offer_name", web::required(&offer.name, 100));
     let speed = errors.check("download_mbps", parse_mbps(&offer.download_mbps));
     let price = errors.check("price", Rupiah::parse(&offer.price));
@@ -232,23 +207,37 @@ pub async fn add_offer(
         .check("offer_notes", web::optional(&offer.notes, 500))
         .flatten()
         .unwrap_or_default();
-    let (Some(name), Some(speed), Some(price)) = (name, speed, price) else {
-        return render_show(&state, ctx, id, None, offer, errors).await;
+    Some(OfferInput {
+        name: name?,
+        download_mbps: speed?,
+        price: price?,
+        notes,
+    })
+}
+
+pub async fn add_offer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(offer): Form<OfferForm>,
+) -> AppResult<Response> {
+    service::competitor(&state.db, id).await?;
+    let mut errors = FieldErrors::default();
+    let result = match validate_offer(&offer, &mut errors) {
+        Some(input) => service::add_offer(&state.db, ctx.actor(), state.now(), id, &input).await,
+        None => Err(AppError::Validation(errors)),
     };
-    let offer_id = store::add_offer(&state.db, id, &name, speed, price.0, &notes).await?;
-    audit::record(
-        &state,
-        &ctx,
-        "competitor.offer_add",
-        Some(("competitor", id)),
-        &format!("#{offer_id} {name} {speed} Mbps {price}"),
-    )
-    .await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/staff/competitors/{id}"),
-        "flash.saved",
-    ))
+    match result {
+        Ok(_) => Ok(redirect_with_flash(
+            &state,
+            &format!("/staff/competitors/{id}"),
+            "flash.saved",
+        )),
+        Err(AppError::Validation(errors)) => {
+            render_show(&state, ctx, id, None, offer, errors).await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn delete_offer(
@@ -256,17 +245,7 @@ pub async fn delete_offer(
     ctx: Ctx,
     Path((id, offer_id)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    if store::delete_offer(&state.db, id, offer_id).await? == 0 {
-        return Err(AppError::NotFound);
-    }
-    audit::record(
-        &state,
-        &ctx,
-        "competitor.offer_delete",
-        Some(("competitor", id)),
-        &format!("#{offer_id}"),
-    )
-    .await?;
+    service::delete_offer(&state.db, ctx.actor(), state.now(), id, offer_id).await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/staff/competitors/{id}"),

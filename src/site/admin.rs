@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
+use super::service;
 use super::store::{self, Company, WaitingRow};
-use crate::audit;
 use crate::catalog::store as catalog;
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -140,33 +140,6 @@ fn validate(form: &CompanyForm, errors: &mut FieldErrors) -> Option<Company> {
     })
 }
 
-/// The names of the fields that differ, for the audit log.
-fn changed_fields(a: &Company, b: &Company) -> String {
-    let pairs = [
-        ("name", &a.name, &b.name),
-        ("tagline", &a.tagline, &b.tagline),
-        ("about", &a.about, &b.about),
-        ("vision", &a.vision, &b.vision),
-        ("mission", &a.mission, &b.mission),
-        ("address", &a.address, &b.address),
-        ("phone", &a.phone, &b.phone),
-        ("whatsapp", &a.whatsapp, &b.whatsapp),
-        ("email", &a.email, &b.email),
-        ("opening_hours", &a.opening_hours, &b.opening_hours),
-        ("map_url", &a.map_url, &b.map_url),
-    ];
-    let changed: Vec<&str> = pairs
-        .iter()
-        .filter(|(_, x, y)| x != y)
-        .map(|(n, _, _)| *n)
-        .collect();
-    if changed.is_empty() {
-        "no changes".into()
-    } else {
-        format!("changed: {}", changed.join(", "))
-    }
-}
-
 pub async fn save_company(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -176,17 +149,8 @@ pub async fn save_company(
     let Some(company) = validate(&form, &mut errors) else {
         return web::invalid(&CompanyPage { ctx, form, errors });
     };
-    let before = store::company(&state.db).await?;
-    store::save_company(&state.db, &company, state.clock.now()).await?;
+    service::save_company(&state.db, ctx.actor(), state.now(), &company).await?;
     state.forget_brand();
-    audit::record(
-        &state,
-        &ctx,
-        "company.update",
-        Some(("company", 1)),
-        &changed_fields(&before, &company),
-    )
-    .await?;
     Ok(redirect_with_flash(&state, "/staff/company", "flash.saved"))
 }
 

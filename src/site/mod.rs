@@ -2,6 +2,7 @@
 //! pages for the company profile and the waiting list.
 
 mod admin;
+pub mod service;
 pub mod store;
 mod web;
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::args;
-use crate::db::{Db, DbResult};
+use crate::db::{Conn, Db, DbResult};
 
 #[derive(Clone, Debug, Default, sqlx::FromRow)]
 pub struct Company {
@@ -30,8 +30,9 @@ impl Company {
 }
 
 /// The company profile; a placeholder named "Setia" until an admin fills it in.
-pub async fn company(db: &Db) -> DbResult<Company> {
-    let row: Option<Company> = db
+pub async fn company(c: impl Into<Conn<'_>>) -> DbResult<Company> {
+    let row: Option<Company> = c
+        .into()
         .fetch_optional(
             "SELECT name, tagline, about, vision, mission, address, phone, whatsapp, email, opening_hours, map_url \
              FROM company_settings WHERE id = 1",
@@ -44,8 +45,12 @@ pub async fn company(db: &Db) -> DbResult<Company> {
     }))
 }
 
-pub async fn save_company(db: &Db, c: &Company, now: DateTime<Utc>) -> DbResult<()> {
-    db.execute(
+pub async fn save_company(
+    conn: impl Into<Conn<'_>>,
+    c: &Company,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    conn.into().execute(
         "INSERT INTO company_settings (id, name, tagline, about, vision, mission, address, phone, whatsapp, email, \
          opening_hours, map_url, updated_at) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
          ON CONFLICT (id) DO UPDATE SET name = $1, tagline = $2, about = $3, vision = $4, mission = $5, address = $6, \
@@ -70,11 +75,11 @@ pub struct WaitingEntry<'a> {
 }
 
 pub async fn add_to_waiting_list(
-    db: &Db,
+    c: impl Into<Conn<'_>>,
     e: &WaitingEntry<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<i64> {
-    db.insert_returning(
+    c.into().insert_returning(
         "INSERT INTO waiting_list (name, phone, email, area_id, area_text, address, package_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         args![e.name, e.phone, e.email, e.area_id, e.area_text, e.address, e.package_id, now],

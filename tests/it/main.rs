@@ -4,6 +4,7 @@
 mod common;
 mod fixtures;
 
+mod audit_tx;
 mod auth;
 mod customers;
 mod db;

@@ -1,0 +1,383 @@
+//! Catalog operations (packages, promos, coverage areas): each one transaction with its audit
+//! row, callable from the staff pages, the CLI or a future API.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::store::{self, AreaRow, NewPackage, NewPromo, PackageRow, PromoRow};
+use crate::audit::{self, Actor};
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use crate::types::Rupiah;
+
+/// `areas (name, city)` is unique: a second "Cibabat, Cimahi" is the name field's error.
+const AREA_COLUMNS: &[(&str, &str, &str)] = &[("name", "name", "validation.area_taken")];
+
+/// The audit action of a publish / unpublish of `entity`.
+fn publish_action(entity: &str, published: bool) -> String {
+    let verb = if published { "publish" } else { "unpublish" };
+    format!("{entity}.{verb}")
+}
+
+// ---- packages ----
+
+/// A package as staff typed it, parsed.
+pub struct PackageInput {
+    pub name: String,
+    pub download_mbps: i64,
+    pub upload_mbps: i64,
+    pub price: Rupiah,
+    pub features: String,
+    pub sort_order: i64,
+    pub published: bool,
+}
+
+impl PackageInput {
+    fn as_new(&self) -> NewPackage<'_> {
+        NewPackage {
+            name: &self.name,
+            download_mbps: self.download_mbps,
+            upload_mbps: self.upload_mbps,
+            price: self.price.0,
+            features: &self.features,
+            published: self.published,
+            sort_order: self.sort_order,
+        }
+    }
+}
+
+/// A package (drafts and retired ones included), or 404.
+pub async fn package(db: &Db, id: i64) -> AppResult<PackageRow> {
+    store::get_package(db, id).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn create_package(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    p: &PackageInput,
+) -> AppResult<i64> {
+    let mut tx = db.begin().await?;
+    let id = store::create_package(&mut tx, &p.as_new(), now).await?;
+    let detail = format!(
+        "{} {}/{} Mbps {}{}",
+        p.name,
+        p.download_mbps,
+        p.upload_mbps,
+        p.price,
+        if p.published { ", published" } else { "" }
+    );
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "package.create",
+        Some(("package", id)),
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn update_package(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+    p: &PackageInput,
+) -> AppResult<()> {
+    let before = package(db, id).await?;
+    let mut tx = db.begin().await?;
+    if store::update_package(&mut tx, id, &p.as_new(), now).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    let detail = format!(
+        "{} -> {}; {}/{} -> {}/{} Mbps; {} -> {}; published {} -> {}",
+        before.name,
+        p.name,
+        before.download_mbps,
+        before.upload_mbps,
+        p.download_mbps,
+        p.upload_mbps,
+        before.price_text(),
+        p.price,
+        before.published,
+        p.published
+    );
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "package.update",
+        Some(("package", id)),
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Shows a package on the public site (and in the sign-up form), or hides it.
+pub async fn set_package_published(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+    published: bool,
+) -> AppResult<()> {
+    let package = package(db, id).await?;
+    let mut tx = db.begin().await?;
+    if store::set_package_published(&mut tx, id, published, now).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        &publish_action("package", published),
+        Some(("package", id)),
+        &package.name,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn publish_package(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+) -> AppResult<()> {
+    set_package_published(db, actor, now, id, true).await
+}
+
+pub async fn unpublish_package(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+) -> AppResult<()> {
+    set_package_published(db, actor, now, id, false).await
+}
+
+// ---- coverage areas ----
+
+/// A coverage area as staff typed it, parsed.
+pub struct AreaInput {
+    pub name: String,
+    /// Empty when not given.
+    pub city: String,
+    pub covered: bool,
+    pub published: bool,
+}
+
+fn area_detail(name: &str, city: &str, covered: bool, published: bool) -> String {
+    format!("{name}, {city}: covered {covered}, published {published}")
+}
+
+/// An area, or 404.
+pub async fn area(db: &Db, id: i64) -> AppResult<AreaRow> {
+    store::get_area(db, id).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn create_area(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    a: &AreaInput,
+) -> AppResult<i64> {
+    let mut tx = db.begin().await?;
+    let id = store::create_area(&mut tx, &a.name, &a.city, a.covered, now)
+        .await
+        .map_err(|e| AppError::unique_to_field(e, AREA_COLUMNS))?;
+    if !a.published {
+        store::set_area_published(&mut tx, id, false).await?;
+    }
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "area.create",
+        Some(("area", id)),
+        &area_detail(&a.name, &a.city, a.covered, a.published),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn update_area(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+    a: &AreaInput,
+) -> AppResult<()> {
+    let before = area(db, id).await?;
+    let mut tx = db.begin().await?;
+    let n = store::update_area(&mut tx, id, &a.name, &a.city, a.covered, a.published)
+        .await
+        .map_err(|e| AppError::unique_to_field(e, AREA_COLUMNS))?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    let detail = format!(
+        "{} -> {}",
+        area_detail(&before.name, &before.city, before.covered, before.published),
+        area_detail(&a.name, &a.city, a.covered, a.published)
+    );
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "area.update",
+        Some(("area", id)),
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- promos ----
+
+/// A promo as staff typed it, parsed; `package_ids` are known packages, sorted, no repeats.
+pub struct PromoInput {
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub published: bool,
+    pub package_ids: Vec<i64>,
+}
+
+impl PromoInput {
+    fn as_new(&self) -> NewPromo<'_> {
+        NewPromo {
+            title: &self.title,
+            body: &self.body,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            published: self.published,
+            package_ids: &self.package_ids,
+        }
+    }
+
+    fn detail(&self) -> String {
+        format!(
+            "{} ({} – {}), packages {:?}{}",
+            self.title,
+            self.starts_on,
+            self.ends_on,
+            self.package_ids,
+            if self.published { ", published" } else { "" }
+        )
+    }
+}
+
+/// A promo, or 404.
+pub async fn promo(db: &Db, id: i64) -> AppResult<PromoRow> {
+    store::get_promo(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// The window must not end before it starts (the form checks it too; a program might not).
+fn check_window(p: &PromoInput) -> AppResult<()> {
+    if p.ends_on < p.starts_on {
+        return Err(AppError::field("ends_on", "validation.date_order"));
+    }
+    Ok(())
+}
+
+pub async fn create_promo(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    p: &PromoInput,
+) -> AppResult<i64> {
+    check_window(p)?;
+    let mut tx = db.begin().await?;
+    let id = store::create_promo(&mut tx, &p.as_new(), now).await?;
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "promo.create",
+        Some(("promo", id)),
+        &p.detail(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn update_promo(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+    p: &PromoInput,
+) -> AppResult<()> {
+    check_window(p)?;
+    promo(db, id).await?;
+    let mut tx = db.begin().await?;
+    if store::update_promo(&mut tx, id, &p.as_new(), now).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "promo.update",
+        Some(("promo", id)),
+        &p.detail(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_promo_published(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+    published: bool,
+) -> AppResult<()> {
+    let promo = promo(db, id).await?;
+    let mut tx = db.begin().await?;
+    if store::set_promo_published(&mut tx, id, published, now).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        &publish_action("promo", published),
+        Some(("promo", id)),
+        &promo.title,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_promo(db: &Db, actor: Actor<'_>, now: DateTime<Utc>, id: i64) -> AppResult<()> {
+    let promo = promo(db, id).await?;
+    let mut tx = db.begin().await?;
+    if store::delete_promo(&mut tx, id).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "promo.delete",
+        Some(("promo", id)),
+        &promo.title,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

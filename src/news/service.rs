@@ -1,0 +1,177 @@
+//! News and announcement operations: each one transaction with its audit row, callable from
+//! the staff pages, the CLI or a future API.
+
+use chrono::{DateTime, Utc};
+
+use super::markdown::slugify;
+use super::store::{self, Kind, NewPost, PostRow};
+use crate::audit::{self, Actor};
+use crate::db::{Db, Tx};
+use crate::error::{AppError, AppResult};
+
+/// `posts.slug` is unique: a taken slug is the slug field's error.
+const SLUG_COLUMNS: &[(&str, &str, &str)] = &[("slug", "slug", "validation.slug_taken")];
+
+/// How many `-2`, `-3`… suffixes are tried before a made-up slug gives up.
+const MAX_SLUG_SUFFIX: u32 = 1000;
+
+/// A post as staff typed it, parsed.
+pub struct PostInput {
+    pub title: String,
+    /// Already normalised; empty when it is to be made from the title.
+    pub slug: String,
+    pub kind: Kind,
+    pub summary: String,
+    /// Markdown.
+    pub body_md: String,
+    pub published: bool,
+}
+
+impl PostInput {
+    fn as_new<'a>(&'a self, slug: &'a str, author_id: Option<i64>) -> NewPost<'a> {
+        NewPost {
+            slug,
+            title: &self.title,
+            summary: &self.summary,
+            body_md: &self.body_md,
+            kind: self.kind,
+            published: self.published,
+            author_id,
+        }
+    }
+}
+
+/// A post (drafts included), or 404.
+pub async fn post(db: &Db, id: i64) -> AppResult<PostRow> {
+    store::get(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// The slug to store: the one typed (which must be free), or one made from the title with
+/// `-2`, `-3`… appended until it is free.
+async fn choose_slug(tx: &mut Tx, p: &PostInput, except: Option<i64>) -> AppResult<String> {
+    if !p.slug.is_empty() {
+        if store::slug_taken(&mut *tx, &p.slug, except).await? {
+            return Err(AppError::field("slug", "validation.slug_taken"));
+        }
+        return Ok(p.slug.clone());
+    }
+    let mut base = slugify(&p.title);
+    if base.is_empty() {
+        base = p.kind.as_str().to_string();
+    }
+    let mut candidate = base.clone();
+    for n in 2..=MAX_SLUG_SUFFIX + 1 {
+        if !store::slug_taken(&mut *tx, &candidate, except).await? {
+            return Ok(candidate);
+        }
+        candidate = format!("{base}-{n}");
+    }
+    Err(AppError::field("slug", "validation.slug_taken"))
+}
+
+/// Writes a post; `actor` is its author. Returns its id.
+pub async fn create_post(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    p: &PostInput,
+) -> AppResult<i64> {
+    let mut tx = db.begin().await?;
+    let slug = choose_slug(&mut tx, p, None).await?;
+    let id = store::create(&mut tx, &p.as_new(&slug, actor.id), now)
+        .await
+        .map_err(|e| AppError::unique_to_field(e, SLUG_COLUMNS))?;
+    let detail = format!(
+        "{} /news/{}{}",
+        p.title,
+        slug,
+        if p.published { ", published" } else { "" }
+    );
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "post.create",
+        Some(("post", id)),
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn update_post(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+    p: &PostInput,
+) -> AppResult<()> {
+    let before = post(db, id).await?;
+    let mut tx = db.begin().await?;
+    let slug = choose_slug(&mut tx, p, Some(id)).await?;
+    let n = store::update(&mut tx, id, &p.as_new(&slug, None), now)
+        .await
+        .map_err(|e| AppError::unique_to_field(e, SLUG_COLUMNS))?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    let detail = format!(
+        "{} -> {}; /news/{} -> /news/{}; published {} -> {}",
+        before.title, p.title, before.slug, slug, before.published, p.published
+    );
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "post.update",
+        Some(("post", id)),
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Publishes a post (the first publication sets its date) or hides it again.
+pub async fn set_published(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+    published: bool,
+) -> AppResult<()> {
+    let post = post(db, id).await?;
+    let mut tx = db.begin().await?;
+    if store::set_published(&mut tx, id, published, now).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    let action = if published {
+        "post.publish"
+    } else {
+        "post.unpublish"
+    };
+    audit::record_in(&mut tx, now, actor, action, Some(("post", id)), &post.title).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_post(db: &Db, actor: Actor<'_>, now: DateTime<Utc>, id: i64) -> AppResult<()> {
+    let post = post(db, id).await?;
+    let mut tx = db.begin().await?;
+    if store::delete(&mut tx, id).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    let detail = format!("{} /news/{}", post.title, post.slug);
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "post.delete",
+        Some(("post", id)),
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
