@@ -366,6 +366,54 @@ pub async fn introspect(db: &Db) -> DbResult<Schema> {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct SqliteColumn {
+    tbl: String,
+    name: String,
+    declared: String,
+    not_null: i64,
+    dflt: Option<String>,
+    /// 1-based position in the primary key, 0 if not in it.
+    pk: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct SqliteIndexColumn {
+    tbl: String,
+    idx: String,
+    is_unique: i64,
+    /// `c` = CREATE INDEX, `u` = UNIQUE constraint, `pk` = primary key.
+    origin: String,
+    partial: i64,
+    /// NULL for an expression.
+    col: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SqliteForeignKey {
+    tbl: String,
+    id: i64,
+    seq: i64,
+    parent: String,
+    from_col: String,
+    /// NULL when the parent's primary key is meant.
+    to_col: Option<String>,
+    on_update: String,
+    on_delete: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct PgConstraint {
+    tbl: String,
+    /// `p` = primary key, `u` = unique, `f` = foreign key.
+    kind: String,
+    columns: Option<String>,
+    parent: Option<String>,
+    parent_columns: Option<String>,
+    on_delete: String,
+    on_update: String,
+}
+
 /// Filter on `sqlite_master m`: the migrated tables, not SQLite's or sqlx's own.
 const SQLITE_TABLES: &str = "m.type = 'table' \
      AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\'";
@@ -396,10 +444,11 @@ async fn introspect_sqlite(db: &Db) -> DbResult<Schema> {
     }
 
     // Columns. pk is the column's 1-based position in the primary key, 0 if not in it.
-    let cols: Vec<(String, i64, String, String, i64, Option<String>, i64)> = db
+    let cols: Vec<SqliteColumn> = db
         .fetch_all(
             &format!(
-                "SELECT m.name, p.cid, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk \
+                "SELECT m.name AS tbl, p.name, p.type AS declared, p.\"notnull\" AS not_null, \
+                 p.dflt_value AS dflt, p.pk \
                  FROM sqlite_master m JOIN pragma_table_info(m.name) p \
                  WHERE {SQLITE_TABLES}"
             ),
@@ -407,14 +456,22 @@ async fn introspect_sqlite(db: &Db) -> DbResult<Schema> {
         )
         .await?;
     let mut pks: BTreeMap<String, Vec<(i64, String, String)>> = BTreeMap::new();
-    for (table, _, col, declared, _, _, pk) in &cols {
-        if *pk > 0 {
-            pks.entry(table.clone())
+    for c in &cols {
+        if c.pk > 0 {
+            pks.entry(c.tbl.clone())
                 .or_default()
-                .push((*pk, col.clone(), declared.clone()));
+                .push((c.pk, c.name.clone(), c.declared.clone()));
         }
     }
-    for (table, _cid, col, declared, notnull, dflt, _pk) in cols {
+    for SqliteColumn {
+        tbl: table,
+        name: col,
+        declared,
+        not_null: notnull,
+        dflt,
+        ..
+    } in cols
+    {
         let pk = pks.get(&table).map(Vec::as_slice).unwrap_or_default();
         // The rowid alias: the only primary-key column, declared exactly INTEGER.
         let rowid = rowid_tables.contains(&table)
@@ -444,10 +501,11 @@ async fn introspect_sqlite(db: &Db) -> DbResult<Schema> {
     }
 
     // Indexes: origin 'c' = CREATE INDEX, 'u' = UNIQUE constraint, 'pk' = primary key.
-    let idx: Vec<(String, String, i64, String, i64, i64, Option<String>)> = db
+    let idx: Vec<SqliteIndexColumn> = db
         .fetch_all(
             &format!(
-                "SELECT m.name, il.name, il.\"unique\", il.origin, il.partial, ii.seqno, ii.name \
+                "SELECT m.name AS tbl, il.name AS idx, il.\"unique\" AS is_unique, il.origin, \
+                 il.partial, ii.name AS col \
                  FROM sqlite_master m JOIN pragma_index_list(m.name) il \
                  JOIN pragma_index_info(il.name) ii \
                  WHERE {SQLITE_TABLES} ORDER BY m.name, il.name, ii.seqno"
@@ -455,56 +513,54 @@ async fn introspect_sqlite(db: &Db) -> DbResult<Schema> {
             vec![],
         )
         .await?;
-    let mut grouped: BTreeMap<(String, String), (bool, String, bool, Vec<String>)> =
-        BTreeMap::new();
-    for (table, index, unique, origin, partial, _seq, col) in idx {
-        let e = grouped
-            .entry((table, index))
-            .or_insert_with(|| (unique != 0, origin, partial != 0, Vec::new()));
-        e.3.push(col.unwrap_or_else(|| "<expr>".into()));
+    let mut grouped: BTreeMap<(String, String), (String, Index)> = BTreeMap::new();
+    for r in idx {
+        let (_, index) = grouped.entry((r.tbl, r.idx)).or_insert_with(|| {
+            let index = Index {
+                columns: Vec::new(),
+                unique: r.is_unique != 0,
+                partial: r.partial != 0,
+            };
+            (r.origin, index)
+        });
+        index.columns.push(r.col.unwrap_or_else(|| "<expr>".into()));
     }
-    for ((table, index), (unique, origin, partial, columns)) in grouped {
+    for ((table, name), (origin, index)) in grouped {
         let t = schema.tables.get_mut(&table).expect("table listed");
         match origin.as_str() {
             "u" => {
-                t.uniques.insert(columns);
+                t.uniques.insert(index.columns);
             }
             "pk" => {}
             _ => {
-                t.indexes.insert(
-                    index,
-                    Index {
-                        columns,
-                        unique,
-                        partial,
-                    },
-                );
+                t.indexes.insert(name, index);
             }
         }
     }
 
     // Foreign keys: one row per column; `to` is NULL when the parent's primary key is meant.
-    let fks: Vec<(
-        String,
-        i64,
-        i64,
-        String,
-        String,
-        Option<String>,
-        String,
-        String,
-    )> = db
+    let fks: Vec<SqliteForeignKey> = db
         .fetch_all(
             &format!(
-                "SELECT m.name, f.id, f.seq, f.\"table\", f.\"from\", f.\"to\", f.on_update, \
-                 f.on_delete FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f \
+                "SELECT m.name AS tbl, f.id, f.seq, f.\"table\" AS parent, f.\"from\" AS from_col, \
+                 f.\"to\" AS to_col, f.on_update, f.on_delete FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f \
                  WHERE {SQLITE_TABLES} ORDER BY m.name, f.id, f.seq"
             ),
             vec![],
         )
         .await?;
     let mut grouped: BTreeMap<(String, i64), ForeignKey> = BTreeMap::new();
-    for (table, id, seq, parent, from, to, on_update, on_delete) in fks {
+    for SqliteForeignKey {
+        tbl: table,
+        id,
+        seq,
+        parent,
+        from_col: from,
+        to_col: to,
+        on_update,
+        on_delete,
+    } in fks
+    {
         let fk = grouped.entry((table, id)).or_insert_with(|| ForeignKey {
             columns: vec![],
             ref_table: parent.clone(),
@@ -576,26 +632,19 @@ async fn introspect_pg(db: &Db) -> DbResult<Schema> {
     }
 
     // Constraints: p = primary key, u = unique, f = foreign key. Columns in key order.
-    let cons: Vec<(
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-        String,
-    )> = db
+    let cons: Vec<PgConstraint> = db
         .fetch_all(
             &format!(
-                "SELECT c.relname::text, k.contype::text, \
+                "SELECT c.relname::text AS tbl, k.contype::text AS kind, \
                  (SELECT string_agg(a.attname::text, ',' ORDER BY u.i) \
                     FROM unnest(k.conkey) WITH ORDINALITY u(n, i) \
-                    JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n), \
-                 rc.relname::text, \
+                    JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n) AS columns, \
+                 rc.relname::text AS parent, \
                  (SELECT string_agg(a.attname::text, ',' ORDER BY u.i) \
                     FROM unnest(k.confkey) WITH ORDINALITY u(n, i) \
-                    JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n), \
-                 k.confdeltype::text, k.confupdtype::text \
+                    JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n) \
+                   AS parent_columns, \
+                 k.confdeltype::text AS on_delete, k.confupdtype::text AS on_update \
                  FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid \
                  JOIN pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_class rc ON rc.oid = k.confrelid \
@@ -608,7 +657,16 @@ async fn introspect_pg(db: &Db) -> DbResult<Schema> {
         s.map(|s| s.split(',').map(str::to_string).collect())
             .unwrap_or_default()
     };
-    for (table, kind, columns, parent, parent_cols, on_delete, on_update) in cons {
+    for PgConstraint {
+        tbl: table,
+        kind,
+        columns,
+        parent,
+        parent_columns: parent_cols,
+        on_delete,
+        on_update,
+    } in cons
+    {
         let t = schema.tables.entry(table).or_default();
         let columns = split(columns);
         match kind.as_str() {
