@@ -50,6 +50,27 @@ async fn both_migration_histories_reach_the_same_schema() {
     assert_eq!(sqlite.tables.len(), postgres.tables.len());
 }
 
+/// Both histories have the same migration files (number and name), so a migration added to one
+/// backend only is caught even where PostgreSQL is not available.
+#[test]
+fn both_histories_have_the_same_migration_files() {
+    let names = |backend: &str| -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(backend);
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        names.sort();
+        names
+    };
+    let sqlite = names("sqlite");
+    assert!(sqlite.iter().any(|n| n.starts_with("0001_")), "{sqlite:?}");
+    assert_eq!(sqlite, names("postgres"));
+}
+
 /// The introspection sees what the migrations declare (so an empty reading on both sides could
 /// not make the comparison pass).
 #[tokio::test]
