@@ -349,6 +349,20 @@ async fn rebuilding_tables_for_autoincrement_keeps_the_data() {
         .run(write)
         .await
         .unwrap();
+    // 0007 drops the old tables; with foreign keys on, a drop deletes the rows first, which
+    // would cascade into (or be refused by) any table referencing them. Only promo_packages may,
+    // and 0007 parks and rebuilds it. A later table pointing at these must be rebuilt there too.
+    let before = schema::introspect(&db).await.unwrap();
+    let rebuilt = ["posts", "promos", "competitor_offers", "login_attempts"];
+    for (name, table) in &before.tables {
+        for fk in &table.foreign_keys {
+            assert!(
+                !rebuilt.contains(&fk.ref_table.as_str()) || name == "promo_packages",
+                "{name} references {}, which migration 0007 rebuilds: rebuild {name} there too",
+                fk.ref_table
+            );
+        }
+    }
     let t = "'2026-11-28T03:00:00Z'";
     for sql in [
         format!(
