@@ -430,14 +430,20 @@ async fn introspect_sqlite(db: &Db) -> DbResult<Schema> {
         .await?;
     let mut rowid_tables = BTreeSet::new();
     for (name, sql) in &tables {
-        let upper = sql.to_ascii_uppercase();
+        // Upper-cased, whitespace collapsed: "id INTEGER PRIMARY KEY AUTOINCREMENT" reads alike
+        // however it was laid out.
+        let upper = sql
+            .to_ascii_uppercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         if !upper.contains("WITHOUT ROWID") {
             rowid_tables.insert(name.clone());
         }
         schema.tables.insert(
             name.clone(),
             Table {
-                ids_never_reused: upper.contains("AUTOINCREMENT"),
+                ids_never_reused: upper.contains("PRIMARY KEY AUTOINCREMENT"),
                 ..Table::default()
             },
         );
