@@ -25,11 +25,39 @@ pub struct TestApp {
     pg: Option<(String, String)>,
 }
 
-/// The PostgreSQL server URL for tests, if the suite runs against PostgreSQL.
+/// The PostgreSQL server URL for tests, if the suite runs against PostgreSQL. A value that is
+/// not a `postgres://` URL fails loudly instead of quietly running the suite on SQLite.
 pub fn pg_url() -> Option<String> {
-    std::env::var("SETIA_TEST_DATABASE_URL")
+    let url = std::env::var("SETIA_TEST_DATABASE_URL")
         .ok()
-        .filter(|u| u.starts_with("postgres"))
+        .filter(|u| !u.trim().is_empty())?;
+    assert!(
+        url.starts_with("postgres://") || url.starts_with("postgresql://"),
+        "SETIA_TEST_DATABASE_URL must be a postgres:// URL, not {url:?}"
+    );
+    Some(url)
+}
+
+/// Whether the tests run in CI (`CI` set to anything but empty, `0` or `false`).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+/// The PostgreSQL server URL for a test that cannot run without PostgreSQL. When
+/// SETIA_TEST_DATABASE_URL is unset the test fails in CI (CI=true); elsewhere it prints that it
+/// is skipped and the caller returns early.
+pub fn pg_required(test: &str) -> Option<String> {
+    match pg_url() {
+        Some(url) => Some(url),
+        None if in_ci() => panic!(
+            "{test} needs PostgreSQL: CI is set but SETIA_TEST_DATABASE_URL is not \
+             (failing, not skipping)"
+        ),
+        None => {
+            eprintln!("skipped {test}: needs PostgreSQL, set SETIA_TEST_DATABASE_URL=postgres://…");
+            None
+        }
+    }
 }
 
 /// Creates an empty database and returns its URL (and, for PostgreSQL, the server URL and name).
