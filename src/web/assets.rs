@@ -2,15 +2,13 @@
 
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::Router;
+use crate::web::routes::{Access, Routes};
 
-use crate::app::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/static/app.css", get(css))
-        .route("/favicon.ico", get(favicon))
+/// Served outside the request context, like the health checks.
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/static/app.css", Access::Public, css)
+        .get("/favicon.ico", Access::Public, favicon)
 }
 
 const CACHE: &str = "public, max-age=86400";
