@@ -19,9 +19,18 @@ pub fn routes() -> Routes {
         .get("/promos", Public, web::promos)
         .get_post("/staff/packages", content, packages::list, packages::create)
         .get("/staff/packages/new", content, packages::new_form)
-        .get_post("/staff/packages/{id}", content, packages::show, packages::update)
+        .get_post(
+            "/staff/packages/{id}",
+            content,
+            packages::show,
+            packages::update,
+        )
         .post("/staff/packages/{id}/publish", content, packages::publish)
-        .post("/staff/packages/{id}/unpublish", content, packages::unpublish)
+        .post(
+            "/staff/packages/{id}/unpublish",
+            content,
+            packages::unpublish,
+        )
         .get_post("/staff/promos", content, promos::list, promos::create)
         .get("/staff/promos/new", content, promos::new_form)
         .get_post("/staff/promos/{id}", content, promos::show, promos::update)

@@ -1,8 +1,5 @@
 //! The staff home page (`/staff`): what each role needs to see first.
 
-use askama::Template;
-use axum::extract::State;
-use axum::response::Response;
 use crate::app::AppState;
 use crate::auth::{groups, Role};
 use crate::customers::model::status_key;
@@ -12,6 +9,9 @@ use crate::installations::store::{self as installations, Job};
 use crate::signup::store::{self as registrations, Filter};
 use crate::web::routes::{Access, Routes};
 use crate::web::{page, Ctx, CurrentUser};
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
 
 pub fn routes() -> Routes {
     Routes::new().get("/staff", Access::Roles(groups::STAFF), home)

@@ -1,8 +1,8 @@
 //! Static files, embedded in the binary.
 
+use crate::web::routes::{Access, Routes};
 use axum::http::header;
 use axum::response::IntoResponse;
-use crate::web::routes::{Access, Routes};
 
 /// Served outside the request context, like the health checks.
 pub fn routes() -> Routes {

@@ -11,6 +11,7 @@ mod demo;
 mod i18n;
 mod portal;
 mod roles;
+mod routes;
 mod security;
 mod signup;
 mod site;
