@@ -265,6 +265,22 @@ async fn every_route_answers_each_role_as_its_access_says() {
     assert_eq!(walked, table.len() * visitors.len());
 }
 
+/// A method a path does not serve is answered by the path's guard first, as before the table:
+/// nobody learns which methods a private page takes without being allowed on it.
+#[tokio::test]
+async fn a_wrong_method_meets_the_guard_before_405() {
+    let app = spawn().await;
+    let r = app.browser().post("/staff/audit", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location.as_deref(), Some("/login?next=%2Fstaff%2Faudit"));
+    let (customer, _) = app.logged_in(Role::Customer).await;
+    let r = customer.post("/staff/audit", &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let (sysadmin, _) = app.logged_in(Role::SystemAdmin).await;
+    let r = sysadmin.post("/staff/audit", &[]).await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
 #[test]
 fn the_table_has_every_route_once_and_the_areas_keep_their_people() {
     let table = route_table();
