@@ -19,7 +19,8 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
-pub use crate::state::AppState;
+use crate::state::AppState;
+use crate::web::routes::{Access, Route, Routes};
 use crate::web::{self, Ctx};
 use crate::{
     audit, auth, catalog, customers, health, news, portal, retention, signup, site, staff, users,
@@ -34,11 +35,13 @@ pub async fn state(db: Db, config: Config, clock: SharedClock) -> anyhow::Result
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
                    frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
 
-pub fn router(state: AppState) -> Router {
-    let x_request_id = HeaderName::from_static("x-request-id");
-    // Pages get the request context (session, language, CSRF); health checks and static files
-    // do not, so they answer even when the database is down.
-    let pages = Router::new()
+/// Every route, in two parts: health checks and static files answer without the request context
+/// (so they work while the database is down); pages get it (session, language, CSRF).
+fn declared() -> (Routes, Routes) {
+    let bare = Routes::new()
+        .merge(health::routes())
+        .merge(web::assets::routes());
+    let pages = Routes::new()
         .merge(auth::routes())
         .merge(staff::routes())
         .merge(users::routes())
@@ -49,15 +52,34 @@ pub fn router(state: AppState) -> Router {
         .merge(signup::routes())
         .merge(customers::routes())
         .merge(retention::routes())
-        .merge(portal::routes())
+        .merge(portal::routes());
+    (bare, pages)
+}
+
+/// The table of every route the router serves, with who may use it.
+pub fn route_table() -> Vec<Route> {
+    let (bare, pages) = declared();
+    let mut table = bare.table();
+    table.extend(pages.table());
+    table
+}
+
+pub fn router(state: AppState) -> Router {
+    let x_request_id = HeaderName::from_static("x-request-id");
+    let (bare, pages) = declared();
+    // Guards read the request context, which the bare routes do not get.
+    assert!(
+        bare.table().iter().all(|r| r.access == Access::Public),
+        "routes outside the request context must be public"
+    );
+    let pages = pages
+        .into_router()
         .fallback(fallback)
         .layer(CatchPanicLayer::new())
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
         .layer(from_fn_with_state(state.clone(), web::context::middleware));
 
-    Router::new()
-        .merge(health::routes())
-        .merge(web::assets::routes())
+    bare.into_router()
         .merge(pages)
         .layer(
             ServiceBuilder::new()

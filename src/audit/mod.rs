@@ -4,18 +4,17 @@
 pub mod store;
 mod web;
 
-use axum::routing::get;
-use axum::Router;
-
-use crate::auth::{groups, require};
+use crate::auth::groups;
 use crate::db::DbResult;
-use crate::state::AppState;
+use crate::web::routes::{Access, Routes};
 use crate::web::Ctx;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/staff/audit", get(web::list))
-        .route_layer(require(groups::SYSTEM_ADMIN))
+pub fn routes() -> Routes {
+    Routes::new().get(
+        "/staff/audit",
+        Access::Roles(groups::SYSTEM_ADMIN),
+        web::list,
+    )
 }
 
 /// Who did it. Usually the logged-in user; for a failed login, whoever tried.

@@ -1,5 +1,5 @@
-//! Route guards, declared once per route group:
-//! `Router::new().route(…).route_layer(require(groups::STAFF))`.
+//! The route guard. Routes are not guarded by hand: each is declared once in the route table
+//! with its [`Access`](crate::web::routes::Access), which puts this guard in front of it.
 
 use axum::extract::Request;
 use axum::middleware::{from_fn, FromFnLayer, Next};

@@ -8,10 +8,7 @@ pub mod session;
 pub mod store;
 mod web;
 
-use axum::routing::{get, post};
-use axum::Router;
-
-use crate::state::AppState;
+use crate::web::routes::{Access, Routes};
 
 pub use guard::require;
 pub use role::{groups, Role};
@@ -23,16 +20,16 @@ pub const LOCK_MINUTES: i64 = 15;
 /// Failed logins from one IP address within [`LOCK_MINUTES`] before that address is throttled.
 pub const MAX_FAILED_LOGINS_PER_IP: i64 = 30;
 
-pub fn routes() -> Router<AppState> {
-    let account = Router::new()
-        .route(
+pub fn routes() -> Routes {
+    use Access::Public;
+    Routes::new()
+        .get_post("/login", Public, web::login_form, web::login)
+        .get_post("/logout", Public, web::logout_form, web::logout)
+        .post("/lang", Public, web::set_lang)
+        .get_post(
             guard::CHANGE_PASSWORD_PATH,
-            get(web::password_form).post(web::change_password),
+            Access::AnyUser,
+            web::password_form,
+            web::change_password,
         )
-        .route_layer(require(groups::ANY_USER));
-    Router::new()
-        .route("/login", get(web::login_form).post(web::login))
-        .route("/logout", get(web::logout_form).post(web::logout))
-        .route("/lang", post(web::set_lang))
-        .merge(account)
 }

@@ -9,37 +9,36 @@ pub mod service;
 pub mod store;
 mod web;
 
-use axum::routing::{get, post};
-use axum::Router;
+use crate::auth::groups;
+use crate::web::routes::{Access, Routes};
 
-use crate::auth::{groups, require};
-use crate::state::AppState;
-
-pub fn routes() -> Router<AppState> {
-    let public = Router::new()
-        .route("/packages", get(web::packages))
-        .route("/promos", get(web::promos));
-    let staff = Router::new()
-        .route(
-            "/staff/packages",
-            get(packages::list).post(packages::create),
-        )
-        .route("/staff/packages/new", get(packages::new_form))
-        .route(
+pub fn routes() -> Routes {
+    use Access::Public;
+    let content = Access::Roles(groups::CONTENT);
+    Routes::new()
+        .get("/packages", Public, web::packages)
+        .get("/promos", Public, web::promos)
+        .get_post("/staff/packages", content, packages::list, packages::create)
+        .get("/staff/packages/new", content, packages::new_form)
+        .get_post(
             "/staff/packages/{id}",
-            get(packages::show).post(packages::update),
+            content,
+            packages::show,
+            packages::update,
         )
-        .route("/staff/packages/{id}/publish", post(packages::publish))
-        .route("/staff/packages/{id}/unpublish", post(packages::unpublish))
-        .route("/staff/promos", get(promos::list).post(promos::create))
-        .route("/staff/promos/new", get(promos::new_form))
-        .route("/staff/promos/{id}", get(promos::show).post(promos::update))
-        .route("/staff/promos/{id}/publish", post(promos::publish))
-        .route("/staff/promos/{id}/unpublish", post(promos::unpublish))
-        .route("/staff/promos/{id}/delete", post(promos::delete))
-        .route("/staff/areas", get(areas::list).post(areas::create))
-        .route("/staff/areas/new", get(areas::new_form))
-        .route("/staff/areas/{id}", get(areas::show).post(areas::update))
-        .route_layer(require(groups::CONTENT));
-    public.merge(staff)
+        .post("/staff/packages/{id}/publish", content, packages::publish)
+        .post(
+            "/staff/packages/{id}/unpublish",
+            content,
+            packages::unpublish,
+        )
+        .get_post("/staff/promos", content, promos::list, promos::create)
+        .get("/staff/promos/new", content, promos::new_form)
+        .get_post("/staff/promos/{id}", content, promos::show, promos::update)
+        .post("/staff/promos/{id}/publish", content, promos::publish)
+        .post("/staff/promos/{id}/unpublish", content, promos::unpublish)
+        .post("/staff/promos/{id}/delete", content, promos::delete)
+        .get_post("/staff/areas", content, areas::list, areas::create)
+        .get("/staff/areas/new", content, areas::new_form)
+        .get_post("/staff/areas/{id}", content, areas::show, areas::update)
 }

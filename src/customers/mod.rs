@@ -7,45 +7,48 @@ pub mod store;
 mod subscriptions;
 mod web;
 
-use axum::routing::{get, post};
-use axum::Router;
+use crate::auth::groups;
+use crate::web::routes::{Access, Routes};
 
-use crate::auth::{groups, require};
-use crate::state::AppState;
-
-pub fn routes() -> Router<AppState> {
-    let office = Router::new()
-        .route("/staff/customers", get(web::list))
-        .route("/staff/customers/{id}", get(web::show))
-        .route("/staff/referrals", get(web::referrals))
-        .route_layer(require(groups::OFFICE));
-    let admin = Router::new()
-        .route("/staff/customers/new", get(web::new_form))
-        .route("/staff/customers/create", post(web::create))
-        .route(
+pub fn routes() -> Routes {
+    let office = Access::Roles(groups::OFFICE);
+    let admin = Access::Roles(groups::ADMIN);
+    Routes::new()
+        .get("/staff/customers", office, web::list)
+        .get("/staff/customers/{id}", office, web::show)
+        .get("/staff/referrals", office, web::referrals)
+        .get("/staff/customers/new", admin, web::new_form)
+        .post("/staff/customers/create", admin, web::create)
+        .get_post(
             "/staff/customers/{id}/edit",
-            get(web::edit_form).post(web::update),
+            admin,
+            web::edit_form,
+            web::update,
         )
-        .route(
+        .post(
             "/staff/customers/{id}/reset-password",
-            post(web::reset_password),
+            admin,
+            web::reset_password,
         )
-        .route(
+        .post(
             "/staff/subscriptions/{id}/package",
-            post(subscriptions::change_package),
+            admin,
+            subscriptions::change_package,
         )
-        .route(
+        .post(
             "/staff/subscriptions/{id}/suspend",
-            post(subscriptions::suspend),
+            admin,
+            subscriptions::suspend,
         )
-        .route(
+        .post(
             "/staff/subscriptions/{id}/reactivate",
-            post(subscriptions::reactivate),
+            admin,
+            subscriptions::reactivate,
         )
-        .route(
+        .get_post(
             "/staff/subscriptions/{id}/terminate",
-            get(subscriptions::terminate_form).post(subscriptions::terminate),
+            admin,
+            subscriptions::terminate_form,
+            subscriptions::terminate,
         )
-        .route_layer(require(groups::ADMIN));
-    office.merge(admin)
 }

@@ -6,25 +6,21 @@ pub mod service;
 pub mod store;
 mod web;
 
-use axum::routing::{get, post};
-use axum::Router;
-
-use crate::auth::{groups, require};
-use crate::state::AppState;
+use crate::auth::groups;
+use crate::web::routes::{Access, Routes};
 
 pub use markdown::{render_markdown, slugify};
 
-pub fn routes() -> Router<AppState> {
-    let public = Router::new()
-        .route("/news", get(web::list))
-        .route("/news/{slug}", get(web::show));
-    let staff = Router::new()
-        .route("/staff/posts", get(admin::list).post(admin::create))
-        .route("/staff/posts/new", get(admin::new_form))
-        .route("/staff/posts/{id}", get(admin::show).post(admin::update))
-        .route("/staff/posts/{id}/publish", post(admin::publish))
-        .route("/staff/posts/{id}/unpublish", post(admin::unpublish))
-        .route("/staff/posts/{id}/delete", post(admin::delete))
-        .route_layer(require(groups::CONTENT));
-    public.merge(staff)
+pub fn routes() -> Routes {
+    use Access::Public;
+    let content = Access::Roles(groups::CONTENT);
+    Routes::new()
+        .get("/news", Public, web::list)
+        .get("/news/{slug}", Public, web::show)
+        .get_post("/staff/posts", content, admin::list, admin::create)
+        .get("/staff/posts/new", content, admin::new_form)
+        .get_post("/staff/posts/{id}", content, admin::show, admin::update)
+        .post("/staff/posts/{id}/publish", content, admin::publish)
+        .post("/staff/posts/{id}/unpublish", content, admin::unpublish)
+        .post("/staff/posts/{id}/delete", content, admin::delete)
 }

@@ -4,20 +4,19 @@
 
 mod web;
 
-use axum::routing::get;
-use axum::Router;
+use crate::auth::groups;
+use crate::web::routes::{Access, Routes};
 
-use crate::auth::{groups, require};
-use crate::state::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/portal", get(web::home))
-        .route(
+pub fn routes() -> Routes {
+    let customer = Access::Roles(groups::CUSTOMER);
+    Routes::new()
+        .get("/portal", customer, web::home)
+        .get_post(
             "/portal/profile",
-            get(web::profile_form).post(web::update_profile),
+            customer,
+            web::profile_form,
+            web::update_profile,
         )
-        .route("/portal/registrations/{id}", get(web::registration))
-        .route("/portal/subscriptions/{id}", get(web::subscription))
-        .route_layer(require(groups::CUSTOMER))
+        .get("/portal/registrations/{id}", customer, web::registration)
+        .get("/portal/subscriptions/{id}", customer, web::subscription)
 }

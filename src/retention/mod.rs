@@ -4,25 +4,21 @@ pub mod service;
 pub mod store;
 mod web;
 
-use axum::routing::{get, post};
-use axum::Router;
+use crate::auth::groups;
+use crate::web::routes::{Access, Routes};
 
-use crate::auth::{groups, require};
-use crate::state::AppState;
-
-pub fn routes() -> Router<AppState> {
-    let read = Router::new()
-        .route("/staff/competitors", get(web::list))
-        .route("/staff/competitors/{id}", get(web::show))
-        .route_layer(require(groups::OFFICE));
-    let manage = Router::new()
-        .route("/staff/competitors/create", post(web::create))
-        .route("/staff/competitors/{id}/update", post(web::update))
-        .route("/staff/competitors/{id}/offers", post(web::add_offer))
-        .route(
+pub fn routes() -> Routes {
+    let read = Access::Roles(groups::OFFICE);
+    let manage = Access::Roles(groups::DIRECTOR);
+    Routes::new()
+        .get("/staff/competitors", read, web::list)
+        .get("/staff/competitors/{id}", read, web::show)
+        .post("/staff/competitors/create", manage, web::create)
+        .post("/staff/competitors/{id}/update", manage, web::update)
+        .post("/staff/competitors/{id}/offers", manage, web::add_offer)
+        .post(
             "/staff/competitors/{id}/offers/{offer_id}/delete",
-            post(web::delete_offer),
+            manage,
+            web::delete_offer,
         )
-        .route_layer(require(groups::DIRECTOR));
-    read.merge(manage)
 }

@@ -8,26 +8,23 @@ mod staff;
 pub mod store;
 mod web;
 
-use axum::routing::{get, post};
-use axum::Router;
+use crate::auth::groups;
+use crate::web::routes::{Access, Routes};
 
-use crate::auth::{groups, require};
-use crate::state::AppState;
-
-pub fn routes() -> Router<AppState> {
-    let public = Router::new().route("/signup", get(web::form).post(web::submit));
-    let customer = Router::new()
-        .route("/signup/done/{id}", get(web::done))
-        .route_layer(require(groups::CUSTOMER));
-    let office = Router::new()
-        .route("/staff/registrations", get(staff::queue))
-        .route("/staff/registrations/{id}", get(staff::detail))
-        .route_layer(require(groups::OFFICE));
-    let admin = Router::new()
-        .route("/staff/registrations/{id}/verify", post(staff::verify))
-        .route("/staff/registrations/{id}/schedule", post(staff::schedule))
-        .route("/staff/registrations/{id}/install", post(staff::install))
-        .route("/staff/registrations/{id}/reject", post(staff::reject))
-        .route_layer(require(groups::ADMIN));
-    public.merge(customer).merge(office).merge(admin)
+pub fn routes() -> Routes {
+    let office = Access::Roles(groups::OFFICE);
+    let admin = Access::Roles(groups::ADMIN);
+    Routes::new()
+        .get_post("/signup", Access::Public, web::form, web::submit)
+        .get(
+            "/signup/done/{id}",
+            Access::Roles(groups::CUSTOMER),
+            web::done,
+        )
+        .get("/staff/registrations", office, staff::queue)
+        .get("/staff/registrations/{id}", office, staff::detail)
+        .post("/staff/registrations/{id}/verify", admin, staff::verify)
+        .post("/staff/registrations/{id}/schedule", admin, staff::schedule)
+        .post("/staff/registrations/{id}/install", admin, staff::install)
+        .post("/staff/registrations/{id}/reject", admin, staff::reject)
 }

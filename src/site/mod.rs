@@ -9,30 +9,29 @@ mod web;
 use std::future::Future;
 use std::pin::Pin;
 
-use axum::routing::{get, post};
-use axum::Router;
+use crate::auth::groups;
+use crate::db::{Db, DbResult};
+use crate::state::Brand;
+use crate::web::routes::{Access, Routes};
 
-use crate::auth::{groups, require};
-use crate::db::Db;
-use crate::db::DbResult;
-use crate::state::{AppState, Brand};
-
-pub fn routes() -> Router<AppState> {
-    let public = Router::new()
-        .route("/", get(web::home))
-        .route("/about", get(web::about))
-        .route("/coverage", get(web::coverage))
-        .route("/coverage/waiting-list", post(web::join_waiting_list));
-    let content = Router::new()
-        .route(
+pub fn routes() -> Routes {
+    use Access::Public;
+    Routes::new()
+        .get("/", Public, web::home)
+        .get("/about", Public, web::about)
+        .get("/coverage", Public, web::coverage)
+        .post("/coverage/waiting-list", Public, web::join_waiting_list)
+        .get_post(
             "/staff/company",
-            get(admin::company_form).post(admin::save_company),
+            Access::Roles(groups::COMPANY),
+            admin::company_form,
+            admin::save_company,
         )
-        .route_layer(require(groups::COMPANY));
-    let office = Router::new()
-        .route("/staff/areas/waiting-list", get(admin::waiting_list))
-        .route_layer(require(groups::OFFICE));
-    public.merge(content).merge(office)
+        .get(
+            "/staff/areas/waiting-list",
+            Access::Roles(groups::OFFICE),
+            admin::waiting_list,
+        )
 }
 /// The brand shown in every page header, for [`crate::state::AppState::brand`].
 pub fn load_brand(db: Db) -> Pin<Box<dyn Future<Output = DbResult<Brand>> + Send>> {

@@ -3,10 +3,8 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 
-use crate::auth::{groups, require, Role};
+use crate::auth::{groups, Role};
 use crate::customers::model::status_key;
 use crate::customers::store as customers;
 use crate::error::AppResult;
@@ -14,12 +12,11 @@ use crate::installations::store::{self as installations, Job};
 use crate::signup::model::RegStatus;
 use crate::signup::store::{self as registrations, Filter};
 use crate::state::AppState;
+use crate::web::routes::{Access, Routes};
 use crate::web::{page, Ctx, CurrentUser};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/staff", get(home))
-        .route_layer(require(groups::STAFF))
+pub fn routes() -> Routes {
+    Routes::new().get("/staff", Access::Roles(groups::STAFF), home)
 }
 
 #[derive(Template)]

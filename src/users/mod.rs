@@ -4,24 +4,22 @@ pub mod service;
 pub mod store;
 mod web;
 
-use axum::routing::{get, post};
-use axum::Router;
+use crate::auth::groups;
+use crate::web::routes::{Access, Routes};
 
-use crate::auth::{groups, require};
-use crate::state::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/staff/users", get(web::list).post(web::create))
-        .route("/staff/users/new", get(web::new_form))
-        .route("/staff/users/{id}", get(web::show).post(web::update))
-        .route("/staff/users/{id}/deactivate", post(web::deactivate))
-        .route("/staff/users/{id}/reactivate", post(web::reactivate))
-        .route(
+pub fn routes() -> Routes {
+    let sysadmin = Access::Roles(groups::SYSTEM_ADMIN);
+    Routes::new()
+        .get_post("/staff/users", sysadmin, web::list, web::create)
+        .get("/staff/users/new", sysadmin, web::new_form)
+        .get_post("/staff/users/{id}", sysadmin, web::show, web::update)
+        .post("/staff/users/{id}/deactivate", sysadmin, web::deactivate)
+        .post("/staff/users/{id}/reactivate", sysadmin, web::reactivate)
+        .post(
             "/staff/users/{id}/reset-password",
-            post(web::reset_password),
+            sysadmin,
+            web::reset_password,
         )
-        .route_layer(require(groups::SYSTEM_ADMIN))
 }
 
 use chrono::{DateTime, Utc};

@@ -3,19 +3,17 @@
 
 use std::sync::LazyLock;
 
-use sha2::{Digest, Sha256};
-
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
+use sha2::{Digest, Sha256};
 
-use crate::state::AppState;
+use crate::web::routes::{Access, Routes};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/static/{name}", get(css))
-        .route("/favicon.ico", get(favicon))
+/// Served outside the request context, like the health checks.
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/static/{name}", Access::Public, css)
+        .get("/favicon.ico", Access::Public, favicon)
 }
 
 const CACHE: &str = "public, max-age=86400";

@@ -6,6 +6,7 @@ pub mod context;
 pub mod cookies;
 pub mod ctx;
 pub mod nav;
+pub mod routes;
 
 use askama::Template;
 use axum::body::Bytes;

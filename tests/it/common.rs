@@ -7,11 +7,12 @@ use std::net::SocketAddr;
 use chrono::{TimeZone, Utc};
 use reqwest::redirect::Policy;
 use reqwest::StatusCode;
-use setia::app::{self, AppState};
+use setia::app;
 use setia::auth::{password, Role};
 use setia::clock::MockClock;
 use setia::config::Config;
 use setia::db::Db;
+use setia::state::AppState;
 use setia::users::store::{self as users, NewUser};
 use sqlx::Connection;
 

@@ -13,6 +13,7 @@ mod i18n;
 mod kernel;
 mod portal;
 mod roles;
+mod routes;
 mod security;
 mod signup;
 mod site;

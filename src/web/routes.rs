@@ -1,0 +1,273 @@
+//! The one table of routes. Every route is declared through this module, once, with who may use
+//! it:
+//!
+//! ```ignore
+//! Routes::new()
+//!     .get("/news", Access::Public, web::list)
+//!     .get_post("/staff/posts/{id}", Access::Roles(groups::CONTENT), admin::show, admin::update)
+//! ```
+//!
+//! A declaration both records `(method, path, access)` in the table and adds the handler to the
+//! axum router behind the matching guard ([`crate::auth::require`]), so the table and the router
+//! cannot disagree. `app::route_table()` exposes the table; a test walks it (every route as
+//! anonymous and as every role) and another fails when `.route(` is called outside this module.
+
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{self, MethodRouter};
+use axum::Router;
+
+use crate::auth::{groups, require, Role};
+use crate::state::AppState;
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, logged in or not (public site, login, health checks, static files).
+    Public,
+    /// Any logged-in user, whatever the role.
+    AnyUser,
+    /// Logged-in users with one of these roles (see [`crate::auth::groups`]).
+    Roles(&'static [Role]),
+}
+
+impl Access {
+    /// The roles the guard admits, or `None` when there is no guard.
+    pub fn roles(self) -> Option<&'static [Role]> {
+        match self {
+            Access::Public => None,
+            Access::AnyUser => Some(groups::ANY_USER),
+            Access::Roles(roles) => Some(roles),
+        }
+    }
+
+    /// Whether a visitor with `role` (`None`: anonymous) gets past the guard.
+    pub fn admits(self, role: Option<Role>) -> bool {
+        match (self.roles(), role) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(roles), Some(role)) => roles.contains(&role),
+        }
+    }
+}
+
+/// One row of the table: a method on a path, and who may use it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+/// One declaration: a path, its methods, one access rule and the (unguarded) handlers.
+struct Decl {
+    path: &'static str,
+    methods: Vec<Method>,
+    access: Access,
+    handlers: MethodRouter<AppState>,
+}
+
+/// A set of declared routes; domains return one from their `routes()`, `app.rs` merges them and
+/// turns them into the router.
+#[derive(Default)]
+#[must_use]
+pub struct Routes {
+    decls: Vec<Decl>,
+}
+
+impl Routes {
+    pub fn new() -> Routes {
+        Routes::default()
+    }
+
+    pub fn get<H, T>(self, path: &'static str, access: Access, handler: H) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.declare(path, access, vec![Method::GET], routing::get(handler))
+    }
+
+    pub fn post<H, T>(self, path: &'static str, access: Access, handler: H) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.declare(path, access, vec![Method::POST], routing::post(handler))
+    }
+
+    /// A page and the form it posts to itself, with the same access.
+    pub fn get_post<G, TG, P, TP>(
+        self,
+        path: &'static str,
+        access: Access,
+        get: G,
+        post: P,
+    ) -> Routes
+    where
+        G: Handler<TG, AppState>,
+        TG: 'static,
+        P: Handler<TP, AppState>,
+        TP: 'static,
+    {
+        self.declare(
+            path,
+            access,
+            vec![Method::GET, Method::POST],
+            routing::get(get).post(post),
+        )
+    }
+
+    fn declare(
+        mut self,
+        path: &'static str,
+        access: Access,
+        methods: Vec<Method>,
+        handlers: MethodRouter<AppState>,
+    ) -> Routes {
+        self.decls.push(Decl {
+            path,
+            methods,
+            access,
+            handlers,
+        });
+        self
+    }
+
+    pub fn merge(mut self, other: Routes) -> Routes {
+        self.decls.extend(other.decls);
+        self
+    }
+
+    /// The table: one row per method and path, in declaration order.
+    pub fn table(&self) -> Vec<Route> {
+        self.decls
+            .iter()
+            .flat_map(|d| {
+                d.methods.iter().map(|m| Route {
+                    method: m.clone(),
+                    path: d.path,
+                    access: d.access,
+                })
+            })
+            .collect()
+    }
+
+    /// The router: each path once, its handlers behind their guard.
+    ///
+    /// When every method of a path has the same access (today: all of them), the guard wraps the
+    /// whole path, as `Router::route_layer` did, so a wrong method is also answered by the guard
+    /// (login / 403) before any 405. Paths whose methods differ in access get one guard per
+    /// method. A method declared twice for one path panics when the router is built.
+    pub fn into_router(self) -> Router<AppState> {
+        let mut paths: Vec<&'static str> = Vec::new();
+        for d in &self.decls {
+            if !paths.contains(&d.path) {
+                paths.push(d.path);
+            }
+        }
+        let mut decls: Vec<Option<Decl>> = self.decls.into_iter().map(Some).collect();
+        let mut router = Router::new();
+        for path in paths {
+            let of_path: Vec<Decl> = decls
+                .iter_mut()
+                .filter(|d| d.as_ref().is_some_and(|d| d.path == path))
+                .filter_map(Option::take)
+                .collect();
+            let access = of_path[0].access;
+            let uniform = of_path.iter().all(|d| d.access == access);
+            let handlers = if uniform {
+                let merged = of_path
+                    .into_iter()
+                    .map(|d| d.handlers)
+                    .reduce(MethodRouter::merge)
+                    .expect("a path has at least one declaration");
+                guard_path(merged, access)
+            } else {
+                of_path
+                    .into_iter()
+                    .map(|d| guard_methods(d.handlers, d.access))
+                    .reduce(MethodRouter::merge)
+                    .expect("a path has at least one declaration")
+            };
+            router = router.route(path, handlers);
+        }
+        router
+    }
+}
+
+/// The guard around every method of a path and its "method not allowed" answer.
+fn guard_path(handlers: MethodRouter<AppState>, access: Access) -> MethodRouter<AppState> {
+    match access.roles() {
+        None => handlers,
+        Some(roles) => handlers.layer(require(roles)),
+    }
+}
+
+/// The guard around the declared methods only.
+fn guard_methods(handlers: MethodRouter<AppState>, access: Access) -> MethodRouter<AppState> {
+    match access.roles() {
+        None => handlers,
+        Some(roles) => handlers.route_layer(require(roles)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn ok() -> &'static str {
+        "ok"
+    }
+
+    #[test]
+    fn the_table_lists_each_method_of_each_declaration() {
+        let r = Routes::new()
+            .get("/a", Access::Public, ok)
+            .get_post("/b", Access::AnyUser, ok, ok)
+            .merge(Routes::new().post("/c", Access::Roles(groups::ADMIN), ok));
+        let t: Vec<(Method, &str, Access)> = r
+            .table()
+            .into_iter()
+            .map(|r| (r.method, r.path, r.access))
+            .collect();
+        assert_eq!(
+            t,
+            vec![
+                (Method::GET, "/a", Access::Public),
+                (Method::GET, "/b", Access::AnyUser),
+                (Method::POST, "/b", Access::AnyUser),
+                (Method::POST, "/c", Access::Roles(groups::ADMIN)),
+            ]
+        );
+        let _ = r.into_router();
+    }
+
+    #[test]
+    fn one_path_may_have_methods_with_different_access() {
+        let _ = Routes::new()
+            .get("/x", Access::Public, ok)
+            .post("/x", Access::Roles(groups::ADMIN), ok)
+            .into_router();
+    }
+
+    #[test]
+    #[should_panic]
+    fn a_method_declared_twice_for_a_path_panics() {
+        let _ = Routes::new()
+            .get("/x", Access::Public, ok)
+            .get("/x", Access::AnyUser, ok)
+            .into_router();
+    }
+
+    #[test]
+    fn access_admits() {
+        assert!(Access::Public.admits(None));
+        assert!(!Access::AnyUser.admits(None));
+        assert!(Access::AnyUser.admits(Some(Role::Customer)));
+        let office = Access::Roles(groups::OFFICE);
+        assert!(office.admits(Some(Role::Director)));
+        assert!(!office.admits(Some(Role::Technician)));
+        assert!(!office.admits(None));
+    }
+}
