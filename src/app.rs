@@ -22,7 +22,8 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::web::{self, Ctx};
 use crate::{
-    audit, auth, catalog, customers, health, news, portal, retention, signup, site, staff, users,
+    audit, auth, catalog, customers, health, jobs, news, portal, retention, signup, site, staff,
+    users,
 };
 
 #[derive(Clone)]
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .merge(staff::routes())
         .merge(users::routes())
         .merge(audit::routes())
+        .merge(jobs::routes())
         .merge(site::routes())
         .merge(catalog::routes())
         .merge(news::routes())

@@ -2,6 +2,7 @@
 
 pub mod guard;
 pub mod password;
+pub mod reset;
 mod role;
 pub mod session;
 pub mod store;
@@ -33,5 +34,13 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(web::login_form).post(web::login))
         .route("/logout", get(web::logout_form).post(web::logout))
         .route("/lang", post(web::set_lang))
+        .route(
+            "/password/forgot",
+            get(reset::web::forgot_form).post(reset::web::forgot),
+        )
+        .route(
+            "/password/reset/{token}",
+            get(reset::web::reset_form).post(reset::web::reset),
+        )
         .merge(account)
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::args;
-use crate::db::{Db, DbResult};
+use crate::db::{Db, DbResult, Tx};
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct SessionUser {
@@ -65,6 +65,12 @@ pub async fn delete_user_sessions(db: &Db, user_id: i64, keep: Option<&str>) -> 
         args![user_id, keep],
     )
     .await
+}
+
+/// Ends every session of a user inside a transaction.
+pub async fn delete_user_sessions_in(tx: &mut Tx, user_id: i64) -> DbResult<u64> {
+    tx.execute("DELETE FROM sessions WHERE user_id = $1", args![user_id])
+        .await
 }
 
 /// Removes sessions idle since `idle_before` or started before `started_before`.

@@ -148,6 +148,21 @@ pub async fn set_password(
     Ok(())
 }
 
+/// [`set_password`] inside a transaction (the forgotten-password reset).
+pub async fn set_password_in(
+    tx: &mut Tx,
+    id: i64,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    tx.execute(
+        "UPDATE users SET password_hash = $2, must_change_password = FALSE, failed_logins = 0, locked_until = NULL, \
+         updated_at = $3 WHERE id = $1",
+        args![id, hash, now],
+    )
+    .await
+}
+
 pub async fn set_lang(db: &Db, id: i64, lang: &str) -> DbResult<()> {
     db.execute("UPDATE users SET lang = $2 WHERE id = $1", args![id, lang])
         .await?;

@@ -3,13 +3,17 @@
 
 mod common;
 mod fixtures;
+mod smtp;
 
 mod auth;
 mod customers;
 mod db;
 mod demo;
 mod i18n;
+mod jobs;
+mod mail;
 mod portal;
+mod reset;
 mod roles;
 mod security;
 mod signup;

@@ -14,6 +14,7 @@ const MATRIX: &[(&str, [u16; 5])] = &[
     ("/staff/users", [OK, NO, NO, NO, NO]),
     ("/staff/users/new", [OK, NO, NO, NO, NO]),
     ("/staff/audit", [OK, NO, NO, NO, NO]),
+    ("/staff/jobs", [OK, NO, NO, NO, NO]),
     ("/account/password", [OK, OK, OK, OK, OK]),
 ];
 
@@ -56,7 +57,7 @@ async fn navigation_matches_the_role() {
     let expectations: &[(Role, &[&str], &[&str])] = &[
         (
             Role::SystemAdmin,
-            &["/staff/users", "/staff/audit"],
+            &["/staff/users", "/staff/audit", "/staff/jobs"],
             &["/staff/customers"],
         ),
         (
