@@ -83,7 +83,7 @@ pub async fn release(db: &Db, id: i64, token: &str, error: &str) -> DbResult<u64
 /// Mails not sent yet.
 pub async fn count_pending(db: &Db) -> DbResult<i64> {
     db.scalar(
-        "SELECT COUNT(*) FROM mail_outbox WHERE status <> 'sent'",
+        "SELECT COUNT(*) FROM mail_outbox WHERE status IN ('pending', 'sending')",
         args![],
     )
     .await
