@@ -6,10 +6,11 @@ use std::sync::Arc;
 use chrono::Duration;
 use tokio::task::JoinHandle;
 
-use crate::auth::session;
+use crate::auth::{reset, session};
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::Db;
+use crate::i18n::Lang;
 use crate::jobs::{self, Outcome, Registry};
 use crate::notify::{self, Mailer};
 
@@ -39,6 +40,19 @@ pub fn registry(config: &Config) -> anyhow::Result<Registry> {
         None => r.pause(notify::DELIVER_JOB),
     }
     let config = Arc::new(config.clone());
+    let base_url = config.base_url.clone();
+    r.register(reset::REQUEST_JOB, move |db, job, now| {
+        let base_url = base_url.clone();
+        async move {
+            let p = job.json();
+            let field = |k: &str| p[k].as_str().unwrap_or_default().to_string();
+            let lang = Lang::parse(&field("lang")).unwrap_or_default();
+            reset::request(&db, now, &base_url, &field("login"), lang, &field("ip"))
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(Outcome::Done)
+        }
+    });
     r.register(SESSION_SWEEP_JOB, move |db, _job, now| {
         let config = config.clone();
         async move {

@@ -19,6 +19,27 @@ use crate::users::store as users;
 
 pub const LINK_VALID: Duration = Duration::minutes(30);
 
+/// The job that looks up the account and mails the link (`{"login", "lang", "ip"}`).
+pub const REQUEST_JOB: &str = "password.reset_request";
+
+/// Takes a reset request: one job insert, whatever the account. The lookup and the mail happen
+/// in [`request`] on the worker, so neither the answer nor its timing tells whether the account
+/// exists.
+pub async fn request_later(
+    db: &Db,
+    now: DateTime<Utc>,
+    login: &str,
+    lang: Lang,
+    ip: &str,
+) -> AppResult<()> {
+    let login: String = login.trim().chars().take(200).collect();
+    let payload = serde_json::json!({ "login": login, "lang": lang.code(), "ip": ip });
+    let mut tx = db.begin().await?;
+    crate::jobs::enqueue(&mut tx, REQUEST_JOB, &payload, now, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Why a link does not work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Invalid {

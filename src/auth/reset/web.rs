@@ -54,15 +54,7 @@ pub async fn forgot(
             errors,
         });
     }
-    super::request(
-        &state.db,
-        state.clock.now(),
-        &state.config.base_url,
-        &form.login,
-        ctx.lang,
-        &ctx.ip,
-    )
-    .await?;
+    super::request_later(&state.db, state.clock.now(), &form.login, ctx.lang, &ctx.ip).await?;
     // The same answer whether or not an account exists.
     page(&SentPage { ctx })
 }
