@@ -23,7 +23,8 @@ use crate::state::AppState;
 use crate::web::routes::{Access, Route, Routes};
 use crate::web::{self, Ctx};
 use crate::{
-    audit, auth, catalog, customers, health, news, portal, retention, signup, site, staff, users,
+    audit, auth, catalog, customers, health, jobs, news, portal, retention, signup, site, staff,
+    users,
 };
 
 /// Builds the shared state, wiring in what domains provide to the kernel.
@@ -46,6 +47,7 @@ fn declared() -> (Routes, Routes) {
         .merge(staff::routes())
         .merge(users::routes())
         .merge(audit::routes())
+        .merge(jobs::routes())
         .merge(site::routes())
         .merge(catalog::routes())
         .merge(news::routes())

@@ -1,17 +1,16 @@
-//! The command line: `setia serve | migrate | user create | demo`.
+//! The command line: `setia serve | worker | migrate | user create | demo`.
 
 use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
 use crate::app;
-use crate::auth::{password, session, Role};
+use crate::auth::{password, Role};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::db::Db;
@@ -26,7 +25,8 @@ use crate::users;
     after_help = "Settings: defaults < setia.toml < environment < flags. Environment: SETIA_LISTEN \
 (127.0.0.1:8080), SETIA_DATA_DIR (./data, holds setia.db), SETIA_DATABASE_URL (postgres://... selects \
 PostgreSQL), SETIA_SECURE_COOKIES, SETIA_BASE_URL, SETIA_SESSION_IDLE_MINUTES, SETIA_SESSION_ABSOLUTE_HOURS, \
-SETIA_MAX_BODY_BYTES, SETIA_LOG_JSON, SETIA_TRUSTED_PROXIES; RUST_LOG sets log levels. See README.md."
+SETIA_MAX_BODY_BYTES, SETIA_LOG_JSON, SETIA_TRUSTED_PROXIES, SETIA_SMTP_HOST, SETIA_SMTP_PORT, \
+SETIA_SMTP_TLS (none|starttls|tls), SETIA_SMTP_USER, SETIA_SMTP_PASSWORD, SETIA_MAIL_FROM; RUST_LOG sets log levels. See README.md."
 )]
 struct Cli {
     /// Settings file (TOML). Defaults to ./setia.toml when it exists.
@@ -44,6 +44,8 @@ enum Command {
         #[arg(long)]
         listen: Option<SocketAddr>,
     },
+    /// Run only the background job worker (mail delivery, clean-ups), without the web server.
+    Worker,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Load a believable demo ISP (content, staff of every role, ~200 customers) and print the logins.
@@ -142,6 +144,13 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             }
             println!("\nEvery demo customer logs in with their phone number and the customer password above.");
         }
+        Command::Worker => {
+            let db = open_db(&config).await?;
+            let worker = crate::worker::spawn(db.clone(), &config, Arc::new(SystemClock)).await?;
+            shutdown_signal().await;
+            worker.abort();
+            db.close().await;
+        }
         Command::Serve { listen } => {
             if let Some(addr) = listen {
                 config.listen = addr;
@@ -223,16 +232,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let listen = config.listen;
     let state = app::state(db.clone(), config, clock).await?;
-    let sweeper = state.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            if let Err(e) = session::sweep(&sweeper).await {
-                tracing::warn!(error = %e, "session clean-up failed");
-            }
-        }
-    });
+    // The job worker (mail delivery, the hourly session sweep) runs beside the web server.
+    let worker = crate::worker::spawn(db.clone(), &state.config, state.clock.clone()).await?;
     let listener = TcpListener::bind(listen).await?;
     tracing::info!("Setia listening on http://{}", listener.local_addr()?);
     axum::serve(
@@ -241,6 +242,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    worker.abort();
     db.close().await;
     Ok(())
 }

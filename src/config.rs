@@ -34,6 +34,37 @@ pub struct Config {
     /// client address (login throttling, audit log) comes from that header only when the
     /// connection is from one of these.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// SMTP server for outgoing mail. Without it mail stays queued in the outbox.
+    pub smtp_host: Option<String>,
+    /// SMTP port; defaults to 25 / 587 / 465 for `none` / `starttls` / `tls`.
+    pub smtp_port: Option<u16>,
+    /// How the SMTP connection is secured.
+    pub smtp_tls: SmtpTls,
+    pub smtp_user: Option<String>,
+    pub smtp_password: Option<String>,
+    /// Sender of outgoing mail, e.g. `Blitz Net <noreply@blitz.net.id>`.
+    pub mail_from: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain SMTP (only for a relay on the same host or network).
+    None,
+    /// STARTTLS upgrade, required (submission port 587).
+    Starttls,
+    /// TLS from the first byte (SMTPS, port 465).
+    Tls,
+}
+
+impl SmtpTls {
+    pub fn default_port(self) -> u16 {
+        match self {
+            SmtpTls::None => 25,
+            SmtpTls::Starttls => 587,
+            SmtpTls::Tls => 465,
+        }
+    }
 }
 
 impl Default for Config {
@@ -49,6 +80,12 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             log_json: false,
             trusted_proxies: Vec::new(),
+            smtp_host: None,
+            smtp_port: None,
+            smtp_tls: SmtpTls::Starttls,
+            smtp_user: None,
+            smtp_password: None,
+            mail_from: "Setia <noreply@setia.local>".into(),
         }
     }
 }
@@ -64,6 +101,14 @@ impl Config {
             .merge(Env::prefixed("SETIA_").ignore(&["config", "test_database_url"]))
             .extract()?;
         Ok(config)
+    }
+
+    /// The SMTP host, when mail delivery is configured.
+    pub fn smtp_host(&self) -> Option<&str> {
+        self.smtp_host
+            .as_deref()
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
     }
 
     /// The database URL in force: the configured one, or SQLite inside the data directory.

@@ -2,6 +2,7 @@
 
 pub mod guard;
 pub mod password;
+pub mod reset;
 mod role;
 pub mod service;
 pub mod session;
@@ -31,5 +32,17 @@ pub fn routes() -> Routes {
             Access::AnyUser,
             web::password_form,
             web::change_password,
+        )
+        .get_post(
+            "/password/forgot",
+            Public,
+            reset::web::forgot_form,
+            reset::web::forgot,
+        )
+        .get_post(
+            "/password/reset/{token}",
+            Public,
+            reset::web::reset_form,
+            reset::web::reset,
         )
 }

@@ -8,7 +8,8 @@ use axum::http::header;
 use axum::response::Response;
 
 use crate::auth::store::{self, SessionUser};
-use crate::db::DbResult;
+use crate::config::Config;
+use crate::db::{Db, DbResult};
 use crate::state::AppState;
 use crate::web::cookies;
 
@@ -80,15 +81,16 @@ pub async fn load(state: &AppState, token: &str) -> DbResult<Option<SessionUser>
     Ok(Some(s))
 }
 
-/// Periodic clean-up of expired sessions and old login attempts.
-pub async fn sweep(state: &AppState) -> DbResult<()> {
-    let now = state.clock.now();
+/// Periodic clean-up of expired sessions, old login attempts and spent reset links (run by the
+/// hourly `session.sweep` job).
+pub async fn sweep(db: &Db, config: &Config, now: DateTime<Utc>) -> DbResult<()> {
     store::delete_expired_sessions(
-        &state.db,
-        now - Duration::minutes(state.config.session_idle_minutes),
-        now - Duration::hours(state.config.session_absolute_hours),
+        db,
+        now - Duration::minutes(config.session_idle_minutes),
+        now - Duration::hours(config.session_absolute_hours),
     )
     .await?;
-    store::delete_login_attempts_before(&state.db, now - Duration::days(1)).await?;
+    store::delete_login_attempts_before(db, now - Duration::days(1)).await?;
+    super::reset::store::delete_spent_before(db, now - Duration::days(1)).await?;
     Ok(())
 }

@@ -1,4 +1,65 @@
-//! Outgoing notifications. Mail is queued in `mail_outbox` inside the transaction that caused it;
-//! a delivery worker (SMTP) sends it later.
+//! Outgoing notifications. Mail is queued in `mail_outbox` inside the transaction that caused it,
+//! together with a `mail.deliver` job; the job worker sends it by SMTP ([`deliver`]).
+//!
+//! Each outbox row is sent at most once: the job claims the row (pending → sending, with a claim
+//! token, by a conditional update) before talking to the SMTP server and marks it sent after.
+//! Only a worker that crashed between sending and marking can cause a second send, of the same
+//! message with the same `Message-ID`, which receiving systems use to drop duplicates.
 
+pub mod smtp;
 pub mod store;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::db::{Db, DbResult, Tx};
+pub use smtp::Mailer;
+
+/// The job kind that delivers one outbox row (`{"outbox_id": n}`).
+pub const DELIVER_JOB: &str = "mail.deliver";
+
+/// A `sending` claim older than this belongs to a crashed worker and may be taken over. It is
+/// far longer than the SMTP timeout, so a live worker never loses its claim.
+pub const SENDING_TIMEOUT: Duration = Duration::minutes(10);
+
+/// Queues a mail and its delivery job inside `tx`. Returns the outbox id.
+pub async fn queue_mail(
+    tx: &mut Tx,
+    to: &str,
+    subject: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> DbResult<i64> {
+    let id = store::insert(tx, to, subject, body, now).await?;
+    crate::jobs::enqueue(
+        tx,
+        DELIVER_JOB,
+        &serde_json::json!({ "outbox_id": id }),
+        now,
+        now,
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Sends outbox row `id` once. Already sent (a job that ran again): nothing happens. Someone
+/// else is sending it right now: an error, so the job tries again later.
+pub async fn deliver(db: &Db, mailer: &Mailer, id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let token = uuid::Uuid::new_v4().simple().to_string();
+    let Some(mail) = store::claim(db, id, &token, now, now - SENDING_TIMEOUT).await? else {
+        return match store::status(db, id).await?.as_deref() {
+            Some("sent") | None => Ok(()),
+            Some(other) => anyhow::bail!("mail {id} is {other} by another worker"),
+        };
+    };
+    match mailer.send(&mail).await {
+        Ok(()) => {
+            store::mark_sent(db, id, &token, now).await?;
+            Ok(())
+        }
+        Err(e) => {
+            let error: String = format!("{e:#}").chars().take(1000).collect();
+            store::release(db, id, &token, &error).await?;
+            Err(e)
+        }
+    }
+}

@@ -1,19 +1,90 @@
+//! SQL for `mail_outbox`.
+
 use chrono::{DateTime, Utc};
 
 use crate::args;
-use crate::db::{DbResult, Tx};
+use crate::db::{Db, DbResult, Tx};
 
-pub async fn queue_mail(
+pub async fn insert(
     tx: &mut Tx,
     to: &str,
     subject: &str,
     body: &str,
     now: DateTime<Utc>,
-) -> DbResult<()> {
-    tx.execute(
-        "INSERT INTO mail_outbox (to_addr, subject, body, created_at) VALUES ($1, $2, $3, $4)",
+) -> DbResult<i64> {
+    tx.scalar(
+        "INSERT INTO mail_outbox (to_addr, subject, body, created_at, status) \
+         VALUES ($1, $2, $3, $4, 'pending') RETURNING id",
         args![to, subject, body, now],
     )
-    .await?;
-    Ok(())
+    .await
+}
+
+/// An outbox row claimed for sending.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OutboxMail {
+    pub id: i64,
+    pub to_addr: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// pending → sending under `token`, or takes over a `sending` claim made before `stale_before`.
+/// `None` when the row is not there to claim (sent, or being sent).
+pub async fn claim(
+    db: &Db,
+    id: i64,
+    token: &str,
+    now: DateTime<Utc>,
+    stale_before: DateTime<Utc>,
+) -> DbResult<Option<OutboxMail>> {
+    let mut tx = db.begin().await?;
+    let row = tx
+        .fetch_optional(
+            "UPDATE mail_outbox SET status = 'sending', claim_token = $2, claimed_at = $3, attempts = attempts + 1 \
+             WHERE id = $1 AND (status = 'pending' OR (status = 'sending' AND claimed_at < $4)) \
+             RETURNING id, to_addr, subject, body, created_at",
+            args![id, token, now, stale_before],
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub async fn status(db: &Db, id: i64) -> DbResult<Option<String>> {
+    let mut tx = db.begin().await?;
+    let s = tx
+        .fetch_optional::<(String,)>("SELECT status FROM mail_outbox WHERE id = $1", args![id])
+        .await?;
+    tx.commit().await?;
+    Ok(s.map(|r| r.0))
+}
+
+pub async fn mark_sent(db: &Db, id: i64, token: &str, now: DateTime<Utc>) -> DbResult<u64> {
+    db.execute(
+        "UPDATE mail_outbox SET status = 'sent', sent_at = $3, claim_token = NULL, last_error = NULL \
+         WHERE id = $1 AND claim_token = $2",
+        args![id, token, now],
+    )
+    .await
+}
+
+/// Sending failed: back to pending (the job retries later), keeping the error.
+pub async fn release(db: &Db, id: i64, token: &str, error: &str) -> DbResult<u64> {
+    db.execute(
+        "UPDATE mail_outbox SET status = 'pending', claim_token = NULL, claimed_at = NULL, last_error = $3 \
+         WHERE id = $1 AND claim_token = $2",
+        args![id, token, error],
+    )
+    .await
+}
+
+/// Mails not sent yet.
+pub async fn count_pending(db: &Db) -> DbResult<i64> {
+    db.scalar(
+        "SELECT COUNT(*) FROM mail_outbox WHERE status IN ('pending', 'sending')",
+        args![],
+    )
+    .await
 }

@@ -192,7 +192,7 @@ async fn insert_signup(
                 ("area", &s.area.label()),
             ],
         );
-        notify::store::queue_mail(tx, email.as_str(), &subject, &body, now).await?;
+        notify::queue_mail(tx, email.as_str(), &subject, &body, now).await?;
     }
     Ok(Created {
         user_id,

@@ -22,6 +22,7 @@ const SYSTEM_ADMIN: &[(&str, &str)] = &[
     ("/staff", "nav.dashboard"),
     ("/staff/users", "nav.users"),
     ("/staff/audit", "nav.audit"),
+    ("/staff/jobs", "nav.jobs"),
     ("/staff/company", "nav.company"),
 ];
 

@@ -3,6 +3,7 @@
 
 mod common;
 mod fixtures;
+mod smtp;
 
 mod audit_tx;
 mod auth;
@@ -10,8 +11,11 @@ mod customers;
 mod db;
 mod demo;
 mod i18n;
+mod jobs;
 mod kernel;
+mod mail;
 mod portal;
+mod reset;
 mod roles;
 mod routes;
 mod security;

@@ -10,7 +10,7 @@ async fn navigation_matches_the_role() {
     let expectations: &[(Role, &[&str], &[&str])] = &[
         (
             Role::SystemAdmin,
-            &["/staff/users", "/staff/audit"],
+            &["/staff/users", "/staff/audit", "/staff/jobs"],
             &["/staff/customers"],
         ),
         (
