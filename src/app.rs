@@ -22,7 +22,8 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::web::{self, Ctx};
 use crate::{
-    audit, auth, catalog, customers, health, news, portal, retention, signup, site, staff, users,
+    audit, auth, catalog, customers, health, news, portal, retention, signup, site, staff, uploads,
+    users,
 };
 
 #[derive(Clone)]
@@ -68,9 +69,12 @@ pub fn router(state: AppState) -> Router {
         .merge(customers::routes())
         .merge(retention::routes())
         .merge(portal::routes())
+        .merge(uploads::routes())
         .fallback(fallback)
         .layer(CatchPanicLayer::new())
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        // Routes that take files bring their own body limit instead of the default.
+        .merge(site::upload_routes().layer(CatchPanicLayer::new()))
         .layer(from_fn_with_state(state.clone(), web::context::middleware));
 
     Router::new()

@@ -22,5 +22,6 @@ pub mod signup;
 pub mod site;
 pub mod staff;
 pub mod types;
+pub mod uploads;
 pub mod users;
 pub mod web;

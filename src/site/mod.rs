@@ -2,6 +2,7 @@
 //! pages for the company profile and the waiting list.
 
 mod admin;
+pub mod service;
 pub mod store;
 mod web;
 
@@ -23,16 +24,21 @@ pub fn routes() -> Router<AppState> {
         .route("/coverage", get(web::coverage))
         .route("/coverage/waiting-list", post(web::join_waiting_list));
     let content = Router::new()
-        .route(
-            "/staff/company",
-            get(admin::company_form).post(admin::save_company),
-        )
+        .route("/staff/company", get(admin::company_form))
         .route_layer(require(groups::COMPANY));
     let office = Router::new()
         .route("/staff/areas/waiting-list", get(admin::waiting_list))
         .route_layer(require(groups::OFFICE));
     public.merge(content).merge(office)
 }
+/// Routes that take files: merged in `app.rs` outside the default body limit, with their own.
+pub fn upload_routes() -> Router<AppState> {
+    let company = Router::new()
+        .route("/staff/company", post(admin::save_company))
+        .route_layer(require(groups::COMPANY));
+    crate::uploads::body_limit(company)
+}
+
 /// The company profile shown in every page header, cached briefly: it changes rarely, and other
 /// instances pick up a change within [`COMPANY_TTL`].
 pub type CompanyCache = Arc<RwLock<Option<(Instant, Arc<Company>)>>>;

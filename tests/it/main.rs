@@ -14,4 +14,5 @@ mod roles;
 mod security;
 mod signup;
 mod site;
+mod uploads;
 mod users;
