@@ -15,6 +15,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::common::{spawn, Browser, Resp, TestApp};
 
+/// id, mime, original name, context, owner, width.
+type UploadRow = (i64, String, String, String, Option<i64>, Option<i64>);
+
 const BOUNDARY: &str = "----setia-test-boundary-7MA4YWxkTrZu0gW";
 
 /// One part of a hand-built multipart body (built by hand so that tests control the order and
@@ -212,7 +215,7 @@ async fn logo_and_hero_are_uploaded_stripped_shown_and_served_safely() {
     let (Some(logo_id), Some(hero_id)) = company_images(&app).await else {
         panic!("logo and hero attached");
     };
-    let rows: Vec<(i64, String, String, String, Option<i64>, Option<i64>)> = app
+    let rows: Vec<UploadRow> = app
         .db()
         .fetch_all(
             "SELECT id, mime, original_name, context, owner_id, width FROM uploads ORDER BY id",
