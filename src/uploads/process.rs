@@ -125,7 +125,7 @@ pub fn prepare_blocking(file: &Incoming, accept: Accept) -> Result<Prepared, Fil
     }
     let img = decode(&file.bytes, kind)?;
     // Keep JPEG and PNG as they came; WebP (whose encoder here is lossless only) becomes PNG
-    // when it is transparent and JPEG otherwise, so pages stay small.
+    // when it has an alpha channel and JPEG otherwise, so pages stay small.
     let out = match kind {
         Kind::Jpeg => ImageFormat::Jpeg,
         Kind::Png => ImageFormat::Png,
@@ -263,6 +263,23 @@ mod tests {
             prepare_blocking(&incoming(pdf), Accept::Images).unwrap_err(),
             FileError::NotAnImage
         );
+    }
+
+    #[test]
+    fn webp_becomes_jpeg_or_png_by_its_alpha_channel() {
+        use image::codecs::webp::WebPEncoder;
+        for (img, want) in [
+            (DynamicImage::new_rgb8(40, 30), "image/jpeg"),
+            (DynamicImage::new_rgba8(40, 30), "image/png"),
+        ] {
+            let mut webp = Vec::new();
+            img.write_with_encoder(WebPEncoder::new_lossless(&mut webp))
+                .unwrap();
+            assert_eq!(Kind::sniff(&webp), Some(Kind::Webp));
+            let p = prepare_blocking(&incoming(&webp), Accept::Images).unwrap();
+            assert_eq!(p.main.mime, want);
+            assert_eq!((p.main.width, p.main.height), (Some(40), Some(30)));
+        }
     }
 
     #[test]
