@@ -24,7 +24,7 @@ use crate::web::routes::{Access, Route, Routes};
 use crate::web::{self, Ctx};
 use crate::{
     audit, auth, catalog, customers, health, jobs, news, portal, retention, signup, site, staff,
-    users,
+    uploads, users,
 };
 
 /// Builds the shared state, wiring in what domains provide to the kernel.
@@ -54,7 +54,8 @@ fn declared() -> (Routes, Routes) {
         .merge(signup::routes())
         .merge(customers::routes())
         .merge(retention::routes())
-        .merge(portal::routes());
+        .merge(portal::routes())
+        .merge(uploads::routes());
     (bare, pages)
 }
 
@@ -74,11 +75,13 @@ pub fn router(state: AppState) -> Router {
         bare.table().iter().all(|r| r.access == Access::Public),
         "routes outside the request context must be public"
     );
+    let (pages, upload_pages) = pages.into_routers();
     let pages = pages
-        .into_router()
         .fallback(fallback)
         .layer(CatchPanicLayer::new())
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        // Routes that take files bring their own body limit instead of the default.
+        .merge(uploads::body_limit(upload_pages).layer(CatchPanicLayer::new()))
         .layer(from_fn_with_state(state.clone(), web::context::middleware));
 
     bare.into_router()

@@ -24,6 +24,7 @@ pub mod site;
 pub mod staff;
 pub mod state;
 pub mod types;
+pub mod uploads;
 pub mod users;
 pub mod web;
 pub mod worker;

@@ -24,6 +24,7 @@ pub struct AppState {
 #[derive(Clone, Debug, Default)]
 pub struct Brand {
     pub name: String,
+    pub logo: Option<crate::uploads::ImageRef>,
 }
 
 /// Loads the brand from the database; provided by the site domain when the app is assembled.

@@ -16,6 +16,8 @@ pub enum Arg {
     Bool(Option<bool>),
     Time(Option<DateTime<Utc>>),
     Date(Option<NaiveDate>),
+    /// Binary content (uploaded files): BLOB on SQLite, BYTEA on PostgreSQL.
+    Bytes(Option<Vec<u8>>),
 }
 
 pub type Args = Vec<Arg>;
@@ -47,6 +49,7 @@ from_impls! {
     bool => Bool, |v| v;
     DateTime<Utc> => Time, |v| v;
     NaiveDate => Date, |v| v;
+    Vec<u8> => Bytes, |v| v;
 }
 
 fn bind_all<Q>(q: Q, args: Args, bind: impl Fn(Q, Arg) -> Q) -> Q {
@@ -61,6 +64,7 @@ macro_rules! bind_one {
             Arg::Bool(v) => $q.bind(v),
             Arg::Time(v) => $q.bind(v),
             Arg::Date(v) => $q.bind(v),
+            Arg::Bytes(v) => $q.bind(v),
         }
     };
 }

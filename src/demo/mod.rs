@@ -404,6 +404,7 @@ async fn content(state: &AppState) -> anyhow::Result<()> {
             email: "halo@blitznet.example".into(),
             opening_hours: "Senin–Sabtu 08.00–17.00 WIB".into(),
             map_url: "https://www.openstreetmap.org/search?query=Cimahi".into(),
+            ..Company::default()
         },
         now,
     )

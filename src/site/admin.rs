@@ -4,17 +4,21 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::State;
-use axum::response::Response;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::service;
+use super::service::{self, ImageChange};
 use super::store::{self, Company, WaitingRow};
+use crate::audit::Actor;
 use crate::catalog::store as catalog;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::types::{fmt_datetime, Email, PhoneNumber};
-use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Paging, Query};
+use crate::uploads::form::{self, Submitted};
+use crate::uploads::process::{self, Accept};
+use crate::uploads::ImageRef;
+use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Paging, Query};
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -30,6 +34,9 @@ pub struct CompanyForm {
     email: String,
     opening_hours: String,
     map_url: String,
+    /// Checkboxes: drop the current logo / hero image.
+    remove_logo: Option<String>,
+    remove_hero: Option<String>,
 }
 
 impl CompanyForm {
@@ -46,6 +53,8 @@ impl CompanyForm {
             email: c.email.clone(),
             opening_hours: c.opening_hours.clone(),
             map_url: c.map_url.clone(),
+            remove_logo: None,
+            remove_hero: None,
         }
     }
 }
@@ -56,6 +65,9 @@ struct CompanyPage {
     ctx: Ctx,
     form: CompanyForm,
     errors: FieldErrors,
+    /// The images in place now (a refused upload leaves them as they were).
+    logo: Option<ImageRef>,
+    hero: Option<ImageRef>,
 }
 
 pub async fn company_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -64,6 +76,8 @@ pub async fn company_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<
         ctx,
         form: CompanyForm::from_company(&company),
         errors: FieldErrors::default(),
+        logo: company.logo.clone(),
+        hero: company.hero.clone(),
     })
 }
 
@@ -137,21 +151,76 @@ fn validate(form: &CompanyForm, errors: &mut FieldErrors) -> Option<Company> {
         email: email?.unwrap_or_default(),
         opening_hours: opening_hours?,
         map_url: map_url?.unwrap_or_default(),
+        ..Company::default()
     })
 }
 
+/// Saves the profile; the form is multipart (logo and hero image files) or, without files,
+/// urlencoded.
 pub async fn save_company(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(form): Form<CompanyForm>,
+    req: Request,
 ) -> AppResult<Response> {
-    let mut errors = FieldErrors::default();
-    let Some(company) = validate(&form, &mut errors) else {
-        return web::invalid(&CompanyPage { ctx, form, errors });
+    let mut submitted = match form::read::<CompanyForm>(req).await {
+        Ok(s) => s,
+        Err(e) => return Ok(e.into_response()),
     };
-    service::save_company(&state.db, ctx.actor(), state.now(), &company).await?;
+    let mut errors = FieldErrors::default();
+    let company = validate(&submitted.fields, &mut errors);
+    let logo = image_change(&mut submitted, "logo", "remove_logo", &mut errors).await;
+    let hero = image_change(&mut submitted, "hero", "remove_hero", &mut errors).await;
+    let form = submitted.fields;
+    let (Some(company), Some(logo), Some(hero)) = (company, logo, hero) else {
+        let current = store::company(&state.db).await?;
+        return web::invalid(&CompanyPage {
+            ctx,
+            form,
+            errors,
+            logo: current.logo.clone(),
+            hero: current.hero.clone(),
+        });
+    };
+    service::save_profile(
+        &state.db,
+        Actor::from(&ctx),
+        state.clock.now(),
+        &company,
+        logo,
+        hero,
+    )
+    .await?;
     state.forget_brand();
     Ok(redirect_with_flash(&state, "/staff/company", "flash.saved"))
+}
+
+/// A new file in `field` replaces the image; else the `remove` checkbox removes it. A refused
+/// file becomes an error at its field.
+async fn image_change(
+    submitted: &mut Submitted<CompanyForm>,
+    field: &'static str,
+    remove: &str,
+    errors: &mut FieldErrors,
+) -> Option<ImageChange> {
+    if let Some(file) = submitted.take_file(field) {
+        return match process::prepare(file, Accept::Images).await {
+            Ok(p) => Some(ImageChange::Replace(p)),
+            Err(e) => {
+                errors.add(field, e.message_key());
+                None
+            }
+        };
+    }
+    let f = &submitted.fields;
+    let removing = match remove {
+        "remove_logo" => f.remove_logo.is_some(),
+        _ => f.remove_hero.is_some(),
+    };
+    Some(if removing {
+        ImageChange::Remove
+    } else {
+        ImageChange::Keep
+    })
 }
 
 const WAITING_PER_PAGE: i64 = 50;

@@ -27,16 +27,21 @@ pub fn routes() -> Routes {
             admin::company_form,
             admin::save_company,
         )
+        .uploads()
         .get(
             "/staff/areas/waiting-list",
             Access::Roles(groups::OFFICE),
             admin::waiting_list,
         )
 }
+
 /// The brand shown in every page header, for [`crate::state::AppState::brand`].
 pub fn load_brand(db: Db) -> Pin<Box<dyn Future<Output = DbResult<Brand>> + Send>> {
     Box::pin(async move {
         let c = store::company(&db).await?;
-        Ok(Brand { name: c.name })
+        Ok(Brand {
+            name: c.name,
+            logo: c.logo,
+        })
     })
 }

@@ -1,15 +1,94 @@
-//! Company profile operations: one transaction with the audit row, callable from the staff
-//! page, the CLI or a future API. The caller refreshes the cached header brand afterwards.
+//! Operations of the site domain that change data.
 
 use chrono::{DateTime, Utc};
 
 use super::store::{self, Company};
 use crate::audit::{self, Actor};
-use crate::db::Db;
-use crate::error::AppResult;
+use crate::db::{Db, DbResult, Tx};
+use crate::uploads::access::Context;
+use crate::uploads::process::Prepared;
+use crate::uploads::store::{self as uploads, Attach};
 
-/// The names of the fields that differ, for the audit log.
-fn changed_fields(a: &Company, b: &Company) -> String {
+/// What to do with the logo or the hero image.
+pub enum ImageChange {
+    Keep,
+    Remove,
+    Replace(Prepared),
+}
+
+/// Saves the company profile and its images in one transaction with its audit row. A replaced
+/// or removed image is deleted, so only the current ones are public.
+pub async fn save_profile(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    company: &Company,
+    logo: ImageChange,
+    hero: ImageChange,
+) -> DbResult<()> {
+    let mut tx = db.begin().await?;
+    let before = store::company_in(&mut tx).await?.unwrap_or_default();
+    let (old_logo, old_hero) = store::image_ids_in(&mut tx).await?;
+    store::save_company_in(&mut tx, company, now).await?;
+    let mut changed = changed_fields(&before, company);
+    let logo_id = apply(&mut tx, logo, old_logo, Context::CompanyLogo, actor, now).await?;
+    let hero_id = apply(&mut tx, hero, old_hero, Context::CompanyHero, actor, now).await?;
+    for (label, old, new) in [("logo", old_logo, logo_id), ("hero", old_hero, hero_id)] {
+        match new {
+            _ if old == new => {}
+            Some(id) => changed.push(format!("{label} (file {id})")),
+            None => changed.push(format!("{label} removed")),
+        }
+    }
+    store::set_images_in(&mut tx, logo_id, hero_id).await?;
+    for (old, new) in [(old_logo, logo_id), (old_hero, hero_id)] {
+        if let Some(old) = old.filter(|o| Some(*o) != new) {
+            uploads::delete_in(&mut tx, old).await?;
+        }
+    }
+    let detail = if changed.is_empty() {
+        "no changes".to_string()
+    } else {
+        format!("changed: {}", changed.join(", "))
+    };
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "company.update",
+        Some(("company", 1)),
+        &detail,
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// The upload id the profile points at after `change`.
+async fn apply(
+    tx: &mut Tx,
+    change: ImageChange,
+    old: Option<i64>,
+    context: Context,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<Option<i64>> {
+    match change {
+        ImageChange::Keep => Ok(old),
+        ImageChange::Remove => Ok(None),
+        ImageChange::Replace(p) => {
+            let attach = Attach {
+                context,
+                context_id: None,
+                owner_id: actor.id,
+                subject_id: None,
+            };
+            Ok(Some(uploads::insert_in(tx, &p, &attach, now).await?))
+        }
+    }
+}
+
+/// The names of the text fields that differ, for the audit log.
+fn changed_fields(a: &Company, b: &Company) -> Vec<String> {
     let pairs = [
         ("name", &a.name, &b.name),
         ("tagline", &a.tagline, &b.tagline),
@@ -23,37 +102,9 @@ fn changed_fields(a: &Company, b: &Company) -> String {
         ("opening_hours", &a.opening_hours, &b.opening_hours),
         ("map_url", &a.map_url, &b.map_url),
     ];
-    let changed: Vec<&str> = pairs
+    pairs
         .iter()
         .filter(|(_, x, y)| x != y)
-        .map(|(n, _, _)| *n)
-        .collect();
-    if changed.is_empty() {
-        "no changes".into()
-    } else {
-        format!("changed: {}", changed.join(", "))
-    }
-}
-
-/// Saves the company profile (already parsed); audits which fields changed.
-pub async fn save_company(
-    db: &Db,
-    actor: Actor<'_>,
-    now: DateTime<Utc>,
-    company: &Company,
-) -> AppResult<()> {
-    let mut tx = db.begin().await?;
-    let before = store::company(&mut tx).await?;
-    store::save_company(&mut tx, company, now).await?;
-    audit::record_in(
-        &mut tx,
-        now,
-        actor,
-        "company.update",
-        Some(("company", 1)),
-        &changed_fields(&before, company),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+        .map(|(n, _, _)| n.to_string())
+        .collect()
 }

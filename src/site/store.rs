@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::args;
-use crate::db::{Conn, Db, DbResult};
+use crate::db::{Db, DbResult, Tx};
+use crate::uploads::{self, ImageRef};
 
 #[derive(Clone, Debug, Default, sqlx::FromRow)]
 pub struct Company {
@@ -19,6 +20,12 @@ pub struct Company {
     pub email: String,
     pub opening_hours: String,
     pub map_url: String,
+    /// The logo shown in the header of every page.
+    #[sqlx(skip)]
+    pub logo: Option<ImageRef>,
+    /// The picture at the top of the home page.
+    #[sqlx(skip)]
+    pub hero: Option<ImageRef>,
 }
 
 impl Company {
@@ -30,27 +37,87 @@ impl Company {
 }
 
 /// The company profile; a placeholder named "Setia" until an admin fills it in.
-pub async fn company(c: impl Into<Conn<'_>>) -> DbResult<Company> {
-    let row: Option<Company> = c
-        .into()
+pub async fn company(db: &Db) -> DbResult<Company> {
+    let row: Option<Company> = db
         .fetch_optional(
             "SELECT name, tagline, about, vision, mission, address, phone, whatsapp, email, opening_hours, map_url \
              FROM company_settings WHERE id = 1",
             args![],
         )
         .await?;
-    Ok(row.unwrap_or_else(|| Company {
+    let mut company = row.unwrap_or_else(|| Company {
         name: "Setia".into(),
         ..Company::default()
-    }))
+    });
+    let (logo, hero) = image_ids(db).await?;
+    if let Some(id) = logo {
+        company.logo = uploads::store::image_ref(db, id).await?;
+    }
+    if let Some(id) = hero {
+        company.hero = uploads::store::image_ref(db, id).await?;
+    }
+    Ok(company)
 }
 
-pub async fn save_company(
-    conn: impl Into<Conn<'_>>,
-    c: &Company,
-    now: DateTime<Utc>,
-) -> DbResult<()> {
-    conn.into().execute(
+type ImageIds = (Option<i64>, Option<i64>);
+
+/// The uploads attached as logo and hero image.
+async fn image_ids(db: &Db) -> DbResult<ImageIds> {
+    let row: Option<ImageIds> = db
+        .fetch_optional(
+            "SELECT logo_upload_id, hero_upload_id FROM company_settings WHERE id = 1",
+            args![],
+        )
+        .await?;
+    Ok(row.unwrap_or_default())
+}
+
+/// [`image_ids`] inside a transaction, read under a row lock on PostgreSQL so that two admins
+/// replacing the logo at once cannot both delete the same old one.
+pub async fn image_ids_in(tx: &mut Tx) -> DbResult<ImageIds> {
+    let lock = match tx.backend() {
+        crate::db::Backend::Postgres => " FOR UPDATE",
+        crate::db::Backend::Sqlite => "",
+    };
+    let row: Option<ImageIds> = tx
+        .fetch_optional(
+            &format!(
+                "SELECT logo_upload_id, hero_upload_id FROM company_settings WHERE id = 1{lock}"
+            ),
+            args![],
+        )
+        .await?;
+    Ok(row.unwrap_or_default())
+}
+
+/// The editable text of the profile as stored, read inside a transaction.
+pub async fn company_in(tx: &mut Tx) -> DbResult<Option<Company>> {
+    tx.fetch_optional(
+        "SELECT name, tagline, about, vision, mission, address, phone, whatsapp, email, opening_hours, map_url \
+         FROM company_settings WHERE id = 1",
+        args![],
+    )
+    .await
+}
+
+/// Points the profile at its logo and hero image (the row exists: save the text first).
+pub async fn set_images_in(tx: &mut Tx, logo: Option<i64>, hero: Option<i64>) -> DbResult<()> {
+    tx.execute(
+        "UPDATE company_settings SET logo_upload_id = $1, hero_upload_id = $2 WHERE id = 1",
+        args![logo, hero],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn save_company(db: &Db, c: &Company, now: DateTime<Utc>) -> DbResult<()> {
+    let mut tx = db.begin().await?;
+    save_company_in(&mut tx, c, now).await?;
+    tx.commit().await
+}
+
+pub async fn save_company_in(tx: &mut Tx, c: &Company, now: DateTime<Utc>) -> DbResult<()> {
+    tx.execute(
         "INSERT INTO company_settings (id, name, tagline, about, vision, mission, address, phone, whatsapp, email, \
          opening_hours, map_url, updated_at) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
          ON CONFLICT (id) DO UPDATE SET name = $1, tagline = $2, about = $3, vision = $4, mission = $5, address = $6, \
@@ -75,11 +142,11 @@ pub struct WaitingEntry<'a> {
 }
 
 pub async fn add_to_waiting_list(
-    c: impl Into<Conn<'_>>,
+    db: &Db,
     e: &WaitingEntry<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<i64> {
-    c.into().insert_returning(
+    db.insert_returning(
         "INSERT INTO waiting_list (name, phone, email, area_id, area_text, address, package_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         args![e.name, e.phone, e.email, e.area_id, e.area_text, e.address, e.package_id, now],

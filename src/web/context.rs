@@ -80,8 +80,8 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         set_cookies.push(cookies::clear(cookies::FLASH, secure));
     }
 
-    let brand = match state.brand().await {
-        Ok(c) => c.name.clone(),
+    let (brand, brand_logo) = match state.brand().await {
+        Ok(c) => (c.name.clone(), c.logo.clone()),
         Err(e) => return unavailable(e, ip, path, &request_id),
     };
     let ctx = Ctx {
@@ -92,6 +92,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         flash,
         ip,
         brand,
+        brand_logo,
     };
     parts.extensions.insert(ctx.clone());
     let mut req = Request::from_parts(parts, body);
@@ -176,6 +177,7 @@ fn unavailable(e: sqlx::Error, ip: String, path: String, request_id: &str) -> Re
         flash: None,
         ip,
         brand: "Setia".into(),
+        brand_logo: None,
     };
     error_page(&ctx, &res, request_id).unwrap_or(res)
 }
@@ -233,6 +235,13 @@ async fn verify_csrf(state: &AppState, req: Request, cookie: &str) -> Result<Req
             Err(AppError::Csrf)
         };
     }
+    if let Some(boundary) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::uploads::csrf::boundary)
+    {
+        return verify_csrf_multipart(state, req, cookie, &boundary).await;
+    }
     let is_form = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -249,6 +258,25 @@ async fn verify_csrf(state: &AppState, req: Request, cookie: &str) -> Result<Req
         return Err(AppError::Csrf);
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// A multipart form carries `_csrf` as its first part: only that start of the stream is read
+/// (a few KB at most), and the request goes on with a body that replays it, so uploads are
+/// never buffered here.
+async fn verify_csrf_multipart(
+    state: &AppState,
+    req: Request,
+    cookie: &str,
+    boundary: &str,
+) -> Result<Request, AppError> {
+    let (parts, body) = req.into_parts();
+    let (token, body) = crate::uploads::csrf::first_field_token(body, boundary)
+        .await
+        .ok_or(AppError::Csrf)?;
+    if !token_matches(&state.secret, cookie, &token) {
+        return Err(AppError::Csrf);
+    }
+    Ok(Request::from_parts(parts, body))
 }
 
 fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {

@@ -30,6 +30,8 @@ pub struct Ctx {
     pub ip: String,
     /// The company name shown in the header and titles.
     pub brand: String,
+    /// The company logo shown in the header, if one was uploaded.
+    pub brand_logo: Option<crate::uploads::ImageRef>,
 }
 
 impl Ctx {

@@ -65,6 +65,8 @@ struct Decl {
     methods: Vec<Method>,
     access: Access,
     handlers: MethodRouter<AppState>,
+    /// Takes files: served with the upload body limit instead of the default one.
+    upload: bool,
 }
 
 /// A set of declared routes; domains return one from their `routes()`, `app.rs` merges them and
@@ -130,7 +132,18 @@ impl Routes {
             methods,
             access,
             handlers,
+            upload: false,
         });
+        self
+    }
+
+    /// Marks the path just declared as taking files (multipart): it gets the upload body limit
+    /// ([`crate::uploads::body_limit`]) in place of the default one.
+    pub fn uploads(mut self) -> Routes {
+        let path = self.decls.last().expect("a route was declared").path;
+        for d in self.decls.iter_mut().filter(|d| d.path == path) {
+            d.upload = true;
+        }
         self
     }
 
@@ -160,13 +173,36 @@ impl Routes {
     /// (login / 403) before any 405. Paths whose methods differ in access get one guard per
     /// method. A method declared twice for one path panics when the router is built.
     pub fn into_router(self) -> Router<AppState> {
+        let (plain, uploads) = self.into_routers();
+        plain.merge(uploads)
+    }
+
+    /// Like [`Routes::into_router`], but returns the ordinary routes and, apart, the paths that take files, so that `app.rs` gives
+    /// each its body limit.
+    pub fn into_routers(self) -> (Router<AppState>, Router<AppState>) {
+        let upload_paths: Vec<&'static str> = self
+            .decls
+            .iter()
+            .filter(|d| d.upload)
+            .map(|d| d.path)
+            .collect();
+        let (uploads, plain): (Vec<Decl>, Vec<Decl>) = self
+            .decls
+            .into_iter()
+            .partition(|d| upload_paths.contains(&d.path));
+        (build(plain), build(uploads))
+    }
+}
+
+fn build(decls: Vec<Decl>) -> Router<AppState> {
+    {
         let mut paths: Vec<&'static str> = Vec::new();
-        for d in &self.decls {
+        for d in &decls {
             if !paths.contains(&d.path) {
                 paths.push(d.path);
             }
         }
-        let mut decls: Vec<Option<Decl>> = self.decls.into_iter().map(Some).collect();
+        let mut decls: Vec<Option<Decl>> = decls.into_iter().map(Some).collect();
         let mut router = Router::new();
         for path in paths {
             let of_path: Vec<Decl> = decls

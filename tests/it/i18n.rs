@@ -59,6 +59,7 @@ fn every_used_key_is_translated_in_both_languages() {
         "status",
         "reason",
         "step",
+        "uploads",
     ]
     .iter()
     .map(|p| format!("\"{p}."))

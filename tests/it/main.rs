@@ -21,4 +21,5 @@ mod routes;
 mod security;
 mod signup;
 mod site;
+mod uploads;
 mod users;
