@@ -34,6 +34,10 @@ pub struct AppState {
     pub secret: Arc<Vec<u8>>,
     /// The company profile, read on every page; see [`crate::site::company`].
     pub company_cache: crate::site::CompanyCache,
+    /// Per-address flood shields (per instance); see [`crate::web::limits`].
+    pub limits: Arc<crate::web::limits::RateLimits>,
+    /// The bound on concurrent password hashing; see [`auth::password::Hashing`].
+    pub hashing: Arc<auth::password::Hashing>,
 }
 
 impl AppState {
@@ -41,10 +45,15 @@ impl AppState {
         let secret = auth::store::csrf_secret(&db).await?;
         Ok(AppState {
             db,
-            config: Arc::new(config),
             clock,
             secret: Arc::new(secret),
             company_cache: Default::default(),
+            limits: Arc::new(crate::web::limits::RateLimits::new(&config.rate_limits)),
+            hashing: Arc::new(auth::password::Hashing::new(
+                config.hash_concurrency,
+                Duration::from_millis(config.hash_wait_ms),
+            )),
+            config: Arc::new(config),
         })
     }
 }

@@ -1,8 +1,10 @@
 //! Login, logout, sessions, passwords, roles and the guards every route uses.
 
+pub mod device;
 pub mod guard;
 pub mod password;
 mod role;
+pub mod service;
 pub mod session;
 pub mod store;
 mod web;
@@ -11,16 +13,12 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::app::AppState;
+use crate::web::limits::{rate_limit, Policy};
 
 pub use guard::require;
 pub use role::{groups, Role};
 
-/// Failed logins before an account is locked.
-pub const MAX_FAILED_LOGINS: i64 = 5;
-/// How long a locked account stays locked.
-pub const LOCK_MINUTES: i64 = 15;
-/// Failed logins from one IP address within [`LOCK_MINUTES`] before that address is throttled.
-pub const MAX_FAILED_LOGINS_PER_IP: i64 = 30;
+pub use service::{MAX_FAILED_LOGINS, WINDOW_MINUTES as LOCK_MINUTES};
 
 pub fn routes() -> Router<AppState> {
     let account = Router::new()
@@ -30,7 +28,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route_layer(require(groups::ANY_USER));
     Router::new()
-        .route("/login", get(web::login_form).post(web::login))
+        .route(
+            "/login",
+            get(web::login_form)
+                .post(web::login)
+                .layer(rate_limit(Policy::Login)),
+        )
         .route("/logout", get(web::logout_form).post(web::logout))
         .route("/lang", post(web::set_lang))
         .merge(account)

@@ -2,17 +2,15 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use chrono::Duration;
 use serde::Deserialize;
 
-use super::{password, session, store, LOCK_MINUTES, MAX_FAILED_LOGINS, MAX_FAILED_LOGINS_PER_IP};
+use super::{device, password, service, session, store};
 use crate::app::AppState;
-use crate::audit::{self, Actor};
+use crate::audit;
 use crate::error::AppResult;
 use crate::i18n::Lang;
-use crate::types::{Email, PhoneNumber};
 use crate::users::store as users;
 use crate::web::{
     self, cookies, page, redirect, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Query,
@@ -68,7 +66,6 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let now = state.clock.now();
-    let window_start = now - Duration::minutes(LOCK_MINUTES);
     let fail =
         |ctx: Ctx, form: LoginForm, status: StatusCode, key: &'static str| -> AppResult<Response> {
             let p = LoginPage {
@@ -79,123 +76,39 @@ pub async fn login(
             };
             Ok((status, Html(p.render()?)).into_response())
         };
-
-    if store::count_login_attempts(&state.db, &ctx.ip, window_start).await?
-        >= MAX_FAILED_LOGINS_PER_IP
-    {
-        let attempted: String = form.login.trim().chars().take(100).collect();
-        let actor = Actor {
-            id: None,
-            name: &attempted,
+    let outcome = service::login(
+        &state.db,
+        &state.hashing,
+        &state.secret,
+        now,
+        service::Attempt {
+            login: &form.login,
+            password: form.password.clone(),
             ip: &ctx.ip,
-        };
-        audit::record(
-            &state,
-            actor,
-            "auth.login_throttled",
-            None,
-            "too many failures from this address",
-        )
-        .await?;
-        return fail(
-            ctx,
-            form,
-            StatusCode::TOO_MANY_REQUESTS,
-            "auth.too_many_attempts",
-        );
-    }
-
-    let login = form.login.trim();
-    let (email, phone) = if login.contains('@') {
-        (
-            Email::parse(login).ok().map(|e| e.as_str().to_owned()),
-            None,
-        )
-    } else {
-        (
-            None,
-            PhoneNumber::parse(login)
-                .ok()
-                .map(|p| p.as_str().to_owned()),
-        )
-    };
-    let user = if email.is_some() || phone.is_some() {
-        users::find_by_login(&state.db, email.as_deref(), phone.as_deref()).await?
-    } else {
-        None
-    };
-
-    let attempted: String = login.chars().take(100).collect();
-    let failure_actor = |id: Option<i64>| Actor {
-        id,
-        name: "",
-        ip: &ctx.ip,
-    };
-    let Some(user) = user.filter(|u| u.active) else {
-        password::verify_dummy(form.password.clone()).await?;
-        store::record_login_attempt(&state.db, &ctx.ip, now).await?;
-        audit::record(
-            &state,
-            Actor {
-                name: &attempted,
-                ..failure_actor(None)
-            },
-            "auth.login_failed",
-            None,
-            "unknown or inactive account",
-        )
-        .await?;
-        return fail(ctx, form, StatusCode::UNAUTHORIZED, "auth.login_failed");
-    };
-
-    if user.locked_until.is_some_and(|t| t > now) {
-        password::verify_dummy(form.password.clone()).await?;
-        store::record_login_attempt(&state.db, &ctx.ip, now).await?;
-        audit::record(
-            &state,
-            Actor {
-                name: &user.name,
-                ..failure_actor(Some(user.id))
-            },
-            "auth.login_failed",
-            Some(("user", user.id)),
-            "account locked",
-        )
-        .await?;
-        return fail(ctx, form, StatusCode::UNAUTHORIZED, "auth.login_failed");
-    }
-
-    if !password::verify(form.password.clone(), user.password_hash.clone()).await? {
-        store::record_login_attempt(&state.db, &ctx.ip, now).await?;
-        let window = Duration::minutes(LOCK_MINUTES);
-        let locked =
-            users::record_failed_login(&state.db, user.id, MAX_FAILED_LOGINS, now, window).await?;
-        let actor = || Actor {
-            name: &user.name,
-            ..failure_actor(Some(user.id))
-        };
-        audit::record(
-            &state,
-            actor(),
-            "auth.login_failed",
-            Some(("user", user.id)),
-            "wrong password",
-        )
-        .await?;
-        if locked {
-            audit::record(
-                &state,
-                actor(),
-                "auth.locked",
-                Some(("user", user.id)),
-                &format!("locked for {LOCK_MINUTES} minutes"),
-            )
-            .await?;
+            device: cookies::get(&headers, device::COOKIE),
+        },
+    )
+    .await?;
+    let user = match outcome {
+        service::Outcome::Success(user) => user,
+        service::Outcome::Failed => {
+            return fail(ctx, form, StatusCode::UNAUTHORIZED, "auth.login_failed")
         }
-        return fail(ctx, form, StatusCode::UNAUTHORIZED, "auth.login_failed");
-    }
+        service::Outcome::Throttled => {
+            let mut res = fail(
+                ctx,
+                form,
+                StatusCode::TOO_MANY_REQUESTS,
+                "auth.too_many_attempts",
+            )?;
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(service::WINDOW_MINUTES * 60),
+            );
+            return Ok(res);
+        }
+    };
 
-    users::record_successful_login(&state.db, user.id).await?;
     // A new session id at every login; the one the visitor had before is gone.
     if let Some(old) = &ctx.user {
         store::delete_session(&state.db, &old.session_id).await?;
@@ -205,18 +118,6 @@ pub async fn login(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let token = session::start(&state, user.id, &ctx.ip, user_agent).await?;
-    audit::record(
-        &state,
-        Actor {
-            id: Some(user.id),
-            name: &user.name,
-            ip: &ctx.ip,
-        },
-        "auth.login",
-        Some(("user", user.id)),
-        "",
-    )
-    .await?;
 
     let target = if user.must_change_password {
         super::guard::CHANGE_PASSWORD_PATH
@@ -225,6 +126,7 @@ pub async fn login(
     };
     let mut res = redirect(target);
     session::set_cookies(&state, &mut res, &token);
+    set_device_cookie(&state, &mut res, user.id, &user.password_hash);
     if let Some(lang) = user.lang.as_deref() {
         res.headers_mut().append(
             header::SET_COOKIE,
@@ -237,6 +139,20 @@ pub async fn login(
         );
     }
     Ok(res)
+}
+
+/// Marks this browser as a known device of the account (see [`device`]).
+fn set_device_cookie(state: &AppState, res: &mut Response, user_id: i64, password_hash: &str) {
+    let value = device::issue(&state.secret, user_id, password_hash);
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookies::set(
+            device::COOKIE,
+            &value,
+            Some(device::MAX_AGE_SECS),
+            state.config.secure_cookies,
+        ),
+    );
 }
 
 #[derive(Template)]
@@ -300,10 +216,19 @@ pub async fn change_password(
         .await?
         .ok_or(crate::error::AppError::NotFound)?;
     let mut errors = FieldErrors::default();
-    if !password::verify(form.current.clone(), row.password_hash.clone()).await? {
+    if !state
+        .hashing
+        .verify(form.current.clone(), row.password_hash.clone())
+        .await?
+    {
         errors.add("current", "validation.password_wrong");
     }
-    errors.check("new", password::check_policy(&form.new));
+    let inputs = [
+        row.name.as_str(),
+        row.email.as_deref().unwrap_or(""),
+        row.phone.as_deref().unwrap_or(""),
+    ];
+    errors.check("new", password::check_policy_for(&form.new, &inputs));
     if form.new == form.current && !errors.has("new") {
         errors.add("new", "validation.password_same");
     }
@@ -317,7 +242,7 @@ pub async fn change_password(
             forced: user.must_change_password,
         });
     }
-    let hash = password::hash(form.new).await?;
+    let hash = state.hashing.hash(form.new).await?;
     users::set_password(&state.db, user.id, &hash, false, state.clock.now()).await?;
     // Every session of this user ends, this one included; a new one continues.
     store::delete_user_sessions(&state.db, user.id, None).await?;
@@ -336,6 +261,7 @@ pub async fn change_password(
     .await?;
     let mut res = redirect_with_flash(&state, user.role.home(), "flash.password_changed");
     session::set_cookies(&state, &mut res, &token);
+    set_device_cookie(&state, &mut res, user.id, &hash);
     Ok(res)
 }
 

@@ -240,7 +240,7 @@ pub async fn create(
         return render_form(&state, ctx, None, f.contact, channel.into(), errors).await;
     };
     let one_time = password::generate();
-    let hash = password::hash(one_time.clone()).await?;
+    let hash = state.hashing.hash(one_time.clone()).await?;
     let referrer = match f.contact.referral_code.trim() {
         "" => None,
         code => store::by_referral_code(&state.db, code).await?,
@@ -444,7 +444,7 @@ pub async fn reset_password(
     let customer = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let user_id = customer.user_id.ok_or(AppError::NotFound)?;
     let one_time = password::generate();
-    let hash = password::hash(one_time.clone()).await?;
+    let hash = state.hashing.hash(one_time.clone()).await?;
     users::set_password(&state.db, user_id, &hash, true, state.clock.now()).await?;
     crate::auth::store::delete_user_sessions(&state.db, user_id, None).await?;
     audit::record(

@@ -12,9 +12,15 @@ use axum::Router;
 
 use crate::app::AppState;
 use crate::auth::{groups, require};
+use crate::web::limits::{rate_limit, Policy};
 
 pub fn routes() -> Router<AppState> {
-    let public = Router::new().route("/signup", get(web::form).post(web::submit));
+    let public = Router::new().route(
+        "/signup",
+        get(web::form)
+            .post(web::submit)
+            .layer(rate_limit(Policy::Signup)),
+    );
     let customer = Router::new()
         .route("/signup/done/{id}", get(web::done))
         .route_layer(require(groups::CUSTOMER));

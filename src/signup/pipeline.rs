@@ -60,14 +60,16 @@ impl From<sqlx::Error> for SignupError {
 /// Creates the login (role customer), the customer (prospect) and the submitted registration,
 /// and queues the confirmation mail when an address is given.
 pub async fn register(state: &AppState, s: &NewSignup<'_>) -> Result<Created, SignupError> {
-    let (phone_taken, email_taken) =
-        customers::contact_taken(&state.db, s.phone.as_str(), s.email.map(Email::as_str)).await?;
-    if phone_taken {
+    let contact =
+        customers::signup_contact(&state.db, s.phone.as_str(), s.email.map(Email::as_str)).await?;
+    if contact.phone_taken {
         return Err(SignupError::PhoneTaken);
     }
-    if email_taken {
+    if contact.email_taken {
         return Err(SignupError::EmailTaken);
     }
+    // A staff login's email stays on the customer record (for mail) but not on the login.
+    let login_email = s.email.filter(|_| !contact.email_is_staff_login);
     let now = state.clock.now();
     let code = loop {
         let c = new_referral_code();
@@ -76,7 +78,7 @@ pub async fn register(state: &AppState, s: &NewSignup<'_>) -> Result<Created, Si
         }
     };
     let mut tx = state.db.begin().await?;
-    match insert_signup(&mut tx, s, &code, now).await {
+    match insert_signup(&mut tx, s, login_email, &code, now).await {
         Ok(created) => {
             tx.commit().await?;
             Ok(created)
@@ -84,10 +86,10 @@ pub async fn register(state: &AppState, s: &NewSignup<'_>) -> Result<Created, Si
         // Two sign-ups with the same phone at the same moment: the loser gets the same answer.
         Err(e) if is_unique_violation(&e) => {
             drop(tx);
-            let (phone_taken, _) =
-                customers::contact_taken(&state.db, s.phone.as_str(), s.email.map(Email::as_str))
+            let again =
+                customers::signup_contact(&state.db, s.phone.as_str(), s.email.map(Email::as_str))
                     .await?;
-            Err(if phone_taken {
+            Err(if again.phone_taken {
                 SignupError::PhoneTaken
             } else {
                 SignupError::EmailTaken
@@ -100,13 +102,14 @@ pub async fn register(state: &AppState, s: &NewSignup<'_>) -> Result<Created, Si
 async fn insert_signup(
     tx: &mut Tx,
     s: &NewSignup<'_>,
+    login_email: Option<&Email>,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<Created, sqlx::Error> {
     let user_id = users::create_in(
         tx,
         &NewUser {
-            email: s.email.map(Email::as_str),
+            email: login_email.map(Email::as_str),
             phone: Some(s.phone.as_str()),
             name: s.name,
             role: Role::Customer,

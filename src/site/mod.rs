@@ -13,6 +13,7 @@ use axum::Router;
 
 use crate::app::AppState;
 use crate::auth::{groups, require};
+use crate::web::limits::{rate_limit, Policy};
 use crate::db::DbResult;
 use store::Company;
 
@@ -21,7 +22,10 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(web::home))
         .route("/about", get(web::about))
         .route("/coverage", get(web::coverage))
-        .route("/coverage/waiting-list", post(web::join_waiting_list));
+        .route(
+            "/coverage/waiting-list",
+            post(web::join_waiting_list).layer(rate_limit(Policy::WaitingList)),
+        );
     let content = Router::new()
         .route(
             "/staff/company",

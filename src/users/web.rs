@@ -168,7 +168,7 @@ pub async fn create(
         .render_page(false);
     };
     let one_time = password::generate();
-    let hash = password::hash(one_time.clone()).await?;
+    let hash = state.hashing.hash(one_time.clone()).await?;
     let new = NewUser {
         email: Some(v.email.as_str()),
         phone: v.phone.as_ref().map(PhoneNumber::as_str),
@@ -289,6 +289,10 @@ pub async fn deactivate(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let user = load_staff(&state, id).await?;
+    // Locking oneself out is never what a system admin means to do.
+    if ctx.user.as_ref().is_some_and(|me| me.id == user.id) {
+        return Err(AppError::Conflict("users.cannot_deactivate_self"));
+    }
     if !store::set_active(&state.db, user.id, false, state.clock.now()).await? {
         return Err(AppError::Conflict("users.last_system_admin"));
     }
@@ -330,7 +334,7 @@ pub async fn reset_password(
 ) -> AppResult<Response> {
     let user = load_staff(&state, id).await?;
     let one_time = password::generate();
-    let hash = password::hash(one_time.clone()).await?;
+    let hash = state.hashing.hash(one_time.clone()).await?;
     store::set_password(&state.db, id, &hash, true, state.clock.now()).await?;
     sessions::delete_user_sessions(&state.db, id, None).await?;
     audit::record(&state, &ctx, "user.reset_password", Some(("user", id)), "").await?;

@@ -94,6 +94,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         brand,
     };
     parts.extensions.insert(ctx.clone());
+    parts.extensions.insert(state.limits.clone());
     let mut req = Request::from_parts(parts, body);
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -113,6 +114,10 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     if let Some(page) = error_page(&ctx, &res, &request_id) {
         res = page;
     }
+    if is_private(&path) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     // A response that sets a new flash must not have it cleared again.
     let sets_flash = res
         .headers()
@@ -126,6 +131,16 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     res
+}
+
+/// Areas with personal data: never stored by browsers or shared caches.
+const PRIVATE_PREFIXES: &[&str] = &["/portal", "/staff", "/account"];
+
+fn is_private(path: &str) -> bool {
+    PRIVATE_PREFIXES.iter().any(|p| {
+        path.strip_prefix(p)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 /// The database failed before the context existed: the error page, in the default language.
@@ -196,10 +211,19 @@ async fn verify_csrf(state: &AppState, req: Request, cookie: &str) -> Result<Req
             Err(AppError::Csrf)
         };
     }
-    let is_form = headers
+    let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    // Multipart forms carry their token in a field too (handled with uploads); anything else
+    // (JSON, plain text, nothing) is not a form this app accepts.
+    let is_multipart = content_type.starts_with("multipart/form-data");
+    if !is_form && !is_multipart {
+        return Err(AppError::UnsupportedMediaType);
+    }
     if !is_form {
         return Err(AppError::Csrf);
     }

@@ -1,0 +1,231 @@
+//! The login decision: throttling, locks and progressive delays, with every outcome audited in
+//! the transaction that records it.
+//!
+//! - Failed attempts count per client address *and* account: other people's failures at the
+//!   same (carrier-grade NAT) address never refuse a correct password.
+//! - Staff: 5 failures within 15 minutes lock the account for 15 minutes.
+//! - Customers: from the 5th failure a delay that doubles with every further failure (30 s,
+//!   1 min, 2 min, … at most 15 min). A browser that logged in to the account before (a signed
+//!   device cookie, see [`super::device`]) passes the delay, so someone who knows a customer's
+//!   phone number cannot keep them out.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::password::Hashing;
+use super::{device, store, Role};
+use crate::audit::{self, Actor};
+use crate::db::Db;
+use crate::error::AppResult;
+use crate::types::{Email, PhoneNumber};
+use crate::users::store::{self as users, UserRow};
+
+/// Failures within [`WINDOW_MINUTES`] before an account is locked (staff) or delayed (customers).
+pub const MAX_FAILED_LOGINS: i64 = 5;
+/// The window failures count in, and how long a staff account stays locked.
+pub const WINDOW_MINUTES: i64 = 15;
+/// Failures for one account from one address within the window before that pair gets 429.
+pub const MAX_FAILED_PER_ADDRESS_AND_ACCOUNT: i64 = 10;
+/// The first customer delay; it doubles with every further failure.
+const FIRST_DELAY_SECS: i64 = 30;
+
+pub struct Attempt<'a> {
+    pub login: &'a str,
+    pub password: String,
+    pub ip: &'a str,
+    /// The device cookie the browser sent, if any.
+    pub device: Option<&'a str>,
+}
+
+pub enum Outcome {
+    /// The password was right; the caller starts a session.
+    Success(Box<UserRow>),
+    /// Wrong, unknown, inactive or locked: one answer for all of them.
+    Failed,
+    /// Too many failures for this account from this address.
+    Throttled,
+}
+
+/// How long a lock lasts after `failures` failures in the window, if it locks at all.
+pub fn lock_for(role: Role, failures: i64) -> Option<Duration> {
+    if failures < MAX_FAILED_LOGINS {
+        return None;
+    }
+    if role.is_staff() {
+        return Some(Duration::minutes(WINDOW_MINUTES));
+    }
+    let doublings = (failures - MAX_FAILED_LOGINS).min(10) as u32;
+    let secs = (FIRST_DELAY_SECS << doublings).min(WINDOW_MINUTES * 60);
+    Some(Duration::seconds(secs))
+}
+
+/// The login as typed, normalised: the key failures are counted under, and the email or phone.
+fn normalise(login: &str) -> (String, Option<String>, Option<String>) {
+    let login = login.trim();
+    if login.contains('@') {
+        match Email::parse(login) {
+            Ok(e) => (e.as_str().to_owned(), Some(e.as_str().to_owned()), None),
+            Err(_) => (login.to_lowercase(), None, None),
+        }
+    } else {
+        match PhoneNumber::parse(login) {
+            Ok(p) => (p.as_str().to_owned(), None, Some(p.as_str().to_owned())),
+            Err(_) => (login.to_lowercase(), None, None),
+        }
+    }
+}
+
+pub async fn login(
+    db: &Db,
+    hashing: &Hashing,
+    secret: &[u8],
+    now: DateTime<Utc>,
+    a: Attempt<'_>,
+) -> AppResult<Outcome> {
+    let (account, email, phone) = normalise(a.login);
+    let account: String = account.chars().take(100).collect();
+    let user = if email.is_some() || phone.is_some() {
+        users::find_by_login(db, email.as_deref(), phone.as_deref()).await?
+    } else {
+        None
+    };
+    let known_device = match (&user, a.device) {
+        (Some(u), Some(cookie)) => device::verify(secret, cookie, u.id, &u.password_hash),
+        _ => false,
+    };
+    let since = now - Duration::minutes(WINDOW_MINUTES);
+
+    if !known_device
+        && store::count_login_attempts(db, a.ip, &account, since).await?
+            >= MAX_FAILED_PER_ADDRESS_AND_ACCOUNT
+    {
+        let mut tx = db.begin().await?;
+        let actor = Actor {
+            id: None,
+            name: &account,
+            ip: a.ip,
+        };
+        let entity = user.as_ref().map(|u| ("user", u.id));
+        audit::record_in(
+            &mut tx,
+            now,
+            actor,
+            "auth.login_throttled",
+            entity,
+            "too many failures for this account from this address",
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(Outcome::Throttled);
+    }
+
+    let Some(user) = user.filter(|u| u.active) else {
+        hashing.verify_dummy(a.password).await?;
+        failed(db, now, a.ip, &account, None, "unknown or inactive account", false).await?;
+        return Ok(Outcome::Failed);
+    };
+
+    // A known device passes a customer's delay; staff stay locked.
+    let locked = user.locked_until.is_some_and(|t| t > now);
+    if locked && !(known_device && user.role() == Role::Customer) {
+        hashing.verify_dummy(a.password).await?;
+        failed(db, now, a.ip, &account, Some(&user), "account locked", false).await?;
+        return Ok(Outcome::Failed);
+    }
+
+    if !hashing
+        .verify(a.password, user.password_hash.clone())
+        .await?
+    {
+        failed(
+            db,
+            now,
+            a.ip,
+            &account,
+            Some(&user),
+            "wrong password",
+            true,
+        )
+        .await?;
+        return Ok(Outcome::Failed);
+    }
+
+    let mut tx = db.begin().await?;
+    users::record_successful_login(&mut tx, user.id).await?;
+    let detail = if locked { "known device" } else { "" };
+    let actor = Actor {
+        id: Some(user.id),
+        name: &user.name,
+        ip: a.ip,
+    };
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "auth.login",
+        Some(("user", user.id)),
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Outcome::Success(Box::new(user)))
+}
+
+/// Records and audits a failed attempt. `counts` is set for a wrong password on an active,
+/// unlocked account: it adds to the account's failures and may lock it.
+async fn failed(
+    db: &Db,
+    now: DateTime<Utc>,
+    ip: &str,
+    account: &str,
+    user: Option<&UserRow>,
+    detail: &str,
+    counts: bool,
+) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    store::record_login_attempt(&mut tx, ip, account, now).await?;
+    let actor = Actor {
+        id: user.map(|u| u.id),
+        name: user.map(|u| u.name.as_str()).unwrap_or(account),
+        ip,
+    };
+    let entity = user.map(|u| ("user", u.id));
+    audit::record_in(&mut tx, now, actor, "auth.login_failed", entity, detail).await?;
+    if let (Some(user), true) = (user, counts) {
+        let window = Duration::minutes(WINDOW_MINUTES);
+        let failures = users::record_failed_login(&mut tx, user.id, now, window).await?;
+        if let Some(lock) = lock_for(user.role(), failures) {
+            users::lock_until(&mut tx, user.id, now + lock).await?;
+            audit::record_in(
+                &mut tx,
+                now,
+                actor,
+                "auth.locked",
+                entity,
+                &format!(
+                    "{failures} failures: locked for {} seconds",
+                    lock.num_seconds()
+                ),
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staff_lock_and_customer_delays() {
+        assert_eq!(lock_for(Role::Admin, 4), None);
+        assert_eq!(lock_for(Role::Admin, 5), Some(Duration::minutes(15)));
+        assert_eq!(lock_for(Role::Customer, 4), None);
+        assert_eq!(lock_for(Role::Customer, 5), Some(Duration::seconds(30)));
+        assert_eq!(lock_for(Role::Customer, 6), Some(Duration::seconds(60)));
+        assert_eq!(lock_for(Role::Customer, 9), Some(Duration::seconds(480)));
+        assert_eq!(lock_for(Role::Customer, 10), Some(Duration::minutes(15)));
+        assert_eq!(lock_for(Role::Customer, 500), Some(Duration::minutes(15)));
+    }
+}
