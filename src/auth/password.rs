@@ -74,7 +74,9 @@ impl Hashing {
         self.permits
     }
 
-    async fn slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
+    /// Takes one slot (held until the permit is dropped). Also lets tests and benchmarks fill
+    /// the bound.
+    pub async fn slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
         match tokio::time::timeout(self.wait, self.slots.acquire()).await {
             Ok(Ok(permit)) => Ok(permit),
             Ok(Err(closed)) => Err(AppError::Internal(closed.into())),
@@ -183,7 +185,11 @@ mod tests {
             "iloveyou12345",
             "jakarta2024",
         ] {
-            assert_eq!(check_policy(weak), Err("validation.password_common"), "{weak}");
+            assert_eq!(
+                check_policy(weak),
+                Err("validation.password_common"),
+                "{weak}"
+            );
         }
         assert_eq!(
             check_policy_for("sari-wulandari", &["Sari Wulandari"]),

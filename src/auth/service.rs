@@ -120,7 +120,16 @@ pub async fn login(
 
     let Some(user) = user.filter(|u| u.active) else {
         hashing.verify_dummy(a.password).await?;
-        failed(db, now, a.ip, &account, None, "unknown or inactive account", false).await?;
+        failed(
+            db,
+            now,
+            a.ip,
+            &account,
+            None,
+            "unknown or inactive account",
+            false,
+        )
+        .await?;
         return Ok(Outcome::Failed);
     };
 
@@ -128,7 +137,16 @@ pub async fn login(
     let locked = user.locked_until.is_some_and(|t| t > now);
     if locked && !(known_device && user.role() == Role::Customer) {
         hashing.verify_dummy(a.password).await?;
-        failed(db, now, a.ip, &account, Some(&user), "account locked", false).await?;
+        failed(
+            db,
+            now,
+            a.ip,
+            &account,
+            Some(&user),
+            "account locked",
+            false,
+        )
+        .await?;
         return Ok(Outcome::Failed);
     }
 
@@ -136,16 +154,7 @@ pub async fn login(
         .verify(a.password, user.password_hash.clone())
         .await?
     {
-        failed(
-            db,
-            now,
-            a.ip,
-            &account,
-            Some(&user),
-            "wrong password",
-            true,
-        )
-        .await?;
+        failed(db, now, a.ip, &account, Some(&user), "wrong password", true).await?;
         return Ok(Outcome::Failed);
     }
 

@@ -13,8 +13,8 @@ use axum::Router;
 
 use crate::app::AppState;
 use crate::auth::{groups, require};
-use crate::web::limits::{rate_limit, Policy};
 use crate::db::DbResult;
+use crate::web::limits::{rate_limit, Policy};
 use store::Company;
 
 pub fn routes() -> Router<AppState> {

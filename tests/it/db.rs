@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use setia::auth::Role;
 use setia::db::{schema, Db};
 
-use crate::common::{fresh_database, pg_url, spawn};
+use crate::common::{fresh_database, pg_url};
 
 #[tokio::test]
 async fn both_migration_histories_reach_the_same_schema() {
@@ -39,7 +39,9 @@ async fn both_migration_histories_reach_the_same_schema() {
 
 #[tokio::test]
 async fn two_hundred_concurrent_writes_through_http_are_all_stored() {
-    let app = spawn().await;
+    // Each new staff account hashes a one-time password; under the hashing bound 200 of them
+    // queue, so they may wait longer than the default before a slot frees.
+    let app = crate::common::spawn_with(|c| c.hash_wait_ms = 29_000).await;
     let (admin, _) = app.logged_in(Role::SystemAdmin).await;
     let token = admin.csrf().await;
     let before: i64 = app

@@ -9,6 +9,7 @@ mod customers;
 mod db;
 mod demo;
 mod i18n;
+mod limits;
 mod portal;
 mod roles;
 mod security;

@@ -196,7 +196,7 @@ async fn the_last_active_system_admin_cannot_be_removed() {
         .post(&format!("/staff/users/{me}/deactivate"), &[])
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    r.assert_contains("satu-satunya admin sistem");
+    r.assert_contains("menonaktifkan akun Anda sendiri");
     let r = admin
         .post(
             &format!("/staff/users/{me}"),
@@ -211,16 +211,21 @@ async fn the_last_active_system_admin_cannot_be_removed() {
         "still a system admin"
     );
 
-    // With a second one, it works.
+    // With a second one, the other can deactivate this one (never oneself).
     app.create_user(Role::SystemAdmin, "second@isp.id").await;
     let r = admin
         .post(&format!("/staff/users/{me}/deactivate"), &[])
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.status, StatusCode::CONFLICT);
     let second = Browser::new(&app.base);
     second.login("second@isp.id", PASSWORD).await;
+    let r = second
+        .post(&format!("/staff/users/{me}/deactivate"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = second.get("/staff/users").await;
     assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(admin.get("/staff").await.status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
