@@ -4,13 +4,15 @@
 //!
 //! Use: `post(handler).layer(limits::rate_limit(Policy::Signup))` on the route that needs it.
 
+use std::future::Future;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::http::Method;
-use axum::middleware::Next;
+use axum::middleware::{FromFnLayer, Next};
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -91,17 +93,14 @@ fn quota(r: RateLimit) -> Quota {
 /// client address (see `client_ip` in the context middleware); page views are never limited.
 pub fn rate_limit(
     policy: Policy,
-) -> axum::middleware::FromFnLayer<
-    impl Fn(Request, Next) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>
-        + Clone,
-    (),
-    (Request,),
-> {
+) -> FromFnLayer<impl Fn(Request, Next) -> Limited + Clone, (), (Request,)> {
     axum::middleware::from_fn(move |req: Request, next: Next| {
-        Box::pin(async move { limited(policy, req, next).await })
-            as std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>
+        Box::pin(async move { limited(policy, req, next).await }) as Limited
     })
 }
+
+/// The future the rate-limit middleware returns.
+pub type Limited = Pin<Box<dyn Future<Output = Response> + Send>>;
 
 async fn limited(policy: Policy, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -127,10 +126,12 @@ mod tests {
 
     #[test]
     fn burst_then_refused_with_a_wait_per_address() {
-        let mut c = RateLimitsConfig::default();
-        c.signup = RateLimit {
-            per_minute: 10,
-            burst: 3,
+        let c = RateLimitsConfig {
+            signup: RateLimit {
+                per_minute: 10,
+                burst: 3,
+            },
+            ..RateLimitsConfig::default()
         };
         let limits = RateLimits::new(&c);
         let a: IpAddr = "10.0.0.1".parse().unwrap();
