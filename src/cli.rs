@@ -202,7 +202,14 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             };
             let chosen = (!generated).then(|| password.clone());
             let (id, password) =
-                crate::users::service::create_staff(&db, actor, SystemClock.now(), &staff, chosen)
+                crate::users::service::create_staff(
+                    &db,
+                    &password::Hashing::new(0, std::time::Duration::from_secs(60)),
+                    actor,
+                    SystemClock.now(),
+                    &staff,
+                    chosen,
+                )
                     .await
                     .map_err(|e| match e {
                         crate::error::AppError::Validation(_) => {

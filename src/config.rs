@@ -44,6 +44,13 @@ pub struct Config {
     pub smtp_password: Option<String>,
     /// Sender of outgoing mail, e.g. `Blitz Net <noreply@blitz.net.id>`.
     pub mail_from: String,
+    /// Per-address flood shields (per instance, in memory) in front of the public forms.
+    pub rate_limits: RateLimitsConfig,
+    /// How many password hashes (argon2, about 19 MB each) may run at once; 0 means
+    /// max(2, number of cores).
+    pub hash_concurrency: usize,
+    /// How long a request waits for a hashing slot before it gets 503 with `Retry-After`.
+    pub hash_wait_ms: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +74,47 @@ impl SmtpTls {
     }
 }
 
+/// One policy: a steady rate per minute and a burst, per client address.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RateLimit {
+    pub per_minute: u32,
+    pub burst: u32,
+}
+
+/// The named policies; see [`crate::web::limits`]. Generous enough for an office (or a carrier-grade
+/// NAT) behind one address, tight enough that a flood never becomes database work.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RateLimitsConfig {
+    pub login: RateLimit,
+    pub signup: RateLimit,
+    pub waiting_list: RateLimit,
+    pub password_reset: RateLimit,
+}
+
+impl Default for RateLimitsConfig {
+    fn default() -> Self {
+        RateLimitsConfig {
+            login: RateLimit {
+                per_minute: 60,
+                burst: 120,
+            },
+            signup: RateLimit {
+                per_minute: 10,
+                burst: 20,
+            },
+            waiting_list: RateLimit {
+                per_minute: 10,
+                burst: 20,
+            },
+            password_reset: RateLimit {
+                per_minute: 5,
+                burst: 10,
+            },
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -86,6 +134,9 @@ impl Default for Config {
             smtp_user: None,
             smtp_password: None,
             mail_from: "Setia <noreply@setia.local>".into(),
+            rate_limits: RateLimitsConfig::default(),
+            hash_concurrency: 0,
+            hash_wait_ms: 2000,
         }
     }
 }

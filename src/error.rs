@@ -32,6 +32,12 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("too many requests")]
     TooManyRequests,
+    /// Over a rate limit: 429 with `Retry-After` (seconds).
+    #[error("rate limited, retry after {0} s")]
+    RateLimited(u64),
+    /// Out of capacity for the moment (e.g. password hashing): 503 with `Retry-After` (seconds).
+    #[error("busy, retry after {0} s")]
+    Busy(u64),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -56,6 +62,7 @@ impl ErrorInfo {
             415 => "error.unsupported_media_type",
             422 => "error.unprocessable",
             429 => "error.too_many_requests",
+            503 => "error.busy",
             _ => "error.internal",
         };
         ErrorInfo {
@@ -84,6 +91,8 @@ impl AppError {
             ),
             AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "error.too_large"),
             AppError::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "error.too_many_requests"),
+            AppError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "error.rate_limited"),
+            AppError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "error.busy"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error.internal"),
         };
         ErrorInfo {
@@ -116,8 +125,14 @@ impl IntoResponse for AppError {
         let info = self.info();
         let mut res = (info.status, info.message_key).into_response();
         res.extensions_mut().insert(info);
-        if let AppError::Validation(errors) = self {
-            res.extensions_mut().insert(errors);
+        if let AppError::Validation(errors) = &self {
+            res.extensions_mut().insert(errors.clone());
+        }
+        if let AppError::RateLimited(secs) | AppError::Busy(secs) = self {
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(secs),
+            );
         }
         res
     }

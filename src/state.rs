@@ -17,6 +17,10 @@ pub struct AppState {
     pub clock: SharedClock,
     /// Key for CSRF tokens; kept in the database so every instance shares it.
     pub secret: Arc<Vec<u8>>,
+    /// Per-address flood shields (per instance); see [`crate::web::limits`].
+    pub limits: Arc<crate::web::limits::RateLimits>,
+    /// The bound on concurrent password hashing; see [`crate::auth::password::Hashing`].
+    pub hashing: Arc<crate::auth::password::Hashing>,
     brand: BrandCache,
 }
 
@@ -28,7 +32,8 @@ pub struct Brand {
 }
 
 /// Loads the brand from the database; provided by the site domain when the app is assembled.
-pub type BrandLoader = fn(Db) -> Pin<Box<dyn Future<Output = DbResult<Brand>> + Send>>;
+pub type BrandLoader = fn(Db) -> BrandFuture;
+pub type BrandFuture = Pin<Box<dyn Future<Output = DbResult<Brand>> + Send>>;
 
 /// The brand is read on every page; it changes rarely, and other instances pick up a change
 /// within [`BRAND_TTL`].
@@ -50,6 +55,11 @@ impl AppState {
     ) -> AppState {
         AppState {
             db,
+            limits: Arc::new(crate::web::limits::RateLimits::new(&config.rate_limits)),
+            hashing: Arc::new(crate::auth::password::Hashing::new(
+                config.hash_concurrency,
+                Duration::from_millis(config.hash_wait_ms),
+            )),
             config: Arc::new(config),
             clock,
             secret: Arc::new(secret),

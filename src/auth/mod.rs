@@ -1,5 +1,6 @@
 //! Login, logout, sessions, passwords, roles and the guards every route uses.
 
+pub mod device;
 pub mod guard;
 pub mod password;
 pub mod reset;
@@ -9,22 +10,19 @@ pub mod session;
 pub mod store;
 mod web;
 
+use crate::web::limits::Policy;
 use crate::web::routes::{Access, Routes};
 
 pub use guard::require;
 pub use role::{groups, Role};
 
-/// Failed logins before an account is locked.
-pub const MAX_FAILED_LOGINS: i64 = 5;
-/// How long a locked account stays locked.
-pub const LOCK_MINUTES: i64 = 15;
-/// Failed logins from one IP address within [`LOCK_MINUTES`] before that address is throttled.
-pub const MAX_FAILED_LOGINS_PER_IP: i64 = 30;
+pub use service::{MAX_FAILED_LOGINS, WINDOW_MINUTES as LOCK_MINUTES};
 
 pub fn routes() -> Routes {
     use Access::Public;
     Routes::new()
         .get_post("/login", Public, web::login_form, web::login)
+        .limited(Policy::Login)
         .get_post("/logout", Public, web::logout_form, web::logout)
         .post("/lang", Public, web::set_lang)
         .get_post(
@@ -39,6 +37,7 @@ pub fn routes() -> Routes {
             reset::web::forgot_form,
             reset::web::forgot,
         )
+        .limited(Policy::PasswordReset)
         .get_post(
             "/password/reset/{token}",
             Public,

@@ -5,16 +5,25 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use rand::seq::SliceRandom;
 use std::sync::LazyLock;
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
 
 use crate::error::AppError;
 
 pub const MIN_LENGTH: usize = 10;
 const MAX_LENGTH: usize = 128;
 
-static COMMON: &str = include_str!("common_passwords.txt");
-
 /// Checks the policy; the error is a translation key.
 pub fn check_policy(password: &str) -> Result<(), &'static str> {
+    check_policy_for(password, &[])
+}
+
+/// The policy, also refusing passwords built from the account's own details (`user_inputs`:
+/// name, phone, email). Strength is judged by zxcvbn: its dictionaries (about 30,000 common
+/// passwords, names and words, plus keyboard patterns, sequences, dates and l33t speak) come
+/// with the crate; a score below 3 ("safely unguessable") is refused as too easy to guess.
+pub fn check_policy_for(password: &str, user_inputs: &[&str]) -> Result<(), &'static str> {
     let len = password.chars().count();
     if len < MIN_LENGTH {
         return Err("validation.password_too_short");
@@ -22,14 +31,94 @@ pub fn check_policy(password: &str) -> Result<(), &'static str> {
     if len > MAX_LENGTH {
         return Err("validation.too_long");
     }
-    let lower = password.to_lowercase();
-    if COMMON.lines().any(|common| common.trim() == lower) {
+    // Whole inputs and their words ("Sari Wulandari", "sari@isp.id" → "sari", "isp").
+    let inputs: Vec<&str> = user_inputs
+        .iter()
+        .flat_map(|s| std::iter::once(s.trim()).chain(s.split(|c: char| !c.is_alphanumeric())))
+        .filter(|s| s.chars().count() >= 3)
+        .collect();
+    if zxcvbn::zxcvbn(password, &inputs).score() < zxcvbn::Score::Three {
         return Err("validation.password_common");
     }
     Ok(())
 }
 
-/// Hashes on the blocking pool: argon2 is deliberately slow.
+/// The bound on concurrent argon2 work (each hash or verify holds about 19 MB): a request waits
+/// up to `wait` for one of `permits` slots, then gets [`AppError::Busy`] (503, `Retry-After`).
+/// Without it, 16 concurrent sign-ups took the server to about 3 GB.
+pub struct Hashing {
+    slots: Semaphore,
+    permits: usize,
+    wait: Duration,
+}
+
+impl Hashing {
+    /// `permits` of 0 means max(2, number of cores).
+    pub fn new(permits: usize, wait: Duration) -> Hashing {
+        return_large_allocations();
+        let permits = if permits == 0 {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+                .max(2)
+        } else {
+            permits
+        };
+        Hashing {
+            slots: Semaphore::new(permits),
+            permits,
+            wait,
+        }
+    }
+
+    pub fn permits(&self) -> usize {
+        self.permits
+    }
+
+    /// Takes one slot (held until the permit is dropped). Also lets tests and benchmarks fill
+    /// the bound.
+    pub async fn slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
+        match tokio::time::timeout(self.wait, self.slots.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(closed)) => Err(AppError::Internal(closed.into())),
+            Err(_) => {
+                tracing::warn!(permits = self.permits, "password hashing busy");
+                Err(AppError::Busy(2))
+            }
+        }
+    }
+
+    pub async fn hash(&self, password: String) -> Result<String, AppError> {
+        let _slot = self.slot().await?;
+        hash(password).await
+    }
+
+    pub async fn verify(&self, password: String, stored: String) -> Result<bool, AppError> {
+        let _slot = self.slot().await?;
+        verify(password, stored).await
+    }
+
+    pub async fn verify_dummy(&self, password: String) -> Result<(), AppError> {
+        let _slot = self.slot().await?;
+        verify_dummy(password).await
+    }
+}
+
+/// glibc raises its mmap threshold after the first large free; from then on every 19 MB argon2
+/// block array lands in the heap of whichever blocking thread ran it and stays there, so peak
+/// memory grew with the threads that ever hashed (measured: 16 hashes under a bound of 2 still
+/// peaked at 271 MB; with a fixed threshold 43 MB). A fixed threshold keeps large allocations
+/// mmapped and hands them back on free, so the bound really bounds memory.
+fn return_large_allocations() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes an allocator tunable; it is callable at any time.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
+/// Hashes on the blocking pool: argon2 is deliberately slow. Unbounded: requests go through
+/// [`Hashing`]; this is for the command line and the demo loader.
 pub async fn hash(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
@@ -103,8 +192,21 @@ mod tests {
             check_policy("1234567890"),
             Err("validation.password_common")
         );
+        for weak in [
+            "Password123",
+            "password123",
+            "qwertyuiop",
+            "iloveyou12345",
+            "jakarta2024",
+        ] {
+            assert_eq!(
+                check_policy(weak),
+                Err("validation.password_common"),
+                "{weak}"
+            );
+        }
         assert_eq!(
-            check_policy("Password123"),
+            check_policy_for("sari-wulandari", &["Sari Wulandari"]),
             Err("validation.password_common")
         );
         assert!(check_policy("kuda-lari-di-cimahi").is_ok());

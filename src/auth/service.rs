@@ -1,12 +1,18 @@
-//! Login, logout, password change and language choice as operations: every write and the audit
-//! row that records it share one transaction. No cookies or pages here; the handlers turn the
-//! results into those.
+//! The login decision: throttling, locks and progressive delays, with every outcome audited in
+//! the transaction that records it.
+//!
+//! - Failed attempts count per client address *and* account: other people's failures at the
+//!   same (carrier-grade NAT) address never refuse a correct password.
+//! - Staff: 5 failures within 15 minutes lock the account for 15 minutes.
+//! - Customers: from the 5th failure a delay that doubles with every further failure (30 s,
+//!   1 min, 2 min, … at most 15 min). A browser that logged in to the account before (a signed
+//!   device cookie, see [`super::device`]) passes the delay, so someone who knows a customer's
+//!   phone number cannot keep them out.
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{
-    password, session, store, Role, LOCK_MINUTES, MAX_FAILED_LOGINS, MAX_FAILED_LOGINS_PER_IP,
-};
+use super::password::Hashing;
+use super::{device, password, session, store, Role};
 use crate::audit::{self, Actor};
 use crate::db::Db;
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -14,177 +20,231 @@ use crate::i18n::Lang;
 use crate::types::{Email, PhoneNumber};
 use crate::users::store::{self as users, UserRow};
 
-/// Where the request came from: kept with the session and the audit rows.
-#[derive(Clone, Copy)]
-pub struct Origin<'a> {
-    pub ip: &'a str,
-    pub user_agent: &'a str,
-}
+/// Failures within [`WINDOW_MINUTES`] before an account is locked (staff) or delayed (customers).
+pub const MAX_FAILED_LOGINS: i64 = 5;
+/// The window failures count in, and how long a staff account stays locked.
+pub const WINDOW_MINUTES: i64 = 15;
+/// Failures for one account from one address within the window before that pair gets 429.
+pub const MAX_FAILED_PER_ADDRESS_AND_ACCOUNT: i64 = 10;
+/// The first customer delay; it doubles with every further failure.
+const FIRST_DELAY_SECS: i64 = 30;
 
-/// What someone typed into the login form.
-pub struct Credentials<'a> {
-    /// An email address or a phone number, as typed.
+pub struct Attempt<'a> {
     pub login: &'a str,
-    pub password: &'a str,
+    pub password: String,
+    pub ip: &'a str,
+    /// The device cookie the browser sent, if any.
+    pub device: Option<&'a str>,
 }
 
-/// A new session: the token for the cookie, and what the handler needs to send the user on.
-pub struct LoggedIn {
-    pub token: String,
-    pub role: Role,
-    pub must_change_password: bool,
-    pub lang: Option<String>,
-}
-
-pub enum LoginOutcome {
-    LoggedIn(LoggedIn),
-    /// Wrong login or password, unknown, inactive or locked account: all look the same.
+pub enum Outcome {
+    /// The password was right; the caller starts a session.
+    Success(Box<UserRow>),
+    /// Wrong, unknown, inactive or locked: one answer for all of them.
     Failed,
-    /// Too many failures from this address lately.
+    /// Too many failures for this account from this address.
     Throttled,
 }
 
-/// The account a login names, if the text is an email address or a phone number at all.
-async fn find_account(db: &Db, login: &str) -> AppResult<Option<UserRow>> {
-    let (email, phone) = if login.contains('@') {
-        (
-            Email::parse(login).ok().map(|e| e.as_str().to_owned()),
-            None,
-        )
-    } else {
-        (
-            None,
-            PhoneNumber::parse(login)
-                .ok()
-                .map(|p| p.as_str().to_owned()),
-        )
-    };
-    if email.is_none() && phone.is_none() {
-        return Ok(None);
+/// How long a lock lasts after `failures` failures in the window, if it locks at all.
+pub fn lock_for(role: Role, failures: i64) -> Option<Duration> {
+    if failures < MAX_FAILED_LOGINS {
+        return None;
     }
-    Ok(users::find_by_login(db, email.as_deref(), phone.as_deref()).await?)
+    if role.is_staff() {
+        return Some(Duration::minutes(WINDOW_MINUTES));
+    }
+    let doublings = (failures - MAX_FAILED_LOGINS).min(10) as u32;
+    let secs = (FIRST_DELAY_SECS << doublings).min(WINDOW_MINUTES * 60);
+    Some(Duration::seconds(secs))
 }
 
-/// Checks credentials. A failure is counted (per address, and on the account when there is
-/// one) in the same transaction as its audit row; a success clears the account's failures,
-/// replaces `previous_session` with a new session and audits it, in one transaction.
+/// The login as typed, normalised: the key failures are counted under, and the email or phone.
+fn normalise(login: &str) -> (String, Option<String>, Option<String>) {
+    let login = login.trim();
+    if login.contains('@') {
+        match Email::parse(login) {
+            Ok(e) => (e.as_str().to_owned(), Some(e.as_str().to_owned()), None),
+            Err(_) => (login.to_lowercase(), None, None),
+        }
+    } else {
+        match PhoneNumber::parse(login) {
+            Ok(p) => (p.as_str().to_owned(), None, Some(p.as_str().to_owned())),
+            Err(_) => (login.to_lowercase(), None, None),
+        }
+    }
+}
+
 pub async fn login(
     db: &Db,
+    hashing: &Hashing,
+    secret: &[u8],
     now: DateTime<Utc>,
-    origin: Origin<'_>,
-    credentials: &Credentials<'_>,
-    previous_session: Option<&str>,
-) -> AppResult<LoginOutcome> {
-    let login = credentials.login.trim();
-    let attempted: String = login.chars().take(100).collect();
-    let window = Duration::minutes(LOCK_MINUTES);
-    let anonymous = Actor {
-        id: None,
-        name: &attempted,
-        ip: origin.ip,
+    a: Attempt<'_>,
+) -> AppResult<Outcome> {
+    let (account, email, phone) = normalise(a.login);
+    let account: String = account.chars().take(100).collect();
+    let user = if email.is_some() || phone.is_some() {
+        users::find_by_login(db, email.as_deref(), phone.as_deref()).await?
+    } else {
+        None
     };
+    let known_device = match (&user, a.device) {
+        (Some(u), Some(cookie)) => device::verify(secret, cookie, u.id, &u.password_hash),
+        _ => false,
+    };
+    let since = now - Duration::minutes(WINDOW_MINUTES);
 
-    if store::count_login_attempts(db, origin.ip, now - window).await? >= MAX_FAILED_LOGINS_PER_IP {
+    if !known_device
+        && store::count_login_attempts(db, a.ip, &account, since).await?
+            >= MAX_FAILED_PER_ADDRESS_AND_ACCOUNT
+    {
         let mut tx = db.begin().await?;
+        let actor = Actor {
+            id: None,
+            name: &account,
+            ip: a.ip,
+        };
+        let entity = user.as_ref().map(|u| ("user", u.id));
         audit::record_in(
             &mut tx,
             now,
-            anonymous,
+            actor,
             "auth.login_throttled",
-            None,
-            "too many failures from this address",
+            entity,
+            "too many failures for this account from this address",
         )
         .await?;
         tx.commit().await?;
-        return Ok(LoginOutcome::Throttled);
+        return Ok(Outcome::Throttled);
     }
 
-    let Some(user) = find_account(db, login).await?.filter(|u| u.active) else {
-        password::verify_dummy(credentials.password.to_owned()).await?;
-        let mut tx = db.begin().await?;
-        store::record_login_attempt(&mut tx, origin.ip, now).await?;
-        audit::record_in(
-            &mut tx,
+    let Some(user) = user.filter(|u| u.active) else {
+        hashing.verify_dummy(a.password).await?;
+        failed(
+            db,
             now,
-            anonymous,
-            "auth.login_failed",
+            a.ip,
+            &account,
             None,
             "unknown or inactive account",
+            false,
         )
         .await?;
-        tx.commit().await?;
-        return Ok(LoginOutcome::Failed);
+        return Ok(Outcome::Failed);
     };
 
+    // A known device passes a customer's delay; staff stay locked.
+    let locked = user.locked_until.is_some_and(|t| t > now);
+    if locked && !(known_device && user.role() == Role::Customer) {
+        hashing.verify_dummy(a.password).await?;
+        failed(
+            db,
+            now,
+            a.ip,
+            &account,
+            Some(&user),
+            "account locked",
+            false,
+        )
+        .await?;
+        return Ok(Outcome::Failed);
+    }
+
+    if !hashing
+        .verify(a.password, user.password_hash.clone())
+        .await?
+    {
+        failed(db, now, a.ip, &account, Some(&user), "wrong password", true).await?;
+        return Ok(Outcome::Failed);
+    }
+
+    let mut tx = db.begin().await?;
+    users::record_successful_login(&mut tx, user.id).await?;
+    let detail = if locked { "known device" } else { "" };
     let actor = Actor {
         id: Some(user.id),
         name: &user.name,
-        ip: origin.ip,
+        ip: a.ip,
     };
-    let entity = Some(("user", user.id));
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "auth.login",
+        Some(("user", user.id)),
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Outcome::Success(Box::new(user)))
+}
 
-    if user.locked_until.is_some_and(|t| t > now) {
-        password::verify_dummy(credentials.password.to_owned()).await?;
-        let mut tx = db.begin().await?;
-        store::record_login_attempt(&mut tx, origin.ip, now).await?;
-        audit::record_in(
-            &mut tx,
-            now,
-            actor,
-            "auth.login_failed",
-            entity,
-            "account locked",
-        )
-        .await?;
-        tx.commit().await?;
-        return Ok(LoginOutcome::Failed);
-    }
-
-    if !password::verify(credentials.password.to_owned(), user.password_hash.clone()).await? {
-        let mut tx = db.begin().await?;
-        store::record_login_attempt(&mut tx, origin.ip, now).await?;
-        let locked =
-            store::record_failed_login(&mut tx, user.id, MAX_FAILED_LOGINS, now, window).await?;
-        audit::record_in(
-            &mut tx,
-            now,
-            actor,
-            "auth.login_failed",
-            entity,
-            "wrong password",
-        )
-        .await?;
-        if locked {
+/// Records and audits a failed attempt. `counts` is set for a wrong password on an active,
+/// unlocked account: it adds to the account's failures and may lock it.
+async fn failed(
+    db: &Db,
+    now: DateTime<Utc>,
+    ip: &str,
+    account: &str,
+    user: Option<&UserRow>,
+    detail: &str,
+    counts: bool,
+) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    store::record_login_attempt(&mut tx, ip, account, now).await?;
+    let actor = Actor {
+        id: user.map(|u| u.id),
+        name: user.map(|u| u.name.as_str()).unwrap_or(account),
+        ip,
+    };
+    let entity = user.map(|u| ("user", u.id));
+    audit::record_in(&mut tx, now, actor, "auth.login_failed", entity, detail).await?;
+    if let (Some(user), true) = (user, counts) {
+        let window = Duration::minutes(WINDOW_MINUTES);
+        let failures = users::record_failed_login(&mut tx, user.id, now, window).await?;
+        if let Some(lock) = lock_for(user.role(), failures) {
+            users::lock_until(&mut tx, user.id, now + lock).await?;
             audit::record_in(
                 &mut tx,
                 now,
                 actor,
                 "auth.locked",
                 entity,
-                &format!("locked for {LOCK_MINUTES} minutes"),
+                &format!(
+                    "{failures} failures: locked for {} seconds",
+                    lock.num_seconds()
+                ),
             )
             .await?;
         }
-        tx.commit().await?;
-        return Ok(LoginOutcome::Failed);
     }
-
-    let token = session::new_token();
-    let mut tx = db.begin().await?;
-    store::clear_failed_logins(&mut tx, user.id).await?;
-    // A new session id at every login; the one the visitor had before is gone.
-    if let Some(old) = previous_session {
-        store::delete_session(&mut tx, old).await?;
-    }
-    start_session(&mut tx, now, user.id, origin, &token).await?;
-    audit::record_in(&mut tx, now, actor, "auth.login", entity, "").await?;
     tx.commit().await?;
-    Ok(LoginOutcome::LoggedIn(LoggedIn {
-        token,
-        role: user.role(),
-        must_change_password: user.must_change_password,
-        lang: user.lang.clone(),
-    }))
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staff_lock_and_customer_delays() {
+        assert_eq!(lock_for(Role::Admin, 4), None);
+        assert_eq!(lock_for(Role::Admin, 5), Some(Duration::minutes(15)));
+        assert_eq!(lock_for(Role::Customer, 4), None);
+        assert_eq!(lock_for(Role::Customer, 5), Some(Duration::seconds(30)));
+        assert_eq!(lock_for(Role::Customer, 6), Some(Duration::seconds(60)));
+        assert_eq!(lock_for(Role::Customer, 9), Some(Duration::seconds(480)));
+        assert_eq!(lock_for(Role::Customer, 10), Some(Duration::minutes(15)));
+        assert_eq!(lock_for(Role::Customer, 500), Some(Duration::minutes(15)));
+    }
+}
+
+/// Where the request came from: kept with the session and the audit rows.
+#[derive(Clone, Copy)]
+pub struct Origin<'a> {
+    pub ip: &'a str,
+    pub user_agent: &'a str,
 }
 
 async fn start_session(
@@ -231,21 +291,30 @@ pub struct PasswordChange<'a> {
 
 /// A user changes their own password. The new password, the end of every session of theirs
 /// (this one included) and a fresh session to continue in are one transaction with the audit
-/// row. Returns the new session's token.
+/// row. Returns the new session's token and the new password hash (for the device cookie).
 pub async fn change_password(
     db: &Db,
+    hashing: &Hashing,
     actor: Actor<'_>,
     now: DateTime<Utc>,
     origin: Origin<'_>,
     change: &PasswordChange<'_>,
-) -> AppResult<String> {
+) -> AppResult<(String, String)> {
     let user_id = actor.id.ok_or(AppError::Forbidden)?;
     let row = users::get(db, user_id).await?.ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::default();
-    if !password::verify(change.current.to_owned(), row.password_hash.clone()).await? {
+    if !hashing
+        .verify(change.current.to_owned(), row.password_hash.clone())
+        .await?
+    {
         errors.add("current", "validation.password_wrong");
     }
-    errors.check("new", password::check_policy(change.new));
+    let personal = [
+        row.name.as_str(),
+        row.email.as_deref().unwrap_or(""),
+        row.phone.as_deref().unwrap_or(""),
+    ];
+    errors.check("new", password::check_policy_for(change.new, &personal));
     if change.new == change.current && !errors.has("new") {
         errors.add("new", "validation.password_same");
     }
@@ -253,7 +322,7 @@ pub async fn change_password(
         errors.add("confirm", "validation.password_mismatch");
     }
     errors.into_result()?;
-    let hash = password::hash(change.new.to_owned()).await?;
+    let hash = hashing.hash(change.new.to_owned()).await?;
     let token = session::new_token();
     let mut tx = db.begin().await?;
     users::set_password(&mut tx, user_id, &hash, false, now).await?;
@@ -269,7 +338,7 @@ pub async fn change_password(
     )
     .await?;
     tx.commit().await?;
-    Ok(token)
+    Ok((token, hash))
 }
 
 /// Remembers a logged-in user's language for their next login (visitors only get the cookie).

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::args;
-use crate::db::{Conn, Db, DbResult};
+use crate::db::{Conn, Db, DbResult, Tx};
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct SessionUser {
@@ -88,24 +88,31 @@ pub async fn delete_expired_sessions(
         .await
 }
 
+/// Records a failed login from `ip` for `account` (the normalised login typed).
 pub async fn record_login_attempt(
-    c: impl Into<Conn<'_>>,
+    tx: &mut Tx,
     ip: &str,
+    account: &str,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    c.into()
-        .execute(
-            "INSERT INTO login_attempts (ip, at) VALUES ($1, $2)",
-            args![ip, now],
-        )
-        .await?;
+    tx.execute(
+        "INSERT INTO login_attempts (ip, account, at) VALUES ($1, $2, $3)",
+        args![ip, account, now],
+    )
+    .await?;
     Ok(())
 }
 
-pub async fn count_login_attempts(db: &Db, ip: &str, since: DateTime<Utc>) -> DbResult<i64> {
+/// Failed logins from `ip` for `account` since `since`.
+pub async fn count_login_attempts(
+    db: &Db,
+    ip: &str,
+    account: &str,
+    since: DateTime<Utc>,
+) -> DbResult<i64> {
     db.scalar(
-        "SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND at >= $2",
-        args![ip, since],
+        "SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND account = $2 AND at >= $3",
+        args![ip, account, since],
     )
     .await
 }

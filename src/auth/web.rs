@@ -2,15 +2,14 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use super::service::{self, Credentials, LoggedIn, LoginOutcome, Origin, PasswordChange};
-use super::session;
+use super::{device, service, session, store};
+use crate::state::AppState;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::state::AppState;
 use crate::web::{
     self, cookies, page, redirect, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Query,
 };
@@ -58,53 +57,75 @@ pub struct LoginForm {
     next: String,
 }
 
-fn user_agent(headers: &HeaderMap) -> &str {
-    headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-}
-
 pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
-    let origin = Origin {
-        ip: &ctx.ip,
-        user_agent: user_agent(&headers),
+    let now = state.clock.now();
+    let fail =
+        |ctx: Ctx, form: LoginForm, status: StatusCode, key: &'static str| -> AppResult<Response> {
+            let p = LoginPage {
+                ctx,
+                login: form.login,
+                next: form.next,
+                error: Some(key),
+            };
+            Ok((status, Html(p.render()?)).into_response())
+        };
+    let outcome = service::login(
+        &state.db,
+        &state.hashing,
+        &state.secret,
+        now,
+        service::Attempt {
+            login: &form.login,
+            password: form.password.clone(),
+            ip: &ctx.ip,
+            device: cookies::get(&headers, device::COOKIE),
+        },
+    )
+    .await?;
+    let user = match outcome {
+        service::Outcome::Success(user) => user,
+        service::Outcome::Failed => {
+            return fail(ctx, form, StatusCode::UNAUTHORIZED, "auth.login_failed")
+        }
+        service::Outcome::Throttled => {
+            let mut res = fail(
+                ctx,
+                form,
+                StatusCode::TOO_MANY_REQUESTS,
+                "auth.too_many_attempts",
+            )?;
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(service::WINDOW_MINUTES * 60),
+            );
+            return Ok(res);
+        }
     };
-    let credentials = Credentials {
-        login: &form.login,
-        password: &form.password,
-    };
-    let previous = ctx.user.as_ref().map(|u| u.session_id.as_str());
-    let outcome = service::login(&state.db, state.now(), origin, &credentials, previous).await?;
-    let (status, key) = match outcome {
-        LoginOutcome::LoggedIn(done) => return Ok(logged_in(&state, &form.next, &done)),
-        LoginOutcome::Throttled => (StatusCode::TOO_MANY_REQUESTS, "auth.too_many_attempts"),
-        LoginOutcome::Failed => (StatusCode::UNAUTHORIZED, "auth.login_failed"),
-    };
-    let p = LoginPage {
-        ctx,
-        login: form.login,
-        next: form.next,
-        error: Some(key),
-    };
-    Ok((status, Html(p.render()?)).into_response())
-}
 
-/// Sends a user who just logged in on, with the session cookie and their language.
-fn logged_in(state: &AppState, next: &str, done: &LoggedIn) -> Response {
-    let target = if done.must_change_password {
+    // A new session id at every login; the one the visitor had before is gone.
+    if let Some(old) = &ctx.user {
+        store::delete_session(&state.db, &old.session_id).await?;
+    }
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let token = session::start(&state, user.id, &ctx.ip, user_agent).await?;
+
+    let target = if user.must_change_password {
         super::guard::CHANGE_PASSWORD_PATH
     } else {
-        safe_next(next).unwrap_or(done.role.home())
+        safe_next(&form.next).unwrap_or(user.role().home())
     };
     let mut res = redirect(target);
-    session::set_cookies(state, &mut res, &done.token);
-    if let Some(lang) = done.lang.as_deref() {
+    session::set_cookies(&state, &mut res, &token);
+    set_device_cookie(&state, &mut res, user.id, &user.password_hash);
+    if let Some(lang) = user.lang.as_deref() {
         res.headers_mut().append(
             header::SET_COOKIE,
             cookies::set(
@@ -115,7 +136,21 @@ fn logged_in(state: &AppState, next: &str, done: &LoggedIn) -> Response {
             ),
         );
     }
-    res
+    Ok(res)
+}
+
+/// Marks this browser as a known device of the account (see [`device`]).
+fn set_device_cookie(state: &AppState, res: &mut Response, user_id: i64, password_hash: &str) {
+    let value = device::issue(&state.secret, user_id, password_hash);
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookies::set(
+            device::COOKIE,
+            &value,
+            Some(device::MAX_AGE_SECS),
+            state.config.secure_cookies,
+        ),
+    );
 }
 
 #[derive(Template)]
@@ -174,19 +209,33 @@ pub async fn change_password(
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> AppResult<Response> {
-    let origin = Origin {
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let origin = service::Origin {
         ip: &ctx.ip,
-        user_agent: user_agent(&headers),
+        user_agent,
     };
-    let change = PasswordChange {
+    let change = service::PasswordChange {
         current: &form.current,
         new: &form.new,
         confirm: &form.confirm,
     };
-    match service::change_password(&state.db, ctx.actor(), state.now(), origin, &change).await {
-        Ok(token) => {
+    let result = service::change_password(
+        &state.db,
+        &state.hashing,
+        ctx.actor(),
+        state.now(),
+        origin,
+        &change,
+    )
+    .await;
+    match result {
+        Ok((token, hash)) => {
             let mut res = redirect_with_flash(&state, user.role.home(), "flash.password_changed");
             session::set_cookies(&state, &mut res, &token);
+            set_device_cookie(&state, &mut res, user.id, &hash);
             Ok(res)
         }
         Err(AppError::Validation(errors)) => web::invalid(&PasswordPage {
@@ -210,7 +259,8 @@ pub async fn set_lang(
     ctx: Ctx,
     Form(form): Form<LangForm>,
 ) -> AppResult<Response> {
-    let lang = Lang::parse(&form.lang).ok_or(AppError::Unprocessable("error.form_invalid"))?;
+    let lang = Lang::parse(&form.lang)
+        .ok_or(crate::error::AppError::Unprocessable("error.form_invalid"))?;
     if let Some(user) = &ctx.user {
         service::choose_language(&state.db, user.id, lang).await?;
     }

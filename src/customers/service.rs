@@ -143,6 +143,7 @@ pub async fn update_own_profile(
 /// their sessions. Returns the customer and the password to show once.
 pub async fn reset_password(
     db: &Db,
+    hashing: &crate::auth::password::Hashing,
     actor: Actor<'_>,
     now: DateTime<Utc>,
     id: i64,
@@ -151,6 +152,7 @@ pub async fn reset_password(
     let user_id = c.user_id.ok_or(AppError::NotFound)?;
     let password = crate::users::service::reset_password(
         db,
+        hashing,
         actor,
         now,
         user_id,

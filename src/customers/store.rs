@@ -100,6 +100,50 @@ pub async fn contact_taken(db: &Db, phone: &str, email: Option<&str>) -> DbResul
     Ok((phone_taken > 0, email_taken > 0))
 }
 
+/// What the public sign-up may know about a contact. Staff logins are a separate matter: a staff
+/// email typed by a prospect is not "taken" (the customer's login simply goes without it).
+pub struct SignupContact {
+    /// The phone is a customer's, or any login's.
+    pub phone_taken: bool,
+    /// The email is a customer's, or a customer login's.
+    pub email_taken: bool,
+    /// The email is a staff login's: the new customer login must not use it.
+    pub email_is_staff_login: bool,
+}
+
+pub async fn signup_contact(db: &Db, phone: &str, email: Option<&str>) -> DbResult<SignupContact> {
+    let phone_taken: i64 = db
+        .scalar(
+            "SELECT (SELECT COUNT(*) FROM customers WHERE phone = $1) + (SELECT COUNT(*) FROM users WHERE phone = $1)",
+            args![phone],
+        )
+        .await?;
+    let (email_taken, staff): (i64, i64) = match email {
+        Some(e) => {
+            let taken = db
+                .scalar(
+                    "SELECT (SELECT COUNT(*) FROM customers WHERE email = $1) \
+                     + (SELECT COUNT(*) FROM users WHERE email = $1 AND role = 'customer')",
+                    args![e],
+                )
+                .await?;
+            let staff = db
+                .scalar(
+                    "SELECT COUNT(*) FROM users WHERE email = $1 AND role <> 'customer'",
+                    args![e],
+                )
+                .await?;
+            (taken, staff)
+        }
+        None => (0, 0),
+    };
+    Ok(SignupContact {
+        phone_taken: phone_taken > 0,
+        email_taken: email_taken > 0,
+        email_is_staff_login: staff > 0,
+    })
+}
+
 pub struct Profile<'a> {
     pub name: &'a str,
     pub phone: &'a str,

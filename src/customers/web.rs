@@ -235,7 +235,7 @@ pub async fn create(
         return render_form(&state, ctx, None, f.contact, channel.into(), errors).await;
     };
     let one_time = password::generate();
-    let hash = password::hash(one_time.clone()).await?;
+    let hash = state.hashing.hash(one_time.clone()).await?;
     let referrer = match f.contact.referral_code.trim() {
         "" => None,
         code => store::by_referral_code(&state.db, code).await?,
@@ -374,7 +374,7 @@ pub async fn reset_password(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (customer, one_time) =
-        service::reset_password(&state.db, ctx.actor(), state.now(), id).await?;
+        service::reset_password(&state.db, &state.hashing, ctx.actor(), state.now(), id).await?;
     Ok(no_store(page(&CreatedPage {
         ctx,
         title_key: "customers.password_reset_title",

@@ -9,6 +9,7 @@ pub mod store;
 mod web;
 
 use crate::auth::groups;
+use crate::web::limits::Policy;
 use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
@@ -16,6 +17,7 @@ pub fn routes() -> Routes {
     let admin = Access::Roles(groups::ADMIN);
     Routes::new()
         .get_post("/signup", Access::Public, web::form, web::submit)
+        .limited(Policy::Signup)
         .get(
             "/signup/done/{id}",
             Access::Roles(groups::CUSTOMER),

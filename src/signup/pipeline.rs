@@ -65,14 +65,16 @@ pub async fn register(
     now: DateTime<Utc>,
     s: &NewSignup<'_>,
 ) -> Result<Created, SignupError> {
-    let (phone_taken, email_taken) =
-        customers::contact_taken(db, s.phone.as_str(), s.email.map(Email::as_str)).await?;
-    if phone_taken {
+    let contact =
+        customers::signup_contact(db, s.phone.as_str(), s.email.map(Email::as_str)).await?;
+    if contact.phone_taken {
         return Err(SignupError::PhoneTaken);
     }
-    if email_taken {
+    if contact.email_taken {
         return Err(SignupError::EmailTaken);
     }
+    // A staff login's email stays on the customer record (for mail) but not on the login.
+    let login_email = s.email.filter(|_| !contact.email_is_staff_login);
     let code = loop {
         let c = new_referral_code();
         if customers::by_referral_code(db, &c).await?.is_none() {
@@ -80,7 +82,7 @@ pub async fn register(
         }
     };
     let mut tx = db.begin().await?;
-    match insert_signup(&mut tx, s, &code, now).await {
+    match insert_signup(&mut tx, s, login_email, &code, now).await {
         Ok(created) => {
             let (action, entity, detail) = match actor.id {
                 None => (
@@ -105,9 +107,9 @@ pub async fn register(
         // Two sign-ups with the same phone at the same moment: the loser gets the same answer.
         Err(e) if is_unique_violation(&e) => {
             drop(tx);
-            let (phone_taken, _) =
-                customers::contact_taken(db, s.phone.as_str(), s.email.map(Email::as_str)).await?;
-            Err(if phone_taken {
+            let again =
+                customers::signup_contact(db, s.phone.as_str(), s.email.map(Email::as_str)).await?;
+            Err(if again.phone_taken {
                 SignupError::PhoneTaken
             } else {
                 SignupError::EmailTaken
@@ -120,13 +122,14 @@ pub async fn register(
 async fn insert_signup(
     tx: &mut Tx,
     s: &NewSignup<'_>,
+    login_email: Option<&Email>,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<Created, sqlx::Error> {
     let user_id = users::create(
         &mut *tx,
         &NewUser {
-            email: s.email.map(Email::as_str),
+            email: login_email.map(Email::as_str),
             phone: Some(s.phone.as_str()),
             name: s.name,
             role: Role::Customer,

@@ -97,7 +97,8 @@ pub async fn submit(
     let password = std::mem::take(&mut form.password);
     let mut errors = FieldErrors::default();
     let contact = validate_contact(&state.db, &form, &mut errors).await?;
-    errors.check("password", password::check_policy(&password));
+    let inputs = [form.name.as_str(), form.phone.as_str(), form.email.as_str()];
+    errors.check("password", password::check_policy_for(&password, &inputs));
     if form.consent.is_empty() {
         errors.add("consent", "validation.consent_required");
     }
@@ -113,24 +114,21 @@ pub async fn submit(
         return render_form(&state, ctx, form, errors, false, false).await;
     };
 
-    // Already a customer: say so, whether or not the area is covered.
-    let (phone_taken, email_taken) = customers::contact_taken(
+    // Already a customer: one notice that names neither the field nor anything about the
+    // account, only "log in or reset your password" (probing it is held to the sign-up rate
+    // limit). A staff email is not a customer's: it is never reported as registered.
+    let known = customers::signup_contact(
         &state.db,
         c.phone.as_str(),
         c.email.as_ref().map(Email::as_str),
     )
     .await?;
-    if phone_taken || email_taken {
-        if phone_taken {
-            errors.add("phone", "signup.phone_registered");
-        }
-        if email_taken {
-            errors.add("email", "signup.email_registered");
-        }
+    if known.phone_taken || known.email_taken {
         return render_form(&state, ctx, form, errors, true, false).await;
     }
 
     if !c.area.covered {
+        // Already on the list for this area: the same answer, nothing added.
         site::add_to_waiting_list(
             &state.db,
             &WaitingEntry {
@@ -151,7 +149,7 @@ pub async fn submit(
         });
     }
 
-    let hash = password::hash(password).await?;
+    let hash = state.hashing.hash(password).await?;
     let actor = crate::audit::Actor {
         id: None,
         name: &c.name,
@@ -179,12 +177,7 @@ pub async fn submit(
     .await;
     let created = match result {
         Ok(c) => c,
-        Err(SignupError::PhoneTaken) => {
-            errors.add("phone", "signup.phone_registered");
-            return render_form(&state, ctx, form, errors, true, false).await;
-        }
-        Err(SignupError::EmailTaken) => {
-            errors.add("email", "signup.email_registered");
+        Err(SignupError::PhoneTaken | SignupError::EmailTaken) => {
             return render_form(&state, ctx, form, errors, true, false).await;
         }
         Err(SignupError::Other(e)) => return Err(e),

@@ -12,6 +12,7 @@ use std::pin::Pin;
 use crate::auth::groups;
 use crate::db::{Db, DbResult};
 use crate::state::Brand;
+use crate::web::limits::Policy;
 use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
@@ -21,6 +22,7 @@ pub fn routes() -> Routes {
         .get("/about", Public, web::about)
         .get("/coverage", Public, web::coverage)
         .post("/coverage/waiting-list", Public, web::join_waiting_list)
+        .limited(Policy::WaitingList)
         .get_post(
             "/staff/company",
             Access::Roles(groups::COMPANY),

@@ -141,17 +141,23 @@ pub struct WaitingEntry<'a> {
     pub package_id: Option<i64>,
 }
 
+/// Adds an entry; `false` (and nothing added) when this phone is already on the list for this
+/// area (one entry per phone and area, kept by a unique index).
 pub async fn add_to_waiting_list(
     db: &Db,
     e: &WaitingEntry<'_>,
     now: DateTime<Utc>,
-) -> DbResult<i64> {
-    db.insert_returning(
-        "INSERT INTO waiting_list (name, phone, email, area_id, area_text, address, package_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        args![e.name, e.phone, e.email, e.area_id, e.area_text, e.address, e.package_id, now],
-    )
-    .await
+) -> DbResult<bool> {
+    let mut tx = db.begin().await?;
+    let added = tx
+        .execute(
+            "INSERT INTO waiting_list (name, phone, email, area_id, area_text, address, package_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+            args![e.name, e.phone, e.email, e.area_id, e.area_text.trim(), e.address, e.package_id, now],
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(added == 1)
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -321,7 +321,7 @@ pub async fn join_waiting_list(
         let q = form.area_text.clone();
         return coverage_page(&state, ctx, q, found, form, errors).await;
     };
-    store::add_to_waiting_list(
+    let added = store::add_to_waiting_list(
         &state.db,
         &WaitingEntry {
             name: &v.name,
@@ -335,11 +335,12 @@ pub async fn join_waiting_list(
         state.clock.now(),
     )
     .await?;
-    Ok(redirect_with_flash(
-        &state,
-        "/coverage",
-        "flash.waiting_list_joined",
-    ))
+    let flash = if added {
+        "flash.waiting_list_joined"
+    } else {
+        "flash.waiting_list_already"
+    };
+    Ok(redirect_with_flash(&state, "/coverage", flash))
 }
 
 #[cfg(test)]

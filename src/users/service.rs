@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 
 use super::store::{self, NewUser, UserRow};
 use crate::audit::{self, Actor};
-use crate::auth::{password, store as sessions, Role};
+use crate::auth::password::{self, Hashing};
+use crate::auth::{store as sessions, Role};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::types::{Email, PhoneNumber};
@@ -28,6 +29,7 @@ const CONTACT_COLUMNS: &[(&str, &str, &str)] = &[
 /// changed at first login. Returns the id and the password.
 pub async fn create_staff(
     db: &Db,
+    hashing: &Hashing,
     actor: Actor<'_>,
     now: DateTime<Utc>,
     s: &NewStaff,
@@ -38,7 +40,7 @@ pub async fn create_staff(
     }
     let must_change_password = chosen.is_none();
     let one_time = chosen.unwrap_or_else(password::generate);
-    let hash = password::hash(one_time.clone()).await?;
+    let hash = hashing.hash(one_time.clone()).await?;
     let mut tx = db.begin().await?;
     let new = NewUser {
         email: Some(s.email.as_str()),
@@ -111,8 +113,9 @@ pub async fn update_staff(
 /// themselves, and the last active system admin stays.
 pub async fn deactivate(db: &Db, actor: Actor<'_>, now: DateTime<Utc>, id: i64) -> AppResult<u64> {
     staff_member(db, id).await?;
+    // Locking oneself out is never what a system admin means to do.
     if actor.id == Some(id) {
-        return Err(AppError::Conflict("users.not_yourself"));
+        return Err(AppError::Conflict("users.cannot_deactivate_self"));
     }
     let mut tx = db.begin().await?;
     if !store::set_active(&mut tx, id, false, now).await? {
@@ -154,6 +157,7 @@ pub async fn reactivate(db: &Db, actor: Actor<'_>, now: DateTime<Utc>, id: i64) 
 /// transaction; returns the password to show once. `action` names it in the audit log.
 pub async fn reset_password(
     db: &Db,
+    hashing: &Hashing,
     actor: Actor<'_>,
     now: DateTime<Utc>,
     user_id: i64,
@@ -161,7 +165,7 @@ pub async fn reset_password(
     entity: (&str, i64),
 ) -> AppResult<String> {
     let one_time = password::generate();
-    let hash = password::hash(one_time.clone()).await?;
+    let hash = hashing.hash(one_time.clone()).await?;
     let mut tx = db.begin().await?;
     store::set_password(&mut tx, user_id, &hash, true, now).await?;
     sessions::delete_user_sessions(&mut tx, user_id, None).await?;

@@ -85,31 +85,36 @@ pub async fn count(db: &Db) -> DbResult<i64> {
     db.scalar("SELECT COUNT(*) FROM users", args![]).await
 }
 
-/// Counts a failed login (failures older than `window` start the count afresh) and locks the
-/// account until `now + window` when the count reaches `max`, in one statement. Returns whether
-/// this failure locked it.
+/// Counts a failed login (failures older than `window` start the count afresh) in one
+/// statement, and returns the count.
 pub async fn record_failed_login(
-    db: &Db,
+    tx: &mut Tx,
     id: i64,
-    max: i64,
     now: DateTime<Utc>,
     window: chrono::Duration,
-) -> DbResult<bool> {
-    let failures: i64 = db
-        .insert_returning(
-            "UPDATE users SET \
-             failed_logins = CASE WHEN last_failed_login_at >= $2 THEN failed_logins + 1 ELSE 1 END, \
-             locked_until = CASE WHEN last_failed_login_at >= $2 AND failed_logins + 1 >= $4 THEN $5 ELSE locked_until END, \
-             last_failed_login_at = $3 \
-             WHERE id = $1 RETURNING failed_logins",
-            args![id, now - window, now, max, now + window],
-        )
-        .await?;
-    Ok(failures == max)
+) -> DbResult<i64> {
+    tx.scalar(
+        "UPDATE users SET \
+         failed_logins = CASE WHEN last_failed_login_at >= $2 THEN failed_logins + 1 ELSE 1 END, \
+         last_failed_login_at = $3 \
+         WHERE id = $1 RETURNING failed_logins",
+        args![id, now - window, now],
+    )
+    .await
 }
 
-pub async fn record_successful_login(db: &Db, id: i64) -> DbResult<()> {
-    db.execute(
+/// Refuses logins to the account until `until`.
+pub async fn lock_until(tx: &mut Tx, id: i64, until: DateTime<Utc>) -> DbResult<()> {
+    tx.execute(
+        "UPDATE users SET locked_until = $2 WHERE id = $1",
+        args![id, until],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn record_successful_login(tx: &mut Tx, id: i64) -> DbResult<()> {
+    tx.execute(
         "UPDATE users SET failed_logins = 0, locked_until = NULL, last_failed_login_at = NULL WHERE id = $1",
         args![id],
     )

@@ -151,7 +151,7 @@ pub async fn create(
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::default();
     let result = match validate(&form, &mut errors) {
-        Some(v) => service::create_staff(&state.db, ctx.actor(), state.now(), &v, None)
+        Some(v) => service::create_staff(&state.db, &state.hashing, ctx.actor(), state.now(), &v, None)
             .await
             .map(|created| (created, v)),
         None => Err(AppError::Validation(errors)),
@@ -272,6 +272,7 @@ pub async fn reset_password(
     let user = service::staff_member(&state.db, id).await?;
     let password = service::reset_password(
         &state.db,
+        &state.hashing,
         ctx.actor(),
         state.now(),
         id,

@@ -95,6 +95,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         brand_logo,
     };
     parts.extensions.insert(ctx.clone());
+    parts.extensions.insert(state.limits.clone());
     let mut req = Request::from_parts(parts, body);
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -115,6 +116,10 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
 
     if let Some(page) = error_page(&ctx, &res, &request_id) {
         res = page;
+    }
+    if is_private(&path) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     // A response that sets a new flash must not have it cleared again.
     let sets_flash = res
@@ -164,6 +169,16 @@ fn percent_decode(s: &[u8]) -> Vec<u8> {
         i += 1;
     }
     out
+}
+
+/// Areas with personal data: never stored by browsers or shared caches.
+const PRIVATE_PREFIXES: &[&str] = &["/portal", "/staff", "/account"];
+
+fn is_private(path: &str) -> bool {
+    PRIVATE_PREFIXES.iter().any(|p| {
+        path.strip_prefix(p)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 /// The database failed before the context existed: the error page, in the default language.
@@ -242,12 +257,20 @@ async fn verify_csrf(state: &AppState, req: Request, cookie: &str) -> Result<Req
     {
         return verify_csrf_multipart(state, req, cookie, &boundary).await;
     }
-    let is_form = headers
+    let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
-        return Err(AppError::Csrf);
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    // Multipart forms (with a boundary) were handled above; anything else but a urlencoded form
+    // (JSON, plain text, nothing) is not a form this app accepts.
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
+        return Err(if content_type.starts_with("multipart/form-data") {
+            AppError::Csrf
+        } else {
+            AppError::UnsupportedMediaType
+        });
     }
     let (parts, body) = req.into_parts();
     let bytes = to_bytes(body, state.config.max_body_bytes)

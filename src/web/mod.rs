@@ -5,6 +5,7 @@ pub mod assets;
 pub mod context;
 pub mod cookies;
 pub mod ctx;
+pub mod limits;
 pub mod nav;
 pub mod routes;
 

@@ -137,6 +137,17 @@ impl Routes {
         self
     }
 
+    /// Puts the route just declared behind a per-address rate limit (its form posts; page views
+    /// are not limited), see [`crate::web::limits`].
+    pub fn limited(mut self, policy: crate::web::limits::Policy) -> Routes {
+        let d = self.decls.pop().expect("a route was declared");
+        self.decls.push(Decl {
+            handlers: d.handlers.layer(crate::web::limits::rate_limit(policy)),
+            ..d
+        });
+        self
+    }
+
     /// Marks the path just declared as taking files (multipart): it gets the upload body limit
     /// ([`crate::uploads::body_limit`]) in place of the default one.
     pub fn uploads(mut self) -> Routes {

@@ -237,7 +237,14 @@ async fn package_change_is_recorded_and_suspend_reactivate_follow_the_rules() {
 
 #[tokio::test]
 async fn customer_list_searches_filters_and_pages_by_keyset() {
-    let app = spawn().await;
+    // 55 sign-ups from one test address: above the default per-address sign-up limit.
+    let app = crate::common::spawn_with(|c| {
+        c.rate_limits.signup = setia::config::RateLimit {
+            per_minute: 1000,
+            burst: 1000,
+        }
+    })
+    .await;
     let c = catalog(&app).await;
     for i in 0..55 {
         sign_up(

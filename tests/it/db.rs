@@ -496,7 +496,9 @@ async fn rebuilding_tables_for_autoincrement_keeps_the_data() {
 
 #[tokio::test]
 async fn two_hundred_concurrent_writes_through_http_are_all_stored() {
-    let app = spawn().await;
+    // Each new staff account hashes a one-time password; under the hashing bound 200 of them
+    // queue, so they may wait longer than the default before a slot frees.
+    let app = crate::common::spawn_with(|c| c.hash_wait_ms = 29_000).await;
     let (admin, _) = app.logged_in(Role::SystemAdmin).await;
     let token = admin.csrf().await;
     let before: i64 = app

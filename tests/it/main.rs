@@ -14,6 +14,7 @@ mod i18n;
 mod jobs;
 mod kernel;
 mod mail;
+mod limits;
 mod portal;
 mod reset;
 mod roles;

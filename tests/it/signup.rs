@@ -322,6 +322,7 @@ async fn duplicate_phone_or_email_gets_a_helpful_message_not_a_second_customer()
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("sudah terdaftar")
         .assert_contains("href=\"/login\"")
+        .assert_contains("href=\"/password/forgot\"")
         .assert_contains("value=\"Dewi Lagi\"");
     let r = post_owned(
         &b,
@@ -330,7 +331,10 @@ async fn duplicate_phone_or_email_gets_a_helpful_message_not_a_second_customer()
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    r.assert_contains("Email ini sudah terdaftar");
+    // One notice for both cases: it names neither the field nor anything of the account.
+    r.assert_contains("Nomor HP atau email ini sudah terdaftar")
+        .assert_contains("href=\"/password/forgot\"");
+    assert!(!r.body.contains("dewi@example.co.id"));
     let n: i64 = app
         .db()
         .scalar("SELECT COUNT(*) FROM customers", vec![])

@@ -229,6 +229,7 @@ async fn the_last_active_system_admin_cannot_be_removed() {
     );
     let r = second.get("/staff/users").await;
     assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(admin.get("/staff").await.status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]

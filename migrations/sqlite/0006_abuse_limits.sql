@@ -1,0 +1,13 @@
+-- Failed logins are throttled per client address and account together (carrier-grade NAT puts
+-- many customers behind one address).
+ALTER TABLE login_attempts ADD COLUMN account TEXT NOT NULL DEFAULT '';
+CREATE INDEX login_attempts_ip_account_at ON login_attempts (ip, account, at);
+
+-- One waiting-list entry per phone and area (the area's id, or the typed area name when the
+-- area is not in the list). Existing duplicates keep their first entry.
+DELETE FROM waiting_list WHERE id NOT IN (
+    SELECT MIN(id) FROM waiting_list
+    GROUP BY phone, COALESCE(CAST(area_id AS TEXT), LOWER(TRIM(area_text)))
+);
+CREATE UNIQUE INDEX waiting_list_phone_area
+    ON waiting_list (phone, (COALESCE(CAST(area_id AS TEXT), LOWER(TRIM(area_text)))));

@@ -1,0 +1,147 @@
+//! Per-address flood shields: in memory, per instance, in front of the database. A request over
+//! its policy's budget gets 429 with `Retry-After` before any handler (and so any database write)
+//! runs. The durable, shared throttling of failed logins lives in the database (`auth`).
+//!
+//! Use: `post(handler).layer(limits::rate_limit(Policy::Signup))` on the route that needs it.
+
+use std::future::Future;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::http::Method;
+use axum::middleware::{FromFnLayer, Next};
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::config::{RateLimit, RateLimitsConfig};
+use crate::error::AppError;
+use crate::web::Ctx;
+
+/// The named policies. New public entry points (rating links, webhooks) add one here and a
+/// setting in [`RateLimitsConfig`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Policy {
+    Login,
+    Signup,
+    WaitingList,
+    PasswordReset,
+}
+
+impl Policy {
+    pub const ALL: [Policy; 4] = [
+        Policy::Login,
+        Policy::Signup,
+        Policy::WaitingList,
+        Policy::PasswordReset,
+    ];
+
+    fn setting(self, c: &RateLimitsConfig) -> RateLimit {
+        match self {
+            Policy::Login => c.login,
+            Policy::Signup => c.signup,
+            Policy::WaitingList => c.waiting_list,
+            Policy::PasswordReset => c.password_reset,
+        }
+    }
+}
+
+/// One keyed limiter per policy, built from the configuration.
+pub struct RateLimits {
+    limiters: Vec<(Policy, DefaultKeyedRateLimiter<IpAddr>)>,
+    clock: DefaultClock,
+}
+
+impl RateLimits {
+    pub fn new(config: &RateLimitsConfig) -> RateLimits {
+        let limiters = Policy::ALL
+            .iter()
+            .map(|&p| (p, RateLimiter::keyed(quota(p.setting(config)))))
+            .collect();
+        RateLimits {
+            limiters,
+            clock: DefaultClock::default(),
+        }
+    }
+
+    /// Spends one request of `policy` for `ip`; `Err(seconds)` says when to come back.
+    pub fn check(&self, policy: Policy, ip: IpAddr) -> Result<(), u64> {
+        let Some((_, limiter)) = self.limiters.iter().find(|(p, _)| *p == policy) else {
+            return Ok(());
+        };
+        // Forget addresses that have been quiet for a while, so the map stays small.
+        if limiter.len() > 10_000 {
+            limiter.retain_recent();
+        }
+        limiter.check_key(&ip).map_err(|not_until| {
+            let wait = not_until.wait_time_from(self.clock.now());
+            wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+        })
+    }
+}
+
+fn quota(r: RateLimit) -> Quota {
+    let per_minute = NonZeroU32::new(r.per_minute.max(1)).expect("at least 1");
+    let burst = NonZeroU32::new(r.burst.max(1)).expect("at least 1");
+    Quota::per_minute(per_minute).allow_burst(burst)
+}
+
+/// The layer for one route: unsafe methods (the form posts) spend from `policy`'s budget of the
+/// client address (see `client_ip` in the context middleware); page views are never limited.
+pub fn rate_limit(
+    policy: Policy,
+) -> FromFnLayer<impl Fn(Request, Next) -> Limited + Clone, (), (Request,)> {
+    axum::middleware::from_fn(move |req: Request, next: Next| {
+        Box::pin(async move { limited(policy, req, next).await }) as Limited
+    })
+}
+
+/// The future the rate-limit middleware returns.
+pub type Limited = Pin<Box<dyn Future<Output = Response> + Send>>;
+
+async fn limited(policy: Policy, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let limits = req.extensions().get::<Arc<RateLimits>>().cloned();
+    let ip = req
+        .extensions()
+        .get::<Ctx>()
+        .and_then(|c| c.ip.parse::<IpAddr>().ok());
+    if let (Some(limits), Some(ip)) = (limits, ip) {
+        if let Err(retry_after) = limits.check(policy, ip) {
+            tracing::warn!(?policy, %ip, "rate limited");
+            return AppError::RateLimited(retry_after.max(1)).into_response();
+        }
+    }
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn burst_then_refused_with_a_wait_per_address() {
+        let c = RateLimitsConfig {
+            signup: RateLimit {
+                per_minute: 10,
+                burst: 3,
+            },
+            ..RateLimitsConfig::default()
+        };
+        let limits = RateLimits::new(&c);
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        let b: IpAddr = "10.0.0.2".parse().unwrap();
+        for _ in 0..3 {
+            assert_eq!(limits.check(Policy::Signup, a), Ok(()));
+        }
+        let wait = limits.check(Policy::Signup, a).unwrap_err();
+        assert!((1..=6).contains(&wait), "{wait}");
+        assert_eq!(limits.check(Policy::Signup, b), Ok(()), "other addresses");
+        assert_eq!(limits.check(Policy::Login, a), Ok(()), "other policies");
+    }
+}
