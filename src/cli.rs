@@ -201,22 +201,21 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
                 ip: "cli",
             };
             let chosen = (!generated).then(|| password.clone());
-            let (id, password) =
-                crate::users::service::create_staff(
-                    &db,
-                    &password::Hashing::new(0, std::time::Duration::from_secs(60)),
-                    actor,
-                    SystemClock.now(),
-                    &staff,
-                    chosen,
-                )
-                    .await
-                    .map_err(|e| match e {
-                        crate::error::AppError::Validation(_) => {
-                            anyhow::anyhow!("an account with this email or phone already exists")
-                        }
-                        other => anyhow::anyhow!("{other}"),
-                    })?;
+            let (id, password) = crate::users::service::create_staff(
+                &db,
+                &password::Hashing::new(0, std::time::Duration::from_secs(60)),
+                actor,
+                SystemClock.now(),
+                &staff,
+                chosen,
+            )
+            .await
+            .map_err(|e| match e {
+                crate::error::AppError::Validation(_) => {
+                    anyhow::anyhow!("an account with this email or phone already exists")
+                }
+                other => anyhow::anyhow!("{other}"),
+            })?;
             println!("Created {role} account #{id} for {email}.");
             if generated {
                 println!("One-time password (shown only now; it must be changed at first login): {password}");

@@ -1,6 +1,6 @@
 -- Background jobs: claimed by a worker, retried with backoff, dead after max_attempts.
 CREATE TABLE jobs (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL,
     payload TEXT NOT NULL DEFAULT '{}',
     status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'done', 'failed', 'dead')),
@@ -27,7 +27,7 @@ CREATE INDEX mail_outbox_status ON mail_outbox (status, id);
 
 -- Forgotten-password links: only the SHA-256 of the token is kept; used_at makes it single-use.
 CREATE TABLE password_resets (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     token_hash TEXT NOT NULL UNIQUE,
     created_at TEXT NOT NULL,

@@ -11,7 +11,7 @@ CREATE TABLE upload_blobs (
 
 -- One row per accepted file: what it is, what it belongs to, who sent it.
 CREATE TABLE uploads (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     hash TEXT NOT NULL REFERENCES upload_blobs (hash),
     mime TEXT NOT NULL,
     size INTEGER NOT NULL,

@@ -79,12 +79,14 @@ ALTER TABLE competitor_offers_new RENAME TO competitor_offers;
 CREATE TABLE login_attempts_new (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     ip TEXT NOT NULL,
-    at TEXT NOT NULL
+    at TEXT NOT NULL,
+    account TEXT NOT NULL DEFAULT ''
 );
-INSERT INTO login_attempts_new (id, ip, at) SELECT id, ip, at FROM login_attempts;
+INSERT INTO login_attempts_new (id, ip, at, account) SELECT id, ip, at, account FROM login_attempts;
 DROP TABLE login_attempts;
 ALTER TABLE login_attempts_new RENAME TO login_attempts;
 CREATE INDEX login_attempts_ip_at ON login_attempts (ip, at);
+CREATE INDEX login_attempts_ip_account_at ON login_attempts (ip, account, at);
 
 -- sequences --------------------------------------------------------------------------------
 DELETE FROM sqlite_sequence

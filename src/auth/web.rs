@@ -7,9 +7,9 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{device, service, session, store};
-use crate::state::AppState;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
+use crate::state::AppState;
 use crate::web::{
     self, cookies, page, redirect, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Query,
 };

@@ -151,9 +151,16 @@ pub async fn create(
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::default();
     let result = match validate(&form, &mut errors) {
-        Some(v) => service::create_staff(&state.db, &state.hashing, ctx.actor(), state.now(), &v, None)
-            .await
-            .map(|created| (created, v)),
+        Some(v) => service::create_staff(
+            &state.db,
+            &state.hashing,
+            ctx.actor(),
+            state.now(),
+            &v,
+            None,
+        )
+        .await
+        .map(|created| (created, v)),
         None => Err(AppError::Validation(errors)),
     };
     let ((id, password), v) = match result {

@@ -124,7 +124,7 @@ pub async fn reset(
     if !errors.is_empty() {
         return Ok(no_store(web::invalid(&ResetPage { ctx, token, errors })?));
     }
-    let hash = password::hash(form.new).await?;
+    let hash = state.hashing.hash(form.new).await?;
     match super::complete(&state.db, state.clock.now(), &token, &hash, &ctx.ip).await? {
         Ok(_) => Ok(redirect_with_flash(
             &state,
