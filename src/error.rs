@@ -167,7 +167,7 @@ impl AppError {
 }
 
 /// Field-level validation messages (translation keys) for a form.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FieldErrors(Vec<(Cow<'static, str>, &'static str)>);
 
 impl FieldErrors {

@@ -126,41 +126,6 @@ pub async fn delete_login_attempts_before(
         .await
 }
 
-/// Counts a failed login on the account (failures older than `window` start the count afresh)
-/// and locks it until `now + window` when the count reaches `max`, in one statement. Returns
-/// whether this failure locked it. (The lockout columns of `users` belong to login.)
-pub async fn record_failed_login(
-    c: impl Into<Conn<'_>>,
-    user_id: i64,
-    max: i64,
-    now: DateTime<Utc>,
-    window: chrono::Duration,
-) -> DbResult<bool> {
-    let failures: i64 = c
-        .into()
-        .insert_returning(
-            "UPDATE users SET \
-             failed_logins = CASE WHEN last_failed_login_at >= $2 THEN failed_logins + 1 ELSE 1 END, \
-             locked_until = CASE WHEN last_failed_login_at >= $2 AND failed_logins + 1 >= $4 THEN $5 ELSE locked_until END, \
-             last_failed_login_at = $3 \
-             WHERE id = $1 RETURNING failed_logins",
-            args![user_id, now - window, now, max, now + window],
-        )
-        .await?;
-    Ok(failures == max)
-}
-
-/// A successful login clears the account's failure count and lock.
-pub async fn clear_failed_logins(c: impl Into<Conn<'_>>, user_id: i64) -> DbResult<()> {
-    c.into()
-        .execute(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL, last_failed_login_at = NULL WHERE id = $1",
-            args![user_id],
-        )
-        .await?;
-    Ok(())
-}
-
 /// The language a user chose, applied at their next login.
 pub async fn set_lang(c: impl Into<Conn<'_>>, user_id: i64, lang: &str) -> DbResult<()> {
     c.into()

@@ -17,6 +17,18 @@ const CONTACT_COLUMNS: &[(&str, &str, &str)] = &[
     ("email", "email", "validation.login_taken"),
 ];
 
+/// The email a customer's login may carry: theirs, unless a staff login uses it (then the
+/// customer record keeps it for mail and the login goes without).
+async fn login_email<'e>(
+    tx: &mut crate::db::Tx,
+    email: Option<&'e str>,
+) -> Result<Option<&'e str>, sqlx::Error> {
+    match email {
+        Some(e) if users::is_staff_email(&mut *tx, e).await? => Ok(None),
+        other => Ok(other),
+    }
+}
+
 /// A customer, or 404.
 pub async fn customer(db: &Db, id: i64) -> AppResult<CustomerRow> {
     store::get(db, id).await?.ok_or(AppError::NotFound)
@@ -52,8 +64,16 @@ pub async fn update_profile(
     let written = async {
         store::update_profile(&mut tx, id, &profile, now).await?;
         if let Some(uid) = before.user_id {
-            users::update_contact(&mut tx, uid, &p.name, email, Some(p.phone.as_str()), now)
-                .await?;
+            let login_email = login_email(&mut tx, email).await?;
+            users::update_contact(
+                &mut tx,
+                uid,
+                &p.name,
+                login_email,
+                Some(p.phone.as_str()),
+                now,
+            )
+            .await?;
         }
         Ok::<_, sqlx::Error>(())
     }
@@ -109,7 +129,8 @@ pub async fn update_own_profile(
     let mut tx = db.begin().await?;
     let written = async {
         store::update_name_email(&mut tx, customer.id, name, email, now).await?;
-        users::update_name_email(&mut tx, user_id, name, email, now).await
+        let login_email = login_email(&mut tx, email).await?;
+        users::update_name_email(&mut tx, user_id, name, login_email, now).await
     }
     .await;
     written.map_err(|e| {

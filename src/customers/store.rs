@@ -79,27 +79,6 @@ pub async fn by_referral_code(db: &Db, code: &str) -> DbResult<Option<CustomerRo
     .await
 }
 
-/// Whether a phone or email is already used by a customer or a login account.
-pub async fn contact_taken(db: &Db, phone: &str, email: Option<&str>) -> DbResult<(bool, bool)> {
-    let phone_taken: i64 = db
-        .scalar(
-            "SELECT (SELECT COUNT(*) FROM customers WHERE phone = $1) + (SELECT COUNT(*) FROM users WHERE phone = $1)",
-            args![phone],
-        )
-        .await?;
-    let email_taken: i64 = match email {
-        Some(e) => {
-            db.scalar(
-                "SELECT (SELECT COUNT(*) FROM customers WHERE email = $1) + (SELECT COUNT(*) FROM users WHERE email = $1)",
-                args![e],
-            )
-            .await?
-        }
-        None => 0,
-    };
-    Ok((phone_taken > 0, email_taken > 0))
-}
-
 /// What the public sign-up may know about a contact. Staff logins are a separate matter: a staff
 /// email typed by a prospect is not "taken" (the customer's login simply goes without it).
 pub struct SignupContact {

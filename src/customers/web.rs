@@ -238,7 +238,7 @@ pub async fn create(
     let hash = state.hashing.hash(one_time.clone()).await?;
     let referrer = match f.contact.referral_code.trim() {
         "" => None,
-        code => store::by_referral_code(&state.db, code).await?,
+        code => store::by_referral_code(&state.db, &code.to_uppercase()).await?,
     };
     let signup = NewSignup {
         name: &c.name,

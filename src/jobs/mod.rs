@@ -45,6 +45,8 @@ pub const BASE_BACKOFF: Duration = Duration::seconds(30);
 pub const MAX_BACKOFF: Duration = Duration::hours(6);
 /// Jobs one `run_due` call runs at most, so that a call always ends.
 const MAX_PER_RUN: usize = 500;
+/// Wall time after which a `run_due` call claims no more jobs.
+const MAX_RUN_TIME: StdDuration = StdDuration::from_secs(60);
 
 /// The status values of a job.
 pub mod status {
@@ -146,7 +148,10 @@ pub async fn run_due(
     worker: &str,
 ) -> anyhow::Result<usize> {
     let mut ran = 0;
-    while ran < MAX_PER_RUN {
+    // `now` is the time of the whole call: stop claiming after a minute, so that no claim is
+    // stamped long before it runs (another worker would take it for a crashed one).
+    let started = std::time::Instant::now();
+    while ran < MAX_PER_RUN && started.elapsed() < MAX_RUN_TIME {
         let token = format!("{worker}:{}", uuid::Uuid::new_v4().simple());
         let Some(job) =
             store::claim(db, &token, now, now - RUNNING_TIMEOUT, &registry.paused).await?
@@ -170,7 +175,8 @@ pub async fn run_due(
             Ok(Outcome::RunAgainAt(at)) => store::run_again(db, job.id, &token, at, now).await?,
             Err(e) => {
                 let error: String = format!("{e:#}").chars().take(2000).collect();
-                let dead = job.attempts >= job.max_attempts;
+                // A recurring job (the sweep) is never given up: it would not come back.
+                let dead = job.attempts >= job.max_attempts && job.unique_key.is_none();
                 tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, dead, error = %error, "job failed");
                 store::fail(
                     db,

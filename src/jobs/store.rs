@@ -15,6 +15,8 @@ pub struct Job {
     /// Attempts so far, this one included.
     pub attempts: i64,
     pub max_attempts: i64,
+    /// Set for recurring jobs (one row each).
+    pub unique_key: Option<String>,
 }
 
 impl Job {
@@ -72,7 +74,7 @@ fn claim_sql(backend: Backend, paused: usize) -> String {
         "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = $1, locked_at = $2, updated_at = $2 \
          WHERE id = (SELECT id FROM jobs WHERE ((status IN ('queued', 'failed') AND run_at <= $2) \
          OR (status = 'running' AND locked_at < $3)){not_paused} ORDER BY run_at, id LIMIT 1{lock}) \
-         RETURNING id, kind, payload, attempts, max_attempts"
+         RETURNING id, kind, payload, attempts, max_attempts, unique_key"
     )
 }
 

@@ -10,7 +10,7 @@ use crate::auth::Role;
 use crate::catalog::store::{AreaRow, PackageRow};
 use crate::customers::model::{new_referral_code, CustomerStatus, SubStatus};
 use crate::customers::store::{self as customers, CustomerRow, NewCustomer, SubscriptionEvent};
-use crate::db::{is_unique_violation, Db, Tx};
+use crate::db::{Db, Tx};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::installations::store::{self as installations, NewInstallation};
@@ -105,7 +105,9 @@ pub async fn register(
             Ok(created)
         }
         // Two sign-ups with the same phone at the same moment: the loser gets the same answer.
-        Err(e) if is_unique_violation(&e) => {
+        // A collision on an internal column (the referral code, a number) is not the user's:
+        // it stays a server error, never "already registered".
+        Err(e) if is_contact_collision(&e) => {
             drop(tx);
             let again =
                 customers::signup_contact(db, s.phone.as_str(), s.email.map(Email::as_str)).await?;
@@ -117,6 +119,11 @@ pub async fn register(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+fn is_contact_collision(e: &sqlx::Error) -> bool {
+    crate::db::unique_violation_columns(e)
+        .is_some_and(|cols| cols.iter().any(|c| c == "phone" || c == "email"))
 }
 
 async fn insert_signup(

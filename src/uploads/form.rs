@@ -47,11 +47,16 @@ pub enum UploadError {
     WrongContentType,
     /// Broken multipart framing or fields that do not fit the form (400).
     Malformed,
+    /// Text that no field may hold (control characters: 422 naming the field).
+    Invalid(crate::error::FieldErrors),
 }
 
 impl IntoResponse for UploadError {
     fn into_response(self) -> Response {
         let (status, message_key) = match self {
+            UploadError::Invalid(e) => {
+                return crate::error::AppError::Validation(e).into_response()
+            }
             UploadError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "uploads.too_large"),
             UploadError::TooManyFiles => (StatusCode::PAYLOAD_TOO_LARGE, "uploads.too_many_files"),
             UploadError::WrongContentType => (
@@ -83,6 +88,9 @@ pub async fn read<T: DeserializeOwned>(req: Request) -> Result<Submitted<T>, Upl
         let bytes = axum::body::to_bytes(req.into_body(), MAX_TEXT_FIELD_BYTES * 16)
             .await
             .map_err(|_| UploadError::TooLarge)?;
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).map_err(|_| UploadError::Malformed)?;
+        crate::web::refuse_control_chars(&pairs).map_err(invalid)?;
         let fields = serde_urlencoded::from_bytes(&bytes).map_err(|_| UploadError::Malformed)?;
         return Ok(Submitted {
             fields,
@@ -136,10 +144,18 @@ pub async fn read<T: DeserializeOwned>(req: Request) -> Result<Submitted<T>, Upl
             }
         }
     }
+    crate::web::refuse_control_chars(&text).map_err(invalid)?;
     // The same typing as a urlencoded form, so one struct serves both.
     let encoded = serde_urlencoded::to_string(&text).map_err(|_| UploadError::Malformed)?;
     let fields = serde_urlencoded::from_str(&encoded).map_err(|_| UploadError::Malformed)?;
     Ok(Submitted { fields, files })
+}
+
+fn invalid(e: crate::error::AppError) -> UploadError {
+    match e {
+        crate::error::AppError::Validation(fields) => UploadError::Invalid(fields),
+        _ => UploadError::Malformed,
+    }
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> UploadError {

@@ -122,6 +122,8 @@ pub async fn deactivate(db: &Db, actor: Actor<'_>, now: DateTime<Utc>, id: i64) 
         return Err(AppError::Conflict("users.last_system_admin"));
     }
     let ended = sessions::delete_user_sessions(&mut tx, id, None).await?;
+    // A reset link mailed before must not revive the account's password later.
+    crate::auth::reset::store::spend_all(&mut tx, id, now).await?;
     let detail = format!("{ended} session(s) ended");
     audit::record_in(
         &mut tx,

@@ -81,6 +81,19 @@ pub async fn find_by_login(
     .await
 }
 
+/// Whether a staff login uses `email` (a customer login must then go without it: staff and
+/// customer contacts are separate matters, see sign-up).
+pub async fn is_staff_email(c: impl Into<Conn<'_>>, email: &str) -> DbResult<bool> {
+    let n: i64 = c
+        .into()
+        .scalar(
+            "SELECT COUNT(*) FROM users WHERE email = $1 AND role <> 'customer'",
+            args![email],
+        )
+        .await?;
+    Ok(n > 0)
+}
+
 pub async fn count(db: &Db) -> DbResult<i64> {
     db.scalar("SELECT COUNT(*) FROM users", args![]).await
 }
@@ -135,12 +148,6 @@ pub async fn set_password(
         args![id, hash, must_change, now],
     )
     .await?;
-    Ok(())
-}
-
-pub async fn set_lang(db: &Db, id: i64, lang: &str) -> DbResult<()> {
-    db.execute("UPDATE users SET lang = $2 WHERE id = $1", args![id, lang])
-        .await?;
     Ok(())
 }
 

@@ -172,7 +172,7 @@ fn percent_decode(s: &[u8]) -> Vec<u8> {
 }
 
 /// Areas with personal data: never stored by browsers or shared caches.
-const PRIVATE_PREFIXES: &[&str] = &["/portal", "/staff", "/account"];
+const PRIVATE_PREFIXES: &[&str] = &["/portal", "/staff", "/account", "/signup/done"];
 
 fn is_private(path: &str) -> bool {
     PRIVATE_PREFIXES.iter().any(|p| {
@@ -279,6 +279,10 @@ async fn verify_csrf(state: &AppState, req: Request, cookie: &str) -> Result<Req
     let token = form_urlencoded_value(&bytes, "_csrf").ok_or(AppError::Csrf)?;
     if !token_matches(&state.secret, cookie, &token) {
         return Err(AppError::Csrf);
+    }
+    // Every form post, whatever its handler reads: no control characters (422 naming the field).
+    if let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes) {
+        crate::web::refuse_control_chars(&pairs)?;
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }

@@ -76,7 +76,7 @@ impl RateLimits {
         if limiter.len() > 10_000 {
             limiter.retain_recent();
         }
-        limiter.check_key(&ip).map_err(|not_until| {
+        limiter.check_key(&client_key(ip)).map_err(|not_until| {
             let wait = not_until.wait_time_from(self.clock.now());
             wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
         })
@@ -87,6 +87,21 @@ fn quota(r: RateLimit) -> Quota {
     let per_minute = NonZeroU32::new(r.per_minute.max(1)).expect("at least 1");
     let burst = NonZeroU32::new(r.burst.max(1)).expect("at least 1");
     Quota::per_minute(per_minute).allow_burst(burst)
+}
+
+/// The key an address spends from: IPv4 as it is, IPv6 by its /64 (one subscriber's prefix, in
+/// which anyone can pick a fresh address per request).
+fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+        v4 => v4,
+    }
 }
 
 /// The layer for one route: unsafe methods (the form posts) spend from `policy`'s budget of the
@@ -123,6 +138,17 @@ async fn limited(policy: Policy, req: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ipv6_prefix_shares_one_budget() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(client_key(a), client_key(b));
+        assert_ne!(client_key(a), client_key(c));
+        let mapped: IpAddr = "::ffff:10.0.0.7".parse().unwrap();
+        assert_eq!(client_key(mapped), "10.0.0.7".parse::<IpAddr>().unwrap());
+    }
 
     #[test]
     fn burst_then_refused_with_a_wait_per_address() {

@@ -41,6 +41,7 @@ pub async fn use_token(tx: &mut Tx, token_hash: &str, now: DateTime<Utc>) -> DbR
     let row: Option<(i64,)> = tx
         .fetch_optional(
             "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 \
+             AND EXISTS (SELECT 1 FROM users u WHERE u.id = password_resets.user_id AND u.active) \
              RETURNING user_id",
             args![token_hash, now],
         )
