@@ -39,9 +39,12 @@ pub type BrandFuture = Pin<Box<dyn Future<Output = DbResult<Brand>> + Send>>;
 /// within [`BRAND_TTL`].
 #[derive(Clone)]
 struct BrandCache {
-    cached: Arc<RwLock<Option<(Instant, Arc<Brand>)>>>,
+    cached: Arc<RwLock<Option<Fetched>>>,
     load: BrandLoader,
 }
+
+/// The brand and when it was read.
+type Fetched = (Instant, Arc<Brand>);
 
 const BRAND_TTL: Duration = Duration::from_secs(30);
 

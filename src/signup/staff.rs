@@ -75,7 +75,7 @@ pub async fn queue(
         ctx,
         rows,
         paging,
-        statuses: &RegStatus::ALL,
+        statuses: RegStatus::ALL,
         areas: catalog::all_areas(&state.db).await?,
         packages: catalog::all_packages(&state.db).await?,
         date_error: from.is_err() || to.is_err(),
