@@ -94,3 +94,31 @@ async fn customers_edit_name_and_email_but_not_phone() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// A customer whose email is also a staff login's (say, an employee who is a subscriber too) can
+/// still edit their profile: the customer record keeps the email, their login goes without it,
+/// and nothing tells them a staff account exists.
+#[tokio::test]
+async fn a_staff_email_on_a_customer_profile_is_kept_off_the_login() {
+    let app = spawn().await;
+    let c = catalog(&app).await;
+    app.create_user(setia::auth::Role::Technician, "dodi@blitz.id")
+        .await;
+    let (dodi, _) = sign_up(&app, &c, "Dodi", "0812-7777-1111", "").await;
+    let r = dodi
+        .post(
+            "/portal/profile",
+            &[("name", "Dodi F."), ("email", "dodi@blitz.id")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let emails: Vec<(Option<String>,)> = app
+        .db()
+        .fetch_all(
+            "SELECT email FROM users WHERE role = 'customer' UNION ALL SELECT email FROM customers",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(emails, vec![(None,), (Some("dodi@blitz.id".to_string()),)]);
+}

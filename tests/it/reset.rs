@@ -327,3 +327,35 @@ async fn the_answer_is_the_same_whether_or_not_the_account_exists() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("name=\"login\"");
 }
+
+/// A link mailed before the account was deactivated sets no password afterwards (it would work
+/// again the day the account is reactivated).
+#[tokio::test]
+async fn deactivation_ends_open_links() {
+    let (app, smtp) = app_with_smtp().await;
+    let user = app.create_user(Role::Admin, "sari@blitz.test").await;
+    let link = request_link(&app, &smtp, "sari@blitz.test").await.unwrap();
+    let (sysadmin, _) = app.logged_in(Role::SystemAdmin).await;
+    let r = sysadmin
+        .post(&format!("/staff/users/{user}/deactivate"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app
+        .browser()
+        .post(&link, &[("new", NEW_PASSWORD), ("confirm", NEW_PASSWORD)])
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    let r = sysadmin
+        .post(&format!("/staff/users/{user}/reactivate"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let b = app.browser();
+    assert_eq!(
+        b.login("sari@blitz.test", NEW_PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        b.login("sari@blitz.test", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
