@@ -128,7 +128,7 @@ async fn seed(db: &Db) -> anyhow::Result<(i64, i64)> {
             name: "Rumah 20",
             download_mbps: 20,
             upload_mbps: 10,
-            price: 250_000,
+            price: setia::types::Rupiah(250_000),
             features: "",
             published: true,
             sort_order: 0,

@@ -51,7 +51,7 @@ async fn main() -> anyhow::Result<()> {
             name: "Rumah 20",
             download_mbps: 20,
             upload_mbps: 10,
-            price: 250_000,
+            price: setia::types::Rupiah(250_000),
             features: "",
             published: true,
             sort_order: 0,

@@ -95,9 +95,16 @@ impl fmt::Display for Email {
     }
 }
 
-/// An amount of rupiah (no fractions in practice).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// An amount of rupiah (no fractions in practice). Stored as a BIGINT column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, sqlx::Type)]
+#[sqlx(transparent)]
 pub struct Rupiah(pub i64);
+
+impl From<Rupiah> for crate::db::Arg {
+    fn from(v: Rupiah) -> Self {
+        crate::db::Arg::from(v.0)
+    }
+}
 
 impl Rupiah {
     /// Parses `250000`, `250.000`, `Rp 250.000`. Dots must group thousands properly, so a typo

@@ -580,7 +580,7 @@ async fn sign_up_on_a_phone_and_follow_it_in_the_portal() {
         name: "Rumah 20",
         download_mbps: 20,
         upload_mbps: 10,
-        price: 250_000,
+        price: setia::types::Rupiah(250_000),
         features: "Unlimited",
         published: true,
         sort_order: 0,

@@ -37,7 +37,7 @@ impl PackageInput {
             name: &self.name,
             download_mbps: self.download_mbps,
             upload_mbps: self.upload_mbps,
-            price: self.price.0,
+            price: self.price,
             features: &self.features,
             published: self.published,
             sort_order: self.sort_order,

@@ -12,7 +12,7 @@ pub struct PackageRow {
     pub name: String,
     pub download_mbps: i64,
     pub upload_mbps: i64,
-    pub price: i64,
+    pub price: Rupiah,
     /// One feature per line.
     pub features: String,
     pub published: bool,
@@ -21,7 +21,7 @@ pub struct PackageRow {
 
 impl PackageRow {
     pub fn price_text(&self) -> String {
-        Rupiah(self.price).to_string()
+        self.price.to_string()
     }
 
     pub fn feature_list(&self) -> Vec<&str> {
@@ -40,7 +40,7 @@ pub struct NewPackage<'a> {
     pub name: &'a str,
     pub download_mbps: i64,
     pub upload_mbps: i64,
-    pub price: i64,
+    pub price: Rupiah,
     pub features: &'a str,
     pub published: bool,
     pub sort_order: i64,
@@ -391,12 +391,12 @@ pub struct PromoPackage {
     pub promo_title: String,
     pub package_id: i64,
     pub package_name: String,
-    pub price: i64,
+    pub price: Rupiah,
 }
 
 impl PromoPackage {
     pub fn price_text(&self) -> String {
-        Rupiah(self.price).to_string()
+        self.price.to_string()
     }
 }
 

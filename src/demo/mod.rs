@@ -415,7 +415,7 @@ async fn content(state: &AppState) -> anyhow::Result<()> {
             name,
             download_mbps: *down,
             upload_mbps: *up,
-            price: *price,
+            price: crate::types::Rupiah(*price),
             features,
             published: *published,
             sort_order: i as i64,
@@ -469,7 +469,7 @@ async fn content(state: &AppState) -> anyhow::Result<()> {
     for (name, notes, offers) in data::COMPETITORS {
         let id = retention::create(db, name, notes, now).await?;
         for (offer, mbps, price) in *offers {
-            retention::add_offer(db, id, offer, *mbps, *price, "").await?;
+            retention::add_offer(db, id, offer, *mbps, crate::types::Rupiah(*price), "").await?;
         }
     }
     Ok(())

@@ -94,7 +94,7 @@ pub async fn add_offer(
     competitor(db, id).await?;
     let mut tx = db.begin().await?;
     let offer_id =
-        store::add_offer(&mut tx, id, &o.name, o.download_mbps, o.price.0, &o.notes).await?;
+        store::add_offer(&mut tx, id, &o.name, o.download_mbps, o.price, &o.notes).await?;
     let detail = format!(
         "#{offer_id} {} {} Mbps {}",
         o.name, o.download_mbps, o.price

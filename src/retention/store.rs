@@ -58,13 +58,13 @@ pub struct OfferRow {
     pub competitor_name: String,
     pub name: String,
     pub download_mbps: i64,
-    pub price: i64,
+    pub price: Rupiah,
     pub notes: String,
 }
 
 impl OfferRow {
     pub fn price_text(&self) -> String {
-        Rupiah(self.price).to_string()
+        self.price.to_string()
     }
 }
 
@@ -83,7 +83,7 @@ pub async fn add_offer(
     competitor_id: i64,
     name: &str,
     download_mbps: i64,
-    price: i64,
+    price: Rupiah,
     notes: &str,
 ) -> DbResult<i64> {
     c.into().insert_returning(

@@ -397,3 +397,44 @@ fn error_page(ctx: &Ctx, res: &Response, request_id: &str) -> Option<Response> {
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(path: &str) -> Ctx {
+        Ctx {
+            lang: Lang::En,
+            user: None,
+            csrf: String::new(),
+            path: path.into(),
+            flash: None,
+            ip: "127.0.0.1".into(),
+            brand: "Setia".into(),
+            brand_logo: None,
+        }
+    }
+
+    /// The same validation error a form re-renders from reaches a JSON client as field errors.
+    #[tokio::test]
+    async fn validation_errors_are_json_under_the_api() {
+        let mut fields = FieldErrors::default();
+        fields.add("phone", "validation.phone_invalid");
+        let res = AppError::Validation(fields).into_response();
+        let out = error_page(&ctx("/api/v1/customers"), &res, "req-1").expect("rendered");
+        assert_eq!(out.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = to_bytes(out.into_body(), 1 << 16).await.unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            json["errors"]["phone"],
+            Lang::En.t("validation.phone_invalid")
+        );
+        assert_eq!(json["error"]["request_id"], "req-1");
+
+        // A page names the field instead.
+        let res = AppError::field("phone", "validation.phone_invalid").into_response();
+        let out = error_page(&ctx("/staff/x"), &res, "req-2").expect("rendered");
+        let body = to_bytes(out.into_body(), 1 << 20).await.unwrap();
+        assert!(String::from_utf8_lossy(&body).contains("«phone»"));
+    }
+}

@@ -19,7 +19,7 @@ pub async fn catalog(app: &TestApp) -> Catalog {
         name,
         download_mbps: mbps,
         upload_mbps: mbps / 2,
-        price,
+        price: setia::types::Rupiah(price),
         features: "Unlimited\nRouter gratis",
         published,
         sort_order: 0,

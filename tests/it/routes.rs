@@ -141,9 +141,16 @@ async fn world(app: &TestApp) -> (Params, Browser) {
     .await
     .unwrap();
     let competitor = retention::create(db, "Kabel Lain", "", now).await.unwrap();
-    let offer = retention::add_offer(db, competitor, "Hemat 30", 30, 200_000, "")
-        .await
-        .unwrap();
+    let offer = retention::add_offer(
+        db,
+        competitor,
+        "Hemat 30",
+        30,
+        setia::types::Rupiah(200_000),
+        "",
+    )
+    .await
+    .unwrap();
 
     let params = Params(vec![
         ("/portal/registrations/", own_reg.to_string()),
