@@ -35,11 +35,14 @@ pub struct Attempt<'a> {
     pub ip: &'a str,
     /// The device cookie the browser sent, if any.
     pub device: Option<&'a str>,
+    pub user_agent: &'a str,
+    /// The session the browser had before, ended at a successful login.
+    pub previous_session: Option<&'a str>,
 }
 
 pub enum Outcome {
-    /// The password was right; the caller starts a session.
-    Success(Box<UserRow>),
+    /// The password was right: the user and the new session's token.
+    Success(Box<UserRow>, String),
     /// Wrong, unknown, inactive or locked: one answer for all of them.
     Failed,
     /// Too many failures for this account from this address.
@@ -159,8 +162,13 @@ pub async fn login(
         return Ok(Outcome::Failed);
     }
 
+    // One transaction: failures cleared, the old session ended, a new one started, audited.
     let mut tx = db.begin().await?;
     users::record_successful_login(&mut tx, user.id).await?;
+    if let Some(old) = a.previous_session {
+        store::delete_session(&mut tx, old).await?;
+    }
+    let token = session::start(&mut tx, now, user.id, a.ip, a.user_agent).await?;
     let detail = if locked { "known device" } else { "" };
     let actor = Actor {
         id: Some(user.id),
@@ -177,7 +185,7 @@ pub async fn login(
     )
     .await?;
     tx.commit().await?;
-    Ok(Outcome::Success(Box::new(user)))
+    Ok(Outcome::Success(Box::new(user), token))
 }
 
 /// Records and audits a failed attempt. `counts` is set for a wrong password on an active,
@@ -247,26 +255,6 @@ pub struct Origin<'a> {
     pub user_agent: &'a str,
 }
 
-async fn start_session(
-    tx: &mut crate::db::Tx,
-    now: DateTime<Utc>,
-    user_id: i64,
-    origin: Origin<'_>,
-    token: &str,
-) -> AppResult<()> {
-    let ua: String = origin.user_agent.chars().take(300).collect();
-    store::insert_session(
-        &mut *tx,
-        &session::token_hash(token),
-        user_id,
-        now,
-        origin.ip,
-        &ua,
-    )
-    .await?;
-    Ok(())
-}
-
 /// Ends session `session_id` of the acting user, audited.
 pub async fn logout(
     db: &Db,
@@ -323,11 +311,10 @@ pub async fn change_password(
     }
     errors.into_result()?;
     let hash = hashing.hash(change.new.to_owned()).await?;
-    let token = session::new_token();
     let mut tx = db.begin().await?;
     users::set_password(&mut tx, user_id, &hash, false, now).await?;
     store::delete_user_sessions(&mut tx, user_id, None).await?;
-    start_session(&mut tx, now, user_id, origin, &token).await?;
+    let token = session::start(&mut tx, now, user_id, origin.ip, origin.user_agent).await?;
     audit::record_in(
         &mut tx,
         now,

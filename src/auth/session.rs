@@ -9,7 +9,7 @@ use axum::response::Response;
 
 use crate::auth::store::{self, SessionUser};
 use crate::config::Config;
-use crate::db::{Db, DbResult};
+use crate::db::{Conn, Db, DbResult};
 use crate::state::AppState;
 use crate::web::cookies;
 
@@ -26,19 +26,18 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Creates a session for `user_id` and returns the cookie token.
-pub async fn start(state: &AppState, user_id: i64, ip: &str, user_agent: &str) -> DbResult<String> {
+/// Creates a session for `user_id` (in the caller's transaction where there is one) and returns
+/// the cookie token.
+pub async fn start(
+    c: impl Into<Conn<'_>>,
+    now: DateTime<Utc>,
+    user_id: i64,
+    ip: &str,
+    user_agent: &str,
+) -> DbResult<String> {
     let token = new_token();
     let ua: String = user_agent.chars().take(300).collect();
-    store::insert_session(
-        &state.db,
-        &token_hash(&token),
-        user_id,
-        state.clock.now(),
-        ip,
-        &ua,
-    )
-    .await?;
+    store::insert_session(c, &token_hash(&token), user_id, now, ip, &ua).await?;
     Ok(token)
 }
 

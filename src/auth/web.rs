@@ -6,7 +6,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{device, service, session, store};
+use super::{device, service, session};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -84,11 +84,17 @@ pub async fn login(
             password: form.password.clone(),
             ip: &ctx.ip,
             device: cookies::get(&headers, device::COOKIE),
+            user_agent: headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(""),
+            // A new session id at every login; the one the visitor had before ends.
+            previous_session: ctx.user.as_ref().map(|u| u.session_id.as_str()),
         },
     )
     .await?;
-    let user = match outcome {
-        service::Outcome::Success(user) => user,
+    let (user, token) = match outcome {
+        service::Outcome::Success(user, token) => (user, token),
         service::Outcome::Failed => {
             return fail(ctx, form, StatusCode::UNAUTHORIZED, "auth.login_failed")
         }
@@ -106,16 +112,6 @@ pub async fn login(
             return Ok(res);
         }
     };
-
-    // A new session id at every login; the one the visitor had before is gone.
-    if let Some(old) = &ctx.user {
-        store::delete_session(&state.db, &old.session_id).await?;
-    }
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let token = session::start(&state, user.id, &ctx.ip, user_agent).await?;
 
     let target = if user.must_change_password {
         super::guard::CHANGE_PASSWORD_PATH

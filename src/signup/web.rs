@@ -187,7 +187,8 @@ pub async fn submit(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let token = session::start(&state, created.user_id, &ctx.ip, user_agent).await?;
+    let token =
+        session::start(&state.db, state.now(), created.user_id, &ctx.ip, user_agent).await?;
     let mut target = format!("/signup/done/{}", created.registration_id);
     if referral_ignored {
         target.push_str("?referral=unknown");
