@@ -9,5 +9,8 @@ DELETE FROM waiting_list WHERE id NOT IN (
     SELECT MIN(id) FROM waiting_list
     GROUP BY phone, COALESCE(CAST(area_id AS TEXT), LOWER(TRIM(area_text)))
 );
-CREATE UNIQUE INDEX waiting_list_phone_area
-    ON waiting_list (phone, (COALESCE(CAST(area_id AS TEXT), LOWER(TRIM(area_text)))));
+-- The key is written by the app (the area's id, or the typed name trimmed and lower-cased in
+-- Rust), so the index holds no function a database tool could evaluate differently.
+ALTER TABLE waiting_list ADD COLUMN area_key TEXT NOT NULL DEFAULT '';
+UPDATE waiting_list SET area_key = COALESCE(CAST(area_id AS TEXT), LOWER(TRIM(area_text)));
+CREATE UNIQUE INDEX waiting_list_phone_area ON waiting_list (phone, area_key);

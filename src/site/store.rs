@@ -148,12 +148,17 @@ pub async fn add_to_waiting_list(
     e: &WaitingEntry<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
+    // One entry per phone and area: the listed area's id, or the name as typed.
+    let area_key = match e.area_id {
+        Some(id) => id.to_string(),
+        None => e.area_text.trim().to_lowercase(),
+    };
     let mut tx = db.begin().await?;
     let added = tx
         .execute(
-            "INSERT INTO waiting_list (name, phone, email, area_id, area_text, address, package_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-            args![e.name, e.phone, e.email, e.area_id, e.area_text.trim(), e.address, e.package_id, now],
+            "INSERT INTO waiting_list (name, phone, email, area_id, area_text, address, package_id, created_at, area_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+            args![e.name, e.phone, e.email, e.area_id, e.area_text.trim(), e.address, e.package_id, now, area_key],
         )
         .await?;
     tx.commit().await?;
