@@ -14,7 +14,7 @@ use crate::auth::{password, session};
 use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
 use crate::customers::store as customers;
 use crate::error::{AppError, AppResult};
-use crate::site::store::{self as site, WaitingEntry};
+use crate::site::store::WaitingEntry;
 use crate::state::AppState;
 use crate::types::Email;
 use crate::web::{self, page, redirect, Ctx, CurrentUser, FieldErrors, Form, Path, Query};
@@ -129,8 +129,15 @@ pub async fn submit(
 
     if !c.area.covered {
         // Already on the list for this area: the same answer, nothing added.
-        site::add_to_waiting_list(
+        let actor = crate::audit::Actor {
+            id: None,
+            name: &c.name,
+            ip: &ctx.ip,
+        };
+        crate::site::service::join_waiting_list(
             &state.db,
+            actor,
+            state.now(),
             &WaitingEntry {
                 name: &c.name,
                 phone: c.phone.as_str(),
@@ -140,7 +147,6 @@ pub async fn submit(
                 address: &c.address,
                 package_id: Some(c.package.id),
             },
-            state.clock.now(),
         )
         .await?;
         return page(&WaitlistedPage {

@@ -108,3 +108,29 @@ fn changed_fields(a: &Company, b: &Company) -> Vec<String> {
         .map(|(n, _, _)| n.to_string())
         .collect()
 }
+
+/// A visitor (or a sign-up in an area not covered yet) joins the waiting list, audited in the
+/// same transaction. `false` when this phone is already on the list for that area.
+pub async fn join_waiting_list(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    entry: &store::WaitingEntry<'_>,
+) -> crate::error::AppResult<bool> {
+    let mut tx = db.begin().await?;
+    let Some(id) = store::add_to_waiting_list(&mut tx, entry, now).await? else {
+        return Ok(false);
+    };
+    let detail = format!("{} · {}", entry.phone, entry.area_text.trim());
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "waiting_list.joined",
+        Some(("waiting_list", id)),
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}

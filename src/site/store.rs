@@ -144,25 +144,22 @@ pub struct WaitingEntry<'a> {
 /// Adds an entry; `false` (and nothing added) when this phone is already on the list for this
 /// area (one entry per phone and area, kept by a unique index).
 pub async fn add_to_waiting_list(
-    db: &Db,
+    tx: &mut Tx,
     e: &WaitingEntry<'_>,
     now: DateTime<Utc>,
-) -> DbResult<bool> {
+) -> DbResult<Option<i64>> {
     // One entry per phone and area: the listed area's id, or the name as typed.
     let area_key = match e.area_id {
         Some(id) => id.to_string(),
         None => e.area_text.trim().to_lowercase(),
     };
-    let mut tx = db.begin().await?;
-    let added = tx
-        .execute(
-            "INSERT INTO waiting_list (name, phone, email, area_id, area_text, address, package_id, created_at, area_key) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
-            args![e.name, e.phone, e.email, e.area_id, e.area_text.trim(), e.address, e.package_id, now, area_key],
-        )
-        .await?;
-    tx.commit().await?;
-    Ok(added == 1)
+    tx.fetch_optional::<(i64,)>(
+        "INSERT INTO waiting_list (name, phone, email, area_id, area_text, address, package_id, created_at, area_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id",
+        args![e.name, e.phone, e.email, e.area_id, e.area_text.trim(), e.address, e.package_id, now, area_key],
+    )
+    .await
+    .map(|row| row.map(|(id,)| id))
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -321,8 +321,15 @@ pub async fn join_waiting_list(
         let q = form.area_text.clone();
         return coverage_page(&state, ctx, q, found, form, errors).await;
     };
-    let added = store::add_to_waiting_list(
+    let actor = crate::audit::Actor {
+        id: None,
+        name: &v.name,
+        ip: &ctx.ip,
+    };
+    let added = super::service::join_waiting_list(
         &state.db,
+        actor,
+        state.now(),
         &WaitingEntry {
             name: &v.name,
             phone: v.phone.as_str(),
@@ -332,7 +339,6 @@ pub async fn join_waiting_list(
             address: &v.address,
             package_id: v.package_id,
         },
-        state.clock.now(),
     )
     .await?;
     let flash = if added {
