@@ -148,7 +148,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             let db = open_db(&config).await?;
             let worker = crate::worker::spawn(db.clone(), &config, Arc::new(SystemClock)).await?;
             shutdown_signal().await;
-            worker.abort();
+            worker.shutdown().await;
             db.close().await;
         }
         Command::Serve { listen } => {
@@ -248,7 +248,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
-    worker.abort();
+    worker.shutdown().await;
     db.close().await;
     Ok(())
 }

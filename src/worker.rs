@@ -71,16 +71,43 @@ pub async fn schedule_recurring(db: &Db, now: chrono::DateTime<chrono::Utc>) -> 
 }
 
 /// Starts the worker loop in the background.
-pub async fn spawn(db: Db, config: &Config, clock: SharedClock) -> anyhow::Result<JoinHandle<()>> {
+pub async fn spawn(db: Db, config: &Config, clock: SharedClock) -> anyhow::Result<Worker> {
     let registry = registry(config)?;
     if registry.is_paused(notify::DELIVER_JOB) {
         tracing::warn!("smtp_host is not set: mail stays queued in the outbox");
     }
     schedule_recurring(&db, clock.now()).await?;
-    Ok(tokio::spawn(jobs::work(
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let handle = tokio::spawn(jobs::work(
         db,
         clock,
         registry,
         jobs::worker_name(),
-    )))
+        stopped,
+    ));
+    Ok(Worker { stop, handle })
+}
+
+/// A running worker; [`Worker::shutdown`] lets it finish the batch it is in.
+pub struct Worker {
+    stop: tokio::sync::watch::Sender<bool>,
+    handle: JoinHandle<()>,
+}
+
+/// How long shutdown waits for a batch to finish before cutting it off (an interrupted job is
+/// taken over later, like a crashed worker's).
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
+impl Worker {
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let abort = self.handle.abort_handle();
+        if tokio::time::timeout(SHUTDOWN_GRACE, self.handle)
+            .await
+            .is_err()
+        {
+            tracing::warn!("job worker did not finish its batch in time; stopping it");
+            abort.abort();
+        }
+    }
 }

@@ -197,17 +197,28 @@ pub async fn run_due(
 /// How often an idle worker looks for due jobs.
 pub const POLL_INTERVAL: StdDuration = StdDuration::from_secs(5);
 
-/// The worker loop: `run_due` every [`POLL_INTERVAL`], until the task is dropped.
-pub async fn work(db: Db, clock: SharedClock, registry: Registry, worker: String) {
+/// The worker loop: `run_due` every [`POLL_INTERVAL`] until `stop` turns true; a batch that has
+/// started is finished first, so no job is cut off halfway.
+pub async fn work(
+    db: Db,
+    clock: SharedClock,
+    registry: Registry,
+    worker: String,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     tracing::info!(worker = %worker, "job worker started");
-    loop {
+    while !*stop.borrow() {
         match run_due(&db, clock.now(), &registry, &worker).await {
             Ok(n) if n > 0 => tracing::debug!(jobs = n, "jobs run"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %format!("{e:#}"), "job worker error"),
         }
-        tokio::time::sleep(POLL_INTERVAL).await;
+        tokio::select! {
+            _ = tokio::time::sleep(POLL_INTERVAL) => {}
+            _ = stop.changed() => {}
+        }
     }
+    tracing::info!(worker = %worker, "job worker stopped");
 }
 
 /// A name for this worker process, shown in `locked_by`.
