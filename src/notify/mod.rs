@@ -53,8 +53,20 @@ pub async fn deliver(db: &Db, mailer: &Mailer, id: i64, now: DateTime<Utc>) -> a
     };
     match mailer.send(&mail).await {
         Ok(()) => {
-            store::mark_sent(db, id, &token, now).await?;
-            Ok(())
+            // The server has the mail: recording that must not fail on a passing database
+            // hiccup, or the row would be sent again once its claim goes stale.
+            let mut tries = 0;
+            loop {
+                match store::mark_sent(db, id, &token, now).await {
+                    Ok(_) => return Ok(()),
+                    Err(e) if tries < 4 => {
+                        tries += 1;
+                        tracing::warn!(mail = id, error = %e, "marking a sent mail failed; retrying");
+                        tokio::time::sleep(std::time::Duration::from_millis(250 << tries)).await;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
         }
         Err(e) => {
             let error: String = format!("{e:#}").chars().take(1000).collect();
