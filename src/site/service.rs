@@ -27,9 +27,10 @@ pub async fn save_profile(
     hero: ImageChange,
 ) -> DbResult<()> {
     let mut tx = db.begin().await?;
-    let before = store::company_in(&mut tx).await?.unwrap_or_default();
-    let (old_logo, old_hero) = store::image_ids_in(&mut tx).await?;
-    store::save_company_in(&mut tx, company, now).await?;
+    tx.lock_row("company_settings", 1).await?;
+    let before = store::company_text(&mut tx).await?.unwrap_or_default();
+    let (old_logo, old_hero) = store::image_ids(&mut tx).await?;
+    store::save_company(&mut tx, company, now).await?;
     let mut changed = changed_fields(&before, company);
     let logo_id = apply(&mut tx, logo, old_logo, Context::CompanyLogo, actor, now).await?;
     let hero_id = apply(&mut tx, hero, old_hero, Context::CompanyHero, actor, now).await?;

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::args;
-use crate::db::{Db, DbResult, Tx};
+use crate::db::{Conn, Db, DbResult, Tx};
 use crate::uploads::{self, ImageRef};
 
 #[derive(Clone, Debug, Default, sqlx::FromRow)]
@@ -38,14 +38,7 @@ impl Company {
 
 /// The company profile; a placeholder named "Setia" until an admin fills it in.
 pub async fn company(db: &Db) -> DbResult<Company> {
-    let row: Option<Company> = db
-        .fetch_optional(
-            "SELECT name, tagline, about, vision, mission, address, phone, whatsapp, email, opening_hours, map_url \
-             FROM company_settings WHERE id = 1",
-            args![],
-        )
-        .await?;
-    let mut company = row.unwrap_or_else(|| Company {
+    let mut company = company_text(db).await?.unwrap_or_else(|| Company {
         name: "Setia".into(),
         ..Company::default()
     });
@@ -61,9 +54,12 @@ pub async fn company(db: &Db) -> DbResult<Company> {
 
 type ImageIds = (Option<i64>, Option<i64>);
 
-/// The uploads attached as logo and hero image.
-async fn image_ids(db: &Db) -> DbResult<ImageIds> {
-    let row: Option<ImageIds> = db
+/// The uploads attached as logo and hero image. Inside a transaction that replaces them, lock
+/// the row first (`tx.lock_row("company_settings", 1)`), so that two admins replacing the logo
+/// at once cannot both delete the same old one.
+pub async fn image_ids(c: impl Into<Conn<'_>>) -> DbResult<ImageIds> {
+    let row: Option<ImageIds> = c
+        .into()
         .fetch_optional(
             "SELECT logo_upload_id, hero_upload_id FROM company_settings WHERE id = 1",
             args![],
@@ -72,32 +68,15 @@ async fn image_ids(db: &Db) -> DbResult<ImageIds> {
     Ok(row.unwrap_or_default())
 }
 
-/// [`image_ids`] inside a transaction, read under a row lock on PostgreSQL so that two admins
-/// replacing the logo at once cannot both delete the same old one.
-pub async fn image_ids_in(tx: &mut Tx) -> DbResult<ImageIds> {
-    let lock = match tx.backend() {
-        crate::db::Backend::Postgres => " FOR UPDATE",
-        crate::db::Backend::Sqlite => "",
-    };
-    let row: Option<ImageIds> = tx
+/// The editable text of the profile as stored (`None` before the first save).
+pub async fn company_text(c: impl Into<Conn<'_>>) -> DbResult<Option<Company>> {
+    c.into()
         .fetch_optional(
-            &format!(
-                "SELECT logo_upload_id, hero_upload_id FROM company_settings WHERE id = 1{lock}"
-            ),
+            "SELECT name, tagline, about, vision, mission, address, phone, whatsapp, email, opening_hours, map_url \
+             FROM company_settings WHERE id = 1",
             args![],
         )
-        .await?;
-    Ok(row.unwrap_or_default())
-}
-
-/// The editable text of the profile as stored, read inside a transaction.
-pub async fn company_in(tx: &mut Tx) -> DbResult<Option<Company>> {
-    tx.fetch_optional(
-        "SELECT name, tagline, about, vision, mission, address, phone, whatsapp, email, opening_hours, map_url \
-         FROM company_settings WHERE id = 1",
-        args![],
-    )
-    .await
+        .await
 }
 
 /// Points the profile at its logo and hero image (the row exists: save the text first).
@@ -110,14 +89,12 @@ pub async fn set_images_in(tx: &mut Tx, logo: Option<i64>, hero: Option<i64>) ->
     Ok(())
 }
 
-pub async fn save_company(db: &Db, c: &Company, now: DateTime<Utc>) -> DbResult<()> {
-    let mut tx = db.begin().await?;
-    save_company_in(&mut tx, c, now).await?;
-    tx.commit().await
-}
-
-pub async fn save_company_in(tx: &mut Tx, c: &Company, now: DateTime<Utc>) -> DbResult<()> {
-    tx.execute(
+pub async fn save_company(
+    conn: impl Into<Conn<'_>>,
+    c: &Company,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    conn.into().execute(
         "INSERT INTO company_settings (id, name, tagline, about, vision, mission, address, phone, whatsapp, email, \
          opening_hours, map_url, updated_at) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
          ON CONFLICT (id) DO UPDATE SET name = $1, tagline = $2, about = $3, vision = $4, mission = $5, address = $6, \
