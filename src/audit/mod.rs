@@ -54,6 +54,12 @@ fn entry<'a>(
     }
 }
 
+/// The audit action for showing or hiding site content: `<entity>.publish` / `.unpublish`.
+pub fn publish_action(entity: &str, published: bool) -> String {
+    let verb = if published { "publish" } else { "unpublish" };
+    format!("{entity}.{verb}")
+}
+
 /// Records an action inside the transaction that performs it.
 pub async fn record_in(
     tx: &mut crate::db::Tx,

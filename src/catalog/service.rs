@@ -13,11 +13,6 @@ use crate::types::Rupiah;
 const AREA_COLUMNS: &[(&str, &str, &str)] = &[("name", "name", "validation.area_taken")];
 
 /// The audit action of a publish / unpublish of `entity`.
-fn publish_action(entity: &str, published: bool) -> String {
-    let verb = if published { "publish" } else { "unpublish" };
-    format!("{entity}.{verb}")
-}
-
 // ---- packages ----
 
 /// A package as staff typed it, parsed.
@@ -134,7 +129,7 @@ pub async fn set_package_published(
         &mut tx,
         now,
         actor,
-        &publish_action("package", published),
+        &audit::publish_action("package", published),
         Some(("package", id)),
         &package.name,
     )
@@ -354,7 +349,7 @@ pub async fn set_promo_published(
         &mut tx,
         now,
         actor,
-        &publish_action("promo", published),
+        &audit::publish_action("promo", published),
         Some(("promo", id)),
         &promo.title,
     )

@@ -146,12 +146,16 @@ pub async fn set_published(
     if store::set_published(&mut tx, id, published, now).await? == 0 {
         return Err(AppError::NotFound);
     }
-    let action = if published {
-        "post.publish"
-    } else {
-        "post.unpublish"
-    };
-    audit::record_in(&mut tx, now, actor, action, Some(("post", id)), &post.title).await?;
+    let action = audit::publish_action("post", published);
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        &action,
+        Some(("post", id)),
+        &post.title,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
