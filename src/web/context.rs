@@ -276,14 +276,18 @@ async fn verify_csrf(state: &AppState, req: Request, cookie: &str) -> Result<Req
     let bytes = to_bytes(body, state.config.max_body_bytes)
         .await
         .map_err(|_| AppError::PayloadTooLarge)?;
-    let token = form_urlencoded_value(&bytes, "_csrf").ok_or(AppError::Csrf)?;
-    if !token_matches(&state.secret, cookie, &token) {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::Csrf)?;
+    let token = pairs
+        .iter()
+        .find(|(k, _)| k == "_csrf")
+        .map(|(_, v)| v)
+        .ok_or(AppError::Csrf)?;
+    if !token_matches(&state.secret, cookie, token) {
         return Err(AppError::Csrf);
     }
     // Every form post, whatever its handler reads: no control characters (422 naming the field).
-    if let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes) {
-        crate::web::refuse_control_chars(&pairs)?;
-    }
+    crate::web::refuse_control_chars(&pairs)?;
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
@@ -304,14 +308,6 @@ async fn verify_csrf_multipart(
         return Err(AppError::Csrf);
     }
     Ok(Request::from_parts(parts, body))
-}
-
-fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
-        .ok()?
-        .into_iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
 }
 
 fn same_origin(headers: &HeaderMap) -> bool {
