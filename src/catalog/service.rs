@@ -12,7 +12,6 @@ use crate::types::Rupiah;
 /// `areas (name, city)` is unique: a second "Cibabat, Cimahi" is the name field's error.
 const AREA_COLUMNS: &[(&str, &str, &str)] = &[("name", "name", "validation.area_taken")];
 
-/// The audit action of a publish / unpublish of `entity`.
 // ---- packages ----
 
 /// A package as staff typed it, parsed.
