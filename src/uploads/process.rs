@@ -41,10 +41,6 @@ impl Kind {
             _ => None,
         }
     }
-
-    pub fn is_image(self) -> bool {
-        self != Kind::Pdf
-    }
 }
 
 /// Which kinds a form field takes.
