@@ -23,8 +23,8 @@ use crate::state::AppState;
 use crate::web::routes::{Access, Route, Routes};
 use crate::web::{self, Ctx};
 use crate::{
-    audit, auth, catalog, customers, health, jobs, news, portal, retention, signup, site, staff,
-    uploads, users,
+    audit, auth, catalog, customers, health, jobs, news, notify, portal, retention, satisfaction,
+    signup, site, staff, tickets, uploads, users,
 };
 
 /// Builds the shared state, wiring in what domains provide to the kernel.
@@ -55,6 +55,9 @@ fn declared() -> (Routes, Routes) {
         .merge(customers::routes())
         .merge(retention::routes())
         .merge(portal::routes())
+        .merge(tickets::routes())
+        .merge(satisfaction::routes())
+        .merge(notify::inbox::routes())
         .merge(uploads::routes());
     (bare, pages)
 }

@@ -414,9 +414,12 @@ struct PgConstraint {
     on_update: String,
 }
 
-/// Filter on `sqlite_master m`: the migrated tables, not SQLite's or sqlx's own.
+/// Filter on `sqlite_master m`: the migrated tables, not SQLite's or sqlx's own, nor the
+/// full-text search indexes (`*_search`: an FTS5 table and its shadow tables here, a `tsvector`
+/// table on PostgreSQL; they differ by design, see `db::dialect`).
 const SQLITE_TABLES: &str = "m.type = 'table' \
-     AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\'";
+     AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\' \
+     AND m.name NOT LIKE '%\\_search' ESCAPE '\\' AND m.name NOT LIKE '%\\_search\\_%' ESCAPE '\\'";
 
 async fn introspect_sqlite(db: &Db) -> DbResult<Schema> {
     let mut schema = Schema::default();
@@ -596,7 +599,7 @@ async fn introspect_sqlite(db: &Db) -> DbResult<Schema> {
 }
 
 const PG_TABLES: &str = "n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
-     AND c.relname NOT LIKE '\\_sqlx%'";
+     AND c.relname NOT LIKE '\\_sqlx%' AND c.relname NOT LIKE '%\\_search'";
 
 async fn introspect_pg(db: &Db) -> DbResult<Schema> {
     let mut schema = Schema::default();

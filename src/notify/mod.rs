@@ -6,6 +6,7 @@
 //! Only a worker that crashed between sending and marking can cause a second send, of the same
 //! message with the same `Message-ID`, which receiving systems use to drop duplicates.
 
+pub mod inbox;
 pub mod smtp;
 pub mod store;
 

@@ -1,0 +1,10 @@
+//! Complaints (tickets): filing by customers and staff, the thread, status moves, assignment,
+//! SLA clocks, lists and search.
+
+pub mod model;
+
+use crate::web::routes::Routes;
+
+pub fn routes() -> Routes {
+    Routes::new()
+}

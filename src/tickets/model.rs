@@ -1,0 +1,192 @@
+//! What a ticket is made of: its status and the only moves between statuses, category, priority
+//! and channel. No I/O.
+
+crate::text_enum! {
+    pub enum TicketStatus {
+        New = "new",
+        Open = "open",
+        Waiting = "waiting",
+        Resolved = "resolved",
+        Closed = "closed",
+    }
+}
+
+impl TicketStatus {
+    /// The only allowed moves: new → open → waiting ⇄ open → resolved → closed, and
+    /// resolved → open when the customer replies or says it is not fixed.
+    pub fn can_move_to(self, to: TicketStatus) -> bool {
+        use TicketStatus::*;
+        matches!(
+            (self, to),
+            (New, Open)
+                | (Open, Waiting)
+                | (Waiting, Open)
+                | (Open, Resolved)
+                | (Resolved, Closed)
+                | (Resolved, Open)
+        )
+    }
+
+    /// Statuses in which the ticket still needs the office.
+    pub const ACTIVE: &'static [TicketStatus] =
+        &[TicketStatus::New, TicketStatus::Open, TicketStatus::Waiting];
+
+    pub fn is_active(self) -> bool {
+        Self::ACTIVE.contains(&self)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            TicketStatus::New => "ticket.status.new",
+            TicketStatus::Open => "ticket.status.open",
+            TicketStatus::Waiting => "ticket.status.waiting",
+            TicketStatus::Resolved => "ticket.status.resolved",
+            TicketStatus::Closed => "ticket.status.closed",
+        }
+    }
+
+    /// CSS class of the status badge (colour plus text, never colour alone).
+    pub fn badge(self) -> &'static str {
+        match self {
+            TicketStatus::New | TicketStatus::Waiting => "badge info",
+            TicketStatus::Open => "badge warn",
+            TicketStatus::Resolved | TicketStatus::Closed => "badge ok",
+        }
+    }
+}
+
+crate::text_enum! {
+    pub enum Category {
+        NoConnection = "no_connection",
+        Slow = "slow",
+        Intermittent = "intermittent",
+        Installation = "installation",
+        Relocation = "relocation",
+        Billing = "billing",
+        Other = "other",
+    }
+}
+
+impl Category {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Category::NoConnection => "ticket.category.no_connection",
+            Category::Slow => "ticket.category.slow",
+            Category::Intermittent => "ticket.category.intermittent",
+            Category::Installation => "ticket.category.installation",
+            Category::Relocation => "ticket.category.relocation",
+            Category::Billing => "ticket.category.billing",
+            Category::Other => "ticket.category.other",
+        }
+    }
+
+    /// The priority a new ticket starts with until staff set one: a customer without any
+    /// connection is served first.
+    pub fn default_priority(self) -> Priority {
+        match self {
+            Category::NoConnection => Priority::High,
+            _ => Priority::Normal,
+        }
+    }
+}
+
+crate::text_enum! {
+    pub enum Priority {
+        Low = "low",
+        Normal = "normal",
+        High = "high",
+        Urgent = "urgent",
+    }
+}
+
+impl Priority {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Priority::Low => "ticket.priority.low",
+            Priority::Normal => "ticket.priority.normal",
+            Priority::High => "ticket.priority.high",
+            Priority::Urgent => "ticket.priority.urgent",
+        }
+    }
+}
+
+crate::text_enum! {
+    pub enum Channel {
+        Web = "web",
+        Phone = "phone",
+        WalkIn = "walk_in",
+        Whatsapp = "whatsapp",
+        Email = "email",
+    }
+}
+
+impl Channel {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Channel::Web => "ticket.channel.web",
+            Channel::Phone => "ticket.channel.phone",
+            Channel::WalkIn => "ticket.channel.walk_in",
+            Channel::Whatsapp => "ticket.channel.whatsapp",
+            Channel::Email => "ticket.channel.email",
+        }
+    }
+}
+
+/// Longest message body accepted (a 50,000-character paste is refused with a message).
+pub const MAX_BODY_CHARS: usize = 5000;
+/// Characters of the description kept as the list summary.
+pub const SUMMARY_CHARS: usize = 120;
+
+/// The first words of `text` on one line, for lists.
+pub fn summary_of(text: &str) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= SUMMARY_CHARS {
+        return line;
+    }
+    let cut: String = line.chars().take(SUMMARY_CHARS - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// The ticket number shown to people: `TKT-2026-000123`.
+pub fn number(year: i32, seq: i64) -> String {
+    format!("TKT-{year}-{seq:06}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TicketStatus::*;
+    use super::*;
+
+    #[test]
+    fn only_the_documented_moves_are_allowed() {
+        let allowed = [
+            (New, Open),
+            (Open, Waiting),
+            (Waiting, Open),
+            (Open, Resolved),
+            (Resolved, Closed),
+            (Resolved, Open),
+        ];
+        for &from in TicketStatus::ALL {
+            for &to in TicketStatus::ALL {
+                assert_eq!(
+                    from.can_move_to(to),
+                    allowed.contains(&(from, to)),
+                    "{from} -> {to}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn summaries_are_one_short_line() {
+        assert_eq!(
+            summary_of("  Internet\nmati  sejak pagi "),
+            "Internet mati sejak pagi"
+        );
+        let long = "kata ".repeat(100);
+        let s = summary_of(&long);
+        assert!(s.chars().count() <= SUMMARY_CHARS && s.ends_with('…'));
+        assert_eq!(number(2026, 123), "TKT-2026-000123");
+    }
+}
