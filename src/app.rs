@@ -56,6 +56,7 @@ fn declared() -> (Routes, Routes) {
         .merge(retention::routes())
         .merge(portal::routes())
         .merge(tickets::routes())
+        .merge(tickets::sla::routes())
         .merge(satisfaction::routes())
         .merge(notify::inbox::routes())
         .merge(uploads::routes());

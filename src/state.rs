@@ -77,6 +77,14 @@ impl AppState {
         self.clock.now()
     }
 
+    /// For services that put links into messages.
+    pub fn links(&self) -> crate::notify::Links {
+        crate::notify::Links {
+            base_url: self.config.base_url.trim_end_matches('/').to_string(),
+            secret: self.secret.clone(),
+        }
+    }
+
     pub async fn brand(&self) -> DbResult<Arc<Brand>> {
         if let Some((at, b)) = self.brand.cached.read().expect("cache lock").as_ref() {
             if at.elapsed() < BRAND_TTL {

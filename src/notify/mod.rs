@@ -76,3 +76,11 @@ pub async fn deliver(db: &Db, mailer: &Mailer, id: i64, now: DateTime<Utc>) -> a
         }
     }
 }
+
+/// What a message needs to link back into the app: the public base URL, and the key that signs
+/// links which work without logging in (rating links).
+#[derive(Clone)]
+pub struct Links {
+    pub base_url: String,
+    pub secret: std::sync::Arc<Vec<u8>>,
+}

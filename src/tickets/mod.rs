@@ -2,6 +2,7 @@
 //! SLA clocks, lists and search.
 
 pub mod model;
+pub mod sla;
 
 use crate::web::routes::Routes;
 
