@@ -2,6 +2,9 @@
 //! SLA clocks, lists and search.
 
 pub mod model;
+mod notice;
+pub mod service;
+pub mod store;
 pub mod sla;
 
 use crate::web::routes::Routes;
