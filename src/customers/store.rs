@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::model::{CustomerStatus, SubStatus};
 use crate::args;
-use crate::db::{counter, like_pattern, Arg, Db, DbResult, Tx};
+use crate::db::{counter, like_pattern, Arg, Conn, Db, DbResult, Tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CustomerRow {
@@ -71,12 +71,22 @@ pub async fn by_user(db: &Db, user_id: i64) -> DbResult<Option<CustomerRow>> {
     .await
 }
 
-pub async fn by_referral_code(db: &Db, code: &str) -> DbResult<Option<CustomerRow>> {
-    db.fetch_optional(
-        &format!("{CUSTOMER_SELECT} WHERE c.referral_code = $1"),
-        args![code.trim().to_uppercase()],
-    )
-    .await
+pub async fn by_referral_code(
+    c: impl Into<Conn<'_>>,
+    code: &str,
+) -> DbResult<Option<CustomerRow>> {
+    c.into()
+        .fetch_optional(
+            &format!("{CUSTOMER_SELECT} WHERE c.referral_code = $1"),
+            args![code.trim().to_uppercase()],
+        )
+        .await
+}
+
+/// The customer with this phone number (E.164).
+pub async fn by_phone(db: &Db, phone: &str) -> DbResult<Option<CustomerRow>> {
+    db.fetch_optional(&format!("{CUSTOMER_SELECT} WHERE c.phone = $1"), args![phone])
+        .await
 }
 
 /// What the public sign-up may know about a contact. Staff logins are a separate matter: a staff

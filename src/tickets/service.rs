@@ -14,7 +14,7 @@ use crate::customers::store as customers;
 use crate::db::{counter, Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::notify::Links;
-use crate::types::wib_date;
+use crate::types::{wib_date, PhoneNumber};
 use crate::uploads::access::Context;
 use crate::uploads::process::Prepared;
 use crate::uploads::store::{self as uploads, Attach};
@@ -31,8 +31,20 @@ pub fn parse_body(body: &str) -> Result<String, &'static str> {
     }
 }
 
+/// Whom a ticket is for.
+pub enum Caller {
+    Customer(i64),
+    /// Not a customer yet: recorded as a prospect with the ticket.
+    New {
+        name: String,
+        phone: PhoneNumber,
+        address: String,
+        area_id: Option<i64>,
+    },
+}
+
 pub struct NewTicketInput {
-    pub customer_id: i64,
+    pub caller: Caller,
     pub subscription_id: Option<i64>,
     pub category: Category,
     /// Staff choose; a customer's ticket starts from the category's default.
@@ -60,10 +72,24 @@ pub async fn file(
 ) -> AppResult<Filed> {
     let body = parse_body(&input.body).map_err(|k| AppError::field("body", k))?;
     let mut tx = db.begin().await?;
+    let customer_id = match &input.caller {
+        Caller::Customer(id) => *id,
+        Caller::New {
+            name,
+            phone,
+            address,
+            area_id,
+        } => {
+            crate::customers::service::create_caller(
+                &mut tx, actor, now, name, phone, address, *area_id,
+            )
+            .await?
+        }
+    };
     let customer = tx
         .fetch_optional::<(i64, Option<i64>, String, String, String, Option<i64>)>(
             "SELECT id, area_id, number, name, phone, user_id FROM customers WHERE id = $1",
-            args![input.customer_id],
+            args![customer_id],
         )
         .await?
         .ok_or(AppError::NotFound)?;
@@ -72,7 +98,7 @@ pub async fn file(
         let row = tx
             .fetch_optional::<(Option<i64>,)>(
                 "SELECT area_id FROM subscriptions WHERE id = $1 AND customer_id = $2",
-                args![sub, input.customer_id],
+                args![sub, customer_id],
             )
             .await?
             .ok_or_else(|| AppError::field("subscription", "ticket.error.subscription"))?;
@@ -279,7 +305,7 @@ async fn move_to(
         tx,
         now,
         actor,
-        "ticket.status",
+        "ticket.field.status",
         Some(("ticket", t.id)),
         &format!("{}: {} → {to}", t.number, t.status),
     )
@@ -582,7 +608,7 @@ pub async fn set_priority(
         &mut tx,
         now,
         actor,
-        "ticket.priority",
+        "ticket.field.priority",
         Some(("ticket", id)),
         &format!("{}: {} → {priority}", t.number, t.priority),
     )
@@ -633,3 +659,52 @@ pub async fn warn_due(db: &Db, links: &Links, now: DateTime<Utc>) -> AppResult<u
     Ok(warned)
 }
 
+
+// ---- saved replies ----
+
+/// A saved reply as typed: a title up to 80 characters and a body.
+pub fn parse_saved_reply(title: &str, body: &str) -> AppResult<(String, String)> {
+    let mut errors = crate::error::FieldErrors::default();
+    let title = errors.check("title", crate::web::required(title, 80));
+    let body = errors.check("body", parse_body(body));
+    match (title, body) {
+        (Some(t), Some(b)) if errors.is_empty() => Ok((t, b)),
+        _ => Err(AppError::Validation(errors)),
+    }
+}
+
+/// Creates (`id` None) or changes a saved reply; audited.
+pub async fn save_reply(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: Option<i64>,
+    title: &str,
+    body: &str,
+) -> AppResult<i64> {
+    let (title, body) = parse_saved_reply(title, body)?;
+    let mut tx = db.begin().await?;
+    let id = match id {
+        Some(id) => {
+            if !store::update_saved_reply(&mut tx, id, &title, &body, now).await? {
+                return Err(AppError::NotFound);
+            }
+            id
+        }
+        None => store::insert_saved_reply(&mut tx, &title, &body, now).await?,
+    };
+    audit::record_in(&mut tx, now, actor, "saved_reply.save", Some(("saved_reply", id)), &title)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn delete_reply(db: &Db, actor: Actor<'_>, now: DateTime<Utc>, id: i64) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let reply = store::saved_reply(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    store::delete_saved_reply(&mut tx, id).await?;
+    audit::record_in(&mut tx, now, actor, "saved_reply.delete", Some(("saved_reply", id)), &reply.title)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

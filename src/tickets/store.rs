@@ -41,16 +41,16 @@ pub struct TicketRow {
 
 impl TicketRow {
     /// Whether a deadline was missed or is missed now.
-    pub fn breached(&self, now: DateTime<Utc>) -> bool {
+    pub fn breached(&self, now: &DateTime<Utc>) -> bool {
         self.first_response_breached
             || self.resolution_breached
-            || self.due_at.is_some_and(|d| d < now)
+            || self.due_at.is_some_and(|d| d < *now)
     }
 
     /// Whether the running clock ends within the hour.
-    pub fn due_soon(&self, now: DateTime<Utc>) -> bool {
+    pub fn due_soon(&self, now: &DateTime<Utc>) -> bool {
         self.due_at
-            .is_some_and(|d| d >= now && d < now + Duration::hours(1))
+            .is_some_and(|d| d >= *now && d < *now + Duration::hours(1))
     }
 }
 
