@@ -587,3 +587,26 @@ mod tests {
         assert_eq!(SearchTerm::classify("   "), SearchTerm::None);
     }
 }
+
+// ---- complaints, as the customer page lists them ----
+
+/// One of a customer's complaints on their page. (Read here, not through the tickets domain,
+/// which itself builds on customers.)
+#[derive(Debug, sqlx::FromRow)]
+pub struct TicketLine {
+    pub id: i64,
+    pub number: String,
+    pub status: String,
+    pub category: String,
+    pub summary: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn tickets_of(db: &Db, customer_id: i64, limit: i64) -> DbResult<Vec<TicketLine>> {
+    db.fetch_all(
+        "SELECT id, number, status, category, summary, created_at FROM tickets \
+         WHERE customer_id = $1 ORDER BY id DESC LIMIT $2",
+        args![customer_id, limit],
+    )
+    .await
+}

@@ -305,7 +305,7 @@ async fn move_to(
         tx,
         now,
         actor,
-        "ticket.field.status",
+        "ticket.status",
         Some(("ticket", t.id)),
         &format!("{}: {} → {to}", t.number, t.status),
     )
@@ -608,7 +608,7 @@ pub async fn set_priority(
         &mut tx,
         now,
         actor,
-        "ticket.field.priority",
+        "ticket.priority",
         Some(("ticket", id)),
         &format!("{}: {} → {priority}", t.number, t.priority),
     )
