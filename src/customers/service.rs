@@ -219,6 +219,14 @@ pub async fn create_caller(
     .await
     .map_err(|e| AppError::unique_to_field(e, &CONTACT_COLUMNS[..1]))?;
     store::add_event(tx, id, "customer.created", &number, actor.name, now).await?;
-    audit::record_in(tx, now, actor, "customer.create", Some(("customer", id)), &number).await?;
+    audit::record_in(
+        tx,
+        now,
+        actor,
+        "customer.create",
+        Some(("customer", id)),
+        &number,
+    )
+    .await?;
     Ok(id)
 }

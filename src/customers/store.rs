@@ -71,10 +71,7 @@ pub async fn by_user(db: &Db, user_id: i64) -> DbResult<Option<CustomerRow>> {
     .await
 }
 
-pub async fn by_referral_code(
-    c: impl Into<Conn<'_>>,
-    code: &str,
-) -> DbResult<Option<CustomerRow>> {
+pub async fn by_referral_code(c: impl Into<Conn<'_>>, code: &str) -> DbResult<Option<CustomerRow>> {
     c.into()
         .fetch_optional(
             &format!("{CUSTOMER_SELECT} WHERE c.referral_code = $1"),
@@ -85,8 +82,11 @@ pub async fn by_referral_code(
 
 /// The customer with this phone number (E.164).
 pub async fn by_phone(db: &Db, phone: &str) -> DbResult<Option<CustomerRow>> {
-    db.fetch_optional(&format!("{CUSTOMER_SELECT} WHERE c.phone = $1"), args![phone])
-        .await
+    db.fetch_optional(
+        &format!("{CUSTOMER_SELECT} WHERE c.phone = $1"),
+        args![phone],
+    )
+    .await
 }
 
 /// What the public sign-up may know about a contact. Staff logins are a separate matter: a staff

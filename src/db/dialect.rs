@@ -108,7 +108,9 @@ mod tests {
             .full_text_select("ticket_search", "ticket_id", 2)
             .contains("@@"));
         assert_eq!(
-            Backend::Sqlite.full_text_query("Modem \"mati\" OR*").as_deref(),
+            Backend::Sqlite
+                .full_text_query("Modem \"mati\" OR*")
+                .as_deref(),
             Some("\"modem\"* \"mati\"* \"or\"*")
         );
         assert_eq!(

@@ -29,7 +29,12 @@ pub fn routes() -> Routes {
         .post("/staff/tickets/{id}/assign", admin, web::assign)
         .post("/staff/tickets/{id}/take", admin, web::take)
         .post("/staff/tickets/{id}/priority", admin, web::set_priority)
-        .get_post("/staff/tickets/replies", admin, replies::list, replies::create)
+        .get_post(
+            "/staff/tickets/replies",
+            admin,
+            replies::list,
+            replies::create,
+        )
         .get_post(
             "/staff/tickets/replies/{id}/edit",
             admin,
@@ -37,7 +42,12 @@ pub fn routes() -> Routes {
             replies::update,
         )
         .post("/staff/tickets/replies/{id}/delete", admin, replies::delete)
-        .get_post("/portal/tickets/new", customer, portal::new_form, portal::file)
+        .get_post(
+            "/portal/tickets/new",
+            customer,
+            portal::new_form,
+            portal::file,
+        )
         .uploads()
         .post("/portal/tickets/{id}/reply", customer, portal::reply)
         .uploads()

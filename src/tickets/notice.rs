@@ -127,11 +127,7 @@ pub async fn send(
         format!("/staff/tickets/{}", ticket.id)
     };
     for r in to {
-        let lang = r
-            .lang
-            .as_deref()
-            .and_then(Lang::parse)
-            .unwrap_or_default();
+        let lang = r.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
         let category = lang.t(ticket.category.label_key()).to_string();
         let vars = [
             ("number", ticket.number.as_str()),

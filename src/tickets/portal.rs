@@ -8,17 +8,17 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::model::{text_html, Category, Channel, TicketStatus};
-use super::service::{self, Caller, NewTicketInput};
+use super::service::{self, Caller, CustomerReply, NewTicketInput};
 use super::store::{self, MessageRow, TicketRow};
 use crate::customers::model::status_key;
 use crate::customers::store::{self as customers, CustomerRow, SubscriptionRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::types::fmt_datetime;
+use crate::uploads::access::Context;
 use crate::uploads::form::{self, Submitted};
 use crate::uploads::process::{self, Accept, Prepared};
 use crate::uploads::store::{self as uploads, Upload};
-use crate::uploads::access::Context;
 use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Path};
 
 async fn me(state: &AppState, user: &CurrentUser) -> AppResult<CustomerRow> {
@@ -34,7 +34,11 @@ struct ListPage {
     tickets: Vec<TicketRow>,
 }
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+) -> AppResult<Response> {
     let customer = me(&state, &user).await?;
     page(&ListPage {
         tickets: store::of_customer(&state.db, customer.id, 100).await?,
@@ -72,11 +76,18 @@ async fn subscriptions(state: &AppState, customer_id: i64) -> AppResult<Vec<Subs
     Ok(subs)
 }
 
-pub async fn new_form(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -> AppResult<Response> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+) -> AppResult<Response> {
     let customer = me(&state, &user).await?;
     let subscriptions = subscriptions(&state, customer.id).await?;
     let form = FileForm {
-        subscription: subscriptions.first().map(|s| s.id.to_string()).unwrap_or_default(),
+        subscription: subscriptions
+            .first()
+            .map(|s| s.id.to_string())
+            .unwrap_or_default(),
         ..FileForm::default()
     };
     page(&NewPage {
@@ -126,7 +137,11 @@ pub async fn file(
     let subscriptions = subscriptions(&state, customer.id).await?;
     let subscription = match f.subscription.trim() {
         "" => None,
-        s => match s.parse::<i64>().ok().filter(|id| subscriptions.iter().any(|x| x.id == *id)) {
+        s => match s
+            .parse::<i64>()
+            .ok()
+            .filter(|id| subscriptions.iter().any(|x| x.id == *id))
+        {
             Some(id) => Some(id),
             None => {
                 errors.add("subscription", "ticket.error.subscription");
@@ -207,7 +222,10 @@ impl ShowPage {
         text_html(&m.body)
     }
     fn photos_of(&self, m: &MessageRow) -> Vec<&Upload> {
-        self.photos.iter().filter(|p| p.context_id == Some(m.id)).collect()
+        self.photos
+            .iter()
+            .filter(|p| p.context_id == Some(m.id))
+            .collect()
     }
     fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         fmt_datetime(at)
@@ -253,7 +271,17 @@ pub async fn show(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    page(&show_page(&state, ctx, &user, id, String::new(), FieldErrors::default()).await?)
+    page(
+        &show_page(
+            &state,
+            ctx,
+            &user,
+            id,
+            String::new(),
+            FieldErrors::default(),
+        )
+        .await?,
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -290,10 +318,12 @@ pub async fn reply(
             &state.links(),
             ctx.actor(),
             state.now(),
-            id,
-            customer.id,
-            &body,
-            photos,
+            CustomerReply {
+                ticket_id: id,
+                customer_id: customer.id,
+                body: &body,
+                photos,
+            },
         )
         .await
     } else {

@@ -52,7 +52,14 @@ async fn render(
 }
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    render(&state, ctx, None, ReplyForm::default(), FieldErrors::default()).await
+    render(
+        &state,
+        ctx,
+        None,
+        ReplyForm::default(),
+        FieldErrors::default(),
+    )
+    .await
 }
 
 pub async fn edit_form(
@@ -60,7 +67,9 @@ pub async fn edit_form(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let r = store::saved_reply(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let r = store::saved_reply(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let form = ReplyForm {
         title: r.title,
         body: r.body,
@@ -70,7 +79,11 @@ pub async fn edit_form(
 
 async fn save(state: AppState, ctx: Ctx, id: Option<i64>, f: ReplyForm) -> AppResult<Response> {
     match service::save_reply(&state.db, ctx.actor(), state.now(), id, &f.title, &f.body).await {
-        Ok(_) => Ok(redirect_with_flash(&state, "/staff/tickets/replies", "flash.saved")),
+        Ok(_) => Ok(redirect_with_flash(
+            &state,
+            "/staff/tickets/replies",
+            "flash.saved",
+        )),
         Err(AppError::Validation(errors)) => render(&state, ctx, id, f, errors).await,
         Err(e) => Err(e),
     }
@@ -99,5 +112,9 @@ pub async fn delete(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     service::delete_reply(&state.db, ctx.actor(), state.now(), id).await?;
-    Ok(redirect_with_flash(&state, "/staff/tickets/replies", "ticket.flash.reply_deleted"))
+    Ok(redirect_with_flash(
+        &state,
+        "/staff/tickets/replies",
+        "ticket.flash.reply_deleted",
+    ))
 }

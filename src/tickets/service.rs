@@ -151,7 +151,15 @@ pub async fn file(
     )
     .await?;
     attach_photos(&mut tx, &input.photos, message_id, customer.5, actor, now).await?;
-    customers::add_event(&mut tx, customer.0, "ticket.filed", &number, actor.name, now).await?;
+    customers::add_event(
+        &mut tx,
+        customer.0,
+        "ticket.filed",
+        &number,
+        actor.name,
+        now,
+    )
+    .await?;
     audit::record_in(
         &mut tx,
         now,
@@ -310,7 +318,9 @@ async fn move_to(
         &format!("{}: {} → {to}", t.number, t.status),
     )
     .await?;
-    Ok(store::get(&mut *tx, t.id).await?.ok_or(AppError::NotFound)?)
+    Ok(store::get(&mut *tx, t.id)
+        .await?
+        .ok_or(AppError::NotFound)?)
 }
 
 /// The notice a move tells the customer, if any.
@@ -362,8 +372,15 @@ pub async fn staff_reply(
     let mut t = locked(&mut tx, id).await?;
     if r.internal {
         store::add_message(&mut tx, &staff_message(id, actor, true, &body), "", now).await?;
-        audit::record_in(&mut tx, now, actor, "ticket.note", Some(("ticket", id)), &t.number)
-            .await?;
+        audit::record_in(
+            &mut tx,
+            now,
+            actor,
+            "ticket.note",
+            Some(("ticket", id)),
+            &t.number,
+        )
+        .await?;
         tx.commit().await?;
         return Ok(());
     }
@@ -402,8 +419,18 @@ pub async fn staff_reply(
         };
         t = move_to(&mut tx, actor, now, &t, to, assign).await?;
     }
-    audit::record_in(&mut tx, now, actor, "ticket.reply", Some(("ticket", id)), &t.number).await?;
-    let notice = move_notice(t.status).filter(|_| r.then.is_some()).unwrap_or(Notice::Replied);
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "ticket.reply",
+        Some(("ticket", id)),
+        &t.number,
+    )
+    .await?;
+    let notice = move_notice(t.status)
+        .filter(|_| r.then.is_some())
+        .unwrap_or(Notice::Replied);
     tell(&mut tx, links, notice, &t, now).await?;
     tx.commit().await?;
     Ok(())
@@ -426,7 +453,12 @@ fn path(from: TicketStatus, to: TicketStatus) -> Option<Vec<TicketStatus>> {
     }
 }
 
-fn staff_message<'a>(ticket_id: i64, actor: Actor<'a>, internal: bool, body: &'a str) -> NewMessage<'a> {
+fn staff_message<'a>(
+    ticket_id: i64,
+    actor: Actor<'a>,
+    internal: bool,
+    body: &'a str,
+) -> NewMessage<'a> {
     NewMessage {
         ticket_id,
         author_id: actor.id,
@@ -449,8 +481,7 @@ pub async fn set_status(
     let mut tx = db.begin().await?;
     let t = locked(&mut tx, id).await?;
     let assign = Change {
-        assignee_id: (to == TicketStatus::Resolved && t.assignee_id.is_none())
-            .then_some(actor.id),
+        assignee_id: (to == TicketStatus::Resolved && t.assignee_id.is_none()).then_some(actor.id),
         ..Change::default()
     };
     let t = move_to(&mut tx, actor, now, &t, to, assign).await?;
@@ -461,6 +492,14 @@ pub async fn set_status(
     Ok(())
 }
 
+pub struct CustomerReply<'a> {
+    pub ticket_id: i64,
+    /// The customer writing: another customer's ticket is "not found".
+    pub customer_id: i64,
+    pub body: &'a str,
+    pub photos: Vec<Prepared>,
+}
+
 /// The customer writes on their ticket: it reopens a waiting or resolved ticket; a closed one
 /// takes no more messages (the customer files a new one). `not_fixed` says so in the thread.
 pub async fn customer_reply(
@@ -468,11 +507,14 @@ pub async fn customer_reply(
     links: &Links,
     actor: Actor<'_>,
     now: DateTime<Utc>,
-    id: i64,
-    customer_id: i64,
-    body: &str,
-    photos: Vec<Prepared>,
+    r: CustomerReply<'_>,
 ) -> AppResult<()> {
+    let CustomerReply {
+        ticket_id: id,
+        customer_id,
+        body,
+        photos,
+    } = r;
     let body = parse_body(body).map_err(|k| AppError::field("body", k))?;
     let mut tx = db.begin().await?;
     let t = locked(&mut tx, id).await?;
@@ -498,12 +540,27 @@ pub async fn customer_reply(
     .await?;
     attach_photos(&mut tx, &photos, message_id, t.customer_user_id, actor, now).await?;
     let t = if matches!(t.status, TicketStatus::Waiting | TicketStatus::Resolved) {
-        move_to(&mut tx, actor, now, &t, TicketStatus::Open, Change::default()).await?
+        move_to(
+            &mut tx,
+            actor,
+            now,
+            &t,
+            TicketStatus::Open,
+            Change::default(),
+        )
+        .await?
     } else {
         t
     };
-    audit::record_in(&mut tx, now, actor, "ticket.customer_reply", Some(("ticket", id)), &t.number)
-        .await?;
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "ticket.customer_reply",
+        Some(("ticket", id)),
+        &t.number,
+    )
+    .await?;
     tell(&mut tx, links, Notice::CustomerReplied, &t, now).await?;
     tx.commit().await?;
     Ok(())
@@ -633,7 +690,15 @@ pub async fn auto_close(db: &Db, now: DateTime<Utc>, before: DateTime<Utc>) -> A
         if t.status != TicketStatus::Resolved || t.resolved_at.is_none_or(|at| at >= before) {
             continue;
         }
-        move_to(&mut tx, actor, now, &t, TicketStatus::Closed, Change::default()).await?;
+        move_to(
+            &mut tx,
+            actor,
+            now,
+            &t,
+            TicketStatus::Closed,
+            Change::default(),
+        )
+        .await?;
         tx.commit().await?;
         closed += 1;
     }
@@ -658,7 +723,6 @@ pub async fn warn_due(db: &Db, links: &Links, now: DateTime<Utc>) -> AppResult<u
     }
     Ok(warned)
 }
-
 
 // ---- saved replies ----
 
@@ -693,18 +757,34 @@ pub async fn save_reply(
         }
         None => store::insert_saved_reply(&mut tx, &title, &body, now).await?,
     };
-    audit::record_in(&mut tx, now, actor, "saved_reply.save", Some(("saved_reply", id)), &title)
-        .await?;
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "saved_reply.save",
+        Some(("saved_reply", id)),
+        &title,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
 pub async fn delete_reply(db: &Db, actor: Actor<'_>, now: DateTime<Utc>, id: i64) -> AppResult<()> {
     let mut tx = db.begin().await?;
-    let reply = store::saved_reply(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let reply = store::saved_reply(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     store::delete_saved_reply(&mut tx, id).await?;
-    audit::record_in(&mut tx, now, actor, "saved_reply.delete", Some(("saved_reply", id)), &reply.title)
-        .await?;
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "saved_reply.delete",
+        Some(("saved_reply", id)),
+        &reply.title,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -108,11 +108,7 @@ pub async fn get(c: impl Into<Conn<'_>>, id: i64) -> DbResult<Option<TicketRow>>
 }
 
 /// A ticket of one customer: another customer's is "not found".
-pub async fn get_for_customer(
-    db: &Db,
-    id: i64,
-    customer_id: i64,
-) -> DbResult<Option<TicketRow>> {
+pub async fn get_for_customer(db: &Db, id: i64, customer_id: i64) -> DbResult<Option<TicketRow>> {
     db.fetch_optional(
         &format!("{SELECT} WHERE t.id = $1 AND t.customer_id = $2"),
         args![id, customer_id],
@@ -354,7 +350,12 @@ pub enum Sort {
 }
 
 /// The WHERE conditions of `f` (joined with AND), appending their arguments to `args`.
-fn conditions(backend: Backend, f: &Filter, now: DateTime<Utc>, args: &mut Vec<Arg>) -> Vec<String> {
+fn conditions(
+    backend: Backend,
+    f: &Filter,
+    now: DateTime<Utc>,
+    args: &mut Vec<Arg>,
+) -> Vec<String> {
     let mut w = Vec::new();
     let arg = |args: &mut Vec<Arg>, v: Arg| {
         args.push(v);
@@ -444,7 +445,9 @@ pub async fn list(
             args.push(at.into());
             args.push(id.into());
             let (a, b) = (args.len() - 1, args.len());
-            w.push(format!("(t.due_at > ${a} OR (t.due_at = ${a} AND t.id > ${b}))"));
+            w.push(format!(
+                "(t.due_at > ${a} OR (t.due_at = ${a} AND t.id > ${b}))"
+            ));
         }
         args.push((limit + 1).into());
         let sql = format!(
@@ -455,7 +458,9 @@ pub async fn list(
         rows = db.fetch_all::<TicketRow>(&sql, args).await?;
         if rows.len() as i64 > limit {
             rows.truncate(limit as usize);
-            let next = rows.last().map(|r| Cursor::Due(r.due_at.unwrap_or_default(), r.id));
+            let next = rows
+                .last()
+                .map(|r| Cursor::Due(r.due_at.unwrap_or_default(), r.id));
             return Ok((rows, next));
         }
     }

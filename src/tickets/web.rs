@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{text_html, Category, Channel, Priority, TicketStatus};
 use super::service::{self, Caller, NewTicketInput, StaffReply};
-use super::store::{self, Cursor, Filter, MessageRow, SavedReply, SlaFilter, Sort, StatusFilter, TicketRow};
+use super::store::{
+    self, Cursor, Filter, MessageRow, SavedReply, SlaFilter, Sort, StatusFilter, TicketRow,
+};
 use crate::auth::Role;
 use crate::catalog::store::{self as catalog, AreaRow};
 use crate::customers::model::status_key;
@@ -20,7 +22,9 @@ use crate::types::{fmt_datetime, PhoneNumber};
 use crate::uploads::access::Context;
 use crate::uploads::store::{self as uploads, Upload};
 use crate::users::store::{self as users, UserRow};
-use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path, Query};
+use crate::web::{
+    self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path, Query,
+};
 
 const PER_PAGE: i64 = 50;
 
@@ -132,7 +136,11 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let now = state.now();
-    let sort = if q.sort == "newest" { Sort::Newest } else { Sort::Due };
+    let sort = if q.sort == "newest" {
+        Sort::Newest
+    } else {
+        Sort::Due
+    };
     let after = Cursor::decode(&q.after);
     let (rows, next) =
         store::list(&state.db, &filter_of(&q, &user), sort, after, PER_PAGE, now).await?;
@@ -179,7 +187,10 @@ impl ShowPage {
         text_html(&m.body)
     }
     fn photos_of(&self, m: &MessageRow) -> Vec<&Upload> {
-        self.photos.iter().filter(|p| p.context_id == Some(m.id)).collect()
+        self.photos
+            .iter()
+            .filter(|p| p.context_id == Some(m.id))
+            .collect()
     }
     fn when(&self, at: &DateTime<Utc>) -> String {
         fmt_datetime(at)
@@ -327,10 +338,18 @@ pub async fn reply(
     )
     .await;
     match result {
-        Ok(()) => Ok(back(&state, id, if internal { "ticket.flash.noted" } else { "ticket.flash.sent" })),
-        Err(AppError::Validation(errors)) => web::invalid(
-            &show_page(&state, ctx, &user, id, f.body, internal, errors).await?,
-        ),
+        Ok(()) => Ok(back(
+            &state,
+            id,
+            if internal {
+                "ticket.flash.noted"
+            } else {
+                "ticket.flash.sent"
+            },
+        )),
+        Err(AppError::Validation(errors)) => {
+            web::invalid(&show_page(&state, ctx, &user, id, f.body, internal, errors).await?)
+        }
         Err(e) => Err(e),
     }
 }
@@ -370,9 +389,20 @@ pub async fn assign(
 ) -> AppResult<Response> {
     let assignee = match f.assignee.trim() {
         "" => None,
-        s => Some(s.parse().map_err(|_| AppError::BadRequest("error.bad_request"))?),
+        s => Some(
+            s.parse()
+                .map_err(|_| AppError::BadRequest("error.bad_request"))?,
+        ),
     };
-    service::assign(&state.db, &state.links(), ctx.actor(), state.now(), id, assignee).await?;
+    service::assign(
+        &state.db,
+        &state.links(),
+        ctx.actor(),
+        state.now(),
+        id,
+        assignee,
+    )
+    .await?;
     Ok(back(&state, id, "ticket.flash.assigned"))
 }
 
@@ -382,7 +412,15 @@ pub async fn take(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    service::assign(&state.db, &state.links(), ctx.actor(), state.now(), id, Some(user.id)).await?;
+    service::assign(
+        &state.db,
+        &state.links(),
+        ctx.actor(),
+        state.now(),
+        id,
+        Some(user.id),
+    )
+    .await?;
     Ok(back(&state, id, "ticket.flash.taken"))
 }
 
@@ -447,7 +485,11 @@ async fn new_page(
     errors: FieldErrors,
 ) -> AppResult<NewPage> {
     let mut customer = match form.customer.parse::<i64>() {
-        Ok(id) => Some(customers::get(&state.db, id).await?.ok_or(AppError::NotFound)?),
+        Ok(id) => Some(
+            customers::get(&state.db, id)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        ),
         Err(_) => None,
     };
     let mut unknown_phone = false;
@@ -540,7 +582,9 @@ pub async fn file(
         "" => None,
         s => s.parse().ok(),
     };
-    let (Some(caller), Some(category), Some(channel), true) = (caller, category, channel, errors.is_empty()) else {
+    let (Some(caller), Some(category), Some(channel), true) =
+        (caller, category, channel, errors.is_empty())
+    else {
         return web::invalid(&new_page(&state, ctx, f, errors).await?);
     };
     let result = service::file(

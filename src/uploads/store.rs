@@ -154,7 +154,9 @@ pub async fn attached_to(db: &Db, context: Context, context_ids: &[i64]) -> DbRe
     if context_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (2..context_ids.len() + 2).map(|i| format!("${i}")).collect();
+    let placeholders: Vec<String> = (2..context_ids.len() + 2)
+        .map(|i| format!("${i}"))
+        .collect();
     let mut args = args![context.as_str()];
     args.extend(context_ids.iter().map(|&id| crate::db::Arg::from(id)));
     db.fetch_all(
