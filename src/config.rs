@@ -94,6 +94,8 @@ pub struct RateLimitsConfig {
     pub signup: RateLimit,
     pub waiting_list: RateLimit,
     pub password_reset: RateLimit,
+    /// Rating link submissions (`POST /rate/{token}`).
+    pub rating: RateLimit,
 }
 
 impl Default for RateLimitsConfig {
@@ -114,6 +116,10 @@ impl Default for RateLimitsConfig {
             password_reset: RateLimit {
                 per_minute: 5,
                 burst: 10,
+            },
+            rating: RateLimit {
+                per_minute: 10,
+                burst: 20,
             },
         }
     }

@@ -29,14 +29,17 @@ pub enum Policy {
     Signup,
     WaitingList,
     PasswordReset,
+    /// Ratings sent through the link that works without logging in (`/rate/{token}`).
+    Rating,
 }
 
 impl Policy {
-    pub const ALL: [Policy; 4] = [
+    pub const ALL: [Policy; 5] = [
         Policy::Login,
         Policy::Signup,
         Policy::WaitingList,
         Policy::PasswordReset,
+        Policy::Rating,
     ];
 
     fn setting(self, c: &RateLimitsConfig) -> RateLimit {
@@ -45,6 +48,7 @@ impl Policy {
             Policy::Signup => c.signup,
             Policy::WaitingList => c.waiting_list,
             Policy::PasswordReset => c.password_reset,
+            Policy::Rating => c.rating,
         }
     }
 }

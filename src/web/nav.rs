@@ -34,6 +34,7 @@ const DIRECTOR: &[(&str, &str)] = &[
     ("/staff/competitors", "nav.competitors"),
     ("/staff/referrals", "nav.referrals"),
     ("/staff/areas/waiting-list", "nav.waiting_list"),
+    ("/staff/ratings", "nav.ratings"),
 ];
 
 const ADMIN: &[(&str, &str)] = &[
@@ -48,6 +49,7 @@ const ADMIN: &[(&str, &str)] = &[
     ("/staff/company", "nav.company"),
     ("/staff/competitors", "nav.competitors"),
     ("/staff/referrals", "nav.referrals"),
+    ("/staff/ratings", "nav.ratings"),
 ];
 
 const TECHNICIAN: &[(&str, &str)] = &[("/staff", "nav.my_jobs")];

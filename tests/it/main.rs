@@ -19,6 +19,7 @@ mod portal;
 mod reset;
 mod roles;
 mod routes;
+mod satisfaction;
 mod security;
 mod signup;
 mod site;
