@@ -87,6 +87,24 @@ pub fn stars_label_key(stars: i64) -> &'static str {
     }
 }
 
+/// One of the five choices of the star picker.
+pub struct StarChoice {
+    pub value: i64,
+    pub symbols: String,
+    pub label_key: &'static str,
+}
+
+/// The star picker's choices, one to five.
+pub fn star_choices() -> Vec<StarChoice> {
+    (1..=5)
+        .map(|n| StarChoice {
+            value: n,
+            symbols: star_symbols(n),
+            label_key: stars_label_key(n),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

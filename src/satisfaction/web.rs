@@ -14,7 +14,6 @@ use super::store::{self, LowFilter, LowRow, Subject};
 use crate::customers::store as customers;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::tickets::model::Category;
 use crate::types::fmt_datetime;
 use crate::web::{
     self, no_store, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path, Query,
@@ -40,28 +39,11 @@ fn parse_form(form: &RateForm) -> Result<(Stars, String), FieldErrors> {
 }
 
 /// The translation key of a subject's category, if it has a known one.
-fn category_key(kind: SubjectKind, category: Option<&str>) -> Option<&'static str> {
+/// The translation key of a rated subject's category (the tickets area names them).
+fn category_key(kind: SubjectKind, category: Option<&str>) -> Option<String> {
     match kind {
-        SubjectKind::Ticket => category.and_then(Category::parse).map(Category::label_key),
+        SubjectKind::Ticket => category.map(|c| format!("ticket.category.{c}")),
     }
-}
-
-/// One of the five choices of the star picker.
-pub struct StarChoice {
-    pub value: i64,
-    pub symbols: String,
-    pub label_key: &'static str,
-}
-
-/// The star picker's choices, one to five.
-pub fn star_choices() -> Vec<StarChoice> {
-    (1..=5)
-        .map(|n| StarChoice {
-            value: n,
-            symbols: star_symbols(n),
-            label_key: stars_label_key(n),
-        })
-        .collect()
 }
 
 // ---- the rating link ----
@@ -72,7 +54,7 @@ struct RatePage {
     ctx: Ctx,
     action: String,
     number: String,
-    category_key: Option<&'static str>,
+    category_key: Option<String>,
     form: RateForm,
     errors: FieldErrors,
 }
@@ -424,7 +406,7 @@ impl LowListPage {
     }
     fn category(&self, r: &LowRow) -> String {
         match category_key(r.subject_kind, r.category.as_deref()) {
-            Some(k) => self.ctx.t(k).to_string(),
+            Some(k) => self.ctx.t(&k).to_string(),
             None => r.category.clone().unwrap_or_default(),
         }
     }

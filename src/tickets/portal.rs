@@ -13,6 +13,8 @@ use super::store::{self, MessageRow, TicketRow};
 use crate::customers::model::status_key;
 use crate::customers::store::{self as customers, CustomerRow, SubscriptionRow};
 use crate::error::{AppError, AppResult};
+use crate::satisfaction::model::SubjectKind;
+use crate::satisfaction::store::{self as ratings, RatingRow};
 use crate::state::AppState;
 use crate::types::fmt_datetime;
 use crate::uploads::access::Context;
@@ -215,9 +217,18 @@ struct ShowPage {
     subscription: Option<SubscriptionRow>,
     body: String,
     errors: FieldErrors,
+    /// The customer's rating once given; a resolved or closed ticket without one offers the form.
+    rating: Option<RatingRow>,
 }
 
 impl ShowPage {
+    fn rateable(&self) -> bool {
+        self.rating.is_none()
+            && matches!(self.t.status, TicketStatus::Resolved | TicketStatus::Closed)
+    }
+    fn rate_action(&self) -> String {
+        format!("/portal/tickets/{}/rate", self.t.id)
+    }
     fn text(&self, m: &MessageRow) -> String {
         text_html(&m.body)
     }
@@ -255,6 +266,7 @@ async fn show_page(
         None => None,
     };
     Ok(ShowPage {
+        rating: ratings::for_subject(&state.db, SubjectKind::Ticket, id).await?,
         photos: uploads::attached_to(&state.db, Context::TicketPhoto, &ids).await?,
         ctx,
         t,

@@ -14,6 +14,7 @@ use crate::customers::store as customers;
 use crate::db::{counter, Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::notify::Links;
+use crate::satisfaction::model::SubjectKind;
 use crate::types::{wib_date, PhoneNumber};
 use crate::uploads::access::Context;
 use crate::uploads::process::Prepared;
@@ -344,8 +345,8 @@ async fn tell(
     Ok(())
 }
 
-fn rating_url(links: &Links, ticket_id: i64, _now: DateTime<Utc>) -> String {
-    format!("{}/portal/tickets/{ticket_id}", links.base_url)
+fn rating_url(links: &Links, ticket_id: i64, now: DateTime<Utc>) -> String {
+    crate::satisfaction::link::rating_url(links, SubjectKind::Ticket, ticket_id, now)
 }
 
 pub struct StaffReply {

@@ -293,10 +293,51 @@ async fn the_life_of_a_complaint_from_filing_with_a_photo_to_closing() {
         .iter()
         .find(|m| m.header("Subject").unwrap().contains("selesai"))
         .unwrap();
-    assert!(
-        resolved.body().contains("https://crm.blitz.test/"),
-        "{}",
-        resolved.body()
+    let body = resolved.body();
+    let at = body
+        .find("https://crm.blitz.test/rate/")
+        .expect("a rating link in the mail");
+    let link = body[at + "https://crm.blitz.test".len()..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+
+    // The link works without logging in, once; a low score lands on the call-back list.
+    let anon = app.browser();
+    anon.get(&link)
+        .await
+        .assert_contains("Seberapa puas")
+        .assert_contains("TKT-2026-000001");
+    let r = anon
+        .post(
+            &link,
+            &[("stars", "2"), ("comment", "Lama sekali baru beres")],
+        )
+        .await;
+    assert!(r.status.is_success(), "{} {}", r.status, r.body);
+    let r = anon.post(&link, &[("stars", "5"), ("comment", "")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let page = cust.get(&format!("/portal/tickets/{id}")).await;
+    assert!(testid_text(&page.body, "rated")
+        .unwrap()
+        .contains("nilai 2 dari 5"));
+    assert!(!page.body.contains("data-testid=\"rate\""));
+    admin
+        .get("/staff/ratings")
+        .await
+        .assert_contains("Lama sekali baru beres");
+    let (stars, category, staff): (i64, Option<String>, Option<i64>) = app
+        .db()
+        .fetch_one(
+            "SELECT stars, category, staff_id FROM ratings WHERE subject_id = $1",
+            setia::args![id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (stars, category.as_deref(), staff),
+        (2, Some("no_connection"), Some(admin_id))
     );
 
     // The bell's notifications never carry the note either.
