@@ -11,6 +11,8 @@ use super::{demo_actor, set_clock};
 use crate::args;
 use crate::audit::Actor;
 use crate::clock::{Clock, MockClock};
+use crate::satisfaction::model::{Stars, SubjectKind, Via};
+use crate::satisfaction::service::{self as satisfaction_service, RateInput};
 use crate::state::AppState;
 use crate::tickets::model::{Category, Channel, Priority, TicketStatus};
 use crate::tickets::service::{self, Caller, CustomerReply, NewTicketInput, StaffReply};
@@ -266,6 +268,32 @@ pub async fn load(
             reply(text, false, Some(TicketStatus::Resolved)),
         )
         .await?;
+        // Most customers rate, mostly well; a few low scores wait for a call back.
+        if rng.gen_bool(0.7) {
+            step(Duration::minutes(rng.gen_range(20..900)));
+            let stars = *[5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 3, 3, 2, 1]
+                .choose(rng)
+                .unwrap();
+            let comment = match stars {
+                5 => "Cepat ditangani, terima kasih!",
+                4 => "",
+                3 => "Lumayan, tapi agak lama.",
+                _ => "Dua hari baru beres, padahal saya kerja dari rumah.",
+            };
+            let input = RateInput {
+                kind: SubjectKind::Ticket,
+                subject_id: id,
+                customer_id,
+                stars: Stars::parse(&stars.to_string()).map_err(anyhow::Error::msg)?,
+                comment,
+                via: if rng.gen_bool(0.6) {
+                    Via::Link
+                } else {
+                    Via::Portal
+                },
+            };
+            satisfaction_service::rate(db, customer, clock.now(), input).await?;
+        }
         if age > 9 * 24 * 60 {
             step(Duration::days(7) + Duration::minutes(10));
             service::auto_close(db, clock.now(), clock.now() - Duration::days(7)).await?;
