@@ -22,6 +22,7 @@ mod routes;
 mod security;
 mod signup;
 mod site;
+mod sla;
 mod tickets;
 mod uploads;
 mod users;

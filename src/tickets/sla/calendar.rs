@@ -69,7 +69,10 @@ impl Calendar {
     /// A calendar of `hours` (`None` for around the clock) without the `holidays`. Hours that
     /// describe no time at all (no day selected, end not after start) count as around the clock
     /// rather than as a clock that never runs.
-    pub fn new(hours: Option<BusinessHours>, holidays: impl IntoIterator<Item = NaiveDate>) -> Calendar {
+    pub fn new(
+        hours: Option<BusinessHours>,
+        holidays: impl IntoIterator<Item = NaiveDate>,
+    ) -> Calendar {
         Calendar {
             hours: hours.filter(BusinessHours::is_valid),
             holidays: holidays.into_iter().collect(),
@@ -132,7 +135,11 @@ impl Calendar {
                     left -= available;
                 }
             }
-            let next = if forward { day.succ_opt() } else { day.pred_opt() };
+            let next = if forward {
+                day.succ_opt()
+            } else {
+                day.pred_opt()
+            };
             let Some(next) = next else {
                 return clamp_end(forward);
             };
@@ -377,7 +384,10 @@ mod tests {
             c.between(wib_at(2026, 11, 29, 3, 0), wib_at(2026, 11, 29, 23, 0)),
             0
         );
-        assert_eq!(c.between(wib_at(2026, 11, 30, 9, 0), wib_at(2026, 11, 30, 9, 0)), 0);
+        assert_eq!(
+            c.between(wib_at(2026, 11, 30, 9, 0), wib_at(2026, 11, 30, 9, 0)),
+            0
+        );
     }
 
     #[test]
@@ -403,7 +413,18 @@ mod tests {
             wib_at(2026, 11, 30, 20, 0),
             wib_at(2026, 12, 24, 23, 59),
         ];
-        let spans = [1, 59, H, 90 * 60, 8 * H, 12 * H, 24 * H, 72 * H, 120 * H, 500 * H];
+        let spans = [
+            1,
+            59,
+            H,
+            90 * 60,
+            8 * H,
+            12 * H,
+            24 * H,
+            72 * H,
+            120 * H,
+            500 * H,
+        ];
         for c in &calendars {
             for &s in &starts {
                 for &secs in &spans {

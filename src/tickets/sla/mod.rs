@@ -183,7 +183,10 @@ mod tests {
         let plain = Policy::default();
         assert_eq!(
             plain.deadlines(Priority::Low, at),
-            (at + chrono::Duration::hours(8), at + chrono::Duration::hours(120))
+            (
+                at + chrono::Duration::hours(8),
+                at + chrono::Duration::hours(120)
+            )
         );
     }
 }

@@ -175,7 +175,10 @@ mod tests {
         let days = parse_days("1,2,3,4,5,6");
         assert_eq!(days, [true, true, true, true, true, true, false]);
         assert_eq!(format_days(&days), "1,2,3,4,5,6");
-        assert_eq!(parse_days(" 7 , x, 0, 9,3"), [false, false, true, false, false, false, true]);
+        assert_eq!(
+            parse_days(" 7 , x, 0, 9,3"),
+            [false, false, true, false, false, false, true]
+        );
         assert_eq!(format_days(&[false; 7]), "");
         assert_eq!(parse_days(""), [false; 7]);
     }

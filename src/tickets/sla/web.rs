@@ -446,8 +446,14 @@ mod tests {
         assert_eq!(parse_hours("0.001"), Ok(0));
         assert_eq!(parse_hours(""), Err("validation.required"));
         assert_eq!(parse_hours("-1"), Err("sla.validation.target_positive"));
-        for bad in ["abc", "1e3", "1.2.3", "1,5,0", ".", "inf", "NaN", "4 jam", "+4", "9999999"] {
-            assert_eq!(parse_hours(bad), Err("sla.validation.hours_format"), "{bad}");
+        for bad in [
+            "abc", "1e3", "1.2.3", "1,5,0", ".", "inf", "NaN", "4 jam", "+4", "9999999",
+        ] {
+            assert_eq!(
+                parse_hours(bad),
+                Err("sla.validation.hours_format"),
+                "{bad}"
+            );
         }
     }
 
@@ -471,18 +477,33 @@ mod tests {
         assert_eq!(parse_time("8:30"), Ok(510));
         assert_eq!(parse_time("20.00"), Ok(1200));
         assert_eq!(parse_time("24:00"), Ok(1440));
-        for bad in ["24:01", "25:00", "08:60", "8", "08:0", "ab:cd", "08:00:00", "-1:00"] {
+        for bad in [
+            "24:01", "25:00", "08:60", "8", "08:0", "ab:cd", "08:00:00", "-1:00",
+        ] {
             assert_eq!(parse_time(bad), Err("sla.validation.time_format"), "{bad}");
         }
         let d = NaiveDate::from_ymd_opt(2026, 12, 25).unwrap();
-        for ok in ["25/12/2026", "25-12-2026", "25.12.2026", "2026-12-25", " 25/12/2026 "] {
+        for ok in [
+            "25/12/2026",
+            "25-12-2026",
+            "25.12.2026",
+            "2026-12-25",
+            " 25/12/2026 ",
+        ] {
             assert_eq!(parse_date(ok), Ok(d), "{ok}");
         }
         assert_eq!(
             parse_date("1/2/2027"),
             Ok(NaiveDate::from_ymd_opt(2027, 2, 1).unwrap())
         );
-        for bad in ["31/02/2026", "25/13/2026", "25/12/26", "2026/12", "hari raya", "00/01/2026"] {
+        for bad in [
+            "31/02/2026",
+            "25/13/2026",
+            "25/12/26",
+            "2026/12",
+            "hari raya",
+            "00/01/2026",
+        ] {
             assert_eq!(parse_date(bad), Err("validation.date_invalid"), "{bad}");
         }
         assert_eq!(parse_date(""), Err("validation.required"));
