@@ -341,6 +341,11 @@ async fn bad_input_is_refused_with_a_message_and_changes_nothing() {
     refused(&r, "Jam selesai harus setelah jam mulai.");
     r.assert_contains("value=\"20:00\"")
         .assert_contains("value=\"08:00\"");
+    // The badge tells what is stored, not what was typed.
+    assert_eq!(
+        testid_text(&r.body, "hours-state").as_deref(),
+        Some("Nonaktif")
+    );
     let r = admin
         .post(
             "/staff/settings/sla/hours",

@@ -99,6 +99,8 @@ struct SlaPage {
     can_edit: bool,
     targets: Vec<TargetRow>,
     hours: HoursForm,
+    /// Whether business hours are on as stored (the form may show what was typed).
+    hours_on: bool,
     holiday: HolidayForm,
     holidays: Vec<HolidayRow>,
     errors: FieldErrors,
@@ -149,10 +151,10 @@ async fn render(
                 .collect()
         }
     };
-    let hours = match typed.hours {
-        Some(h) => h,
-        None => HoursForm::from_setting(&store::hours(&state.db).await?),
-    };
+    let stored = store::hours(&state.db).await?;
+    let hours = typed
+        .hours
+        .unwrap_or_else(|| HoursForm::from_setting(&stored));
     let today = wib_date(state.now());
     let holidays = store::holidays(&state.db)
         .await?
@@ -171,6 +173,7 @@ async fn render(
         ctx,
         targets,
         hours,
+        hours_on: stored.enabled,
         holiday: typed.holiday,
         holidays,
         errors,
