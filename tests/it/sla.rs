@@ -473,5 +473,8 @@ fn every_sla_key_is_translated() {
         for d in 1..=7 {
             assert!(lang.has(&format!("sla.day.{d}")));
         }
+        for p in Priority::ALL {
+            assert!(lang.has(p.label_key()), "{lang:?} lacks {}", p.label_key());
+        }
     }
 }

@@ -20,16 +20,6 @@ use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
 
 const PAGE: &str = "/staff/settings/sla";
 
-/// The priority's name on this page.
-fn priority_key(p: Priority) -> &'static str {
-    match p {
-        Priority::Urgent => "sla.priority.urgent",
-        Priority::High => "sla.priority.high",
-        Priority::Normal => "sla.priority.normal",
-        Priority::Low => "sla.priority.low",
-    }
-}
-
 /// Weekday names, Monday first.
 const DAY_KEYS: [&str; 7] = [
     "sla.day.1",
@@ -141,7 +131,7 @@ async fn render(
                 .map(|&p| {
                     let t = stored.get(p);
                     TargetRow {
-                        label_key: priority_key(p),
+                        label_key: p.label_key(),
                         first_field: first_field(p),
                         resolution_field: resolution_field(p),
                         first: fmt_hours(t.first_response_minutes, ctx.lang),
@@ -313,7 +303,7 @@ pub async fn save_targets(
             parsed.push((p, f, r));
         }
         rows.push(TargetRow {
-            label_key: priority_key(p),
+            label_key: p.label_key(),
             first_field: ff,
             resolution_field: rf,
             first: first.to_string(),
