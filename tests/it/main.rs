@@ -23,6 +23,7 @@ mod satisfaction;
 mod security;
 mod signup;
 mod site;
+mod sla;
 mod tickets;
 mod uploads;
 mod users;
