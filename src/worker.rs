@@ -14,7 +14,8 @@ use crate::i18n::Lang;
 use crate::jobs::{self, Outcome, Registry};
 use crate::notify::{self, Mailer};
 
-/// Hourly clean-up of expired sessions, old login attempts, used reset links and done jobs.
+/// Hourly clean-up of expired sessions, old login attempts, used reset links, done jobs and old
+/// read notifications.
 pub const SESSION_SWEEP_JOB: &str = "session.sweep";
 pub const SWEEP_EVERY: Duration = Duration::hours(1);
 /// Finished one-off jobs are kept this long for inspection.
@@ -57,6 +58,7 @@ pub fn registry(config: &Config) -> anyhow::Result<Registry> {
         let config = config.clone();
         async move {
             session::sweep(&db, &config, now).await?;
+            notify::inbox::sweep(&db, now).await?;
             jobs::store::delete_done_before(&db, now - KEEP_DONE_JOBS).await?;
             Ok(Outcome::RunAgainAt(now + SWEEP_EVERY))
         }
