@@ -51,6 +51,10 @@ pub struct Config {
     pub hash_concurrency: usize,
     /// How long a request waits for a hashing slot before it gets 503 with `Retry-After`.
     pub hash_wait_ms: u64,
+    /// Most complaints one customer may file in the portal within an hour.
+    pub tickets_per_hour: i64,
+    /// A resolved ticket closes by itself after this many days without a customer reply.
+    pub auto_close_days: i64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,6 +141,8 @@ impl Default for Config {
             rate_limits: RateLimitsConfig::default(),
             hash_concurrency: 0,
             hash_wait_ms: 2000,
+            tickets_per_hour: 10,
+            auto_close_days: 7,
         }
     }
 }

@@ -13,11 +13,16 @@ use crate::db::Db;
 use crate::i18n::Lang;
 use crate::jobs::{self, Outcome, Registry};
 use crate::notify::{self, Mailer};
+use crate::tickets;
 
 /// Hourly clean-up of expired sessions, old login attempts, used reset links, done jobs and old
 /// read notifications.
 pub const SESSION_SWEEP_JOB: &str = "session.sweep";
 pub const SWEEP_EVERY: Duration = Duration::hours(1);
+/// Every few minutes: warnings before SLA deadlines, breaches marked, and resolved complaints
+/// closed after the configured quiet days.
+pub const TICKET_CLOCK_JOB: &str = "tickets.clock";
+pub const TICKET_CLOCK_EVERY: Duration = Duration::minutes(5);
 /// Finished one-off jobs are kept this long for inspection.
 pub const KEEP_DONE_JOBS: Duration = Duration::days(7);
 
@@ -54,6 +59,20 @@ pub fn registry(config: &Config) -> anyhow::Result<Registry> {
             Ok(Outcome::Done)
         }
     });
+    let clock_config = config.clone();
+    r.register(TICKET_CLOCK_JOB, move |db, _job, now| {
+        let config = clock_config.clone();
+        async move {
+            let links = crate::notify::Links {
+                base_url: config.base_url.trim_end_matches('/').to_string(),
+                secret: Arc::new(crate::auth::store::csrf_secret(&db).await?),
+            };
+            tickets::service::warn_due(&db, &links, now).await?;
+            let quiet = Duration::days(config.auto_close_days.max(1));
+            tickets::service::auto_close(&db, now, now - quiet).await?;
+            Ok(Outcome::RunAgainAt(now + TICKET_CLOCK_EVERY))
+        }
+    });
     r.register(SESSION_SWEEP_JOB, move |db, _job, now| {
         let config = config.clone();
         async move {
@@ -69,6 +88,7 @@ pub fn registry(config: &Config) -> anyhow::Result<Registry> {
 /// Schedules the recurring jobs (once per database, whatever the number of instances).
 pub async fn schedule_recurring(db: &Db, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
     jobs::ensure_recurring(db, SESSION_SWEEP_JOB, now, now).await?;
+    jobs::ensure_recurring(db, TICKET_CLOCK_JOB, now, now).await?;
     Ok(())
 }
 

@@ -55,7 +55,8 @@ CREATE INDEX ticket_messages_ticket ON ticket_messages (ticket_id, id);
 -- Full-text index over messages (the opening one also carries the number and the customer's
 -- name and phone). One row per message.
 CREATE TABLE ticket_search (
-    message_id BIGINT PRIMARY KEY REFERENCES ticket_messages (id),
+    -- The message's id.
+    id BIGINT PRIMARY KEY REFERENCES ticket_messages (id),
     ticket_id BIGINT NOT NULL REFERENCES tickets (id),
     doc TSVECTOR NOT NULL
 );

@@ -183,3 +183,50 @@ pub async fn reset_password(
     .await?;
     Ok((c, password))
 }
+
+/// A caller who is not a customer yet (a complaint by phone, say): a prospect record without a
+/// login, created inside the caller's transaction with its timeline line. Returns its id.
+pub async fn create_caller(
+    tx: &mut crate::db::Tx,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    name: &str,
+    phone: &PhoneNumber,
+    address: &str,
+    area_id: Option<i64>,
+) -> AppResult<i64> {
+    let code = loop {
+        let c = super::model::new_referral_code();
+        if store::by_referral_code(&mut *tx, &c).await?.is_none() {
+            break c;
+        }
+    };
+    let (id, number) = store::create(
+        tx,
+        &store::NewCustomer {
+            user_id: None,
+            name,
+            phone: phone.as_str(),
+            email: None,
+            address,
+            area_id,
+            status: super::model::CustomerStatus::Prospect,
+            referral_code: &code,
+            referred_by: None,
+        },
+        now,
+    )
+    .await
+    .map_err(|e| AppError::unique_to_field(e, &CONTACT_COLUMNS[..1]))?;
+    store::add_event(tx, id, "customer.created", &number, actor.name, now).await?;
+    audit::record_in(
+        tx,
+        now,
+        actor,
+        "customer.create",
+        Some(("customer", id)),
+        &number,
+    )
+    .await?;
+    Ok(id)
+}

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::model::{CustomerStatus, SubStatus};
 use crate::args;
-use crate::db::{counter, like_pattern, Arg, Db, DbResult, Tx};
+use crate::db::{counter, like_pattern, Arg, Conn, Db, DbResult, Tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CustomerRow {
@@ -71,10 +71,20 @@ pub async fn by_user(db: &Db, user_id: i64) -> DbResult<Option<CustomerRow>> {
     .await
 }
 
-pub async fn by_referral_code(db: &Db, code: &str) -> DbResult<Option<CustomerRow>> {
+pub async fn by_referral_code(c: impl Into<Conn<'_>>, code: &str) -> DbResult<Option<CustomerRow>> {
+    c.into()
+        .fetch_optional(
+            &format!("{CUSTOMER_SELECT} WHERE c.referral_code = $1"),
+            args![code.trim().to_uppercase()],
+        )
+        .await
+}
+
+/// The customer with this phone number (E.164).
+pub async fn by_phone(db: &Db, phone: &str) -> DbResult<Option<CustomerRow>> {
     db.fetch_optional(
-        &format!("{CUSTOMER_SELECT} WHERE c.referral_code = $1"),
-        args![code.trim().to_uppercase()],
+        &format!("{CUSTOMER_SELECT} WHERE c.phone = $1"),
+        args![phone],
     )
     .await
 }
@@ -576,4 +586,27 @@ mod tests {
         );
         assert_eq!(SearchTerm::classify("   "), SearchTerm::None);
     }
+}
+
+// ---- complaints, as the customer page lists them ----
+
+/// One of a customer's complaints on their page. (Read here, not through the tickets domain,
+/// which itself builds on customers.)
+#[derive(Debug, sqlx::FromRow)]
+pub struct TicketLine {
+    pub id: i64,
+    pub number: String,
+    pub status: String,
+    pub category: String,
+    pub summary: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn tickets_of(db: &Db, customer_id: i64, limit: i64) -> DbResult<Vec<TicketLine>> {
+    db.fetch_all(
+        "SELECT id, number, status, category, summary, created_at FROM tickets \
+         WHERE customer_id = $1 ORDER BY id DESC LIMIT $2",
+        args![customer_id, limit],
+    )
+    .await
 }

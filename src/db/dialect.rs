@@ -32,14 +32,58 @@ impl Backend {
         format!("lower({column}) LIKE ${param} ESCAPE '\\'")
     }
 
-    /// Full-text match of the words bound at `$param` against a search index: SQLite's FTS5
-    /// table `index` (rowid = the row's id), PostgreSQL's `tsvector` column `index` of the row.
-    pub fn full_text_match(self, index: &str, param: usize) -> String {
+    /// The documents of the full-text index table `index` that contain every word of the
+    /// query bound at `$param` (built by [`Backend::full_text_query`]) as a word prefix; selects
+    /// the index's `column`. SQLite: an FTS5 table; PostgreSQL: a table with a `tsvector`
+    /// column `doc` and a GIN index.
+    pub fn full_text_select(self, index: &str, column: &str, param: usize) -> String {
         match self {
             Backend::Sqlite => {
-                format!("id IN (SELECT rowid FROM {index} WHERE {index} MATCH ${param})")
+                format!("SELECT {column} FROM {index} WHERE {index} MATCH ${param}")
             }
-            Backend::Postgres => format!("{index} @@ plainto_tsquery('simple', ${param})"),
+            Backend::Postgres => {
+                format!("SELECT {column} FROM {index} WHERE doc @@ to_tsquery('simple', ${param})")
+            }
+        }
+    }
+
+    /// The query text for [`Backend::full_text_select`] from what a person typed: its words
+    /// (letters and digits only, so nothing typed is read as query syntax), each a prefix, all
+    /// required. `None` when nothing searchable is left.
+    pub fn full_text_query(self, typed: &str) -> Option<String> {
+        let words: Vec<String> = typed
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(8)
+            .map(str::to_lowercase)
+            .collect();
+        if words.is_empty() {
+            return None;
+        }
+        Some(match self {
+            Backend::Sqlite => words
+                .iter()
+                .map(|w| format!("\"{w}\"*"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Backend::Postgres => words
+                .iter()
+                .map(|w| format!("{w}:*"))
+                .collect::<Vec<_>>()
+                .join(" & "),
+        })
+    }
+
+    /// Adds a document to the full-text index table `index`: `$1` its key (the rowid on SQLite,
+    /// the `id` column on PostgreSQL), `$2` its text, `$3` the `extra` column.
+    pub fn full_text_insert(self, index: &str, extra: &str) -> String {
+        match self {
+            Backend::Sqlite => {
+                format!("INSERT INTO {index} (rowid, doc, {extra}) VALUES ($1, $2, $3)")
+            }
+            Backend::Postgres => format!(
+                "INSERT INTO {index} (id, doc, {extra}) VALUES ($1, to_tsvector('simple', $2), $3)"
+            ),
         }
     }
 }
@@ -58,11 +102,22 @@ mod tests {
             .wib_day("created_at")
             .contains("Asia/Jakarta"));
         assert!(Backend::Sqlite
-            .full_text_match("tickets_fts", 2)
+            .full_text_select("ticket_search", "ticket_id", 2)
             .contains("MATCH $2"));
         assert!(Backend::Postgres
-            .full_text_match("search", 2)
+            .full_text_select("ticket_search", "ticket_id", 2)
             .contains("@@"));
+        assert_eq!(
+            Backend::Sqlite
+                .full_text_query("Modem \"mati\" OR*")
+                .as_deref(),
+            Some("\"modem\"* \"mati\"* \"or\"*")
+        );
+        assert_eq!(
+            Backend::Postgres.full_text_query("modem: mati!").as_deref(),
+            Some("modem:* & mati:*")
+        );
+        assert_eq!(Backend::Sqlite.full_text_query(" -*- "), None);
         assert_eq!(
             Backend::Sqlite.contains_ci("name", 1),
             Backend::Postgres.contains_ci("name", 1)

@@ -3,6 +3,7 @@
 //! and changes are spread out like real ones.
 
 mod data;
+mod tickets;
 
 use std::sync::Arc;
 
@@ -227,6 +228,7 @@ pub async fn load(db: &Db, config: Config, force: bool) -> anyhow::Result<Vec<Lo
             .await?;
         }
     }
+    tickets::load(&state, &clock, &mut rng, &staff.admins).await?;
     set_clock(&clock, Utc::now());
     if let Some(phone) = first_customer_phone {
         logins.push(Login {
@@ -311,7 +313,9 @@ fn demo_actor(admin_id: i64) -> Actor<'static> {
 }
 
 struct Staff {
+    /// The first admin, who does the demo's office work.
     admin: i64,
+    admins: Vec<(i64, &'static str)>,
 }
 
 async fn staff_accounts(state: &AppState, logins: &mut Vec<Login>) -> anyhow::Result<Staff> {
@@ -334,6 +338,7 @@ async fn staff_accounts(state: &AppState, logins: &mut Vec<Login>) -> anyhow::Re
             "Sari Wulandari",
             "admin",
         ),
+        (Role::Admin, "admin2@demo.setia.id", "Yogi Pratama", "admin"),
         (
             Role::Technician,
             "teknisi1@demo.setia.id",
@@ -347,7 +352,7 @@ async fn staff_accounts(state: &AppState, logins: &mut Vec<Login>) -> anyhow::Re
             "technician",
         ),
     ];
-    let mut admin = 0;
+    let mut admins = Vec::new();
     for (role, email, name, label) in accounts {
         let pw = password::generate();
         let hash = password::hash(pw.clone()).await?;
@@ -373,7 +378,7 @@ async fn staff_accounts(state: &AppState, logins: &mut Vec<Login>) -> anyhow::Re
             }
         };
         if role == Role::Admin {
-            admin = id;
+            admins.push((id, name));
         }
         logins.push(Login {
             role: label,
@@ -381,7 +386,10 @@ async fn staff_accounts(state: &AppState, logins: &mut Vec<Login>) -> anyhow::Re
             password: pw,
         });
     }
-    Ok(Staff { admin })
+    Ok(Staff {
+        admin: admins[0].0,
+        admins,
+    })
 }
 
 /// Company profile, packages, promos, news, coverage areas and competitors.

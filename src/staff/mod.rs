@@ -28,6 +28,8 @@ struct HomePage {
     /// Customers per status and sign-ups waiting per step (office roles).
     customer_counts: Vec<(String, i64)>,
     waiting: Vec<(&'static str, i64)>,
+    /// The complaint desk: (open, unassigned, due within the hour, breached).
+    desk: Option<(i64, i64, i64, i64)>,
 }
 
 impl HomePage {
@@ -47,10 +49,12 @@ async fn home(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -> App
         jobs: Vec::new(),
         customer_counts: Vec::new(),
         waiting: Vec::new(),
+        desk: None,
     };
     match user.role {
         Role::Technician => p.jobs = installations::jobs_for(&state.db, user.id).await?,
         Role::Admin | Role::Director => {
+            p.desk = Some(crate::tickets::store::desk_counts(&state.db, state.now()).await?);
             p.customer_counts = customers::count_by_status(&state.db).await?;
             for status in [
                 RegStatus::Submitted,

@@ -190,3 +190,67 @@ mod tests {
         assert_eq!(number(2026, 123), "TKT-2026-000123");
     }
 }
+
+/// Message text as HTML: escaped, line breaks kept, `http(s)://` links made clickable (opening
+/// outside the app, no referrer). Nothing the author typed is ever markup.
+pub fn text_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push_str("<br>");
+        }
+        for (j, word) in line.split(' ').enumerate() {
+            if j > 0 {
+                out.push(' ');
+            }
+            let is_link = (word.starts_with("https://") || word.starts_with("http://"))
+                && word.len() > "https://".len();
+            if !is_link {
+                escape_into(&mut out, word);
+                continue;
+            }
+            let url = word.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'']);
+            out.push_str("<a href=\"");
+            escape_into(&mut out, url);
+            out.push_str("\" rel=\"nofollow noopener noreferrer\" target=\"_blank\">");
+            escape_into(&mut out, url);
+            out.push_str("</a>");
+            escape_into(&mut out, &word[url.len()..]);
+        }
+    }
+    out
+}
+
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::text_html;
+
+    #[test]
+    fn text_is_escaped_with_breaks_and_links() {
+        assert_eq!(
+            text_html("<script>alert(1)</script>\nok & \"x\""),
+            "&lt;script&gt;alert(1)&lt;/script&gt;<br>ok &amp; &quot;x&quot;"
+        );
+        assert_eq!(
+            text_html("lihat https://speedtest.net/r/1?a=1&b=2."),
+            "lihat <a href=\"https://speedtest.net/r/1?a=1&amp;b=2\" rel=\"nofollow noopener noreferrer\" target=\"_blank\">https://speedtest.net/r/1?a=1&amp;b=2</a>."
+        );
+        assert_eq!(
+            text_html("javascript:alert(1) http://\"><b>"),
+            "javascript:alert(1) <a href=\"http://&quot;&gt;&lt;b&gt;\" rel=\"nofollow noopener noreferrer\" target=\"_blank\">http://&quot;&gt;&lt;b&gt;</a>"
+        );
+    }
+}

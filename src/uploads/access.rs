@@ -2,9 +2,9 @@
 //! and each context has a [`Policy`]. Anyone else gets "not found", so that asking does not even
 //! reveal that a file exists.
 //!
-//! A new use adds a context: complaint photos, for instance, become
-//! `Context::ComplaintPhoto => Policy::SubjectOrStaff`, stored with the ticket's customer as
-//! `subject_id` (whoever uploaded it), so the customer and staff see them and nobody else does.
+//! A new use adds a context: complaint photos are `Context::TicketPhoto =>
+//! Policy::SubjectOrStaff`, stored with the ticket's customer's login as `subject_id` (whoever
+//! uploaded it), so the customer and staff see them and nobody else does.
 
 use crate::web::CurrentUser;
 
@@ -15,6 +15,8 @@ pub enum Context {
     CompanyLogo,
     /// The picture at the top of the public home page.
     CompanyHero,
+    /// A photo on a complaint, seen by its customer (`subject_id`) and staff.
+    TicketPhoto,
 }
 
 /// Who may see the files of a context.
@@ -33,6 +35,7 @@ impl Context {
         match self {
             Context::CompanyLogo => "company.logo",
             Context::CompanyHero => "company.hero",
+            Context::TicketPhoto => "ticket.photo",
         }
     }
 
@@ -40,6 +43,7 @@ impl Context {
         match s {
             "company.logo" => Some(Context::CompanyLogo),
             "company.hero" => Some(Context::CompanyHero),
+            "ticket.photo" => Some(Context::TicketPhoto),
             _ => None,
         }
     }
@@ -48,6 +52,7 @@ impl Context {
         match self {
             // Only the current logo and hero exist: a replaced one is deleted with the change.
             Context::CompanyLogo | Context::CompanyHero => Policy::Public,
+            Context::TicketPhoto => Policy::SubjectOrStaff,
         }
     }
 }
@@ -100,6 +105,8 @@ mod tests {
             Some(&user(5, Role::Customer))
         ));
         assert!(!may_view("complaint.photo", Some(5), Some(&admin)));
+        assert!(may_view("ticket.photo", Some(5), Some(&admin)));
+        assert!(!may_view("ticket.photo", Some(5), None));
         assert!(!may_view("", None, None));
         assert!(is_public("company.logo") && !is_public("nope"));
     }

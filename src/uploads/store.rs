@@ -148,3 +148,23 @@ pub async fn delete_in(tx: &mut Tx, id: i64) -> DbResult<()> {
     }
     Ok(())
 }
+
+/// The uploads of `context` attached to any of `context_ids`, oldest first.
+pub async fn attached_to(db: &Db, context: Context, context_ids: &[i64]) -> DbResult<Vec<Upload>> {
+    if context_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (2..context_ids.len() + 2)
+        .map(|i| format!("${i}"))
+        .collect();
+    let mut args = args![context.as_str()];
+    args.extend(context_ids.iter().map(|&id| crate::db::Arg::from(id)));
+    db.fetch_all(
+        &format!(
+            "SELECT {COLUMNS} FROM uploads WHERE context = $1 AND context_id IN ({}) ORDER BY id",
+            placeholders.join(", ")
+        ),
+        args,
+    )
+    .await
+}

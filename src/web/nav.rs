@@ -28,6 +28,7 @@ const SYSTEM_ADMIN: &[(&str, &str)] = &[
 
 const DIRECTOR: &[(&str, &str)] = &[
     ("/staff", "nav.dashboard"),
+    ("/staff/tickets", "nav.tickets"),
     ("/staff/customers", "nav.customers"),
     ("/staff/registrations", "nav.registrations"),
     ("/staff/competitors", "nav.competitors"),
@@ -37,6 +38,7 @@ const DIRECTOR: &[(&str, &str)] = &[
 
 const ADMIN: &[(&str, &str)] = &[
     ("/staff", "nav.dashboard"),
+    ("/staff/tickets", "nav.tickets"),
     ("/staff/customers", "nav.customers"),
     ("/staff/registrations", "nav.registrations"),
     ("/staff/packages", "nav.packages"),
@@ -52,6 +54,7 @@ const TECHNICIAN: &[(&str, &str)] = &[("/staff", "nav.my_jobs")];
 
 const CUSTOMER: &[(&str, &str)] = &[
     ("/portal", "nav.portal"),
+    ("/portal/tickets", "nav.my_tickets"),
     ("/portal/profile", "nav.profile"),
 ];
 

@@ -23,5 +23,6 @@ mod routes;
 mod security;
 mod signup;
 mod site;
+mod tickets;
 mod uploads;
 mod users;

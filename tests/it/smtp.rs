@@ -163,6 +163,13 @@ impl SmtpServer {
 
 /// The app configured to deliver mail to a fresh [`SmtpServer`].
 pub async fn app_with_smtp() -> (TestApp, SmtpServer) {
+    app_with_smtp_and(|_| {}).await
+}
+
+/// [`app_with_smtp`] with more settings of the test's own.
+pub async fn app_with_smtp_and(
+    configure: impl FnOnce(&mut setia::config::Config),
+) -> (TestApp, SmtpServer) {
     let server = SmtpServer::start().await;
     let port = server.port;
     let app = spawn_with(|c| {
@@ -171,6 +178,7 @@ pub async fn app_with_smtp() -> (TestApp, SmtpServer) {
         c.smtp_tls = SmtpTls::None;
         c.mail_from = "Blitz Net <noreply@blitz.test>".into();
         c.base_url = "https://crm.blitz.test".into();
+        configure(c);
     })
     .await;
     (app, server)

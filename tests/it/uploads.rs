@@ -22,7 +22,7 @@ const BOUNDARY: &str = "----setia-test-boundary-7MA4YWxkTrZu0gW";
 
 /// One part of a hand-built multipart body (built by hand so that tests control the order and
 /// can send what a browser never would).
-enum Part<'a> {
+pub enum Part<'a> {
     Text(&'a str, &'a str),
     File {
         field: &'a str,
@@ -32,7 +32,7 @@ enum Part<'a> {
     },
 }
 
-fn multipart(parts: &[Part]) -> Vec<u8> {
+pub fn multipart(parts: &[Part]) -> Vec<u8> {
     let mut out = Vec::new();
     for p in parts {
         out.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
@@ -65,7 +65,7 @@ fn multipart(parts: &[Part]) -> Vec<u8> {
     out
 }
 
-async fn post_multipart(b: &Browser, path: &str, body: Vec<u8>) -> Resp {
+pub async fn post_multipart(b: &Browser, path: &str, body: Vec<u8>) -> Resp {
     Browser::read(
         b.client
             .post(b.url(path))
@@ -88,7 +88,7 @@ async fn get_bytes(b: &Browser, path: &str) -> (StatusCode, reqwest::header::Hea
     (status, headers, res.bytes().await.unwrap().to_vec())
 }
 
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub fn png(width: u32, height: u32) -> Vec<u8> {
     let img = RgbImage::from_fn(width, height, |x, y| {
         Rgb([(x % 256) as u8, (y % 256) as u8, 120])
     });

@@ -1,0 +1,120 @@
+//! Saved replies ("balasan cepat") that admins keep and insert into a reply with one click.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::service;
+use super::store::{self, SavedReply};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReplyForm {
+    title: String,
+    body: String,
+}
+
+#[derive(Template)]
+#[template(path = "tickets/replies.html")]
+struct RepliesPage {
+    ctx: Ctx,
+    replies: Vec<SavedReply>,
+    /// The reply being edited, if any.
+    editing: Option<i64>,
+    form: ReplyForm,
+    errors: FieldErrors,
+}
+
+async fn render(
+    state: &AppState,
+    ctx: Ctx,
+    editing: Option<i64>,
+    form: ReplyForm,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let valid = errors.is_empty();
+    let p = RepliesPage {
+        replies: store::saved_replies(&state.db).await?,
+        ctx,
+        editing,
+        form,
+        errors,
+    };
+    if valid {
+        page(&p)
+    } else {
+        web::invalid(&p)
+    }
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    render(
+        &state,
+        ctx,
+        None,
+        ReplyForm::default(),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let r = store::saved_reply(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = ReplyForm {
+        title: r.title,
+        body: r.body,
+    };
+    render(&state, ctx, Some(id), form, FieldErrors::default()).await
+}
+
+async fn save(state: AppState, ctx: Ctx, id: Option<i64>, f: ReplyForm) -> AppResult<Response> {
+    match service::save_reply(&state.db, ctx.actor(), state.now(), id, &f.title, &f.body).await {
+        Ok(_) => Ok(redirect_with_flash(
+            &state,
+            "/staff/tickets/replies",
+            "flash.saved",
+        )),
+        Err(AppError::Validation(errors)) => render(&state, ctx, id, f, errors).await,
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<ReplyForm>,
+) -> AppResult<Response> {
+    save(state, ctx, None, f).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ReplyForm>,
+) -> AppResult<Response> {
+    save(state, ctx, Some(id), f).await
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    service::delete_reply(&state.db, ctx.actor(), state.now(), id).await?;
+    Ok(redirect_with_flash(
+        &state,
+        "/staff/tickets/replies",
+        "ticket.flash.reply_deleted",
+    ))
+}

@@ -1,0 +1,790 @@
+//! Ticket operations. Each runs in one transaction with its audit row, its line on the
+//! customer's timeline and its notices; a status move is checked against
+//! [`TicketStatus::can_move_to`] and written conditionally on the status it was decided from.
+
+use chrono::{DateTime, Datelike, Utc};
+
+use super::model::{self, Category, Channel, Priority, TicketStatus, MAX_BODY_CHARS};
+use super::notice::{self, Notice};
+use super::sla::Policy;
+use super::store::{self, Change, NewMessage, NewTicket, TicketRow};
+use crate::args;
+use crate::audit::{self, Actor};
+use crate::customers::store as customers;
+use crate::db::{counter, Db, Tx};
+use crate::error::{AppError, AppResult};
+use crate::notify::Links;
+use crate::types::{wib_date, PhoneNumber};
+use crate::uploads::access::Context;
+use crate::uploads::process::Prepared;
+use crate::uploads::store::{self as uploads, Attach};
+
+/// A message body as typed: trimmed, not empty, not longer than [`MAX_BODY_CHARS`].
+pub fn parse_body(body: &str) -> Result<String, &'static str> {
+    let body = body.trim();
+    if body.is_empty() {
+        Err("ticket.error.body_required")
+    } else if body.chars().count() > MAX_BODY_CHARS {
+        Err("ticket.error.body_too_long")
+    } else {
+        Ok(body.to_string())
+    }
+}
+
+/// Whom a ticket is for.
+pub enum Caller {
+    Customer(i64),
+    /// Not a customer yet: recorded as a prospect with the ticket.
+    New {
+        name: String,
+        phone: PhoneNumber,
+        address: String,
+        area_id: Option<i64>,
+    },
+}
+
+pub struct NewTicketInput {
+    pub caller: Caller,
+    pub subscription_id: Option<i64>,
+    pub category: Category,
+    /// Staff choose; a customer's ticket starts from the category's default.
+    pub priority: Option<Priority>,
+    pub channel: Channel,
+    pub body: String,
+    pub photos: Vec<Prepared>,
+    /// The most tickets the filing customer may file within an hour; `None` for staff.
+    pub hourly_limit: Option<i64>,
+}
+
+pub struct Filed {
+    pub id: i64,
+    pub number: String,
+}
+
+/// Files a ticket: the opening message with its photos, the SLA deadlines, the timeline line,
+/// the audit row, and the notices (the customer: received; the admins: new).
+pub async fn file(
+    db: &Db,
+    links: &Links,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    input: NewTicketInput,
+) -> AppResult<Filed> {
+    let body = parse_body(&input.body).map_err(|k| AppError::field("body", k))?;
+    let mut tx = db.begin().await?;
+    let customer_id = match &input.caller {
+        Caller::Customer(id) => *id,
+        Caller::New {
+            name,
+            phone,
+            address,
+            area_id,
+        } => {
+            crate::customers::service::create_caller(
+                &mut tx, actor, now, name, phone, address, *area_id,
+            )
+            .await?
+        }
+    };
+    let customer = tx
+        .fetch_optional::<(i64, Option<i64>, String, String, String, Option<i64>)>(
+            "SELECT id, area_id, number, name, phone, user_id FROM customers WHERE id = $1",
+            args![customer_id],
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut area_id = customer.1;
+    if let Some(sub) = input.subscription_id {
+        let row = tx
+            .fetch_optional::<(Option<i64>,)>(
+                "SELECT area_id FROM subscriptions WHERE id = $1 AND customer_id = $2",
+                args![sub, customer_id],
+            )
+            .await?
+            .ok_or_else(|| AppError::field("subscription", "ticket.error.subscription"))?;
+        area_id = row.0.or(area_id);
+    }
+    if let (Some(limit), Some(user)) = (input.hourly_limit, actor.id) {
+        let since = now - chrono::Duration::hours(1);
+        if store::filed_by_since(&mut tx, user, since).await? >= limit {
+            return Err(AppError::field("limit", "ticket.error.too_many"));
+        }
+    }
+    let priority = input
+        .priority
+        .unwrap_or_else(|| input.category.default_priority());
+    let policy = Policy::load(&mut tx).await?;
+    let (first_due, resolution_due) = policy.deadlines(priority, now);
+    let seq = counter::next(&mut tx, "ticket").await?;
+    let number = model::number(wib_date(now).year(), seq);
+    let id = store::insert(
+        &mut tx,
+        &NewTicket {
+            number: &number,
+            customer_id: customer.0,
+            subscription_id: input.subscription_id,
+            area_id,
+            category: input.category,
+            priority,
+            channel: input.channel,
+            summary: &model::summary_of(&body),
+            created_by: actor.id,
+            first_response_due_at: first_due,
+            resolution_due_at: resolution_due,
+        },
+        now,
+    )
+    .await?;
+    let by_customer = input.hourly_limit.is_some();
+    let message_id = store::add_message(
+        &mut tx,
+        &NewMessage {
+            ticket_id: id,
+            author_id: actor.id,
+            author_name: if by_customer { actor.name } else { &customer.3 },
+            author_kind: "customer",
+            internal: false,
+            body: &body,
+        },
+        &format!("{number} {} {} {}", customer.2, customer.3, customer.4),
+        now,
+    )
+    .await?;
+    attach_photos(&mut tx, &input.photos, message_id, customer.5, actor, now).await?;
+    customers::add_event(
+        &mut tx,
+        customer.0,
+        "ticket.filed",
+        &number,
+        actor.name,
+        now,
+    )
+    .await?;
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "ticket.file",
+        Some(("ticket", id)),
+        &format!("{number} ({})", input.channel),
+    )
+    .await?;
+    let ticket = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    notice::send(&mut tx, links, Notice::Received, &ticket, None, now).await?;
+    notice::send(&mut tx, links, Notice::New, &ticket, None, now).await?;
+    tx.commit().await?;
+    Ok(Filed { id, number })
+}
+
+async fn attach_photos(
+    tx: &mut Tx,
+    photos: &[Prepared],
+    message_id: i64,
+    subject: Option<i64>,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    for p in photos {
+        uploads::insert_in(
+            tx,
+            p,
+            &Attach {
+                context: Context::TicketPhoto,
+                context_id: Some(message_id),
+                owner_id: actor.id,
+                subject_id: subject,
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The ticket, locked for the rest of `tx`.
+async fn locked(tx: &mut Tx, id: i64) -> AppResult<TicketRow> {
+    tx.lock_row("tickets", id).await?;
+    Ok(store::get(&mut *tx, id).await?.ok_or(AppError::NotFound)?)
+}
+
+/// The next deadline of a running clock: the first response while none was given, then the
+/// resolution. `None` while the clock is paused and nothing else is pending.
+fn next_due(
+    first_response_at: Option<DateTime<Utc>>,
+    first_due: Option<DateTime<Utc>>,
+    resolution_due: Option<DateTime<Utc>>,
+    paused: bool,
+) -> Option<DateTime<Utc>> {
+    let first = first_response_at.is_none().then_some(first_due).flatten();
+    if paused {
+        return first;
+    }
+    match (first, resolution_due) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// What moving `t` to `to` at `now` writes, the SLA clocks included.
+fn transition(t: &TicketRow, to: TicketStatus, policy: &Policy, now: DateTime<Utc>) -> Change {
+    use TicketStatus::*;
+    let mut c = Change {
+        status: Some(to),
+        ..Change::default()
+    };
+    let cal = &policy.calendar;
+    match (t.status, to) {
+        (Open, Waiting) => {
+            let left = t.resolution_due_at.map(|d| cal.between(now, d));
+            c.sla_paused_at = Some(Some(now));
+            c.resolution_left_secs = Some(left);
+            c.due_at = Some(next_due(
+                t.first_response_at,
+                t.first_response_due_at,
+                None,
+                true,
+            ));
+        }
+        (Waiting, Open) => {
+            let resolution_due = t
+                .resolution_left_secs
+                .map(|left| cal.add(now, left))
+                .or(t.resolution_due_at);
+            c.resolution_due_at = Some(resolution_due);
+            c.sla_paused_at = Some(None);
+            c.resolution_left_secs = Some(None);
+            c.due_at = Some(next_due(
+                t.first_response_at,
+                t.first_response_due_at,
+                resolution_due,
+                false,
+            ));
+        }
+        (Open, Resolved) => {
+            c.resolved_at = Some(Some(now));
+            c.due_at = Some(None);
+            c.resolution_breached = Some(t.resolution_due_at.is_some_and(|d| now > d));
+            if t.first_response_at.is_none() {
+                c.first_response_at = Some(now);
+                c.first_response_breached = Some(t.first_response_due_at.is_some_and(|d| now > d));
+            }
+        }
+        (Resolved, Closed) => {
+            c.closed_at = Some(now);
+        }
+        (Resolved, Open) => {
+            // A reopened ticket gets a fresh resolution clock; the reopen is counted.
+            let resolution_due = cal.add(now, policy.targets.resolution(t.priority));
+            c.resolved_at = Some(None);
+            c.resolution_due_at = Some(Some(resolution_due));
+            c.due_at = Some(Some(resolution_due));
+            c.resolution_breached = Some(false);
+            c.reopened = true;
+        }
+        _ => {}
+    }
+    c
+}
+
+/// Moves `t` to `to` in `tx` (checked, conditional on its current status), with the audit row
+/// and the timeline line. Returns the ticket as it is now.
+async fn move_to(
+    tx: &mut Tx,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    t: &TicketRow,
+    to: TicketStatus,
+    extra: Change,
+) -> AppResult<TicketRow> {
+    if !t.status.can_move_to(to) {
+        return Err(AppError::Conflict("ticket.error.invalid_move"));
+    }
+    let policy = Policy::load(&mut *tx).await?;
+    let mut c = transition(t, to, &policy, now);
+    if extra.assignee_id.is_some() {
+        c.assignee_id = extra.assignee_id;
+    }
+    if !store::update(tx, t.id, t.status, &c, now).await? {
+        return Err(AppError::Conflict("ticket.error.changed"));
+    }
+    let kind = format!("ticket.{to}");
+    customers::add_event(tx, t.customer_id, &kind, &t.number, actor.name, now).await?;
+    audit::record_in(
+        tx,
+        now,
+        actor,
+        "ticket.status",
+        Some(("ticket", t.id)),
+        &format!("{}: {} → {to}", t.number, t.status),
+    )
+    .await?;
+    Ok(store::get(&mut *tx, t.id)
+        .await?
+        .ok_or(AppError::NotFound)?)
+}
+
+/// The notice a move tells the customer, if any.
+fn move_notice(to: TicketStatus) -> Option<Notice> {
+    match to {
+        TicketStatus::Waiting => Some(Notice::Waiting),
+        TicketStatus::Resolved => Some(Notice::Resolved),
+        _ => None,
+    }
+}
+
+async fn tell(
+    tx: &mut Tx,
+    links: &Links,
+    notice: Notice,
+    t: &TicketRow,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let rating = (notice == Notice::Resolved).then(|| rating_url(links, t.id, now));
+    notice::send(tx, links, notice, t, rating.as_deref(), now).await?;
+    Ok(())
+}
+
+fn rating_url(links: &Links, ticket_id: i64, _now: DateTime<Utc>) -> String {
+    format!("{}/portal/tickets/{ticket_id}", links.base_url)
+}
+
+pub struct StaffReply {
+    pub body: String,
+    /// A note only staff see: no notice, no first response, no status change.
+    pub internal: bool,
+    /// Where the ticket goes with a public reply: `Waiting` or `Resolved` (else it stays, a
+    /// new ticket becoming open).
+    pub then: Option<TicketStatus>,
+}
+
+/// A staff reply or internal note. A public reply is the first response if none was given,
+/// opens a new ticket, and tells the customer.
+pub async fn staff_reply(
+    db: &Db,
+    links: &Links,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+    r: StaffReply,
+) -> AppResult<()> {
+    let body = parse_body(&r.body).map_err(|k| AppError::field("body", k))?;
+    let mut tx = db.begin().await?;
+    let mut t = locked(&mut tx, id).await?;
+    if r.internal {
+        store::add_message(&mut tx, &staff_message(id, actor, true, &body), "", now).await?;
+        audit::record_in(
+            &mut tx,
+            now,
+            actor,
+            "ticket.note",
+            Some(("ticket", id)),
+            &t.number,
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(());
+    }
+    if t.status == TicketStatus::Closed {
+        return Err(AppError::Conflict("ticket.error.closed"));
+    }
+    // A reply opens a new ticket; `then` moves it on, through open where it must.
+    let target = r.then.unwrap_or(match t.status {
+        TicketStatus::New => TicketStatus::Open,
+        s => s,
+    });
+    let steps = path(t.status, target).ok_or(AppError::Conflict("ticket.error.invalid_move"))?;
+    store::add_message(&mut tx, &staff_message(id, actor, false, &body), "", now).await?;
+    if t.first_response_at.is_none() {
+        let c = Change {
+            first_response_at: Some(now),
+            first_response_breached: Some(t.first_response_due_at.is_some_and(|d| now > d)),
+            due_at: Some(next_due(
+                Some(now),
+                None,
+                t.resolution_due_at,
+                t.sla_paused_at.is_some(),
+            )),
+            ..Change::default()
+        };
+        if !store::update(&mut tx, id, t.status, &c, now).await? {
+            return Err(AppError::Conflict("ticket.error.changed"));
+        }
+        t = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    }
+    for to in steps {
+        let assign = Change {
+            assignee_id: (to == TicketStatus::Resolved && t.assignee_id.is_none())
+                .then_some(actor.id),
+            ..Change::default()
+        };
+        t = move_to(&mut tx, actor, now, &t, to, assign).await?;
+    }
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "ticket.reply",
+        Some(("ticket", id)),
+        &t.number,
+    )
+    .await?;
+    let notice = move_notice(t.status)
+        .filter(|_| r.then.is_some())
+        .unwrap_or(Notice::Replied);
+    tell(&mut tx, links, notice, &t, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The moves from `from` to `to`: none when already there, one when allowed, or two through
+/// open (a new ticket answered and resolved at once). `None`: not reachable by a reply.
+fn path(from: TicketStatus, to: TicketStatus) -> Option<Vec<TicketStatus>> {
+    if from == to {
+        Some(Vec::new())
+    } else if from.can_move_to(to) {
+        Some(vec![to])
+    } else if from != TicketStatus::Resolved
+        && from.can_move_to(TicketStatus::Open)
+        && TicketStatus::Open.can_move_to(to)
+    {
+        Some(vec![TicketStatus::Open, to])
+    } else {
+        None
+    }
+}
+
+fn staff_message<'a>(
+    ticket_id: i64,
+    actor: Actor<'a>,
+    internal: bool,
+    body: &'a str,
+) -> NewMessage<'a> {
+    NewMessage {
+        ticket_id,
+        author_id: actor.id,
+        author_name: actor.name,
+        author_kind: "staff",
+        internal,
+        body,
+    }
+}
+
+/// A staff status change without a message: open, wait, resolve, close, reopen.
+pub async fn set_status(
+    db: &Db,
+    links: &Links,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+    to: TicketStatus,
+) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let t = locked(&mut tx, id).await?;
+    let assign = Change {
+        assignee_id: (to == TicketStatus::Resolved && t.assignee_id.is_none()).then_some(actor.id),
+        ..Change::default()
+    };
+    let t = move_to(&mut tx, actor, now, &t, to, assign).await?;
+    if let Some(n) = move_notice(to) {
+        tell(&mut tx, links, n, &t, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub struct CustomerReply<'a> {
+    pub ticket_id: i64,
+    /// The customer writing: another customer's ticket is "not found".
+    pub customer_id: i64,
+    pub body: &'a str,
+    pub photos: Vec<Prepared>,
+}
+
+/// The customer writes on their ticket: it reopens a waiting or resolved ticket; a closed one
+/// takes no more messages (the customer files a new one). `not_fixed` says so in the thread.
+pub async fn customer_reply(
+    db: &Db,
+    links: &Links,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    r: CustomerReply<'_>,
+) -> AppResult<()> {
+    let CustomerReply {
+        ticket_id: id,
+        customer_id,
+        body,
+        photos,
+    } = r;
+    let body = parse_body(body).map_err(|k| AppError::field("body", k))?;
+    let mut tx = db.begin().await?;
+    let t = locked(&mut tx, id).await?;
+    if t.customer_id != customer_id {
+        return Err(AppError::NotFound);
+    }
+    if t.status == TicketStatus::Closed {
+        return Err(AppError::field("body", "ticket.error.closed"));
+    }
+    let message_id = store::add_message(
+        &mut tx,
+        &NewMessage {
+            ticket_id: id,
+            author_id: actor.id,
+            author_name: actor.name,
+            author_kind: "customer",
+            internal: false,
+            body: &body,
+        },
+        "",
+        now,
+    )
+    .await?;
+    attach_photos(&mut tx, &photos, message_id, t.customer_user_id, actor, now).await?;
+    let t = if matches!(t.status, TicketStatus::Waiting | TicketStatus::Resolved) {
+        move_to(
+            &mut tx,
+            actor,
+            now,
+            &t,
+            TicketStatus::Open,
+            Change::default(),
+        )
+        .await?
+    } else {
+        t
+    };
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "ticket.customer_reply",
+        Some(("ticket", id)),
+        &t.number,
+    )
+    .await?;
+    tell(&mut tx, links, Notice::CustomerReplied, &t, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Assigns the ticket to an active admin, or to nobody. Audited; the new assignee is told.
+pub async fn assign(
+    db: &Db,
+    links: &Links,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+    assignee: Option<i64>,
+) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let t = locked(&mut tx, id).await?;
+    if !t.status.is_active() {
+        return Err(AppError::Conflict("ticket.error.not_active"));
+    }
+    let mut name = "-".to_string();
+    if let Some(user) = assignee {
+        name = tx
+            .fetch_optional::<(String,)>(
+                "SELECT name FROM users WHERE id = $1 AND role = 'admin' AND active = TRUE",
+                args![user],
+            )
+            .await?
+            .ok_or_else(|| AppError::field("assignee", "ticket.error.assignee"))?
+            .0;
+    }
+    if t.assignee_id == assignee {
+        return Ok(());
+    }
+    let c = Change {
+        assignee_id: Some(assignee),
+        ..Change::default()
+    };
+    if !store::update(&mut tx, id, t.status, &c, now).await? {
+        return Err(AppError::Conflict("ticket.error.changed"));
+    }
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "ticket.assign",
+        Some(("ticket", id)),
+        &format!(
+            "{}: {} → {name}",
+            t.number,
+            t.assignee_name.as_deref().unwrap_or("-")
+        ),
+    )
+    .await?;
+    let t = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if assignee.is_some() && assignee != actor.id {
+        tell(&mut tx, links, Notice::Assigned, &t, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets the priority; the deadlines are counted again from the filing time with the new
+/// targets (a paused clock keeps its pause).
+pub async fn set_priority(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+    priority: Priority,
+) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let t = locked(&mut tx, id).await?;
+    if !t.status.is_active() {
+        return Err(AppError::Conflict("ticket.error.not_active"));
+    }
+    if t.priority == priority {
+        return Ok(());
+    }
+    let policy = Policy::load(&mut tx).await?;
+    let (first_due, resolution_due) = policy.deadlines(priority, t.created_at);
+    let paused = t.sla_paused_at.is_some();
+    let mut c = Change {
+        priority: Some(priority),
+        first_response_due_at: Some(first_due),
+        ..Change::default()
+    };
+    if let Some(at) = t.sla_paused_at {
+        c.resolution_left_secs = Some(Some(policy.calendar.between(at, resolution_due)));
+    } else {
+        c.resolution_due_at = Some(Some(resolution_due));
+    }
+    c.due_at = Some(next_due(
+        t.first_response_at,
+        Some(first_due),
+        (!paused).then_some(resolution_due),
+        paused,
+    ));
+    if !store::update(&mut tx, id, t.status, &c, now).await? {
+        return Err(AppError::Conflict("ticket.error.changed"));
+    }
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "ticket.priority",
+        Some(("ticket", id)),
+        &format!("{}: {} → {priority}", t.number, t.priority),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- jobs ----
+
+/// Closes tickets resolved before `before` that nobody reopened. Returns how many closed.
+pub async fn auto_close(db: &Db, now: DateTime<Utc>, before: DateTime<Utc>) -> AppResult<usize> {
+    let actor = Actor {
+        id: None,
+        name: "Setia",
+        ip: "-",
+    };
+    let mut closed = 0;
+    for id in store::resolved_before(db, before, 200).await? {
+        let mut tx = db.begin().await?;
+        let t = locked(&mut tx, id).await?;
+        if t.status != TicketStatus::Resolved || t.resolved_at.is_none_or(|at| at >= before) {
+            continue;
+        }
+        move_to(
+            &mut tx,
+            actor,
+            now,
+            &t,
+            TicketStatus::Closed,
+            Change::default(),
+        )
+        .await?;
+        tx.commit().await?;
+        closed += 1;
+    }
+    Ok(closed)
+}
+
+/// Warns the assignee and the admins about every deadline ending within the hour (once per
+/// deadline), and marks missed deadlines as breached. Returns how many warnings went out.
+pub async fn warn_due(db: &Db, links: &Links, now: DateTime<Utc>) -> AppResult<usize> {
+    let mut warned = 0;
+    for t in store::due_unwarned(db, now + chrono::Duration::hours(1), 200).await? {
+        let Some(due) = t.due_at else { continue };
+        let mut tx = db.begin().await?;
+        if !store::mark_warned(&mut tx, t.id, due).await? {
+            continue;
+        }
+        if due > now {
+            tell(&mut tx, links, Notice::DueSoon, &t, now).await?;
+            warned += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(warned)
+}
+
+// ---- saved replies ----
+
+/// A saved reply as typed: a title up to 80 characters and a body.
+pub fn parse_saved_reply(title: &str, body: &str) -> AppResult<(String, String)> {
+    let mut errors = crate::error::FieldErrors::default();
+    let title = errors.check("title", crate::web::required(title, 80));
+    let body = errors.check("body", parse_body(body));
+    match (title, body) {
+        (Some(t), Some(b)) if errors.is_empty() => Ok((t, b)),
+        _ => Err(AppError::Validation(errors)),
+    }
+}
+
+/// Creates (`id` None) or changes a saved reply; audited.
+pub async fn save_reply(
+    db: &Db,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: Option<i64>,
+    title: &str,
+    body: &str,
+) -> AppResult<i64> {
+    let (title, body) = parse_saved_reply(title, body)?;
+    let mut tx = db.begin().await?;
+    let id = match id {
+        Some(id) => {
+            if !store::update_saved_reply(&mut tx, id, &title, &body, now).await? {
+                return Err(AppError::NotFound);
+            }
+            id
+        }
+        None => store::insert_saved_reply(&mut tx, &title, &body, now).await?,
+    };
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "saved_reply.save",
+        Some(("saved_reply", id)),
+        &title,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn delete_reply(db: &Db, actor: Actor<'_>, now: DateTime<Utc>, id: i64) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let reply = store::saved_reply(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    store::delete_saved_reply(&mut tx, id).await?;
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "saved_reply.delete",
+        Some(("saved_reply", id)),
+        &reply.title,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

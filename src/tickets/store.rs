@@ -1,0 +1,609 @@
+//! SQL for tickets, their messages and search index, and saved replies.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::model::{Category, Channel, Priority, TicketStatus};
+use crate::args;
+use crate::db::{Arg, Backend, Conn, Db, DbResult, Tx};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TicketRow {
+    pub id: i64,
+    pub number: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub customer_phone: String,
+    pub customer_user_id: Option<i64>,
+    pub subscription_id: Option<i64>,
+    pub area_id: Option<i64>,
+    pub area_name: Option<String>,
+    pub category: Category,
+    pub priority: Priority,
+    pub status: TicketStatus,
+    pub channel: Channel,
+    pub summary: String,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub first_response_due_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub sla_paused_at: Option<DateTime<Utc>>,
+    pub resolution_left_secs: Option<i64>,
+    pub first_response_breached: bool,
+    pub resolution_breached: bool,
+    pub reopen_count: i64,
+}
+
+impl TicketRow {
+    /// Whether a deadline was missed or is missed now.
+    pub fn breached(&self, now: &DateTime<Utc>) -> bool {
+        self.first_response_breached
+            || self.resolution_breached
+            || self.due_at.is_some_and(|d| d < *now)
+    }
+
+    /// Whether the running clock ends within the hour.
+    pub fn due_soon(&self, now: &DateTime<Utc>) -> bool {
+        self.due_at
+            .is_some_and(|d| d >= *now && d < *now + Duration::hours(1))
+    }
+}
+
+const SELECT: &str = "SELECT t.id, t.number, t.customer_id, c.name AS customer_name, \
+     c.phone AS customer_phone, c.user_id AS customer_user_id, t.subscription_id, t.area_id, \
+     a.name AS area_name, t.category, t.priority, t.status, t.channel, t.summary, t.assignee_id, \
+     u.name AS assignee_name, t.created_at, t.updated_at, t.first_response_at, t.resolved_at, \
+     t.closed_at, t.first_response_due_at, t.resolution_due_at, t.due_at, t.sla_paused_at, \
+     t.resolution_left_secs, t.first_response_breached, t.resolution_breached, t.reopen_count \
+     FROM tickets t JOIN customers c ON c.id = t.customer_id \
+     LEFT JOIN areas a ON a.id = t.area_id LEFT JOIN users u ON u.id = t.assignee_id";
+
+pub struct NewTicket<'a> {
+    pub number: &'a str,
+    pub customer_id: i64,
+    pub subscription_id: Option<i64>,
+    pub area_id: Option<i64>,
+    pub category: Category,
+    pub priority: Priority,
+    pub channel: Channel,
+    pub summary: &'a str,
+    pub created_by: Option<i64>,
+    pub first_response_due_at: DateTime<Utc>,
+    pub resolution_due_at: DateTime<Utc>,
+}
+
+pub async fn insert(tx: &mut Tx, t: &NewTicket<'_>, now: DateTime<Utc>) -> DbResult<i64> {
+    tx.scalar(
+        "INSERT INTO tickets (number, customer_id, subscription_id, area_id, category, priority, \
+         status, channel, summary, created_by, created_at, updated_at, first_response_due_at, \
+         resolution_due_at, due_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $8, $9, $10, $10, $11, $12, $11) RETURNING id",
+        args![
+            t.number,
+            t.customer_id,
+            t.subscription_id,
+            t.area_id,
+            t.category,
+            t.priority,
+            t.channel,
+            t.summary,
+            t.created_by,
+            now,
+            t.first_response_due_at,
+            t.resolution_due_at
+        ],
+    )
+    .await
+}
+
+pub async fn get(c: impl Into<Conn<'_>>, id: i64) -> DbResult<Option<TicketRow>> {
+    c.into()
+        .fetch_optional(&format!("{SELECT} WHERE t.id = $1"), args![id])
+        .await
+}
+
+/// A ticket of one customer: another customer's is "not found".
+pub async fn get_for_customer(db: &Db, id: i64, customer_id: i64) -> DbResult<Option<TicketRow>> {
+    db.fetch_optional(
+        &format!("{SELECT} WHERE t.id = $1 AND t.customer_id = $2"),
+        args![id, customer_id],
+    )
+    .await
+}
+
+/// A customer's tickets, newest first.
+pub async fn of_customer(db: &Db, customer_id: i64, limit: i64) -> DbResult<Vec<TicketRow>> {
+    db.fetch_all(
+        &format!("{SELECT} WHERE t.customer_id = $1 ORDER BY t.id DESC LIMIT $2"),
+        args![customer_id, limit],
+    )
+    .await
+}
+
+/// Tickets a customer filed themselves since `since` (for the per-customer limit).
+pub async fn filed_by_since(tx: &mut Tx, user_id: i64, since: DateTime<Utc>) -> DbResult<i64> {
+    tx.scalar(
+        "SELECT COUNT(*) FROM tickets WHERE created_by = $1 AND created_at >= $2",
+        args![user_id, since],
+    )
+    .await
+}
+
+// ---- changes ----
+
+/// The columns a change writes; `None` leaves a column as it is. Every change is conditional
+/// on the status it was decided from, so two people acting at once cannot both move it.
+#[derive(Default)]
+pub struct Change {
+    pub status: Option<TicketStatus>,
+    pub priority: Option<Priority>,
+    pub assignee_id: Option<Option<i64>>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<Option<DateTime<Utc>>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub first_response_due_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: Option<Option<DateTime<Utc>>>,
+    pub due_at: Option<Option<DateTime<Utc>>>,
+    pub sla_paused_at: Option<Option<DateTime<Utc>>>,
+    pub resolution_left_secs: Option<Option<i64>>,
+    pub first_response_breached: Option<bool>,
+    pub resolution_breached: Option<bool>,
+    pub reopened: bool,
+}
+
+/// Applies `change` if the ticket is still in `from`; false when someone else changed it first.
+pub async fn update(
+    tx: &mut Tx,
+    id: i64,
+    from: TicketStatus,
+    change: &Change,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    let mut sets = vec!["updated_at = $3".to_string()];
+    let mut args: Vec<Arg> = args![id, from, now];
+    let mut set = |col: &str, v: Arg| {
+        args.push(v);
+        sets.push(format!("{col} = ${}", args.len()));
+    };
+    if let Some(v) = change.status {
+        set("status", v.into());
+    }
+    if let Some(v) = change.priority {
+        set("priority", v.into());
+    }
+    if let Some(v) = change.assignee_id {
+        set("assignee_id", v.into());
+    }
+    if let Some(v) = change.first_response_at {
+        set("first_response_at", v.into());
+    }
+    if let Some(v) = change.resolved_at {
+        set("resolved_at", v.into());
+    }
+    if let Some(v) = change.closed_at {
+        set("closed_at", v.into());
+    }
+    if let Some(v) = change.first_response_due_at {
+        set("first_response_due_at", v.into());
+    }
+    if let Some(v) = change.resolution_due_at {
+        set("resolution_due_at", v.into());
+    }
+    if let Some(v) = change.due_at {
+        set("due_at", v.into());
+    }
+    if let Some(v) = change.sla_paused_at {
+        set("sla_paused_at", v.into());
+    }
+    if let Some(v) = change.resolution_left_secs {
+        set("resolution_left_secs", v.into());
+    }
+    if let Some(v) = change.first_response_breached {
+        set("first_response_breached", v.into());
+    }
+    if let Some(v) = change.resolution_breached {
+        set("resolution_breached", v.into());
+    }
+    if change.reopened {
+        sets.push("reopen_count = reopen_count + 1".into());
+    }
+    let n = tx
+        .execute(
+            &format!(
+                "UPDATE tickets SET {} WHERE id = $1 AND status = $2",
+                sets.join(", ")
+            ),
+            args,
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+// ---- messages ----
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct MessageRow {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub author_id: Option<i64>,
+    pub author_name: String,
+    pub author_kind: String,
+    pub internal: bool,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct NewMessage<'a> {
+    pub ticket_id: i64,
+    pub author_id: Option<i64>,
+    pub author_name: &'a str,
+    /// `customer`, `staff` or `system`.
+    pub author_kind: &'a str,
+    pub internal: bool,
+    pub body: &'a str,
+}
+
+/// Adds a message and indexes its text (plus `extra`, such as the number and the customer's
+/// name and phone on the opening message) for search.
+pub async fn add_message(
+    tx: &mut Tx,
+    m: &NewMessage<'_>,
+    extra: &str,
+    now: DateTime<Utc>,
+) -> DbResult<i64> {
+    let id: i64 = tx
+        .scalar(
+            "INSERT INTO ticket_messages (ticket_id, author_id, author_name, author_kind, internal, body, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            args![m.ticket_id, m.author_id, m.author_name, m.author_kind, m.internal, m.body, now],
+        )
+        .await?;
+    let doc = if extra.is_empty() {
+        m.body.to_string()
+    } else {
+        format!("{extra}\n{}", m.body)
+    };
+    let sql = tx.backend().full_text_insert("ticket_search", "ticket_id");
+    tx.execute(&sql, args![id, doc, m.ticket_id]).await?;
+    Ok(id)
+}
+
+/// The thread, oldest first; internal notes only when `with_internal` (staff).
+pub async fn messages(db: &Db, ticket_id: i64, with_internal: bool) -> DbResult<Vec<MessageRow>> {
+    db.fetch_all(
+        "SELECT id, ticket_id, author_id, author_name, author_kind, internal, body, created_at \
+         FROM ticket_messages WHERE ticket_id = $1 AND (internal = FALSE OR $2) ORDER BY id",
+        args![ticket_id, with_internal],
+    )
+    .await
+}
+
+// ---- lists ----
+
+/// Which tickets a staff list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// New, open and waiting: what still needs the office.
+    #[default]
+    Active,
+    Any,
+    Is(TicketStatus),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlaFilter {
+    Breached,
+    DueSoon,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub status: StatusFilter,
+    pub category: Option<Category>,
+    pub priority: Option<Priority>,
+    pub channel: Option<Channel>,
+    pub area_id: Option<i64>,
+    /// `Some(None)`: unassigned only.
+    pub assignee: Option<Option<i64>>,
+    pub customer_id: Option<i64>,
+    pub sla: Option<SlaFilter>,
+    /// What was typed in the search box.
+    pub q: String,
+}
+
+/// Where the next page of a list starts. Lists sorted by due time show the tickets with a
+/// running clock first (earliest deadline first), then the others (newest first).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cursor {
+    Due(DateTime<Utc>, i64),
+    Undated(i64),
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        match self {
+            Cursor::Due(at, id) => format!("d{}_{id}", at.timestamp_micros()),
+            Cursor::Undated(id) => format!("u{id}"),
+        }
+    }
+
+    pub fn decode(s: &str) -> Option<Cursor> {
+        if let Some(rest) = s.strip_prefix('d') {
+            let (micros, id) = rest.split_once('_')?;
+            let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+            return Some(Cursor::Due(at, id.parse().ok()?));
+        }
+        Some(Cursor::Undated(s.strip_prefix('u')?.parse().ok()?))
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Due,
+    Newest,
+}
+
+/// The WHERE conditions of `f` (joined with AND), appending their arguments to `args`.
+fn conditions(
+    backend: Backend,
+    f: &Filter,
+    now: DateTime<Utc>,
+    args: &mut Vec<Arg>,
+) -> Vec<String> {
+    let mut w = Vec::new();
+    let arg = |args: &mut Vec<Arg>, v: Arg| {
+        args.push(v);
+        format!("${}", args.len())
+    };
+    match f.status {
+        StatusFilter::Active => w.push("t.status IN ('new', 'open', 'waiting')".to_string()),
+        StatusFilter::Any => {}
+        StatusFilter::Is(s) => w.push(format!("t.status = {}", arg(args, s.into()))),
+    }
+    if let Some(v) = f.category {
+        w.push(format!("t.category = {}", arg(args, v.into())));
+    }
+    if let Some(v) = f.priority {
+        w.push(format!("t.priority = {}", arg(args, v.into())));
+    }
+    if let Some(v) = f.channel {
+        w.push(format!("t.channel = {}", arg(args, v.into())));
+    }
+    if let Some(v) = f.area_id {
+        w.push(format!("t.area_id = {}", arg(args, v.into())));
+    }
+    match f.assignee {
+        Some(Some(id)) => w.push(format!("t.assignee_id = {}", arg(args, id.into()))),
+        Some(None) => w.push("t.assignee_id IS NULL".into()),
+        None => {}
+    }
+    if let Some(v) = f.customer_id {
+        w.push(format!("t.customer_id = {}", arg(args, v.into())));
+    }
+    match f.sla {
+        Some(SlaFilter::Breached) => {
+            let p = arg(args, now.into());
+            w.push(format!(
+                "(t.due_at < {p} OR t.first_response_breached = TRUE OR t.resolution_breached = TRUE)"
+            ));
+        }
+        Some(SlaFilter::DueSoon) => {
+            let from = arg(args, now.into());
+            let to = arg(args, (now + Duration::hours(1)).into());
+            w.push(format!("t.due_at >= {from} AND t.due_at < {to}"));
+        }
+        None => {}
+    }
+    let q = f.q.trim();
+    if !q.is_empty() {
+        let mut any = Vec::new();
+        let number = q.to_uppercase();
+        if number.starts_with("TKT-") {
+            any.push(format!("t.number = {}", arg(args, number.into())));
+        }
+        if let Ok(phone) = crate::types::PhoneNumber::parse(q) {
+            any.push(format!(
+                "t.customer_id IN (SELECT id FROM customers WHERE phone = {})",
+                arg(args, phone.as_str().into())
+            ));
+        }
+        if let Some(words) = backend.full_text_query(q) {
+            args.push(words.into());
+            let ids = backend.full_text_select("ticket_search", "ticket_id", args.len());
+            any.push(format!("t.id IN ({ids})"));
+        }
+        if any.is_empty() {
+            w.push("1 = 0".into());
+        } else {
+            w.push(format!("({})", any.join(" OR ")));
+        }
+    }
+    w
+}
+
+/// One page of a staff list and where the next one starts.
+pub async fn list(
+    db: &Db,
+    f: &Filter,
+    sort: Sort,
+    after: Option<Cursor>,
+    limit: i64,
+    now: DateTime<Utc>,
+) -> DbResult<(Vec<TicketRow>, Option<Cursor>)> {
+    let mut rows = Vec::new();
+    if sort == Sort::Due && !matches!(after, Some(Cursor::Undated(_))) {
+        let mut args = Vec::new();
+        let mut w = conditions(db.backend(), f, now, &mut args);
+        w.push("t.due_at IS NOT NULL".into());
+        if let Some(Cursor::Due(at, id)) = after {
+            args.push(at.into());
+            args.push(id.into());
+            let (a, b) = (args.len() - 1, args.len());
+            w.push(format!(
+                "(t.due_at > ${a} OR (t.due_at = ${a} AND t.id > ${b}))"
+            ));
+        }
+        args.push((limit + 1).into());
+        let sql = format!(
+            "{SELECT} WHERE {} ORDER BY t.due_at, t.id LIMIT ${}",
+            w.join(" AND "),
+            args.len()
+        );
+        rows = db.fetch_all::<TicketRow>(&sql, args).await?;
+        if rows.len() as i64 > limit {
+            rows.truncate(limit as usize);
+            let next = rows
+                .last()
+                .map(|r| Cursor::Due(r.due_at.unwrap_or_default(), r.id));
+            return Ok((rows, next));
+        }
+    }
+    let left = limit - rows.len() as i64;
+    let mut args = Vec::new();
+    let mut w = conditions(db.backend(), f, now, &mut args);
+    if sort == Sort::Due {
+        w.push("t.due_at IS NULL".into());
+    }
+    if let Some(Cursor::Undated(id)) = after {
+        args.push(id.into());
+        w.push(format!("t.id < ${}", args.len()));
+    }
+    args.push((left + 1).into());
+    let sql = format!(
+        "{SELECT} {} ORDER BY t.id DESC LIMIT ${}",
+        if w.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", w.join(" AND "))
+        },
+        args.len()
+    );
+    let mut more = db.fetch_all::<TicketRow>(&sql, args).await?;
+    let next = if more.len() as i64 > left {
+        more.truncate(left as usize);
+        more.last().map(|r| Cursor::Undated(r.id))
+    } else {
+        None
+    };
+    rows.extend(more);
+    Ok((rows, next))
+}
+
+/// The counts on the staff home page: (open, unassigned, due within the hour, breached), over
+/// the active tickets only.
+pub async fn desk_counts(db: &Db, now: DateTime<Utc>) -> DbResult<(i64, i64, i64, i64)> {
+    db.fetch_one(
+        "SELECT COUNT(*), \
+         COALESCE(SUM(CASE WHEN assignee_id IS NULL THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN due_at >= $1 AND due_at < $2 THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN due_at < $1 OR first_response_breached = TRUE OR resolution_breached = TRUE THEN 1 ELSE 0 END), 0) \
+         FROM tickets WHERE status IN ('new', 'open', 'waiting')",
+        args![now, now + Duration::hours(1)],
+    )
+    .await
+}
+
+// ---- clocks (jobs) ----
+
+/// Active tickets whose running clock ends before `until` and that were not warned for that
+/// deadline yet.
+pub async fn due_unwarned(db: &Db, until: DateTime<Utc>, limit: i64) -> DbResult<Vec<TicketRow>> {
+    db.fetch_all(
+        &format!(
+            "{SELECT} WHERE t.due_at < $1 AND (t.warned_due_at IS NULL OR t.warned_due_at <> t.due_at) \
+             ORDER BY t.due_at LIMIT $2"
+        ),
+        args![until, limit],
+    )
+    .await
+}
+
+/// Records that the deadline `due_at` was warned about, unless it moved meanwhile.
+pub async fn mark_warned(tx: &mut Tx, id: i64, due_at: DateTime<Utc>) -> DbResult<bool> {
+    Ok(tx
+        .execute(
+            "UPDATE tickets SET warned_due_at = $2 WHERE id = $1 AND due_at = $2",
+            args![id, due_at],
+        )
+        .await?
+        == 1)
+}
+
+/// Resolved tickets resolved before `before` (to close automatically).
+pub async fn resolved_before(db: &Db, before: DateTime<Utc>, limit: i64) -> DbResult<Vec<i64>> {
+    let rows: Vec<(i64,)> = db
+        .fetch_all(
+            "SELECT id FROM tickets WHERE status = 'resolved' AND resolved_at < $1 ORDER BY resolved_at LIMIT $2",
+            args![before, limit],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+// ---- saved replies ----
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SavedReply {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+}
+
+pub async fn saved_replies(db: &Db) -> DbResult<Vec<SavedReply>> {
+    db.fetch_all(
+        "SELECT id, title, body FROM saved_replies ORDER BY title, id",
+        args![],
+    )
+    .await
+}
+
+pub async fn saved_reply(c: impl Into<Conn<'_>>, id: i64) -> DbResult<Option<SavedReply>> {
+    c.into()
+        .fetch_optional(
+            "SELECT id, title, body FROM saved_replies WHERE id = $1",
+            args![id],
+        )
+        .await
+}
+
+pub async fn insert_saved_reply(
+    tx: &mut Tx,
+    title: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> DbResult<i64> {
+    tx.scalar(
+        "INSERT INTO saved_replies (title, body, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
+        args![title, body, now],
+    )
+    .await
+}
+
+pub async fn update_saved_reply(
+    tx: &mut Tx,
+    id: i64,
+    title: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    Ok(tx
+        .execute(
+            "UPDATE saved_replies SET title = $2, body = $3, updated_at = $4 WHERE id = $1",
+            args![id, title, body, now],
+        )
+        .await?
+        == 1)
+}
+
+pub async fn delete_saved_reply(tx: &mut Tx, id: i64) -> DbResult<bool> {
+    Ok(tx
+        .execute("DELETE FROM saved_replies WHERE id = $1", args![id])
+        .await?
+        == 1)
+}

@@ -1,0 +1,612 @@
+//! The complaint desk for staff: lists with filters and search, the ticket with its thread,
+//! replies and notes, status, assignment and priority, and filing for a caller.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::model::{text_html, Category, Channel, Priority, TicketStatus};
+use super::service::{self, Caller, NewTicketInput, StaffReply};
+use super::store::{
+    self, Cursor, Filter, MessageRow, SavedReply, SlaFilter, Sort, StatusFilter, TicketRow,
+};
+use crate::auth::Role;
+use crate::catalog::store::{self as catalog, AreaRow};
+use crate::customers::model::status_key;
+use crate::customers::store::{self as customers, CustomerRow, SubscriptionRow};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::types::{fmt_datetime, PhoneNumber};
+use crate::uploads::access::Context;
+use crate::uploads::store::{self as uploads, Upload};
+use crate::users::store::{self as users, UserRow};
+use crate::web::{
+    self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path, Query,
+};
+
+const PER_PAGE: i64 = 50;
+
+#[derive(Deserialize, Serialize, Default, Clone)]
+#[serde(default)]
+pub struct ListQuery {
+    /// `mine`, `unassigned` or empty (all).
+    view: String,
+    status: String,
+    category: String,
+    priority: String,
+    channel: String,
+    area: String,
+    assignee: String,
+    sla: String,
+    q: String,
+    sort: String,
+    #[serde(skip_serializing)]
+    after: String,
+}
+
+#[derive(Template)]
+#[template(path = "tickets/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    q: ListQuery,
+    rows: Vec<TicketRow>,
+    next: Option<String>,
+    areas: Vec<AreaRow>,
+    admins: Vec<UserRow>,
+    now: DateTime<Utc>,
+}
+
+impl ListPage {
+    fn link(&self, view: &str) -> String {
+        format!("/staff/tickets?view={view}")
+    }
+    fn next_link(&self, after: &str) -> String {
+        format!(
+            "/staff/tickets?{}&after={after}",
+            serde_urlencoded::to_string(&self.q).unwrap_or_default()
+        )
+    }
+    fn clock(&self, t: &TicketRow) -> String {
+        clock_text(&self.ctx, t, self.now)
+    }
+}
+
+/// "2 j 10 m lagi" / "terlambat 3 j" / "berhenti", in the reader's language.
+fn clock_text(ctx: &Ctx, t: &TicketRow, now: DateTime<Utc>) -> String {
+    match t.due_at {
+        Some(due) if due >= now => {
+            let s = span(ctx, (due - now).num_seconds());
+            ctx.tf("ticket.due_in", &[("span", s.as_str())])
+        }
+        Some(due) => {
+            let s = span(ctx, (now - due).num_seconds());
+            ctx.tf("ticket.overdue_by", &[("span", s.as_str())])
+        }
+        None if t.sla_paused_at.is_some() => ctx.t("ticket.clock_paused").to_string(),
+        None => String::new(),
+    }
+}
+
+fn span(ctx: &Ctx, secs: i64) -> String {
+    let mins = (secs.max(0) + 59) / 60;
+    let (d, h, m) = (mins / 1440, mins % 1440 / 60, mins % 60);
+    let (d, h, m) = (d.to_string(), h.to_string(), m.to_string());
+    if d != "0" {
+        ctx.tf("ticket.span_dh", &[("d", d.as_str()), ("h", h.as_str())])
+    } else if h != "0" {
+        ctx.tf("ticket.span_hm", &[("h", h.as_str()), ("m", m.as_str())])
+    } else {
+        ctx.tf("ticket.span_m", &[("m", m.as_str())])
+    }
+}
+
+fn filter_of(q: &ListQuery, user: &CurrentUser) -> Filter {
+    let assignee = match q.view.as_str() {
+        "mine" => Some(Some(user.id)),
+        "unassigned" => Some(None),
+        _ => q.assignee.parse().ok().map(Some),
+    };
+    Filter {
+        status: match q.status.as_str() {
+            "" => StatusFilter::Active,
+            "any" => StatusFilter::Any,
+            s => TicketStatus::parse(s).map_or(StatusFilter::Active, StatusFilter::Is),
+        },
+        category: Category::parse(&q.category),
+        priority: Priority::parse(&q.priority),
+        channel: Channel::parse(&q.channel),
+        area_id: q.area.parse().ok(),
+        assignee,
+        customer_id: None,
+        sla: match q.sla.as_str() {
+            "breached" => Some(SlaFilter::Breached),
+            "due_soon" => Some(SlaFilter::DueSoon),
+            _ => None,
+        },
+        q: q.q.chars().take(200).collect(),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    let now = state.now();
+    let sort = if q.sort == "newest" {
+        Sort::Newest
+    } else {
+        Sort::Due
+    };
+    let after = Cursor::decode(&q.after);
+    let (rows, next) =
+        store::list(&state.db, &filter_of(&q, &user), sort, after, PER_PAGE, now).await?;
+    page(&ListPage {
+        next: next.map(|c| c.encode()),
+        areas: catalog::all_areas(&state.db).await?,
+        admins: users::list_by_role(&state.db, Role::Admin).await?,
+        ctx,
+        q,
+        rows,
+        now,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    /// A saved reply to start the reply box from.
+    reply: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "tickets/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    t: TicketRow,
+    customer: CustomerRow,
+    subscription: Option<SubscriptionRow>,
+    messages: Vec<MessageRow>,
+    photos: Vec<Upload>,
+    others: Vec<TicketRow>,
+    admins: Vec<UserRow>,
+    saved: Vec<SavedReply>,
+    body: String,
+    internal: bool,
+    errors: FieldErrors,
+    can_act: bool,
+    me: i64,
+    now: DateTime<Utc>,
+}
+
+impl ShowPage {
+    fn text(&self, m: &MessageRow) -> String {
+        text_html(&m.body)
+    }
+    fn photos_of(&self, m: &MessageRow) -> Vec<&Upload> {
+        self.photos
+            .iter()
+            .filter(|p| p.context_id == Some(m.id))
+            .collect()
+    }
+    fn when(&self, at: &DateTime<Utc>) -> String {
+        fmt_datetime(at)
+    }
+    fn clock(&self) -> String {
+        clock_text(&self.ctx, &self.t, self.now)
+    }
+    fn status_label(&self, s: &dyn std::fmt::Display) -> String {
+        self.ctx.t(&status_key(s)).to_string()
+    }
+    /// The moves staff may make from here with a button.
+    fn moves(&self) -> Vec<TicketStatus> {
+        TicketStatus::ALL
+            .iter()
+            .copied()
+            .filter(|&to| self.t.status.can_move_to(to) && to != TicketStatus::Waiting)
+            .collect()
+    }
+    fn move_key(&self, to: &TicketStatus) -> &'static str {
+        match (self.t.status, to) {
+            (TicketStatus::Resolved, TicketStatus::Open) => "ticket.action.reopen",
+            (_, TicketStatus::Open) => "ticket.action.open",
+            (_, TicketStatus::Resolved) => "ticket.action.resolve",
+            (_, TicketStatus::Closed) => "ticket.action.close",
+            _ => "ticket.action.wait",
+        }
+    }
+    fn mine(&self) -> bool {
+        self.t.assignee_id == Some(self.me)
+    }
+    fn assigned_to(&self, id: &i64) -> bool {
+        self.t.assignee_id == Some(*id)
+    }
+    fn wa(&self) -> String {
+        self.customer.phone.trim_start_matches('+').to_string()
+    }
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: Ctx,
+    user: &CurrentUser,
+    id: i64,
+    body: String,
+    internal: bool,
+    errors: FieldErrors,
+) -> AppResult<ShowPage> {
+    let t = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let customer = customers::get(&state.db, t.customer_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let subscription = match t.subscription_id {
+        Some(s) => customers::get_subscription(&state.db, s).await?,
+        None => None,
+    };
+    let messages = store::messages(&state.db, id, true).await?;
+    let ids: Vec<i64> = messages.iter().map(|m| m.id).collect();
+    let mut others = store::list(
+        &state.db,
+        &Filter {
+            customer_id: Some(t.customer_id),
+            ..Filter::default()
+        },
+        Sort::Newest,
+        None,
+        10,
+        state.now(),
+    )
+    .await?
+    .0;
+    others.retain(|o| o.id != id);
+    Ok(ShowPage {
+        photos: uploads::attached_to(&state.db, Context::TicketPhoto, &ids).await?,
+        admins: users::list_by_role(&state.db, Role::Admin).await?,
+        saved: store::saved_replies(&state.db).await?,
+        can_act: user.role == Role::Admin,
+        me: user.id,
+        now: state.now(),
+        ctx,
+        t,
+        customer,
+        subscription,
+        messages,
+        others,
+        body,
+        internal,
+        errors,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
+) -> AppResult<Response> {
+    let body = match q.reply {
+        Some(r) => store::saved_reply(&state.db, r)
+            .await?
+            .map(|s| s.body)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    page(&show_page(&state, ctx, &user, id, body, false, FieldErrors::default()).await?)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReplyForm {
+    body: String,
+    /// `note` for an internal note.
+    kind: String,
+    /// `waiting` or `resolved` to move the ticket with a public reply.
+    then: String,
+}
+
+pub async fn reply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ReplyForm>,
+) -> AppResult<Response> {
+    let internal = f.kind == "note";
+    let then = match f.then.as_str() {
+        "" => None,
+        s => Some(
+            TicketStatus::parse(s)
+                .filter(|s| matches!(s, TicketStatus::Waiting | TicketStatus::Resolved))
+                .ok_or(AppError::BadRequest("error.bad_request"))?,
+        ),
+    };
+    let result = service::staff_reply(
+        &state.db,
+        &state.links(),
+        ctx.actor(),
+        state.now(),
+        id,
+        StaffReply {
+            body: f.body.clone(),
+            internal,
+            then: if internal { None } else { then },
+        },
+    )
+    .await;
+    match result {
+        Ok(()) => Ok(back(
+            &state,
+            id,
+            if internal {
+                "ticket.flash.noted"
+            } else {
+                "ticket.flash.sent"
+            },
+        )),
+        Err(AppError::Validation(errors)) => {
+            web::invalid(&show_page(&state, ctx, &user, id, f.body, internal, errors).await?)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn back(state: &AppState, id: i64, flash: &'static str) -> Response {
+    redirect_with_flash(state, &format!("/staff/tickets/{id}"), flash)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StatusForm {
+    to: String,
+}
+
+pub async fn set_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<StatusForm>,
+) -> AppResult<Response> {
+    let to = TicketStatus::parse(&f.to).ok_or(AppError::BadRequest("error.bad_request"))?;
+    service::set_status(&state.db, &state.links(), ctx.actor(), state.now(), id, to).await?;
+    Ok(back(&state, id, "ticket.flash.status"))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AssignForm {
+    assignee: String,
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<AssignForm>,
+) -> AppResult<Response> {
+    let assignee = match f.assignee.trim() {
+        "" => None,
+        s => Some(
+            s.parse()
+                .map_err(|_| AppError::BadRequest("error.bad_request"))?,
+        ),
+    };
+    service::assign(
+        &state.db,
+        &state.links(),
+        ctx.actor(),
+        state.now(),
+        id,
+        assignee,
+    )
+    .await?;
+    Ok(back(&state, id, "ticket.flash.assigned"))
+}
+
+pub async fn take(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    service::assign(
+        &state.db,
+        &state.links(),
+        ctx.actor(),
+        state.now(),
+        id,
+        Some(user.id),
+    )
+    .await?;
+    Ok(back(&state, id, "ticket.flash.taken"))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PriorityForm {
+    priority: String,
+}
+
+pub async fn set_priority(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<PriorityForm>,
+) -> AppResult<Response> {
+    let p = Priority::parse(&f.priority).ok_or(AppError::BadRequest("error.bad_request"))?;
+    service::set_priority(&state.db, ctx.actor(), state.now(), id, p).await?;
+    Ok(back(&state, id, "ticket.flash.priority"))
+}
+
+// ---- filing for a caller ----
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct NewForm {
+    customer: String,
+    /// The caller's phone: finds the customer, or starts a new one.
+    phone: String,
+    name: String,
+    address: String,
+    area: String,
+    subscription: String,
+    category: String,
+    priority: String,
+    channel: String,
+    body: String,
+}
+
+#[derive(Template)]
+#[template(path = "tickets/new.html")]
+struct NewPage {
+    ctx: Ctx,
+    form: NewForm,
+    errors: FieldErrors,
+    customer: Option<CustomerRow>,
+    subscriptions: Vec<SubscriptionRow>,
+    /// A phone was looked up and nobody has it.
+    unknown_phone: bool,
+    areas: Vec<AreaRow>,
+}
+
+impl NewPage {
+    fn status_label(&self, s: &dyn std::fmt::Display) -> String {
+        self.ctx.t(&status_key(s)).to_string()
+    }
+}
+
+async fn new_page(
+    state: &AppState,
+    ctx: Ctx,
+    mut form: NewForm,
+    errors: FieldErrors,
+) -> AppResult<NewPage> {
+    let mut customer = match form.customer.parse::<i64>() {
+        Ok(id) => Some(
+            customers::get(&state.db, id)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        ),
+        Err(_) => None,
+    };
+    let mut unknown_phone = false;
+    if customer.is_none() && !form.phone.trim().is_empty() {
+        if let Ok(phone) = PhoneNumber::parse(&form.phone) {
+            customer = customers::by_phone(&state.db, phone.as_str()).await?;
+            unknown_phone = customer.is_none();
+        }
+    }
+    let subscriptions = match &customer {
+        Some(c) => {
+            let mut subs = customers::subscriptions_of(&state.db, c.id).await?;
+            subs.retain(|s| s.status.as_str() != "terminated");
+            if form.subscription.is_empty() && form.customer.is_empty() {
+                form.subscription = subs.first().map(|s| s.id.to_string()).unwrap_or_default();
+            }
+            subs
+        }
+        None => Vec::new(),
+    };
+    if let Some(c) = &customer {
+        form.customer = c.id.to_string();
+    }
+    if form.channel.is_empty() {
+        form.channel = Channel::Phone.as_str().into();
+    }
+    Ok(NewPage {
+        areas: catalog::all_areas(&state.db).await?,
+        ctx,
+        form,
+        errors,
+        customer,
+        subscriptions,
+        unknown_phone,
+    })
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(form): Query<NewForm>,
+) -> AppResult<Response> {
+    let mut errors = FieldErrors::default();
+    if !form.phone.trim().is_empty() {
+        errors.check("phone", PhoneNumber::parse(&form.phone));
+    }
+    let p = new_page(&state, ctx, form, errors).await?;
+    if p.errors.is_empty() {
+        page(&p)
+    } else {
+        web::invalid(&p)
+    }
+}
+
+pub async fn file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<NewForm>,
+) -> AppResult<Response> {
+    let mut errors = FieldErrors::default();
+    let caller = match f.customer.parse::<i64>() {
+        Ok(id) => Some(Caller::Customer(id)),
+        Err(_) => {
+            let phone = errors.check("phone", PhoneNumber::parse(&f.phone));
+            let name = errors.check("name", web::required(&f.name, 120));
+            let address = errors.check("address", web::optional(&f.address, 500));
+            let area_id = f.area.parse::<i64>().ok();
+            match (phone, name, address) {
+                (Some(phone), Some(name), Some(address)) => Some(Caller::New {
+                    name,
+                    phone,
+                    address: address.unwrap_or_default(),
+                    area_id,
+                }),
+                _ => None,
+            }
+        }
+    };
+    let category = Category::parse(&f.category);
+    if category.is_none() {
+        errors.add("category", "ticket.error.category");
+    }
+    let priority = Priority::parse(&f.priority);
+    let channel = Channel::parse(&f.channel);
+    if channel.is_none() {
+        errors.add("channel", "ticket.error.channel");
+    }
+    errors.check("body", service::parse_body(&f.body));
+    let subscription_id = match f.subscription.trim() {
+        "" => None,
+        s => s.parse().ok(),
+    };
+    let (Some(caller), Some(category), Some(channel), true) =
+        (caller, category, channel, errors.is_empty())
+    else {
+        return web::invalid(&new_page(&state, ctx, f, errors).await?);
+    };
+    let result = service::file(
+        &state.db,
+        &state.links(),
+        ctx.actor(),
+        state.now(),
+        NewTicketInput {
+            caller,
+            subscription_id,
+            category,
+            priority,
+            channel,
+            body: f.body.clone(),
+            photos: Vec::new(),
+            hourly_limit: None,
+        },
+    )
+    .await;
+    match result {
+        Ok(filed) => Ok(back(&state, filed.id, "ticket.flash.filed_staff")),
+        Err(AppError::Validation(errors)) => web::invalid(&new_page(&state, ctx, f, errors).await?),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,963 @@
+//! Complaints over HTTP: a customer files with a photo, staff reply, note, resolve; status
+//! moves, SLA clocks, warnings and auto-close on the mock clock; search; access; bad input.
+
+use chrono::Duration;
+use reqwest::StatusCode;
+use setia::auth::Role;
+
+use crate::common::{spawn, spawn_with, testid_text, Browser, Resp, TestApp};
+use crate::fixtures::{self, Catalog};
+use crate::smtp::{app_with_smtp_and, run_jobs};
+use crate::uploads::{multipart, png, post_multipart, Part};
+
+/// An installed customer: their browser, customer id and subscription id.
+async fn customer(app: &TestApp, c: &Catalog, admin: &Browser, phone: &str) -> (Browser, i64, i64) {
+    let email = format!("{}@pelanggan.test", phone.trim_start_matches('0'));
+    let (b, reg) = fixtures::sign_up(app, c, "Sari Wulandari", phone, &email).await;
+    fixtures::install(app, admin, reg).await;
+    let (customer_id, sub_id): (i64, i64) = app
+        .db()
+        .fetch_one(
+            "SELECT s.customer_id, s.id FROM subscriptions s JOIN registrations r ON r.customer_id = s.customer_id WHERE r.id = $1",
+            setia::args![reg],
+        )
+        .await
+        .unwrap();
+    (b, customer_id, sub_id)
+}
+
+/// An app with a mail server whose sessions outlive the days these tests move the clock by.
+async fn app_with_mail() -> (TestApp, crate::smtp::SmtpServer) {
+    app_with_smtp_and(|c| {
+        c.session_idle_minutes = 60 * 24 * 60;
+        c.session_absolute_hours = 24 * 60;
+    })
+    .await
+}
+
+/// Files a complaint from the portal (multipart, optional photos); returns the response.
+async fn file(b: &Browser, sub: i64, category: &str, body: &str, photos: &[Vec<u8>]) -> Resp {
+    let token = b.csrf().await;
+    let sub = sub.to_string();
+    let mut parts = vec![
+        Part::Text("_csrf", &token),
+        Part::Text("subscription", &sub),
+        Part::Text("category", category),
+        Part::Text("body", body),
+    ];
+    for p in photos {
+        parts.push(Part::File {
+            field: "photos",
+            name: "modem.png",
+            declared: "image/png",
+            bytes: p,
+        });
+    }
+    post_multipart(b, "/portal/tickets/new", multipart(&parts)).await
+}
+
+fn id_from(location: &str) -> i64 {
+    location.rsplit('/').next().unwrap().parse().unwrap()
+}
+
+async fn status_of(app: &TestApp, id: i64) -> String {
+    let (s,): (String,) = app
+        .db()
+        .fetch_one("SELECT status FROM tickets WHERE id = $1", setia::args![id])
+        .await
+        .unwrap();
+    s
+}
+
+#[tokio::test]
+async fn the_life_of_a_complaint_from_filing_with_a_photo_to_closing() {
+    let (app, smtp) = app_with_mail().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, admin_id) = app.logged_in(Role::Admin).await;
+    let (cust, _, sub) = customer(&app, &c, &admin, "081234567001").await;
+    run_jobs(&app).await;
+    let before = smtp.messages().len();
+
+    // The portal leads with "report a problem"; the form preselects the subscription.
+    cust.get("/portal")
+        .await
+        .assert_contains("/portal/tickets/new");
+    let form = cust.get("/portal/tickets/new").await;
+    form.assert_contains(&format!("value=\"{sub}\" selected"));
+
+    let r = file(
+        &cust,
+        sub,
+        "no_connection",
+        "Internet mati sejak jam 9 malam, lampu LOS merah.",
+        &[png(64, 48)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = id_from(r.location.as_deref().unwrap());
+    let page = cust.get(&format!("/portal/tickets/{id}")).await;
+    page.assert_contains("TKT-2026-000001")
+        .assert_contains("Internet mati sejak jam 9 malam");
+    assert_eq!(testid_text(&page.body, "status").as_deref(), Some("Baru"));
+    assert!(testid_text(&page.body, "next")
+        .unwrap()
+        .contains("paling lambat"));
+    // The photo is there and the customer may open it; another customer may not.
+    let (photo,): (i64,) = app
+        .db()
+        .fetch_one(
+            "SELECT id FROM uploads WHERE context = 'ticket.photo'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    page.assert_contains(&format!("/files/{photo}/thumb"));
+    assert_eq!(
+        cust.get(&format!("/files/{photo}")).await.status,
+        StatusCode::OK
+    );
+    let (other, _, _) = customer(&app, &c, &admin, "081234567002").await;
+    assert_eq!(
+        other.get(&format!("/files/{photo}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other.get(&format!("/portal/tickets/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.browser().get(&format!("/files/{photo}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // No connection starts high: first response within 2 hours. Staff see it as new and
+    // unassigned; the customer's timeline says it in words.
+    let (prio, due): (String, chrono::DateTime<chrono::Utc>) = app
+        .db()
+        .fetch_one(
+            "SELECT priority, first_response_due_at FROM tickets WHERE id = $1",
+            setia::args![id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(prio, "high");
+    assert_eq!(due, app.clock_now() + Duration::hours(2));
+    admin
+        .get("/staff/tickets?view=unassigned")
+        .await
+        .assert_contains("TKT-2026-000001");
+    let staff_page = admin.get(&format!("/staff/tickets/{id}")).await;
+    staff_page
+        .assert_contains("Sari Wulandari")
+        .assert_contains("tel:+6281234567001");
+    assert_eq!(
+        testid_text(&staff_page.body, "subscription-status").as_deref(),
+        Some("Aktif")
+    );
+
+    // An internal note, then a public reply that waits on the customer.
+    app.clock.advance(Duration::minutes(30));
+    let r = admin
+        .post(
+            &format!("/staff/tickets/{id}/reply"),
+            &[("body", "RAHASIA: cek OLT port 7"), ("kind", "note")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = admin
+        .post(
+            &format!("/staff/tickets/{id}/reply"),
+            &[
+                (
+                    "body",
+                    "Mohon cabut dan pasang lagi adaptor modem, lalu kabari kami.",
+                ),
+                ("kind", "public"),
+                ("then", "waiting"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(status_of(&app, id).await, "waiting");
+    let (first, paused, assignee): (
+        Option<chrono::DateTime<chrono::Utc>>,
+        Option<chrono::DateTime<chrono::Utc>>,
+        Option<i64>,
+    ) = app
+        .db()
+        .fetch_one(
+            "SELECT first_response_at, sla_paused_at, assignee_id FROM tickets WHERE id = $1",
+            setia::args![id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(first, Some(app.clock_now()));
+    assert_eq!(paused, Some(app.clock_now()));
+    assert_eq!(assignee, None);
+    admin
+        .get(&format!("/staff/tickets/{id}"))
+        .await
+        .assert_contains("RAHASIA")
+        .assert_contains("SLA berhenti");
+
+    // The customer sees the reply, never the note.
+    let page = cust.get(&format!("/portal/tickets/{id}")).await;
+    page.assert_contains("cabut dan pasang lagi adaptor");
+    assert!(!page.body.contains("RAHASIA"));
+    assert_eq!(
+        testid_text(&page.body, "status").as_deref(),
+        Some("Menunggu pelanggan")
+    );
+
+    // The customer answers: back to open, the clock runs again.
+    app.clock.advance(Duration::hours(3));
+    let token = cust.csrf().await;
+    let r = post_multipart(
+        &cust,
+        &format!("/portal/tickets/{id}/reply"),
+        multipart(&[
+            Part::Text("_csrf", &token),
+            Part::Text("body", "Sudah, tetap mati."),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/portal/tickets/{id}").as_str())
+    );
+    assert_eq!(status_of(&app, id).await, "open");
+
+    // Take it and resolve it.
+    assert_eq!(
+        admin
+            .post(&format!("/staff/tickets/{id}/take"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let r = admin
+        .post(
+            &format!("/staff/tickets/{id}/reply"),
+            &[
+                (
+                    "body",
+                    "Kabel optik sudah diganti teknisi.\nSilakan dicoba.",
+                ),
+                ("kind", "public"),
+                ("then", "resolved"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(status_of(&app, id).await, "resolved");
+    let (who,): (Option<i64>,) = app
+        .db()
+        .fetch_one(
+            "SELECT assignee_id FROM tickets WHERE id = $1",
+            setia::args![id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(who, Some(admin_id));
+
+    // Mails: received, replied/waiting, resolved — none carries the internal note.
+    run_jobs(&app).await;
+    let mails = smtp.messages();
+    let to_customer: Vec<_> = mails[before..]
+        .iter()
+        .filter(|m| {
+            m.header("To")
+                .unwrap_or_default()
+                .contains("81234567001@pelanggan.test")
+        })
+        .collect();
+    let subjects: Vec<String> = to_customer
+        .iter()
+        .map(|m| m.header("Subject").unwrap())
+        .collect();
+    assert!(
+        subjects.iter().any(|s| s.contains("sudah kami terima")),
+        "{subjects:?}"
+    );
+    assert!(
+        subjects.iter().any(|s| s.contains("menunggu jawaban")),
+        "{subjects:?}"
+    );
+    assert!(
+        subjects.iter().any(|s| s.contains("sudah selesai")),
+        "{subjects:?}"
+    );
+    assert!(mails.iter().all(|m| !m.body().contains("RAHASIA")));
+    let resolved = to_customer
+        .iter()
+        .find(|m| m.header("Subject").unwrap().contains("selesai"))
+        .unwrap();
+    assert!(
+        resolved.body().contains("https://crm.blitz.test/"),
+        "{}",
+        resolved.body()
+    );
+
+    // The bell's notifications never carry the note either.
+    let notes: Vec<(String,)> = app
+        .db()
+        .fetch_all("SELECT vars FROM notifications", vec![])
+        .await
+        .unwrap();
+    assert!(!notes.is_empty());
+    assert!(notes.iter().all(|n| !n.0.contains("RAHASIA")));
+
+    // Not fixed: reopened; resolved again; closed after 7 quiet days by the job.
+    let token = cust.csrf().await;
+    let r = post_multipart(
+        &cust,
+        &format!("/portal/tickets/{id}/reply"),
+        multipart(&[
+            Part::Text("_csrf", &token),
+            Part::Text("body", ""),
+            Part::Text("not_fixed", "1"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(status_of(&app, id).await, "open");
+    cust.get(&format!("/portal/tickets/{id}"))
+        .await
+        .assert_contains("Masalahnya belum beres.");
+    let r = admin
+        .post(
+            &format!("/staff/tickets/{id}/status"),
+            &[("to", "resolved")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    setia::worker::schedule_recurring(app.db(), app.clock_now())
+        .await
+        .unwrap();
+    app.clock.advance(Duration::days(6));
+    run_jobs(&app).await;
+    assert_eq!(status_of(&app, id).await, "resolved");
+    app.clock.advance(Duration::days(1) + Duration::minutes(10));
+    run_jobs(&app).await;
+    assert_eq!(status_of(&app, id).await, "closed");
+    let (reopens,): (i64,) = app
+        .db()
+        .fetch_one(
+            "SELECT reopen_count FROM tickets WHERE id = $1",
+            setia::args![id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(reopens, 1);
+
+    // A closed ticket takes no more replies, and the timeline tells the story in words.
+    let token = cust.csrf().await;
+    let r = post_multipart(
+        &cust,
+        &format!("/portal/tickets/{id}/reply"),
+        multipart(&[Part::Text("_csrf", &token), Part::Text("body", "halo?")]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (customer_id,): (i64,) = app
+        .db()
+        .fetch_one(
+            "SELECT customer_id FROM tickets WHERE id = $1",
+            setia::args![id],
+        )
+        .await
+        .unwrap();
+    let page = admin.get(&format!("/staff/customers/{customer_id}")).await;
+    page.assert_contains("Keluhan dilaporkan")
+        .assert_contains("Keluhan diselesaikan")
+        .assert_contains("Keluhan ditutup");
+    let actions: Vec<String> = app.audit_actions().await.into_iter().map(|a| a.0).collect();
+    for a in [
+        "ticket.file",
+        "ticket.note",
+        "ticket.reply",
+        "ticket.customer_reply",
+        "ticket.assign",
+        "ticket.status",
+    ] {
+        assert!(
+            actions.iter().any(|x| x == a),
+            "{a} not audited: {actions:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn staff_log_a_complaint_for_a_known_caller_and_for_a_new_one() {
+    let app = spawn().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (_, customer_id, sub) = customer(&app, &c, &admin, "081234567010").await;
+
+    // Found by phone in any form.
+    let page = admin.get("/staff/tickets/new?phone=0812-3456-7010").await;
+    assert!(testid_text(&page.body, "caller").is_none() || page.body.contains("Sari Wulandari"));
+    page.assert_contains("Sari Wulandari")
+        .assert_contains(&format!("value=\"{sub}\" selected"));
+    let cid = customer_id.to_string();
+    let sub_s = sub.to_string();
+    let r = admin
+        .post(
+            "/staff/tickets/new",
+            &[
+                ("customer", &cid),
+                ("subscription", &sub_s),
+                ("category", "slow"),
+                ("priority", "urgent"),
+                ("channel", "phone"),
+                ("body", "Penelepon: internet lambat sekali sejak sore."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = id_from(r.location.as_deref().unwrap());
+    let (channel, priority, created_by): (String, String, Option<i64>) = app
+        .db()
+        .fetch_one(
+            "SELECT channel, priority, created_by FROM tickets WHERE id = $1",
+            setia::args![id],
+        )
+        .await
+        .unwrap();
+    assert_eq!((channel.as_str(), priority.as_str()), ("phone", "urgent"));
+    assert!(created_by.is_some());
+
+    // Nobody has this number: a new caller is recorded with the complaint.
+    let page = admin.get("/staff/tickets/new?phone=085711112222").await;
+    assert!(testid_text(&page.body, "new-caller").is_some());
+    let r = admin
+        .post(
+            "/staff/tickets/new",
+            &[
+                ("phone", "085711112222"),
+                ("name", "Budi Santoso"),
+                ("address", "Jl. Baros 3"),
+                ("area", &c.area.to_string()),
+                ("category", "installation"),
+                ("channel", "walk_in"),
+                ("body", "Ingin tahu kapan bisa dipasang."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (name, status, user): (String, String, Option<i64>) = app
+        .db()
+        .fetch_one(
+            "SELECT name, status, user_id FROM customers WHERE phone = '+6285711112222'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (name.as_str(), status.as_str(), user),
+        ("Budi Santoso", "prospect", None)
+    );
+
+    // Missing fields keep what was typed.
+    let r = admin
+        .post(
+            "/staff/tickets/new",
+            &[
+                ("phone", "085799990000"),
+                ("name", ""),
+                ("category", ""),
+                ("channel", "phone"),
+                ("body", "tetap ada"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("tetap ada")
+        .assert_contains("085799990000");
+}
+
+#[tokio::test]
+async fn only_the_allowed_status_moves_happen() {
+    let app = spawn().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (cust, _, sub) = customer(&app, &c, &admin, "081234567020").await;
+    let r = file(&cust, sub, "slow", "Lambat", &[]).await;
+    let id = id_from(r.location.as_deref().unwrap());
+    let path = format!("/staff/tickets/{id}/status");
+    let refused = |from: &'static str, to: &'static str| (from, to);
+    // From new: only open.
+    for (from, to) in [
+        refused("new", "waiting"),
+        refused("new", "resolved"),
+        refused("new", "closed"),
+        refused("new", "new"),
+    ] {
+        let r = admin.post(&path, &[("to", to)]).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{from} -> {to}");
+        r.assert_contains("tidak bisa diubah");
+        assert_eq!(status_of(&app, id).await, from);
+    }
+    assert_eq!(
+        admin.post(&path, &[("to", "open")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    for to in ["open", "closed", "new"] {
+        assert_eq!(
+            admin.post(&path, &[("to", to)]).await.status,
+            StatusCode::CONFLICT,
+            "open -> {to}"
+        );
+        assert_eq!(status_of(&app, id).await, "open");
+    }
+    assert_eq!(
+        admin.post(&path, &[("to", "waiting")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    for to in ["resolved", "closed", "new", "waiting"] {
+        assert_eq!(
+            admin.post(&path, &[("to", to)]).await.status,
+            StatusCode::CONFLICT,
+            "waiting -> {to}"
+        );
+        assert_eq!(status_of(&app, id).await, "waiting");
+    }
+    assert_eq!(
+        admin.post(&path, &[("to", "open")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        admin.post(&path, &[("to", "resolved")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    for to in ["waiting", "new", "resolved"] {
+        assert_eq!(
+            admin.post(&path, &[("to", to)]).await.status,
+            StatusCode::CONFLICT,
+            "resolved -> {to}"
+        );
+    }
+    assert_eq!(
+        admin.post(&path, &[("to", "closed")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    for to in ["open", "waiting", "resolved", "new", "closed"] {
+        assert_eq!(
+            admin.post(&path, &[("to", to)]).await.status,
+            StatusCode::CONFLICT,
+            "closed -> {to}"
+        );
+        assert_eq!(status_of(&app, id).await, "closed");
+    }
+    // Nonsense is a 400, an unknown ticket a 404, and a director may read but not act.
+    assert_eq!(
+        admin.post(&path, &[("to", "deleted")]).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        admin
+            .post("/staff/tickets/999999/status", &[("to", "open")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        admin.get("/staff/tickets/999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let (director, _) = app.logged_in(Role::Director).await;
+    assert_eq!(
+        director.get(&format!("/staff/tickets/{id}")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        director.post(&path, &[("to", "open")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let (tech, _) = app.logged_in(Role::Technician).await;
+    assert_eq!(
+        tech.get(&format!("/staff/tickets/{id}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn the_sla_clock_pauses_while_waiting_and_warns_an_hour_before_a_breach() {
+    let (app, smtp) = app_with_mail().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, admin_id) = app.logged_in(Role::Admin).await;
+    let (cust, _, sub) = customer(&app, &c, &admin, "081234567030").await;
+    let r = file(&cust, sub, "slow", "Lambat sekali", &[]).await;
+    let id = id_from(r.location.as_deref().unwrap());
+    let filed = app.clock_now();
+    // Normal priority: first response 4 h, resolution 72 h.
+    admin
+        .post(
+            &format!("/staff/tickets/{id}/assign"),
+            &[("assignee", &admin_id.to_string())],
+        )
+        .await;
+    app.clock.advance(Duration::hours(1));
+    admin
+        .post(
+            &format!("/staff/tickets/{id}/reply"),
+            &[("body", "Kami cek."), ("then", "waiting")],
+        )
+        .await;
+    // 10 hours waiting on the customer do not count.
+    app.clock.advance(Duration::hours(10));
+    let token = cust.csrf().await;
+    post_multipart(
+        &cust,
+        &format!("/portal/tickets/{id}/reply"),
+        multipart(&[
+            Part::Text("_csrf", &token),
+            Part::Text("body", "Masih lambat"),
+        ]),
+    )
+    .await;
+    let (due,): (chrono::DateTime<chrono::Utc>,) = app
+        .db()
+        .fetch_one(
+            "SELECT resolution_due_at FROM tickets WHERE id = $1",
+            setia::args![id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(due, filed + Duration::hours(72 + 10));
+
+    // The warning job: nothing yet; 30 minutes before the deadline, the assignee and admins
+    // are told once; after the deadline the ticket shows as breached.
+    setia::worker::schedule_recurring(app.db(), app.clock_now())
+        .await
+        .unwrap();
+    run_jobs(&app).await;
+    let count = |key: &'static str| {
+        let db = app.db().clone();
+        async move {
+            let (n,): (i64,) = db
+                .fetch_one(
+                    "SELECT COUNT(*) FROM notifications WHERE message_key = $1",
+                    setia::args![key],
+                )
+                .await
+                .unwrap();
+            n
+        }
+    };
+    assert_eq!(count("notice.due_soon").await, 0);
+    app.clock
+        .advance(due - Duration::minutes(30) - app.clock_now());
+    run_jobs(&app).await;
+    assert_eq!(count("notice.due_soon").await, 1);
+    app.clock.advance(Duration::minutes(10));
+    run_jobs(&app).await;
+    assert_eq!(
+        count("notice.due_soon").await,
+        1,
+        "warned once per deadline"
+    );
+    run_jobs(&app).await;
+    assert!(smtp.messages().iter().any(|m| m
+        .header("Subject")
+        .unwrap_or_default()
+        .contains("SLA hampir lewat")));
+    admin.get("/staff").await;
+    app.clock
+        .advance(due + Duration::minutes(5) - app.clock_now());
+    let list = admin.get("/staff/tickets?sla=breached").await;
+    list.assert_contains("TKT-2026-000001")
+        .assert_contains("terlambat");
+    let home = admin.get("/staff").await;
+    assert_eq!(
+        testid_text(&home.body, "desk-breached").as_deref(),
+        Some("1")
+    );
+    assert_eq!(
+        testid_text(&home.body, "desk-unassigned").as_deref(),
+        Some("0")
+    );
+}
+
+#[tokio::test]
+async fn a_customer_files_at_most_the_configured_number_per_hour() {
+    let app = spawn_with(|c| c.tickets_per_hour = 2).await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (cust, _, sub) = customer(&app, &c, &admin, "081234567040").await;
+    for i in 0..2 {
+        assert_eq!(
+            file(&cust, sub, "slow", &format!("laporan {i}"), &[])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    let r = file(&cust, sub, "slow", "laporan ketiga jangan hilang", &[]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(testid_text(&r.body, "limit")
+        .unwrap()
+        .contains("satu jam terakhir"));
+    r.assert_contains("laporan ketiga jangan hilang");
+    app.clock.advance(Duration::minutes(61));
+    assert_eq!(
+        file(&cust, sub, "slow", "laporan ketiga", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Staff filing for the same customer is not limited.
+    let (n,): (i64,) = app
+        .db()
+        .fetch_one("SELECT COUNT(*) FROM tickets", vec![])
+        .await
+        .unwrap();
+    assert_eq!(n, 3);
+}
+
+#[tokio::test]
+async fn search_finds_a_ticket_by_a_word_of_its_messages_its_number_or_the_phone() {
+    let app = spawn().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (cust, _, sub) = customer(&app, &c, &admin, "081234567050").await;
+    let a = id_from(
+        file(
+            &cust,
+            sub,
+            "intermittent",
+            "Koneksi putus-putus tiap hujan deras",
+            &[],
+        )
+        .await
+        .location
+        .as_deref()
+        .unwrap(),
+    );
+    let b = id_from(
+        file(
+            &cust,
+            sub,
+            "billing",
+            "Pertanyaan tentang tagihan bulan ini",
+            &[],
+        )
+        .await
+        .location
+        .as_deref()
+        .unwrap(),
+    );
+    admin
+        .post(
+            &format!("/staff/tickets/{b}/reply"),
+            &[
+                ("body", "Catatan: pelanggan minta dihubungi via WhatsApp"),
+                ("kind", "note"),
+            ],
+        )
+        .await;
+    let find = |q: &'static str| {
+        let admin = &admin;
+        async move {
+            admin
+                .get(&format!("/staff/tickets?status=any&q={}", urlencoding(q)))
+                .await
+        }
+    };
+    let r = find("hujan").await;
+    r.assert_contains("TKT-2026-000001");
+    assert!(!r.body.contains("TKT-2026-000002"));
+    let r = find("huj").await; // a prefix of a word
+    r.assert_contains("TKT-2026-000001");
+    let r = find("whatsapp").await; // a word of an internal note, for staff
+    r.assert_contains("TKT-2026-000002");
+    assert!(!r.body.contains("TKT-2026-000001"));
+    find("tkt-2026-000002")
+        .await
+        .assert_contains(&format!("/staff/tickets/{b}\""));
+    let r = find("0812 3456 7050").await;
+    r.assert_contains("TKT-2026-000001")
+        .assert_contains("TKT-2026-000002");
+    let r = find("Wulandari").await; // the customer's name
+    r.assert_contains("TKT-2026-000001");
+    let r = find("tidakadakatainidimanapun").await;
+    assert!(!r.body.contains("TKT-2026"));
+    // Query syntax typed into the box is only words.
+    assert_eq!(find("\"hujan* OR ( NEAR").await.status, StatusCode::OK);
+    let _ = a;
+}
+
+fn urlencoding(s: &str) -> String {
+    serde_urlencoded::to_string([("q", s)])
+        .unwrap()
+        .trim_start_matches("q=")
+        .to_string()
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_answer_and_changes_nothing() {
+    let app = spawn().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (cust, _, sub) = customer(&app, &c, &admin, "081234567060").await;
+    // Empty, too long, no category, a disguised file: 422 keeping the text.
+    let r = file(&cust, sub, "slow", "   ", &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("Tulis pesannya");
+    let long = "a".repeat(50_000);
+    let r = file(&cust, sub, "slow", &long, &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("terlalu panjang");
+    let r = file(&cust, sub, "", "tanpa kategori", &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("tanpa kategori");
+    let r = file(
+        &cust,
+        sub,
+        "slow",
+        "foto palsu",
+        &[b"<?php echo 1; ?>".to_vec()],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("foto palsu");
+    let r = file(&cust, 999_999, "slow", "langganan orang lain", &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (n,): (i64,) = app
+        .db()
+        .fetch_one("SELECT COUNT(*) FROM tickets", vec![])
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+
+    // HTML and script are shown as text, links are clickable.
+    let r = file(
+        &cust,
+        sub,
+        "other",
+        "<script>alert('x')</script> lihat https://speedtest.net/result/1",
+        &[],
+    )
+    .await;
+    let id = id_from(r.location.as_deref().unwrap());
+    for b in [&cust] {
+        let page = b.get(&format!("/portal/tickets/{id}")).await;
+        assert!(!page.body.contains("<script>alert"));
+        page.assert_contains("&lt;script&gt;")
+            .assert_contains("<a href=\"https://speedtest.net/result/1\"");
+    }
+    let page = admin.get(&format!("/staff/tickets/{id}")).await;
+    assert!(!page.body.contains("<script>alert"));
+    // Staff: empty reply 422 with nothing stored; an unknown assignee is refused.
+    let r = admin
+        .post(
+            &format!("/staff/tickets/{id}/reply"),
+            &[("body", ""), ("kind", "public")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = admin
+        .post(
+            &format!("/staff/tickets/{id}/assign"),
+            &[("assignee", "424242")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (customer_user,): (i64,) = app
+        .db()
+        .fetch_one(
+            "SELECT user_id FROM customers WHERE phone = '+6281234567060'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let r = admin
+        .post(
+            &format!("/staff/tickets/{id}/assign"),
+            &[("assignee", &customer_user.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (msgs,): (i64,) = app
+        .db()
+        .fetch_one("SELECT COUNT(*) FROM ticket_messages", vec![])
+        .await
+        .unwrap();
+    assert_eq!(msgs, 1);
+    // Ids that are not numbers are 404s, not 500s.
+    assert_eq!(
+        cust.get("/portal/tickets/abc").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        cust.get("/portal/tickets/999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn saved_replies_are_kept_by_admins_and_fill_the_reply_box() {
+    let app = spawn().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (cust, _, sub) = customer(&app, &c, &admin, "081234567070").await;
+    let id = id_from(
+        file(&cust, sub, "slow", "Lambat", &[])
+            .await
+            .location
+            .as_deref()
+            .unwrap(),
+    );
+    let r = admin
+        .post(
+            "/staff/tickets/replies",
+            &[
+                ("title", "Restart modem"),
+                ("body", "Mohon matikan modem 30 detik lalu nyalakan lagi."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = admin
+        .post("/staff/tickets/replies", &[("title", ""), ("body", "x")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (rid,): (i64,) = app
+        .db()
+        .fetch_one("SELECT id FROM saved_replies", vec![])
+        .await
+        .unwrap();
+    let page = admin.get(&format!("/staff/tickets/{id}")).await;
+    page.assert_contains(&format!("?reply={rid}"));
+    let page = admin.get(&format!("/staff/tickets/{id}?reply={rid}")).await;
+    page.assert_contains(">Mohon matikan modem 30 detik lalu nyalakan lagi.</textarea>");
+    let r = admin
+        .post(
+            &format!("/staff/tickets/replies/{rid}/edit"),
+            &[("title", "Restart"), ("body", "Matikan modem.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    admin
+        .get("/staff/tickets/replies")
+        .await
+        .assert_contains("Matikan modem.");
+    assert_eq!(
+        admin
+            .post(&format!("/staff/tickets/replies/{rid}/delete"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        admin
+            .post(&format!("/staff/tickets/replies/{rid}/delete"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let (director, _) = app.logged_in(Role::Director).await;
+    assert_eq!(
+        director.get("/staff/tickets/replies").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
