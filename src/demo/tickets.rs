@@ -61,6 +61,12 @@ const CUSTOMER_REPLIES: &[&str] = &[
     "Sekarang sudah normal lagi, terima kasih!",
 ];
 
+const SAVED_REPLIES: &[(&str, &str)] = &[
+    ("Restart modem", "Mohon matikan modem selama 30 detik, lalu nyalakan kembali. Kabari kami bila lampu LOS masih merah."),
+    ("Gangguan area", "Saat ini ada gangguan jaringan di area Anda dan tim kami sedang memperbaikinya. Kami akan mengabari begitu normal kembali."),
+    ("Jadwal teknisi", "Teknisi kami akan datang ke lokasi Anda. Mohon pastikan ada yang di rumah untuk membukakan akses ke modem."),
+];
+
 const RESOLUTIONS: &[&str] = &[
     "Teknisi sudah mengganti konektor fiber, koneksi kembali normal. Silakan dicoba.",
     "Gangguan di jaringan distribusi sudah diperbaiki. Mohon kabari bila masih bermasalah.",
@@ -122,6 +128,14 @@ pub async fn load(
     }
     let links = state.links();
     let now = Utc::now();
+    let (admin_id, admin_name) = admins[0];
+    let office = Actor {
+        name: admin_name,
+        ..demo_actor(admin_id)
+    };
+    for (title, body) in SAVED_REPLIES {
+        service::save_reply(db, office, clock.now(), None, title, body).await?;
+    }
     // Ages from two months to a few minutes, oldest first, so the newest are still open.
     // Skewed towards the last days, as a desk sees: most tickets of two months ago are closed.
     let mut ages: Vec<i64> = (0..TICKETS)

@@ -152,7 +152,40 @@ async fn world(app: &TestApp) -> (Params, Browser) {
     .await
     .unwrap();
 
+    let links = app.state.links();
+    let admin_actor = setia::audit::Actor {
+        id: None,
+        name: "Walk",
+        ip: "-",
+    };
+    let ticket = setia::tickets::service::file(
+        db,
+        &links,
+        admin_actor,
+        now,
+        setia::tickets::service::NewTicketInput {
+            caller: setia::tickets::service::Caller::Customer(customer_of(own_reg).await),
+            subscription_id: None,
+            category: setia::tickets::model::Category::Slow,
+            priority: None,
+            channel: setia::tickets::model::Channel::Phone,
+            body: "Lambat".into(),
+            photos: Vec::new(),
+            hourly_limit: None,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let saved_reply =
+        setia::tickets::service::save_reply(db, admin_actor, now, None, "Halo", "Halo juga")
+            .await
+            .unwrap();
+
     let params = Params(vec![
+        ("/portal/tickets/", ticket.to_string()),
+        ("/staff/tickets/replies/", saved_reply.to_string()),
+        ("/staff/tickets/", ticket.to_string()),
         ("/portal/registrations/", own_reg.to_string()),
         ("/portal/subscriptions/", sub_of(own_reg).await.to_string()),
         ("/signup/done/", own_reg.to_string()),
