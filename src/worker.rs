@@ -15,7 +15,8 @@ use crate::jobs::{self, Outcome, Registry};
 use crate::notify::{self, Mailer};
 use crate::tickets;
 
-/// Hourly clean-up of expired sessions, old login attempts, used reset links and done jobs.
+/// Hourly clean-up of expired sessions, old login attempts, used reset links, done jobs and old
+/// read notifications.
 pub const SESSION_SWEEP_JOB: &str = "session.sweep";
 pub const SWEEP_EVERY: Duration = Duration::hours(1);
 /// Every few minutes: warnings before SLA deadlines, breaches marked, and resolved complaints
@@ -76,6 +77,7 @@ pub fn registry(config: &Config) -> anyhow::Result<Registry> {
         let config = config.clone();
         async move {
             session::sweep(&db, &config, now).await?;
+            notify::inbox::sweep(&db, now).await?;
             jobs::store::delete_done_before(&db, now - KEEP_DONE_JOBS).await?;
             Ok(Outcome::RunAgainAt(now + SWEEP_EVERY))
         }

@@ -659,3 +659,67 @@ async fn sign_up_on_a_phone_and_follow_it_in_the_portal() {
         })
         .await;
 }
+
+#[tokio::test]
+async fn the_bell_shows_on_a_phone_without_opening_the_menu() {
+    if !enabled("the_bell_shows_on_a_phone_without_opening_the_menu") {
+        return;
+    }
+    let app = common::spawn().await;
+    let user = app.create_user(Role::Admin, &email_for(Role::Admin)).await;
+    let mut tx = app.db().begin().await.unwrap();
+    for n in 1..=120 {
+        let number = format!("TKT-2026-{n:06}");
+        setia::notify::inbox::push(
+            &mut tx,
+            user,
+            "inbox.message.ticket_update",
+            &[("number", number.as_str())],
+            "/staff",
+            app.clock_now(),
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let driver = Driver::start().await;
+    let base = app.base.clone();
+    driver
+        .with_browser(&app.base, PHONE, move |c| async move {
+            submit_login(&c, &base, &email_for(Role::Admin), PASSWORD).await;
+            wait_for_path(&c, "/staff").await;
+            // The menu is closed, the bell is on screen with its count.
+            assert!(nav_links(&c).await.iter().all(|(_, shown)| !shown));
+            let bell = find(&c, "[data-testid=bell]").await;
+            assert!(bell.is_displayed().await.unwrap(), "bell hidden at 360 px");
+            assert_eq!(text(&c, "[data-testid=bell-count]").await, "99+");
+            let right: f64 = c
+                .execute(
+                    "return document.querySelector('[data-testid=bell]').getBoundingClientRect().right",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .as_f64()
+                .unwrap();
+            assert!(right <= 360.0, "the bell ends at {right} px");
+            let wide: bool = c
+                .execute(
+                    "return document.documentElement.scrollWidth > window.innerWidth",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .as_bool()
+                .unwrap();
+            assert!(!wide, "the page scrolls sideways");
+            screenshot(&c, "bell-360").await;
+
+            bell.click().await.unwrap();
+            wait_for_path(&c, "/staff/notifications").await;
+            screenshot(&c, "notifications-360").await;
+            find(&c, ".inbox li.unread a").await.click().await.unwrap();
+            wait_for_path(&c, "/staff").await;
+        })
+        .await;
+}

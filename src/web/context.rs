@@ -84,6 +84,16 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         Ok(c) => (c.name.clone(), c.logo.clone()),
         Err(e) => return unavailable(e, ip, path, &request_id),
     };
+    // The bell's count, for pages a person sees (a failure only leaves the bell without it).
+    let unread = match &user {
+        Some(u) if parts.method == Method::GET && crate::notify::inbox::counts_on(&path) => {
+            crate::notify::inbox::unread_count(&state.db, u.id)
+                .await
+                .inspect_err(|e| tracing::warn!(error = %e, "counting unread notifications failed"))
+                .ok()
+        }
+        _ => None,
+    };
     let ctx = Ctx {
         lang,
         user,
@@ -93,6 +103,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         ip,
         brand,
         brand_logo,
+        unread,
     };
     parts.extensions.insert(ctx.clone());
     parts.extensions.insert(state.limits.clone());
@@ -193,6 +204,7 @@ fn unavailable(e: sqlx::Error, ip: String, path: String, request_id: &str) -> Re
         ip,
         brand: "Setia".into(),
         brand_logo: None,
+        unread: None,
     };
     error_page(&ctx, &res, request_id).unwrap_or(res)
 }
@@ -408,6 +420,7 @@ mod tests {
             ip: "127.0.0.1".into(),
             brand: "Setia".into(),
             brand_logo: None,
+            unread: None,
         }
     }
 

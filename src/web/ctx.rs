@@ -32,6 +32,9 @@ pub struct Ctx {
     pub brand: String,
     /// The company logo shown in the header, if one was uploaded.
     pub brand_logo: Option<crate::uploads::ImageRef>,
+    /// The logged-in user's unread notifications (capped), for the bell; `None` where it was not
+    /// counted (not logged in, form posts, files).
+    pub unread: Option<i64>,
 }
 
 impl Ctx {
@@ -76,6 +79,31 @@ impl Ctx {
     /// Who is acting, for services and the audit log.
     pub fn actor(&self) -> crate::audit::Actor<'_> {
         crate::audit::Actor::from(self)
+    }
+
+    /// The notification list of the user's area, where the bell leads.
+    pub fn bell_href(&self) -> &'static str {
+        if self.is_staff() {
+            "/staff/notifications"
+        } else {
+            "/portal/notifications"
+        }
+    }
+
+    /// The number on the bell ("99+" above 99); nothing when there is nothing unread.
+    pub fn bell_count(&self) -> Option<String> {
+        self.unread
+            .filter(|n| *n > 0)
+            .map(crate::notify::inbox::count_text)
+    }
+
+    /// The bell's accessible name: "3 notifikasi belum dibaca".
+    pub fn bell_label(&self) -> String {
+        match self.bell_count() {
+            Some(n) => self.tf("inbox.bell_unread", [("n", n.as_str())]),
+            None if self.unread.is_some() => self.t("inbox.bell_none").to_string(),
+            None => self.t("inbox.title").to_string(),
+        }
     }
 
     pub fn flash_text(&self) -> Option<&str> {

@@ -11,6 +11,7 @@ mod customers;
 mod db;
 mod demo;
 mod i18n;
+mod inbox;
 mod jobs;
 mod kernel;
 mod limits;
