@@ -128,13 +128,19 @@ pub async fn send(
     };
     for r in to {
         let lang = r.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+        // The bell renders its line when read, in the reader's language of the moment.
+        let bell = [
+            ("number", ticket.number.as_str()),
+            ("category_key", ticket.category.label_key()),
+            ("customer", ticket.customer_name.as_str()),
+        ];
+        inbox::push(tx, r.id, &format!("notice.{key}"), &bell, &path, now).await?;
         let category = lang.t(ticket.category.label_key()).to_string();
         let vars = [
             ("number", ticket.number.as_str()),
             ("category", category.as_str()),
             ("customer", ticket.customer_name.as_str()),
         ];
-        inbox::push(tx, r.id, &format!("notice.{key}"), &vars, &path, now).await?;
         let email = if notice.to_customer() {
             customer_email.clone().or(r.email)
         } else {

@@ -205,7 +205,7 @@ async fn attach_photos(
 /// The ticket, locked for the rest of `tx`.
 async fn locked(tx: &mut Tx, id: i64) -> AppResult<TicketRow> {
     tx.lock_row("tickets", id).await?;
-    Ok(store::get(&mut *tx, id).await?.ok_or(AppError::NotFound)?)
+    store::get(&mut *tx, id).await?.ok_or(AppError::NotFound)
 }
 
 /// The next deadline of a running clock: the first response while none was given, then the
@@ -319,9 +319,9 @@ async fn move_to(
         &format!("{}: {} → {to}", t.number, t.status),
     )
     .await?;
-    Ok(store::get(&mut *tx, t.id)
+    store::get(&mut *tx, t.id)
         .await?
-        .ok_or(AppError::NotFound)?)
+        .ok_or(AppError::NotFound)
 }
 
 /// The notice a move tells the customer, if any.

@@ -1002,3 +1002,89 @@ async fn saved_replies_are_kept_by_admins_and_fill_the_reply_box() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_clocks_count_business_hours_and_pause_while_waiting() {
+    use chrono::TimeZone;
+    let (app, _smtp) = app_with_mail().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (cust, _, sub) = customer(&app, &c, &admin, "081234567080").await;
+    // 08:00–20:00 WIB, Monday to Saturday.
+    let mut hours = vec![("enabled", "1"), ("start", "08:00"), ("end", "20:00")];
+    for d in ["1", "2", "3", "4", "5", "6"] {
+        hours.push(("day", d));
+    }
+    let r = admin.post("/staff/settings/sla/hours", &hours).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // A time in WIB.
+    let at = |month: u32, day: u32, h: u32, m: u32| {
+        setia::types::wib()
+            .with_ymd_and_hms(2026, month, day, h, m, 0)
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    let goto = |t: chrono::DateTime<chrono::Utc>| app.clock.advance(t - app.clock_now());
+
+    // Saturday 28/11 19:30: a slow connection (normal: 4 h to answer, 72 h to resolve). Half an
+    // hour counts on Saturday, Sunday not at all, the rest from Monday 08:00.
+    goto(at(11, 28, 19, 30));
+    let r = file(&cust, sub, "slow", "Lambat sejak sore", &[]).await;
+    let id = id_from(r.location.as_deref().unwrap());
+    let due = |col: &'static str| {
+        let db = app.db().clone();
+        async move {
+            let (v,): (Option<chrono::DateTime<chrono::Utc>>,) = db
+                .fetch_one(
+                    &format!("SELECT {col} FROM tickets WHERE id = $1"),
+                    setia::args![id],
+                )
+                .await
+                .unwrap();
+            v
+        }
+    };
+    assert_eq!(due("first_response_due_at").await, Some(at(11, 30, 11, 30)));
+    // 72 h: 0.5 on Saturday, 12 h on Monday to Friday (60), 11.5 h on the next Saturday.
+    assert_eq!(due("resolution_due_at").await, Some(at(12, 5, 19, 30)));
+
+    // Monday 30/11 10:00 the office asks the customer something: the clock stops with
+    // 69.5 counted hours left; the customer answers Tuesday 09:00 and it runs again.
+    goto(at(11, 30, 10, 0));
+    let r = admin
+        .post(
+            &format!("/staff/tickets/{id}/reply"),
+            &[("body", "Pakai WiFi atau kabel?"), ("then", "waiting")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(due("due_at").await, None);
+    let (left,): (Option<i64>,) = app
+        .db()
+        .fetch_one(
+            "SELECT resolution_left_secs FROM tickets WHERE id = $1",
+            setia::args![id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(left, Some(69 * 3600 + 1800));
+    admin
+        .get(&format!("/staff/tickets/{id}"))
+        .await
+        .assert_contains("SLA berhenti");
+    goto(at(12, 1, 9, 0));
+    let token = cust.csrf().await;
+    let r = post_multipart(
+        &cust,
+        &format!("/portal/tickets/{id}/reply"),
+        multipart(&[
+            Part::Text("_csrf", &token),
+            Part::Text("body", "Pakai WiFi"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Tuesday 11 h, Wednesday to Saturday 48 h, Monday 10.5 h: Monday 7/12 18:30.
+    assert_eq!(due("resolution_due_at").await, Some(at(12, 7, 18, 30)));
+    assert_eq!(due("due_at").await, Some(at(12, 7, 18, 30)));
+}
