@@ -36,6 +36,9 @@ CREATE INDEX tickets_due ON tickets (due_at, id);
 CREATE INDEX tickets_assignee_due ON tickets (assignee_id, due_at, id);
 CREATE INDEX tickets_status ON tickets (status, due_at, id);
 CREATE INDEX tickets_customer ON tickets (customer_id, id);
+-- Newest first within a status or an assignee's tickets.
+CREATE INDEX tickets_status_id ON tickets (status, id);
+CREATE INDEX tickets_assignee_id ON tickets (assignee_id, id);
 CREATE INDEX tickets_resolved ON tickets (status, resolved_at);
 CREATE INDEX tickets_created ON tickets (created_at);
 
@@ -110,6 +113,7 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_user ON notifications (user_id, id);
 CREATE INDEX notifications_unread ON notifications (user_id, read_at);
+CREATE INDEX notifications_created ON notifications (created_at);
 
 -- Satisfaction ratings (CSAT): one per rated thing. subject_kind 'ticket' now; the visits
 -- issue adds 'installation'. Category, staff and area are copied at rating time for reports.

@@ -57,7 +57,8 @@ impl Notice {
 
 #[derive(sqlx::FromRow)]
 struct Recipient {
-    id: i64,
+    /// The login, for the bell; `None` for a customer without one (mail only).
+    id: Option<i64>,
     email: Option<String>,
     lang: Option<String>,
 }
@@ -88,22 +89,26 @@ pub async fn send(
     now: DateTime<Utc>,
 ) -> DbResult<()> {
     let mut to: Vec<Recipient> = Vec::new();
-    // The customer's mail goes to the address on the customer record (their login may have none).
-    let mut customer_email = None;
     if notice.to_customer() {
-        let Some(user_id) = ticket.customer_user_id else {
-            return Ok(());
+        // The mail goes to the address on the customer record, which a customer without a
+        // portal login (a caller recorded by staff) has too; the bell needs the login.
+        let email = tx
+            .fetch_optional::<(Option<String>,)>(
+                "SELECT email FROM customers WHERE id = $1",
+                args![ticket.customer_id],
+            )
+            .await?
+            .and_then(|r| r.0);
+        let login = match ticket.customer_user_id {
+            Some(id) => recipient(tx, id).await?,
+            None => None,
         };
-        if let Some(r) = recipient(tx, user_id).await? {
-            customer_email = tx
-                .fetch_optional::<(Option<String>,)>(
-                    "SELECT email FROM customers WHERE id = $1",
-                    args![ticket.customer_id],
-                )
-                .await?
-                .and_then(|r| r.0);
-            to.push(r);
-        }
+        let lang = login.as_ref().and_then(|l| l.lang.clone());
+        to.push(Recipient {
+            id: login.as_ref().and_then(|l| l.id),
+            email: email.or(login.and_then(|l| l.email)),
+            lang,
+        });
     } else {
         let assignee = match ticket.assignee_id {
             Some(id) => recipient(tx, id).await?,
@@ -134,19 +139,16 @@ pub async fn send(
             ("category_key", ticket.category.label_key()),
             ("customer", ticket.customer_name.as_str()),
         ];
-        inbox::push(tx, r.id, &format!("notice.{key}"), &bell, &path, now).await?;
+        if let Some(user) = r.id {
+            inbox::push(tx, user, &format!("notice.{key}"), &bell, &path, now).await?;
+        }
         let category = lang.t(ticket.category.label_key()).to_string();
         let vars = [
             ("number", ticket.number.as_str()),
             ("category", category.as_str()),
             ("customer", ticket.customer_name.as_str()),
         ];
-        let email = if notice.to_customer() {
-            customer_email.clone().or(r.email)
-        } else {
-            r.email
-        };
-        let Some(email) = email else { continue };
+        let Some(email) = r.email else { continue };
         let link = format!("{}{path}", links.base_url);
         let rating = rating_url.unwrap_or("");
         let mut mail_vars = vars.to_vec();

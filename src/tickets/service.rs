@@ -106,6 +106,8 @@ pub async fn file(
         area_id = row.0.or(area_id);
     }
     if let (Some(limit), Some(user)) = (input.hourly_limit, actor.id) {
+        // Parallel filings by one customer are counted one after the other.
+        tx.lock_row("customers", customer_id).await?;
         let since = now - chrono::Duration::hours(1);
         if store::filed_by_since(&mut tx, user, since).await? >= limit {
             return Err(AppError::field("limit", "ticket.error.too_many"));
@@ -237,6 +239,13 @@ fn transition(t: &TicketRow, to: TicketStatus, policy: &Policy, now: DateTime<Ut
     match (t.status, to) {
         (Open, Waiting) => {
             let left = t.resolution_due_at.map(|d| cal.between(now, d));
+            // A deadline already missed stays missed while the ticket waits.
+            if t.resolution_due_at.is_some_and(|d| now > d) {
+                c.resolution_breached = Some(true);
+            }
+            if t.first_response_at.is_none() && t.first_response_due_at.is_some_and(|d| now > d) {
+                c.first_response_breached = Some(true);
+            }
             c.sla_paused_at = Some(Some(now));
             c.resolution_left_secs = Some(left);
             c.due_at = Some(next_due(
@@ -319,9 +328,7 @@ async fn move_to(
         &format!("{}: {} → {to}", t.number, t.status),
     )
     .await?;
-    store::get(&mut *tx, t.id)
-        .await?
-        .ok_or(AppError::NotFound)
+    store::get(&mut *tx, t.id).await?.ok_or(AppError::NotFound)
 }
 
 /// The notice a move tells the customer, if any.
@@ -602,17 +609,27 @@ pub async fn assign(
     if !store::update(&mut tx, id, t.status, &c, now).await? {
         return Err(AppError::Conflict("ticket.error.changed"));
     }
+    let detail = format!(
+        "{}: {} → {name}",
+        t.number,
+        t.assignee_name.as_deref().unwrap_or("-")
+    );
+    customers::add_event(
+        &mut tx,
+        t.customer_id,
+        "ticket.assigned",
+        &detail,
+        actor.name,
+        now,
+    )
+    .await?;
     audit::record_in(
         &mut tx,
         now,
         actor,
         "ticket.assign",
         Some(("ticket", id)),
-        &format!(
-            "{}: {} → {name}",
-            t.number,
-            t.assignee_name.as_deref().unwrap_or("-")
-        ),
+        &detail,
     )
     .await?;
     let t = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
@@ -640,35 +657,53 @@ pub async fn set_priority(
     if t.priority == priority {
         return Ok(());
     }
+    // The deadlines move by the difference between the two targets, so that pauses and a
+    // reopened ticket's fresh clock are kept.
     let policy = Policy::load(&mut tx).await?;
-    let (first_due, resolution_due) = policy.deadlines(priority, t.created_at);
+    let (targets, cal) = (&policy.targets, &policy.calendar);
+    let first_shift = targets.first_response(priority) - targets.first_response(t.priority);
+    let resolution_shift = targets.resolution(priority) - targets.resolution(t.priority);
+    let first_due = t.first_response_due_at.map(|d| cal.add(d, first_shift));
     let paused = t.sla_paused_at.is_some();
+    let resolution_due = t.resolution_due_at.map(|d| cal.add(d, resolution_shift));
     let mut c = Change {
         priority: Some(priority),
-        first_response_due_at: Some(first_due),
         ..Change::default()
     };
-    if let Some(at) = t.sla_paused_at {
-        c.resolution_left_secs = Some(Some(policy.calendar.between(at, resolution_due)));
+    if t.first_response_at.is_none() {
+        c.first_response_due_at = first_due;
+    }
+    if paused {
+        c.resolution_left_secs = Some(t.resolution_left_secs.map(|l| l + resolution_shift));
     } else {
-        c.resolution_due_at = Some(Some(resolution_due));
+        c.resolution_due_at = Some(resolution_due);
     }
     c.due_at = Some(next_due(
         t.first_response_at,
-        Some(first_due),
-        (!paused).then_some(resolution_due),
+        first_due,
+        resolution_due.filter(|_| !paused),
         paused,
     ));
     if !store::update(&mut tx, id, t.status, &c, now).await? {
         return Err(AppError::Conflict("ticket.error.changed"));
     }
+    let detail = format!("{}: {} → {priority}", t.number, t.priority);
+    customers::add_event(
+        &mut tx,
+        t.customer_id,
+        "ticket.priority",
+        &detail,
+        actor.name,
+        now,
+    )
+    .await?;
     audit::record_in(
         &mut tx,
         now,
         actor,
         "ticket.priority",
         Some(("ticket", id)),
-        &format!("{}: {} → {priority}", t.number, t.priority),
+        &detail,
     )
     .await?;
     tx.commit().await?;
@@ -707,7 +742,9 @@ pub async fn auto_close(db: &Db, now: DateTime<Utc>, before: DateTime<Utc>) -> A
 }
 
 /// Warns the assignee and the admins about every deadline ending within the hour (once per
-/// deadline), and marks missed deadlines as breached. Returns how many warnings went out.
+/// deadline; a deadline already past is only marked as seen). Returns how many warnings went
+/// out. (Missed deadlines are recorded when the ticket is answered, paused or resolved, and
+/// lists show a running clock past its deadline as breached.)
 pub async fn warn_due(db: &Db, links: &Links, now: DateTime<Utc>) -> AppResult<usize> {
     let mut warned = 0;
     for t in store::due_unwarned(db, now + chrono::Duration::hours(1), 200).await? {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::model::{Category, Channel, Priority, TicketStatus};
 use crate::args;
-use crate::db::{Arg, Backend, Conn, Db, DbResult, Tx};
+use crate::db::{Arg, Conn, Db, DbResult, Tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TicketRow {
@@ -349,10 +349,11 @@ pub enum Sort {
     Newest,
 }
 
-/// The WHERE conditions of `f` (joined with AND), appending their arguments to `args`.
+/// The WHERE conditions of `f` (joined with AND), appending their arguments to `args`;
+/// `found` holds the ids a search matched.
 fn conditions(
-    backend: Backend,
     f: &Filter,
+    found: Option<&[i64]>,
     now: DateTime<Utc>,
     args: &mut Vec<Arg>,
 ) -> Vec<String> {
@@ -400,31 +401,55 @@ fn conditions(
         }
         None => {}
     }
-    let q = f.q.trim();
-    if !q.is_empty() {
-        let mut any = Vec::new();
-        let number = q.to_uppercase();
-        if number.starts_with("TKT-") {
-            any.push(format!("t.number = {}", arg(args, number.into())));
-        }
-        if let Ok(phone) = crate::types::PhoneNumber::parse(q) {
-            any.push(format!(
-                "t.customer_id IN (SELECT id FROM customers WHERE phone = {})",
-                arg(args, phone.as_str().into())
-            ));
-        }
-        if let Some(words) = backend.full_text_query(q) {
-            args.push(words.into());
-            let ids = backend.full_text_select("ticket_search", "ticket_id", args.len());
-            any.push(format!("t.id IN ({ids})"));
-        }
-        if any.is_empty() {
-            w.push("1 = 0".into());
-        } else {
-            w.push(format!("({})", any.join(" OR ")));
-        }
+    if let Some(ids) = found {
+        // Whole numbers from the database, written out: no placeholder per id.
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        w.push(format!("t.id IN ({})", list.join(", ")));
     }
     w
+}
+
+/// Most matches a search considers (the newest): a search narrows the list first, then the
+/// filters and the order apply to what it found.
+pub const SEARCH_LIMIT: i64 = 1000;
+
+/// The tickets whose number, customer phone or message words match what was typed, newest
+/// first. Each part is served by an index (the number, the customer's tickets, the full-text
+/// index), so a search never walks the tickets table.
+async fn search_ids(db: &Db, typed: &str) -> DbResult<Vec<i64>> {
+    let backend = db.backend();
+    let mut parts = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
+    let number = typed.to_uppercase();
+    if number.starts_with("TKT-") {
+        args.push(number.into());
+        parts.push(format!(
+            "SELECT id FROM tickets WHERE number = ${}",
+            args.len()
+        ));
+    }
+    if let Ok(phone) = crate::types::PhoneNumber::parse(typed) {
+        args.push(phone.as_str().into());
+        parts.push(format!(
+            "SELECT t.id FROM customers c JOIN tickets t ON t.customer_id = c.id WHERE c.phone = ${}",
+            args.len()
+        ));
+    }
+    if let Some(words) = backend.full_text_query(typed) {
+        args.push(words.into());
+        parts.push(backend.full_text_select("ticket_search", "ticket_id AS id", args.len()));
+    }
+    if parts.is_empty() {
+        return Ok(Vec::new());
+    }
+    args.push(SEARCH_LIMIT.into());
+    let sql = format!(
+        "SELECT id FROM ({}) found ORDER BY id DESC LIMIT ${}",
+        parts.join(" UNION "),
+        args.len()
+    );
+    let rows: Vec<(i64,)> = db.fetch_all(&sql, args).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// One page of a staff list and where the next one starts.
@@ -436,10 +461,21 @@ pub async fn list(
     limit: i64,
     now: DateTime<Utc>,
 ) -> DbResult<(Vec<TicketRow>, Option<Cursor>)> {
+    let q = f.q.trim();
+    let found = if q.is_empty() {
+        None
+    } else {
+        let ids = search_ids(db, q).await?;
+        if ids.is_empty() {
+            return Ok((Vec::new(), None));
+        }
+        Some(ids)
+    };
+    let found = found.as_deref();
     let mut rows = Vec::new();
     if sort == Sort::Due && !matches!(after, Some(Cursor::Undated(_))) {
         let mut args = Vec::new();
-        let mut w = conditions(db.backend(), f, now, &mut args);
+        let mut w = conditions(f, found, now, &mut args);
         w.push("t.due_at IS NOT NULL".into());
         if let Some(Cursor::Due(at, id)) = after {
             args.push(at.into());
@@ -466,7 +502,7 @@ pub async fn list(
     }
     let left = limit - rows.len() as i64;
     let mut args = Vec::new();
-    let mut w = conditions(db.backend(), f, now, &mut args);
+    let mut w = conditions(f, found, now, &mut args);
     if sort == Sort::Due {
         w.push("t.due_at IS NULL".into());
     }
@@ -487,7 +523,11 @@ pub async fn list(
     let mut more = db.fetch_all::<TicketRow>(&sql, args).await?;
     let next = if more.len() as i64 > left {
         more.truncate(left as usize);
-        more.last().map(|r| Cursor::Undated(r.id))
+        // When the dated part filled the page, the undated part starts on the next one.
+        Some(
+            more.last()
+                .map_or(Cursor::Undated(i64::MAX), |r| Cursor::Undated(r.id)),
+        )
     } else {
         None
     };
@@ -528,7 +568,8 @@ pub async fn due_unwarned(db: &Db, until: DateTime<Utc>, limit: i64) -> DbResult
 pub async fn mark_warned(tx: &mut Tx, id: i64, due_at: DateTime<Utc>) -> DbResult<bool> {
     Ok(tx
         .execute(
-            "UPDATE tickets SET warned_due_at = $2 WHERE id = $1 AND due_at = $2",
+            "UPDATE tickets SET warned_due_at = $2 WHERE id = $1 AND due_at = $2 \
+             AND (warned_due_at IS NULL OR warned_due_at <> $2)",
             args![id, due_at],
         )
         .await?

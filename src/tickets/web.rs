@@ -350,6 +350,15 @@ pub async fn reply(
         Err(AppError::Validation(errors)) => {
             web::invalid(&show_page(&state, ctx, &user, id, f.body, internal, errors).await?)
         }
+        // Someone changed the ticket meanwhile: say so above what was typed, which is kept.
+        Err(AppError::Conflict(key)) => {
+            let mut errors = FieldErrors::default();
+            errors.add("body", key);
+            let page = show_page(&state, ctx, &user, id, f.body, internal, errors).await?;
+            let mut res = web::invalid(&page)?;
+            *res.status_mut() = axum::http::StatusCode::CONFLICT;
+            Ok(res)
+        }
         Err(e) => Err(e),
     }
 }
@@ -556,7 +565,20 @@ pub async fn file(
             let phone = errors.check("phone", PhoneNumber::parse(&f.phone));
             let name = errors.check("name", web::required(&f.name, 120));
             let address = errors.check("address", web::optional(&f.address, 500));
-            let area_id = f.area.parse::<i64>().ok();
+            let area_id = match f.area.trim() {
+                "" => None,
+                a => {
+                    let known = catalog::all_areas(&state.db).await?;
+                    let id = a
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|id| known.iter().any(|k| k.id == *id));
+                    if id.is_none() {
+                        errors.add("area", "ticket.error.area");
+                    }
+                    id
+                }
+            };
             match (phone, name, address) {
                 (Some(phone), Some(name), Some(address)) => Some(Caller::New {
                     name,

@@ -3,9 +3,10 @@
 //! reveal that a file exists.
 //!
 //! A new use adds a context: complaint photos are `Context::TicketPhoto =>
-//! Policy::SubjectOrStaff`, stored with the ticket's customer's login as `subject_id` (whoever
-//! uploaded it), so the customer and staff see them and nobody else does.
+//! Policy::SubjectOrOffice`, stored with the ticket's customer's login as `subject_id` (whoever
+//! uploaded it), so the customer and the office see them and nobody else does.
 
+use crate::auth::Role;
 use crate::web::CurrentUser;
 
 /// What a file is attached to. Stored as text in `uploads.context`.
@@ -28,6 +29,9 @@ pub enum Policy {
     Staff,
     /// The user the file concerns (`uploads.subject_id`), and staff.
     SubjectOrStaff,
+    /// The user the file concerns, and the office (admins and the director) who work with
+    /// it; not technicians or system admins.
+    SubjectOrOffice,
 }
 
 impl Context {
@@ -52,7 +56,7 @@ impl Context {
         match self {
             // Only the current logo and hero exist: a replaced one is deleted with the change.
             Context::CompanyLogo | Context::CompanyHero => Policy::Public,
-            Context::TicketPhoto => Policy::SubjectOrStaff,
+            Context::TicketPhoto => Policy::SubjectOrOffice,
         }
     }
 }
@@ -61,10 +65,13 @@ impl Policy {
     /// Whether `viewer` (`None`: not logged in) may see a file concerning `subject_id`.
     pub fn allows(self, subject_id: Option<i64>, viewer: Option<&CurrentUser>) -> bool {
         let staff = viewer.is_some_and(|u| u.role.is_staff());
+        let office = viewer.is_some_and(|u| matches!(u.role, Role::Admin | Role::Director));
+        let subject = viewer.is_some_and(|u| subject_id == Some(u.id));
         match self {
             Policy::Public => true,
             Policy::Staff => staff,
-            Policy::SubjectOrStaff => staff || viewer.is_some_and(|u| subject_id == Some(u.id)),
+            Policy::SubjectOrStaff => staff || subject,
+            Policy::SubjectOrOffice => office || subject,
         }
     }
 }
@@ -83,7 +90,6 @@ pub fn is_public(context: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::Role;
 
     fn user(id: i64, role: Role) -> CurrentUser {
         CurrentUser {
@@ -105,7 +111,22 @@ mod tests {
             Some(&user(5, Role::Customer))
         ));
         assert!(!may_view("complaint.photo", Some(5), Some(&admin)));
-        assert!(may_view("ticket.photo", Some(5), Some(&admin)));
+        assert!(may_view(
+            "ticket.photo",
+            Some(5),
+            Some(&user(2, Role::Admin))
+        ));
+        assert!(may_view(
+            "ticket.photo",
+            Some(5),
+            Some(&user(5, Role::Customer))
+        ));
+        assert!(!may_view("ticket.photo", Some(5), Some(&admin)));
+        assert!(!may_view(
+            "ticket.photo",
+            Some(5),
+            Some(&user(3, Role::Technician))
+        ));
         assert!(!may_view("ticket.photo", Some(5), None));
         assert!(!may_view("", None, None));
         assert!(is_public("company.logo") && !is_public("nope"));

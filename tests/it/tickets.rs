@@ -129,6 +129,16 @@ async fn the_life_of_a_complaint_from_filing_with_a_photo_to_closing() {
         app.browser().get(&format!("/files/{photo}")).await.status,
         StatusCode::NOT_FOUND
     );
+    let (tech, _) = app.logged_in(Role::Technician).await;
+    assert_eq!(
+        tech.get(&format!("/files/{photo}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let (director, _) = app.logged_in(Role::Director).await;
+    assert_eq!(
+        director.get(&format!("/files/{photo}")).await.status,
+        StatusCode::OK
+    );
 
     // No connection starts high: first response within 2 hours. Staff see it as new and
     // unassigned; the customer's timeline says it in words.
@@ -1087,4 +1097,165 @@ async fn the_clocks_count_business_hours_and_pause_while_waiting() {
     // Tuesday 11 h, Wednesday to Saturday 48 h, Monday 10.5 h: Monday 7/12 18:30.
     assert_eq!(due("resolution_due_at").await, Some(at(12, 7, 18, 30)));
     assert_eq!(due("due_at").await, Some(at(12, 7, 18, 30)));
+}
+
+#[tokio::test]
+async fn review_fixes_priority_keeps_paused_time_and_lists_reach_every_ticket() {
+    let (app, _smtp) = app_with_mail().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (cust, _, sub) = customer(&app, &c, &admin, "081234567090").await;
+    let id = id_from(
+        file(&cust, sub, "slow", "Lambat", &[])
+            .await
+            .location
+            .as_deref()
+            .unwrap(),
+    );
+    let filed = app.clock_now();
+    // Waiting for five days, then back: the resolution deadline moved by those five days.
+    app.clock.advance(Duration::hours(1));
+    admin
+        .post(
+            &format!("/staff/tickets/{id}/reply"),
+            &[("body", "Kapan lambatnya?"), ("then", "waiting")],
+        )
+        .await;
+    app.clock.advance(Duration::days(5));
+    let token = cust.csrf().await;
+    post_multipart(
+        &cust,
+        &format!("/portal/tickets/{id}/reply"),
+        multipart(&[
+            Part::Text("_csrf", &token),
+            Part::Text("body", "Malam hari"),
+        ]),
+    )
+    .await;
+    // Raising normal (72 h) to high (24 h) takes 48 h off that deadline, and keeps the pause.
+    let r = admin
+        .post(
+            &format!("/staff/tickets/{id}/priority"),
+            &[("priority", "high")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let (due,): (chrono::DateTime<chrono::Utc>,) = app
+        .db()
+        .fetch_one(
+            "SELECT resolution_due_at FROM tickets WHERE id = $1",
+            setia::args![id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(due, filed + Duration::days(5) + Duration::hours(24));
+    assert!(!admin
+        .get(&format!("/staff/tickets/{id}"))
+        .await
+        .body
+        .contains("data-testid=\"breached\""));
+
+    // A waiting ticket past its deadline stays breached.
+    app.clock.advance(Duration::days(2));
+    admin
+        .post(
+            &format!("/staff/tickets/{id}/reply"),
+            &[("body", "Masih?"), ("then", "waiting")],
+        )
+        .await;
+    let (breached,): (bool,) = app
+        .db()
+        .fetch_one(
+            "SELECT resolution_breached FROM tickets WHERE id = $1",
+            setia::args![id],
+        )
+        .await
+        .unwrap();
+    assert!(breached);
+
+    // 50 running clocks fill the first page; the waiting ticket is on the next one.
+    for i in 0..50 {
+        let cid = {
+            let (c,): (i64,) = app
+                .db()
+                .fetch_one(
+                    "SELECT customer_id FROM tickets WHERE id = $1",
+                    setia::args![id],
+                )
+                .await
+                .unwrap();
+            c.to_string()
+        };
+        let body = format!("telepon {i}");
+        let r = admin
+            .post(
+                "/staff/tickets/new",
+                &[
+                    ("customer", &cid),
+                    ("category", "other"),
+                    ("channel", "phone"),
+                    ("body", &body),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    let first = admin.get("/staff/tickets").await;
+    assert!(!first.body.contains("TKT-2026-000001<"));
+    let next = first
+        .body
+        .split("href=\"")
+        .find(|h| h.contains("after="))
+        .expect("a next link");
+    let next = next.split('"').next().unwrap().replace("&#38;", "&");
+    let page2 = admin.get(&next).await;
+    assert!(
+        page2.body.contains("TKT-2026-000001"),
+        "{next}: {}",
+        page2.body.split("<tbody>").nth(1).unwrap_or("")
+    );
+
+    // A crafted area for a new caller is a field error, not a 500.
+    let r = admin
+        .post(
+            "/staff/tickets/new",
+            &[
+                ("phone", "085700000001"),
+                ("name", "Baru"),
+                ("area", "999999"),
+                ("category", "other"),
+                ("channel", "phone"),
+                ("body", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("Pilih area dari daftar");
+
+    // A reply to a ticket someone else just closed keeps what was typed.
+    let (other, _) = app.logged_in(Role::Admin).await;
+    let t2 = id_from(
+        file(&cust, sub, "other", "Pertanyaan", &[])
+            .await
+            .location
+            .as_deref()
+            .unwrap(),
+    );
+    other
+        .post(
+            &format!("/staff/tickets/{t2}/reply"),
+            &[("body", "Sudah dijawab"), ("then", "resolved")],
+        )
+        .await;
+    other
+        .post(&format!("/staff/tickets/{t2}/status"), &[("to", "closed")])
+        .await;
+    let r = admin
+        .post(
+            &format!("/staff/tickets/{t2}/reply"),
+            &[("body", "Balasan panjang yang tidak boleh hilang")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    r.assert_contains("Balasan panjang yang tidak boleh hilang");
 }
