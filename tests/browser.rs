@@ -723,3 +723,205 @@ async fn the_bell_shows_on_a_phone_without_opening_the_menu() {
         })
         .await;
 }
+
+#[tokio::test]
+async fn a_complaint_with_a_photo_is_answered_resolved_and_rated() {
+    if !enabled("a_complaint_with_a_photo_is_answered_resolved_and_rated") {
+        return;
+    }
+    use setia::catalog::store::{self as catalog, NewPackage};
+    let app = common::spawn().await;
+    let now = app.clock_now();
+    let package = NewPackage {
+        name: "Rumah 20",
+        download_mbps: 20,
+        upload_mbps: 10,
+        price: setia::types::Rupiah(250_000),
+        features: "Unlimited",
+        published: true,
+        sort_order: 0,
+    };
+    let package = catalog::create_package(app.db(), &package, now)
+        .await
+        .unwrap();
+    let area = catalog::create_area(app.db(), "Cibabat", "Cimahi", true, now)
+        .await
+        .unwrap();
+    // A customer with an email address (for the rating link), signed up over HTTP.
+    let signup = app.browser();
+    let r = signup
+        .post(
+            "/signup",
+            &[
+                ("name", "Dewi Lestari"),
+                ("phone", "081234567890"),
+                ("email", "dewi@pelanggan.test"),
+                ("address", "Jl. Kolonel Masturi No. 12"),
+                ("area_id", &area.to_string()),
+                ("package_id", &package.to_string()),
+                ("password", PASSWORD),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+    app.create_user(Role::Admin, &email_for(Role::Admin)).await;
+    // A photo of the modem, as the phone would pick it.
+    let photo = std::env::temp_dir().join(format!("setia-modem-{}.png", std::process::id()));
+    let mut img = image::RgbImage::from_pixel(200, 150, image::Rgb([40, 44, 52]));
+    for x in 90..110 {
+        for y in 65..85 {
+            img.put_pixel(x, y, image::Rgb([220, 40, 40]));
+        }
+    }
+    img.save(&photo).unwrap();
+
+    let driver = Driver::start().await;
+    let base = app.base.clone();
+    let photo_path = photo.to_string_lossy().to_string();
+    driver
+        .with_browser(&app.base, PHONE, move |c| async move {
+            submit_login(&c, &base, "081234567890", PASSWORD).await;
+            wait_for_path(&c, "/portal").await;
+            find(&c, "[data-testid=report-problem]")
+                .await
+                .click()
+                .await
+                .unwrap();
+            wait_for_path(&c, "/portal/tickets/new").await;
+            find(&c, "input[name=category][value=no_connection]")
+                .await
+                .click()
+                .await
+                .unwrap();
+            find(&c, "#f-body")
+                .await
+                .send_keys("Internet mati sejak jam 9 malam, lampu LOS merah.")
+                .await
+                .unwrap();
+            find(&c, "#f-photos")
+                .await
+                .send_keys(&photo_path)
+                .await
+                .unwrap();
+            screenshot(&c, "complaint-form-360").await;
+            find(&c, "form[action='/portal/tickets/new'] button[type=submit]")
+                .await
+                .click()
+                .await
+                .unwrap();
+            wait_for_prefix(&c, "/portal/tickets/1").await;
+            assert_eq!(text(&c, "h1").await, "TKT-2026-000001 Baru");
+            assert!(text(&c, "[data-testid=next]")
+                .await
+                .contains("paling lambat"));
+            let thumb = find(&c, ".thread .photos img").await;
+            let loaded: bool = c
+                .execute(
+                    "return document.querySelector('.thread .photos img').naturalWidth > 0",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .as_bool()
+                .unwrap();
+            assert!(
+                loaded && thumb.is_displayed().await.unwrap(),
+                "the photo shows"
+            );
+            let wide: bool = c
+                .execute(
+                    "return document.documentElement.scrollWidth > window.innerWidth",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .as_bool()
+                .unwrap();
+            assert!(!wide, "the page scrolls sideways");
+            screenshot(&c, "complaint-filed-360").await;
+        })
+        .await;
+
+    let base = app.base.clone();
+    driver
+        .with_browser(&app.base, DESKTOP, move |c| async move {
+            submit_login(&c, &base, &email_for(Role::Admin), PASSWORD).await;
+            wait_for_path(&c, "/staff").await;
+            c.goto(&format!("{base}/staff/tickets?view=unassigned"))
+                .await
+                .unwrap();
+            find(&c, "a[href='/staff/tickets/1']")
+                .await
+                .click()
+                .await
+                .unwrap();
+            wait_for_path(&c, "/staff/tickets/1").await;
+            find(&c, "#f-body")
+                .await
+                .send_keys("Kabel optik di tiang sudah kami ganti. Silakan dicoba.")
+                .await
+                .unwrap();
+            find(&c, "#f-then")
+                .await
+                .select_by_value("resolved")
+                .await
+                .unwrap();
+            find(
+                &c,
+                "form[action='/staff/tickets/1/reply'] button[type=submit]",
+            )
+            .await
+            .click()
+            .await
+            .unwrap();
+            wait_for_path(&c, "/staff/tickets/1").await;
+            assert_eq!(text(&c, "[data-testid=status]").await, "Selesai");
+            screenshot(&c, "complaint-resolved-1280").await;
+        })
+        .await;
+
+    // The mail with the rating link is in the outbox; the link works without logging in.
+    let (body,): (String,) = app
+        .db()
+        .fetch_one(
+            "SELECT body FROM mail_outbox WHERE to_addr = 'dewi@pelanggan.test' AND subject LIKE '%selesai%'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let at = body.find("/rate/").expect("a rating link");
+    let link = body[at..].split_whitespace().next().unwrap().to_string();
+    let base = app.base.clone();
+    driver
+        .with_browser(&app.base, PHONE, move |c| async move {
+            c.goto(&format!("{base}{link}")).await.unwrap();
+            find(&c, "input[name=stars][value='5']")
+                .await
+                .click()
+                .await
+                .unwrap();
+            find(&c, "#f-comment")
+                .await
+                .send_keys("Cepat, terima kasih!")
+                .await
+                .unwrap();
+            screenshot(&c, "rating-360").await;
+            find(&c, "[data-testid=rating-form] button[type=submit]")
+                .await
+                .click()
+                .await
+                .unwrap();
+            find(&c, "footer.footer").await;
+            assert!(text(&c, "main").await.contains("Terima kasih"));
+            screenshot(&c, "rating-thanks-360").await;
+        })
+        .await;
+    let (stars,): (i64,) = app
+        .db()
+        .fetch_one("SELECT stars FROM ratings WHERE subject_id = 1", vec![])
+        .await
+        .unwrap();
+    assert_eq!(stars, 5);
+    let _ = std::fs::remove_file(photo);
+}
