@@ -8,6 +8,7 @@ mod replies;
 pub mod service;
 pub mod sla;
 pub mod store;
+mod thread;
 mod web;
 
 use crate::auth::groups;

@@ -7,9 +7,10 @@ use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::model::{text_html, Category, Channel, TicketStatus};
+use super::model::{Category, Channel, TicketStatus};
 use super::service::{self, Caller, CustomerReply, NewTicketInput};
-use super::store::{self, MessageRow, TicketRow};
+use super::store::{self, TicketRow};
+use super::thread::Thread;
 use crate::customers::model::status_key;
 use crate::customers::store::{self as customers, CustomerRow, SubscriptionRow};
 use crate::error::{AppError, AppResult};
@@ -17,10 +18,8 @@ use crate::satisfaction::model::SubjectKind;
 use crate::satisfaction::store::{self as ratings, RatingRow};
 use crate::state::AppState;
 use crate::types::fmt_datetime;
-use crate::uploads::access::Context;
 use crate::uploads::form::{self, Submitted};
 use crate::uploads::process::{self, Accept, Prepared};
-use crate::uploads::store::{self as uploads, Upload};
 use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Path};
 
 async fn me(state: &AppState, user: &CurrentUser) -> AppResult<CustomerRow> {
@@ -212,8 +211,7 @@ fn render_new(
 struct ShowPage {
     ctx: Ctx,
     t: TicketRow,
-    messages: Vec<MessageRow>,
-    photos: Vec<Upload>,
+    thread: Thread,
     subscription: Option<SubscriptionRow>,
     body: String,
     errors: FieldErrors,
@@ -228,15 +226,6 @@ impl ShowPage {
     }
     fn rate_action(&self) -> String {
         format!("/portal/tickets/{}/rate", self.t.id)
-    }
-    fn text(&self, m: &MessageRow) -> String {
-        text_html(&m.body)
-    }
-    fn photos_of(&self, m: &MessageRow) -> Vec<&Upload> {
-        self.photos
-            .iter()
-            .filter(|p| p.context_id == Some(m.id))
-            .collect()
     }
     fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         fmt_datetime(at)
@@ -259,18 +248,16 @@ async fn show_page(
     let t = store::get_for_customer(&state.db, id, customer.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let messages = store::messages(&state.db, id, false).await?;
-    let ids: Vec<i64> = messages.iter().map(|m| m.id).collect();
+    let thread = Thread::load(&state.db, id, false).await?;
     let subscription = match t.subscription_id {
         Some(s) => customers::get_subscription(&state.db, s).await?,
         None => None,
     };
     Ok(ShowPage {
         rating: ratings::for_subject(&state.db, SubjectKind::Ticket, id).await?,
-        photos: uploads::attached_to(&state.db, Context::TicketPhoto, &ids).await?,
         ctx,
         t,
-        messages,
+        thread,
         subscription,
         body,
         errors,

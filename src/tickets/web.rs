@@ -7,11 +7,10 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::model::{text_html, Category, Channel, Priority, TicketStatus};
+use super::model::{Category, Channel, Priority, TicketStatus};
 use super::service::{self, Caller, NewTicketInput, StaffReply};
-use super::store::{
-    self, Cursor, Filter, MessageRow, SavedReply, SlaFilter, Sort, StatusFilter, TicketRow,
-};
+use super::store::{self, Cursor, Filter, SavedReply, SlaFilter, Sort, StatusFilter, TicketRow};
+use super::thread::Thread;
 use crate::auth::Role;
 use crate::catalog::store::{self as catalog, AreaRow};
 use crate::customers::model::status_key;
@@ -19,8 +18,6 @@ use crate::customers::store::{self as customers, CustomerRow, SubscriptionRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::types::{fmt_datetime, PhoneNumber};
-use crate::uploads::access::Context;
-use crate::uploads::store::{self as uploads, Upload};
 use crate::users::store::{self as users, UserRow};
 use crate::web::{
     self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path, Query,
@@ -169,8 +166,7 @@ struct ShowPage {
     t: TicketRow,
     customer: CustomerRow,
     subscription: Option<SubscriptionRow>,
-    messages: Vec<MessageRow>,
-    photos: Vec<Upload>,
+    thread: Thread,
     others: Vec<TicketRow>,
     admins: Vec<UserRow>,
     saved: Vec<SavedReply>,
@@ -183,15 +179,6 @@ struct ShowPage {
 }
 
 impl ShowPage {
-    fn text(&self, m: &MessageRow) -> String {
-        text_html(&m.body)
-    }
-    fn photos_of(&self, m: &MessageRow) -> Vec<&Upload> {
-        self.photos
-            .iter()
-            .filter(|p| p.context_id == Some(m.id))
-            .collect()
-    }
     fn when(&self, at: &DateTime<Utc>) -> String {
         fmt_datetime(at)
     }
@@ -246,8 +233,7 @@ async fn show_page(
         Some(s) => customers::get_subscription(&state.db, s).await?,
         None => None,
     };
-    let messages = store::messages(&state.db, id, true).await?;
-    let ids: Vec<i64> = messages.iter().map(|m| m.id).collect();
+    let thread = Thread::load(&state.db, id, true).await?;
     let mut others = store::list(
         &state.db,
         &Filter {
@@ -263,7 +249,6 @@ async fn show_page(
     .0;
     others.retain(|o| o.id != id);
     Ok(ShowPage {
-        photos: uploads::attached_to(&state.db, Context::TicketPhoto, &ids).await?,
         admins: users::list_by_role(&state.db, Role::Admin).await?,
         saved: store::saved_replies(&state.db).await?,
         can_act: user.role == Role::Admin,
@@ -273,7 +258,7 @@ async fn show_page(
         t,
         customer,
         subscription,
-        messages,
+        thread,
         others,
         body,
         internal,
