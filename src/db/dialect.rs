@@ -32,18 +32,20 @@ impl Backend {
         format!("lower({column}) LIKE ${param} ESCAPE '\\'")
     }
 
-    /// The documents of the full-text index table `index` that contain every word of the
-    /// query bound at `$param` (built by [`Backend::full_text_query`]) as a word prefix; selects
-    /// the index's `column`. SQLite: an FTS5 table; PostgreSQL: a table with a `tsvector`
-    /// column `doc` and a GIN index.
-    pub fn full_text_select(self, index: &str, column: &str, param: usize) -> String {
+    /// The newest documents (at most `$limit`) of the full-text index table `index` that
+    /// contain every word of the query bound at `$param` (built by
+    /// [`Backend::full_text_query`]) as a word prefix; selects the index's `column`. Newest is
+    /// by key, which both engines read in order without sorting every match. SQLite: an FTS5
+    /// table (key: the rowid); PostgreSQL: a table with an `id` key, a `tsvector` column `doc`
+    /// and a GIN index.
+    pub fn full_text_select(self, index: &str, column: &str, param: usize, limit: usize) -> String {
         match self {
-            Backend::Sqlite => {
-                format!("SELECT {column} FROM {index} WHERE {index} MATCH ${param}")
-            }
-            Backend::Postgres => {
-                format!("SELECT {column} FROM {index} WHERE doc @@ to_tsquery('simple', ${param})")
-            }
+            Backend::Sqlite => format!(
+                "SELECT {column} FROM {index} WHERE {index} MATCH ${param} ORDER BY rowid DESC LIMIT ${limit}"
+            ),
+            Backend::Postgres => format!(
+                "SELECT {column} FROM {index} WHERE doc @@ to_tsquery('simple', ${param}) ORDER BY id DESC LIMIT ${limit}"
+            ),
         }
     }
 
@@ -102,10 +104,10 @@ mod tests {
             .wib_day("created_at")
             .contains("Asia/Jakarta"));
         assert!(Backend::Sqlite
-            .full_text_select("ticket_search", "ticket_id", 2)
-            .contains("MATCH $2"));
+            .full_text_select("ticket_search", "ticket_id", 2, 3)
+            .contains("MATCH $2 ORDER BY rowid DESC LIMIT $3"));
         assert!(Backend::Postgres
-            .full_text_select("ticket_search", "ticket_id", 2)
+            .full_text_select("ticket_search", "ticket_id", 2, 3)
             .contains("@@"));
         assert_eq!(
             Backend::Sqlite

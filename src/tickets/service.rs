@@ -57,6 +57,17 @@ pub struct NewTicketInput {
     pub hourly_limit: Option<i64>,
 }
 
+/// What filing needs to know of the customer.
+#[derive(sqlx::FromRow)]
+struct Customer {
+    area_id: Option<i64>,
+    number: String,
+    name: String,
+    phone: String,
+    /// The portal login, which the photos concern.
+    user_id: Option<i64>,
+}
+
 pub struct Filed {
     pub id: i64,
     pub number: String,
@@ -87,14 +98,14 @@ pub async fn file(
             .await?
         }
     };
-    let customer = tx
-        .fetch_optional::<(i64, Option<i64>, String, String, String, Option<i64>)>(
-            "SELECT id, area_id, number, name, phone, user_id FROM customers WHERE id = $1",
+    let customer: Customer = tx
+        .fetch_optional(
+            "SELECT area_id, number, name, phone, user_id FROM customers WHERE id = $1",
             args![customer_id],
         )
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut area_id = customer.1;
+    let mut area_id = customer.area_id;
     if let Some(sub) = input.subscription_id {
         let row = tx
             .fetch_optional::<(Option<i64>,)>(
@@ -124,7 +135,7 @@ pub async fn file(
         &mut tx,
         &NewTicket {
             number: &number,
-            customer_id: customer.0,
+            customer_id,
             subscription_id: input.subscription_id,
             area_id,
             category: input.category,
@@ -144,19 +155,22 @@ pub async fn file(
         &NewMessage {
             ticket_id: id,
             author_id: actor.id,
-            author_name: if by_customer { actor.name } else { &customer.3 },
+            author_name: if by_customer { actor.name } else { &customer.name },
             author_kind: "customer",
             internal: false,
             body: &body,
         },
-        &format!("{number} {} {} {}", customer.2, customer.3, customer.4),
+        &format!(
+            "{number} {} {} {}",
+            customer.number, customer.name, customer.phone
+        ),
         now,
     )
     .await?;
-    attach_photos(&mut tx, &input.photos, message_id, customer.5, actor, now).await?;
+    attach_photos(&mut tx, &input.photos, message_id, customer.user_id, actor, now).await?;
     customers::add_event(
         &mut tx,
-        customer.0,
+        customer_id,
         "ticket.filed",
         &number,
         actor.name,

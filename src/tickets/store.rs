@@ -435,18 +435,19 @@ async fn search_ids(db: &Db, typed: &str) -> DbResult<Vec<i64>> {
             args.len()
         ));
     }
+    args.push(SEARCH_LIMIT.into());
+    let limit = args.len();
     if let Some(words) = backend.full_text_query(typed) {
         args.push(words.into());
-        parts.push(backend.full_text_select("ticket_search", "ticket_id AS id", args.len()));
+        let newest = backend.full_text_select("ticket_search", "ticket_id AS id", args.len(), limit);
+        parts.push(format!("SELECT id FROM ({newest}) words"));
     }
     if parts.is_empty() {
         return Ok(Vec::new());
     }
-    args.push(SEARCH_LIMIT.into());
     let sql = format!(
-        "SELECT id FROM ({}) found ORDER BY id DESC LIMIT ${}",
+        "SELECT id FROM ({}) found ORDER BY id DESC LIMIT ${limit}",
         parts.join(" UNION "),
-        args.len()
     );
     let rows: Vec<(i64,)> = db.fetch_all(&sql, args).await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
