@@ -26,6 +26,7 @@ pub fn routes() -> Routes {
         .post("/staff/tickets/new", admin, web::file)
         .get("/staff/tickets/{id}", office, web::show)
         .post("/staff/tickets/{id}/reply", admin, web::reply)
+        .post("/staff/tickets/{id}/compose", admin, web::compose)
         .post("/staff/tickets/{id}/status", admin, web::set_status)
         .post("/staff/tickets/{id}/assign", admin, web::assign)
         .post("/staff/tickets/{id}/take", admin, web::take)

@@ -155,7 +155,11 @@ pub async fn file(
         &NewMessage {
             ticket_id: id,
             author_id: actor.id,
-            author_name: if by_customer { actor.name } else { &customer.name },
+            author_name: if by_customer {
+                actor.name
+            } else {
+                &customer.name
+            },
             author_kind: "customer",
             internal: false,
             body: &body,
@@ -167,7 +171,15 @@ pub async fn file(
         now,
     )
     .await?;
-    attach_photos(&mut tx, &input.photos, message_id, customer.user_id, actor, now).await?;
+    attach_photos(
+        &mut tx,
+        &input.photos,
+        message_id,
+        customer.user_id,
+        actor,
+        now,
+    )
+    .await?;
     customers::add_event(
         &mut tx,
         customer_id,

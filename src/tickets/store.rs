@@ -439,7 +439,8 @@ async fn search_ids(db: &Db, typed: &str) -> DbResult<Vec<i64>> {
     let limit = args.len();
     if let Some(words) = backend.full_text_query(typed) {
         args.push(words.into());
-        let newest = backend.full_text_select("ticket_search", "ticket_id AS id", args.len(), limit);
+        let newest =
+            backend.full_text_select("ticket_search", "ticket_id AS id", args.len(), limit);
         parts.push(format!("SELECT id FROM ({newest}) words"));
     }
     if parts.is_empty() {

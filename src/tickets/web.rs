@@ -152,13 +152,6 @@ pub async fn list(
     })
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct ShowQuery {
-    /// A saved reply to start the reply box from.
-    reply: Option<i64>,
-}
-
 #[derive(Template)]
 #[template(path = "tickets/show.html")]
 struct ShowPage {
@@ -271,16 +264,19 @@ pub async fn show(
     ctx: Ctx,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Query(q): Query<ShowQuery>,
 ) -> AppResult<Response> {
-    let body = match q.reply {
-        Some(r) => store::saved_reply(&state.db, r)
-            .await?
-            .map(|s| s.body)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    page(&show_page(&state, ctx, &user, id, body, false, FieldErrors::default()).await?)
+    page(
+        &show_page(
+            &state,
+            ctx,
+            &user,
+            id,
+            String::new(),
+            false,
+            FieldErrors::default(),
+        )
+        .await?,
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -291,6 +287,41 @@ pub struct ReplyForm {
     kind: String,
     /// `waiting` or `resolved` to move the ticket with a public reply.
     then: String,
+    /// A saved reply to add to the text (the compose step).
+    insert: Option<i64>,
+}
+
+/// Adds a saved reply to what is already typed and shows the form again; nothing is sent.
+/// (A button in the reply form, so it works without JavaScript and keeps the typing.)
+pub async fn compose(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ReplyForm>,
+) -> AppResult<Response> {
+    let saved = match f.insert {
+        Some(r) => store::saved_reply(&state.db, r).await?,
+        None => None,
+    };
+    let body = match (f.body.trim(), saved) {
+        (_, None) => f.body,
+        ("", Some(s)) => s.body,
+        (typed, Some(s)) => format!("{typed}\n\n{}", s.body),
+    };
+    let internal = f.kind == "note";
+    page(
+        &show_page(
+            &state,
+            ctx,
+            &user,
+            id,
+            body,
+            internal,
+            FieldErrors::default(),
+        )
+        .await?,
+    )
 }
 
 pub async fn reply(

@@ -978,9 +978,25 @@ async fn saved_replies_are_kept_by_admins_and_fill_the_reply_box() {
         .await
         .unwrap();
     let page = admin.get(&format!("/staff/tickets/{id}")).await;
-    page.assert_contains(&format!("?reply={rid}"));
-    let page = admin.get(&format!("/staff/tickets/{id}?reply={rid}")).await;
-    page.assert_contains(">Mohon matikan modem 30 detik lalu nyalakan lagi.</textarea>");
+    page.assert_contains(&format!("name=\"insert\" value=\"{rid}\""));
+    // Inserting keeps what was typed and sends nothing.
+    let rid_s = rid.to_string();
+    let page = admin
+        .post(
+            &format!("/staff/tickets/{id}/compose"),
+            &[("body", "Halo Bu Sari,"), ("insert", &rid_s)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(
+        ">Halo Bu Sari,\n\nMohon matikan modem 30 detik lalu nyalakan lagi.</textarea>",
+    );
+    let (n,): (i64,) = app
+        .db()
+        .fetch_one("SELECT COUNT(*) FROM ticket_messages", vec![])
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
     let r = admin
         .post(
             &format!("/staff/tickets/replies/{rid}/edit"),
