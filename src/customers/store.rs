@@ -198,6 +198,8 @@ enum SearchTerm {
     None,
     Phone(String),
     Number(String),
+    /// A registration number (`REG-2026-000123`): the customer who signed up with it.
+    Registration(String),
     Email(String),
     Text {
         pattern: String,
@@ -226,6 +228,9 @@ impl SearchTerm {
             && upper[4..].chars().all(|c| c.is_ascii_digit())
         {
             return SearchTerm::Number(upper);
+        }
+        if upper.starts_with("REG-") && upper.len() == 15 {
+            return SearchTerm::Registration(upper);
         }
         if let Ok(e) = crate::types::Email::parse(q) {
             return SearchTerm::Email(e.as_str().to_string());
@@ -261,6 +266,13 @@ pub async fn search(
             a.push(n.into());
             sql.push_str(&format!(" AND c.number = ${}", a.len()));
         }
+        SearchTerm::Registration(n) => {
+            a.push(n.into());
+            sql.push_str(&format!(
+                " AND c.id IN (SELECT customer_id FROM registrations WHERE number = ${})",
+                a.len()
+            ));
+        }
         SearchTerm::Email(e) => {
             a.push(e.into());
             sql.push_str(&format!(" AND c.email = ${}", a.len()));
@@ -273,7 +285,7 @@ pub async fn search(
             let n = a.len();
             sql.push_str(&format!(
                 " AND (LOWER(c.name) LIKE ${n} ESCAPE '\\' OR LOWER(c.number) LIKE ${n} ESCAPE '\\' \
-                 OR LOWER(COALESCE(c.email, '')) LIKE ${n} ESCAPE '\\'"
+                 OR LOWER(COALESCE(c.email, '')) LIKE ${n} ESCAPE '\\' OR LOWER(c.address) LIKE ${n} ESCAPE '\\'"
             ));
             if let Some(digits) = phone_digits {
                 a.push(digits.into());
@@ -585,6 +597,10 @@ mod tests {
             }
         );
         assert_eq!(SearchTerm::classify("   "), SearchTerm::None);
+        assert_eq!(
+            SearchTerm::classify("reg-2026-000201"),
+            SearchTerm::Registration("REG-2026-000201".into())
+        );
     }
 }
 

@@ -42,6 +42,17 @@ impl RegStatus {
         )
     }
 
+    /// How long a registration may wait in this step before the queue marks it overdue: a day
+    /// to verify, two to schedule, a week to install.
+    pub fn overdue_after(self) -> Option<chrono::Duration> {
+        match self {
+            RegStatus::Submitted => Some(chrono::Duration::days(1)),
+            RegStatus::Verified => Some(chrono::Duration::days(2)),
+            RegStatus::Scheduled => Some(chrono::Duration::days(7)),
+            RegStatus::Installed | RegStatus::Rejected => None,
+        }
+    }
+
     pub fn is_final(self) -> bool {
         matches!(self, RegStatus::Installed | RegStatus::Rejected)
     }

@@ -23,6 +23,9 @@ const PER_PAGE: i64 = 30;
 #[derive(Deserialize, Serialize, Default)]
 #[serde(default)]
 pub struct QueueQuery {
+    /// A REG or PLG number, a phone in any form, or part of a name.
+    q: String,
+    /// Empty: still waiting; `any`: every status; else one status.
     status: String,
     area: String,
     package: String,
@@ -43,9 +46,22 @@ struct QueuePage {
     areas: Vec<AreaRow>,
     packages: Vec<PackageRow>,
     date_error: bool,
+    /// Only waiting registrations, longest waiting first: their waits are shown.
+    waiting: bool,
+    now: chrono::DateTime<chrono::Utc>,
 }
 
 impl QueuePage {
+    /// How long `r` has been in its step.
+    fn waited(&self, r: &RegistrationRow) -> String {
+        self.ctx.span((self.now - r.waiting_since()).num_seconds())
+    }
+    /// Whether `r` has waited in its step longer than the office means to.
+    fn overdue(&self, r: &RegistrationRow) -> bool {
+        r.status
+            .overdue_after()
+            .is_some_and(|limit| self.now - r.waiting_since() > limit)
+    }
     fn page_link(&self, page: i64) -> String {
         format!(
             "/staff/registrations?{}&page={page}",
@@ -63,6 +79,8 @@ pub async fn queue(
     let to = parse_wib_day(&q.to).map(|t| t.map(|t| t + chrono::Duration::days(1)));
     let filter = Filter {
         status: RegStatus::parse(&q.status),
+        any: q.status == "any",
+        q: q.q.chars().take(100).collect(),
         area_id: q.area.parse().ok(),
         package_id: q.package.parse().ok(),
         from: from.unwrap_or(None),
@@ -72,6 +90,8 @@ pub async fn queue(
     let paging = Paging::new(q.page, PER_PAGE, total);
     let rows = store::list(&state.db, &filter, paging.per_page, paging.offset()).await?;
     page(&QueuePage {
+        waiting: filter.waiting(),
+        now: state.now(),
         ctx,
         rows,
         paging,

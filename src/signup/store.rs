@@ -32,6 +32,13 @@ pub struct RegistrationRow {
 }
 
 impl RegistrationRow {
+    /// When the step the registration is in began.
+    pub fn waiting_since(&self) -> DateTime<Utc> {
+        self.scheduled_at
+            .or(self.verified_at)
+            .unwrap_or(self.submitted_at)
+    }
+
     pub fn status_key(&self) -> &'static str {
         self.status.label_key()
     }
@@ -129,11 +136,26 @@ pub async fn set_subscription(tx: &mut Tx, id: i64, subscription_id: i64) -> DbR
 
 #[derive(Default)]
 pub struct Filter {
+    /// `None`: those still waiting (submitted, verified, scheduled), unless `any`.
     pub status: Option<RegStatus>,
+    /// Every status, the finished ones too.
+    pub any: bool,
+    /// A REG or PLG number, a phone in any form, or part of a name.
+    pub q: String,
     pub area_id: Option<i64>,
     pub package_id: Option<i64>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+}
+
+impl Filter {
+    /// Whether the list holds only registrations still waiting (sorted longest waiting first).
+    pub fn waiting(&self) -> bool {
+        match self.status {
+            Some(s) => !s.is_final(),
+            None => !self.any,
+        }
+    }
 }
 
 fn filter_sql(f: &Filter) -> (String, Vec<Arg>) {
@@ -142,6 +164,25 @@ fn filter_sql(f: &Filter) -> (String, Vec<Arg>) {
     if let Some(s) = &f.status {
         a.push(s.as_str().into());
         sql.push_str(&format!(" AND r.status = ${}", a.len()));
+    } else if !f.any {
+        sql.push_str(" AND r.status IN ('submitted', 'verified', 'scheduled')");
+    }
+    let q = f.q.trim();
+    if !q.is_empty() {
+        let upper = q.to_uppercase();
+        if upper.starts_with("REG-") {
+            a.push(upper.into());
+            sql.push_str(&format!(" AND r.number = ${}", a.len()));
+        } else if upper.starts_with("PLG-") {
+            a.push(upper.into());
+            sql.push_str(&format!(" AND c.number = ${}", a.len()));
+        } else if let Ok(phone) = crate::types::PhoneNumber::parse(q) {
+            a.push(phone.as_str().into());
+            sql.push_str(&format!(" AND c.phone = ${}", a.len()));
+        } else {
+            a.push(crate::db::like_pattern(q).into());
+            sql.push_str(&format!(" AND LOWER(c.name) LIKE ${} ESCAPE '\\'", a.len()));
+        }
     }
     if let Some(v) = f.area_id {
         a.push(v.into());
@@ -164,8 +205,13 @@ fn filter_sql(f: &Filter) -> (String, Vec<Arg>) {
 
 pub async fn count(db: &Db, f: &Filter) -> DbResult<i64> {
     let (w, a) = filter_sql(f);
-    db.scalar(&format!("SELECT COUNT(*) FROM registrations r{w}"), a)
-        .await
+    db.scalar(
+        &format!(
+            "SELECT COUNT(*) FROM registrations r JOIN customers c ON c.id = r.customer_id{w}"
+        ),
+        a,
+    )
+    .await
 }
 
 pub async fn list(db: &Db, f: &Filter, limit: i64, offset: i64) -> DbResult<Vec<RegistrationRow>> {
@@ -175,7 +221,13 @@ pub async fn list(db: &Db, f: &Filter, limit: i64, offset: i64) -> DbResult<Vec<
     a.push(offset.into());
     db.fetch_all(
         &format!(
-            "{SELECT}{w} ORDER BY r.submitted_at DESC, r.id DESC LIMIT ${} OFFSET ${}",
+            "{SELECT}{w} ORDER BY {} LIMIT ${} OFFSET ${}",
+            if f.waiting() {
+                // Longest waiting first: since the step the registration is in began.
+                "COALESCE(r.scheduled_at, r.verified_at, r.submitted_at), r.id"
+            } else {
+                "r.submitted_at DESC, r.id DESC"
+            },
             n + 1,
             n + 2
         ),

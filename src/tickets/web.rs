@@ -74,28 +74,15 @@ impl ListPage {
 fn clock_text(ctx: &Ctx, t: &TicketRow, now: DateTime<Utc>) -> String {
     match t.due_at {
         Some(due) if due >= now => {
-            let s = span(ctx, (due - now).num_seconds());
+            let s = ctx.span((due - now).num_seconds());
             ctx.tf("ticket.due_in", [("span", s.as_str())])
         }
         Some(due) => {
-            let s = span(ctx, (now - due).num_seconds());
+            let s = ctx.span((now - due).num_seconds());
             ctx.tf("ticket.overdue_by", [("span", s.as_str())])
         }
         None if t.sla_paused_at.is_some() => ctx.t("ticket.clock_paused").to_string(),
         None => String::new(),
-    }
-}
-
-fn span(ctx: &Ctx, secs: i64) -> String {
-    let mins = (secs.max(0) + 59) / 60;
-    let (d, h, m) = (mins / 1440, mins % 1440 / 60, mins % 60);
-    let (d, h, m) = (d.to_string(), h.to_string(), m.to_string());
-    if d != "0" {
-        ctx.tf("ticket.span_dh", [("d", d.as_str()), ("h", h.as_str())])
-    } else if h != "0" {
-        ctx.tf("ticket.span_hm", [("h", h.as_str()), ("m", m.as_str())])
-    } else {
-        ctx.tf("ticket.span_m", [("m", m.as_str())])
     }
 }
 
@@ -203,9 +190,6 @@ impl ShowPage {
     }
     fn assigned_to(&self, id: &i64) -> bool {
         self.t.assignee_id == Some(*id)
-    }
-    fn wa(&self) -> String {
-        self.customer.phone.trim_start_matches('+').to_string()
     }
 }
 

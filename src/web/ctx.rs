@@ -106,6 +106,21 @@ impl Ctx {
         }
     }
 
+    /// A length of time as people say it: "3 hr 4 j", "2 j 10 m", "5 m" (rounded up to the
+    /// minute; negative counts as zero).
+    pub fn span(&self, secs: i64) -> String {
+        let mins = (secs.max(0) + 59) / 60;
+        let (d, h, m) = (mins / 1440, mins % 1440 / 60, mins % 60);
+        let (d, h, m) = (d.to_string(), h.to_string(), m.to_string());
+        if d != "0" {
+            self.tf("time.span_dh", [("d", d.as_str()), ("h", h.as_str())])
+        } else if h != "0" {
+            self.tf("time.span_hm", [("h", h.as_str()), ("m", m.as_str())])
+        } else {
+            self.tf("time.span_m", [("m", m.as_str())])
+        }
+    }
+
     pub fn flash_text(&self) -> Option<&str> {
         self.flash.as_deref().map(|k| self.lang.t(k))
     }

@@ -503,3 +503,79 @@ async fn a_logged_in_user_cannot_sign_up_again() {
     .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn the_queue_finds_a_registration_by_number_phone_or_name_longest_waiting_first() {
+    let app = spawn().await;
+    let c = crate::fixtures::catalog(&app).await;
+    let (_, first) =
+        crate::fixtures::sign_up(&app, &c, "Dewi Lestari", "081234500001", "dewi@x.test").await;
+    app.clock.advance(chrono::Duration::hours(30));
+    let (_, second) =
+        crate::fixtures::sign_up(&app, &c, "Asep Sunandar", "081234500002", "asep@x.test").await;
+    app.clock.advance(chrono::Duration::hours(2));
+    // (Logged in now: a session does not last the 32 hours the clock moved.)
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let numbers: Vec<(String, String)> = app
+        .db()
+        .fetch_all(
+            "SELECT r.number, c.number FROM registrations r JOIN customers c ON c.id = r.customer_id ORDER BY r.id",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (reg2, plg2) = numbers[1].clone();
+
+    // Longest waiting first, with how long and whether it is overdue (a day to verify).
+    let page = admin.get("/staff/registrations").await;
+    let (a, b) = (
+        page.body.find(&numbers[0].0).unwrap(),
+        page.body.find(&reg2).unwrap(),
+    );
+    assert!(a < b, "the oldest waiting comes first");
+    let waited = testid_text(&page.body, &format!("waited-{}", numbers[0].0)).unwrap();
+    assert!(waited.starts_with("1 hr 8 j"), "{waited}");
+    assert!(page.body.contains("terlambat"));
+    let waited = testid_text(&page.body, &format!("waited-{reg2}")).unwrap();
+    assert_eq!(waited, "2 j 0 m");
+    page.assert_contains("tel:+6281234500001")
+        .assert_contains("https://wa.me/6281234500001");
+
+    // Found by REG number, PLG number, the phone in three forms, and part of the name.
+    for q in [
+        reg2.to_lowercase(),
+        plg2.clone(),
+        "081234500002".into(),
+        "+6281234500002".into(),
+        "62 812-3450-0002".into(),
+        "sunan".into(),
+    ] {
+        let page = admin
+            .get(&format!(
+                "/staff/registrations?q={}",
+                q.replace('+', "%2B").replace(' ', "+")
+            ))
+            .await;
+        assert!(page.body.contains(&reg2), "{q}");
+        assert!(!page.body.contains(&numbers[0].0), "{q}");
+    }
+    // Finished ones leave the default list; "all" shows them newest first.
+    crate::fixtures::install(&app, &admin, first).await;
+    let page = admin.get("/staff/registrations").await;
+    assert!(!page.body.contains(&numbers[0].0));
+    let page = admin.get("/staff/registrations?status=any").await;
+    let (a, b) = (
+        page.body.find(&numbers[0].0).unwrap(),
+        page.body.find(&reg2).unwrap(),
+    );
+    assert!(b < a, "newest first");
+    let _ = second;
+
+    // The customer search finds by address and by REG number too.
+    let page = admin.get(&format!("/staff/customers?q={reg2}")).await;
+    page.assert_contains("Asep Sunandar");
+    assert!(!page.body.contains("Dewi Lestari"));
+    let page = admin.get("/staff/customers?q=kolonel+masturi").await;
+    page.assert_contains("Asep Sunandar")
+        .assert_contains("Dewi Lestari");
+}
