@@ -176,10 +176,20 @@ pub async fn detail(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let schedule = ScheduleForm {
-        window_start: "09:00".into(),
-        window_end: "12:00".into(),
-        ..Default::default()
+    // Rescheduling starts from the current appointment.
+    let schedule = match crate::installations::store::latest_for(&state.db, id).await? {
+        Some(i) => ScheduleForm {
+            technician_id: i.technician_id.to_string(),
+            date: i.planned_date.format("%Y-%m-%d").to_string(),
+            window_start: i.window_start,
+            window_end: i.window_end,
+            notes: i.notes,
+        },
+        None => ScheduleForm {
+            window_start: "09:00".into(),
+            window_end: "12:00".into(),
+            ..Default::default()
+        },
     };
     render_detail(
         &state,

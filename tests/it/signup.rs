@@ -579,3 +579,26 @@ async fn the_queue_finds_a_registration_by_number_phone_or_name_longest_waiting_
     page.assert_contains("Asep Sunandar")
         .assert_contains("Dewi Lestari");
 }
+
+#[tokio::test]
+async fn the_reschedule_form_starts_from_the_current_appointment() {
+    let app = spawn().await;
+    let c = crate::fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (_, reg) =
+        crate::fixtures::sign_up(&app, &c, "Dewi Lestari", "081234500011", "d@x.test").await;
+    crate::fixtures::verify_and_schedule(&app, &admin, reg).await;
+    let (tech,): (i64,) = app
+        .db()
+        .fetch_one(
+            "SELECT technician_id FROM installations WHERE registration_id = $1",
+            setia::args![reg],
+        )
+        .await
+        .unwrap();
+    let page = admin.get(&format!("/staff/registrations/{reg}")).await;
+    page.assert_contains(&format!("value=\"{tech}\" selected"))
+        .assert_contains(&format!("value=\"{}\"", crate::fixtures::tomorrow(&app)))
+        .assert_contains("value=\"09:00\"")
+        .assert_contains("value=\"10:00\"");
+}
