@@ -26,9 +26,25 @@ struct FormPage {
     form: SignupForm,
     errors: FieldErrors,
     packages: Vec<PackageRow>,
+    /// The running promos and their packages, shown beside each package.
+    promos: Vec<crate::catalog::store::PromoPackage>,
     areas: Vec<AreaRow>,
     /// Set when the phone or email is already registered.
     already_registered: bool,
+}
+
+impl FormPage {
+    fn promos_for(&self, package_id: &i64) -> String {
+        crate::catalog::model::promos_for(&self.promos, *package_id).join(", ")
+    }
+    /// The running promos of the package chosen (or preselected), shown under the choice.
+    fn chosen_promos(&self) -> String {
+        self.form
+            .package_id
+            .parse()
+            .map(|id| self.promos_for(&id))
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -67,6 +83,8 @@ async fn render_form(
         form,
         errors,
         packages: catalog::published_packages(&state.db).await?,
+        promos: catalog::running_promo_packages(&state.db, crate::types::wib_date(state.now()))
+            .await?,
         areas: catalog::published_areas(&state.db).await?,
         already_registered,
     };

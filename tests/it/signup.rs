@@ -602,3 +602,38 @@ async fn the_reschedule_form_starts_from_the_current_appointment() {
         .assert_contains("value=\"09:00\"")
         .assert_contains("value=\"10:00\"");
 }
+
+#[tokio::test]
+async fn the_form_says_the_phone_is_the_login_and_shows_the_promo_of_the_chosen_package() {
+    let app = spawn().await;
+    let c = crate::fixtures::catalog(&app).await;
+    let now = app.clock_now();
+    let mut tx = app.db().begin().await.unwrap();
+    setia::catalog::store::create_promo(
+        &mut tx,
+        &setia::catalog::store::NewPromo {
+            title: "Gratis pasang Desember",
+            body: "Bulan ini saja",
+            starts_on: now.date_naive(),
+            ends_on: now.date_naive() + chrono::Duration::days(30),
+            published: true,
+            package_ids: &[c.package],
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let b = app.browser();
+    let page = b.get(&format!("/signup?package={}", c.package)).await;
+    assert!(testid_text(&page.body, "login-hint")
+        .unwrap()
+        .contains("masuk ke portal"));
+    assert_eq!(
+        testid_text(&page.body, "chosen-promo").as_deref(),
+        Some("Promo: Gratis pasang Desember")
+    );
+    let page = b.get(&format!("/signup?package={}", c.other_package)).await;
+    assert!(testid_text(&page.body, "chosen-promo").is_none());
+    page.assert_contains("Promo: Gratis pasang Desember"); // beside its package in the list
+}
