@@ -31,9 +31,32 @@ struct HomePage {
     steps: &'static [RegStatus],
     promos: Vec<crate::catalog::store::PromoRow>,
     news: Vec<crate::news::store::PostRow>,
+    /// The office's WhatsApp number (digits for wa.me) and phone, when the profile has them.
+    whatsapp: String,
+    office_phone: String,
 }
 
 impl HomePage {
+    /// The WhatsApp message that asks the office to subscribe again (URL-encoded).
+    fn again_text(&self) -> String {
+        let text = self.ctx.tf(
+            "portal.subscribe_again_message",
+            [("number", self.customer.number.as_str())],
+        );
+        serde_urlencoded::to_string([("t", text)])
+            .unwrap_or_default()
+            .trim_start_matches("t=")
+            .to_string()
+    }
+
+    /// Every subscription ended: the customer may sign up again.
+    fn all_ended(&self) -> bool {
+        !self.subscriptions.is_empty()
+            && self
+                .subscriptions
+                .iter()
+                .all(|s| s.status.as_str() == "terminated")
+    }
     fn status_label(&self, s: &dyn std::fmt::Display) -> String {
         self.ctx.t(&status_key(s)).to_string()
     }
@@ -57,7 +80,12 @@ pub async fn home(
         .now()
         .with_timezone(&crate::types::wib())
         .date_naive();
+    let company = crate::site::store::company(&state.db).await?;
     page(&HomePage {
+        whatsapp: crate::types::PhoneNumber::parse(&company.whatsapp)
+            .map(|p| p.as_str().trim_start_matches('+').to_string())
+            .unwrap_or_default(),
+        office_phone: company.phone,
         subscriptions: customers::subscriptions_of(&state.db, customer.id).await?,
         referrals: customers::referral_counts(&state.db, customer.id).await?,
         promos: crate::catalog::store::running_promos(&state.db, today).await?,

@@ -122,3 +122,45 @@ async fn a_staff_email_on_a_customer_profile_is_kept_off_the_login() {
         .unwrap();
     assert_eq!(emails, vec![(None,), (Some("dodi@blitz.id".to_string()),)]);
 }
+
+#[tokio::test]
+async fn the_portal_offers_the_office_and_a_way_back_after_the_end() {
+    let app = spawn().await;
+    let c = catalog(&app).await;
+    setia::site::store::save_company(
+        app.db(),
+        &setia::site::store::Company {
+            name: "Blitz Net".into(),
+            whatsapp: "0811-2222-333".into(),
+            phone: "022-6654321".into(),
+            ..Default::default()
+        },
+        app.clock_now(),
+    )
+    .await
+    .unwrap();
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (dewi, reg) = sign_up(&app, &c, "Dewi", "0812-3456-7890", "").await;
+    crate::fixtures::install(&app, &admin, reg).await;
+    let page = dewi.get("/portal").await;
+    page.assert_contains("/portal/tickets/new")
+        .assert_contains("https://wa.me/628112222333")
+        .assert_contains("tel:022-6654321");
+    assert!(!page.body.contains("data-testid=\"subscribe-again\""));
+    let (sub,): (i64,) = app
+        .db()
+        .fetch_one("SELECT id FROM subscriptions", vec![])
+        .await
+        .unwrap();
+    let r = admin
+        .post(
+            &format!("/staff/subscriptions/{sub}/terminate"),
+            &[("reason", "price"), ("note", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = dewi.get("/portal").await;
+    page.assert_contains("data-testid=\"subscribe-again\"")
+        .assert_contains("berhenti")
+        .assert_contains("ingin+berlangganan+lagi");
+}
