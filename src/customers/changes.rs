@@ -1,7 +1,7 @@
 //! Subscription changes as one operation each: package change (kept as history), suspend,
 //! reactivate, terminate. Used by the staff pages and the demo loader.
 
-use super::model::{SubStatus, TerminationReason};
+use super::model::{SubStatus, SuspendReason, TerminationReason};
 use super::store::{self, SubscriptionEvent, SubscriptionRow};
 use crate::audit::{self, Actor};
 use crate::error::{AppError, AppResult};
@@ -15,7 +15,7 @@ pub enum Change<'a> {
         to_id: i64,
         to_name: &'a str,
     },
-    Suspend,
+    Suspend(SuspendReason),
     Reactivate,
     Terminate {
         reason: TerminationReason,
@@ -29,7 +29,7 @@ impl Change<'_> {
     pub fn kind(&self) -> &'static str {
         match self {
             Change::Package { .. } => "package_changed",
-            Change::Suspend => "suspended",
+            Change::Suspend(_) => "suspended",
             Change::Reactivate => "reactivated",
             Change::Terminate { .. } => "terminated",
         }
@@ -38,7 +38,7 @@ impl Change<'_> {
     fn allowed_from(&self, status: SubStatus) -> bool {
         match self {
             Change::Package { .. } | Change::Terminate { .. } => status != SubStatus::Terminated,
-            Change::Suspend => status == SubStatus::Active,
+            Change::Suspend(_) => status == SubStatus::Active,
             Change::Reactivate => status == SubStatus::Suspended,
         }
     }
@@ -81,17 +81,20 @@ pub async fn apply(
             event.to_package_id = Some(*to_id);
             (n, format!("{} -> {to_name}", sub.package_name))
         }
-        Change::Suspend => (
-            store::set_subscription_status(
-                &mut tx,
-                sub.id,
-                SubStatus::Active,
-                SubStatus::Suspended,
-                now,
+        Change::Suspend(reason) => {
+            event.note = reason.as_str();
+            (
+                store::set_subscription_status(
+                    &mut tx,
+                    sub.id,
+                    SubStatus::Active,
+                    SubStatus::Suspended,
+                    now,
+                )
+                .await?,
+                format!("{} · {reason}", sub.package_name),
             )
-            .await?,
-            format!("{} · active -> suspended", sub.package_name),
-        ),
+        }
         Change::Reactivate => (
             store::set_subscription_status(
                 &mut tx,

@@ -31,6 +31,27 @@ impl CustomerStatus {
 }
 
 crate::text_enum! {
+    /// Why a subscription is suspended ("diisolir").
+    pub enum SuspendReason {
+        Arrears = "arrears",
+        CustomerRequest = "customer_request",
+        Abuse = "abuse",
+        Other = "other",
+    }
+}
+
+impl SuspendReason {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            SuspendReason::Arrears => "suspend_reason.arrears",
+            SuspendReason::CustomerRequest => "suspend_reason.customer_request",
+            SuspendReason::Abuse => "suspend_reason.abuse",
+            SuspendReason::Other => "suspend_reason.other",
+        }
+    }
+}
+
+crate::text_enum! {
     pub enum SubStatus {
         Active = "active",
         Suspended = "suspended",

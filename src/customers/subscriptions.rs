@@ -6,7 +6,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::changes::{self, Change};
-use super::model::TerminationReason;
+use super::model::{SuspendReason, TerminationReason};
 use super::store::{self, SubscriptionRow};
 use crate::catalog::store as catalog;
 use crate::error::{AppError, AppResult};
@@ -74,13 +74,23 @@ pub async fn change_package(
     .await
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SuspendForm {
+    reason: String,
+}
+
+/// Suspension ("isolir") always names its reason.
 pub async fn suspend(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
+    Form(f): Form<SuspendForm>,
 ) -> AppResult<Response> {
     let sub = load(&state, id).await?;
-    change(&state, &ctx, &sub, Change::Suspend).await
+    let reason = SuspendReason::parse(&f.reason)
+        .ok_or_else(|| AppError::field("reason", "subscriptions.suspend_reason_required"))?;
+    change(&state, &ctx, &sub, Change::Suspend(reason)).await
 }
 
 pub async fn reactivate(

@@ -18,7 +18,7 @@ use crate::catalog::store::{self as catalog, AreaRow, NewPackage, NewPromo, Pack
 use crate::clock::{Clock, MockClock};
 use crate::config::Config;
 use crate::customers::changes::{self, Change};
-use crate::customers::model::TerminationReason;
+use crate::customers::model::{SuspendReason, TerminationReason};
 use crate::customers::store as customers;
 use crate::db::Db;
 use crate::i18n::Lang;
@@ -281,7 +281,7 @@ async fn later_changes(
             to_name: &to.name,
         }
     } else if roll < 0.16 {
-        Change::Suspend
+        Change::Suspend(*SuspendReason::ALL.choose(rng).unwrap())
     } else {
         let reason = *TerminationReason::ALL.choose(rng).unwrap();
         let competitor = (reason == TerminationReason::Competitor)

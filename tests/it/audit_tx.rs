@@ -323,7 +323,10 @@ async fn subscription_suspend_rolls_back_with_its_audit() {
     let sub = sub.unwrap();
     let audit = audit_down(&app).await;
     let r = admin
-        .post(&format!("/staff/subscriptions/{sub}/suspend"), &[])
+        .post(
+            &format!("/staff/subscriptions/{sub}/suspend"),
+            &[("reason", "arrears")],
+        )
         .await;
     assert_failed(&r);
     let status: String = app

@@ -183,9 +183,21 @@ async fn package_change_is_recorded_and_suspend_reactivate_follow_the_rules() {
             .status,
         StatusCode::CONFLICT
     );
+    // Isolir always names its reason.
+    let r = admin
+        .post(
+            &format!("/staff/subscriptions/{sub}/suspend"),
+            &[("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("Pilih alasan isolir");
     assert_eq!(
         admin
-            .post(&format!("/staff/subscriptions/{sub}/suspend"), &[])
+            .post(
+                &format!("/staff/subscriptions/{sub}/suspend"),
+                &[("reason", "arrears")]
+            )
             .await
             .status,
         StatusCode::SEE_OTHER
@@ -221,14 +233,20 @@ async fn package_change_is_recorded_and_suspend_reactivate_follow_the_rules() {
     );
     assert_eq!(
         director
-            .post(&format!("/staff/subscriptions/{sub}/suspend"), &[])
+            .post(
+                &format!("/staff/subscriptions/{sub}/suspend"),
+                &[("reason", "arrears")]
+            )
             .await
             .status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
         admin
-            .post("/staff/subscriptions/99999/suspend", &[])
+            .post(
+                "/staff/subscriptions/99999/suspend",
+                &[("reason", "arrears")]
+            )
             .await
             .status,
         StatusCode::NOT_FOUND
