@@ -1110,6 +1110,8 @@ async fn list_filters_fold_on_a_phone_and_stay_open_on_a_desktop() {
                         let form = find(&c, "details.filter-box > form.filters").await;
                         let summary = find(&c, "details.filter-box > summary").await;
                         let (_, row_top, _, _) = rect(&c, "table.table tbody tr").await;
+                        let name = list.trim_start_matches("/staff/");
+                        screenshot(&c, &format!("list-{name}-{width}")).await;
                         if width < 900 {
                             assert!(
                                 !filter_fields_shown(&c).await
@@ -1125,8 +1127,6 @@ async fn list_filters_fold_on_a_phone_and_stay_open_on_a_desktop() {
                                 "{at}: the first row starts at {row_top} px"
                             );
                             assert!(!overflows(&c).await, "{at}: the page scrolls sideways");
-                            let name = list.trim_start_matches("/staff/");
-                            screenshot(&c, &format!("list-{name}-{width}")).await;
                             // Opened, the fields show.
                             summary.click().await.unwrap();
                             assert!(
