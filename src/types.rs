@@ -164,13 +164,40 @@ pub fn parse_wib_day(s: &str) -> Result<Option<DateTime<Utc>>, &'static str> {
     if s.trim().is_empty() {
         return Ok(None);
     }
-    let d =
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| "validation.date_invalid")?;
+    let d = parse_day(s)?;
     let midnight = d.and_hms_opt(0, 0, 0).expect("midnight exists");
     Ok(wib()
         .from_local_datetime(&midnight)
         .single()
         .map(|t| t.to_utc()))
+}
+
+/// A day as staff type it: `25/12/2026` (day first, as Indonesians write dates; also
+/// `25-12-2026`, `25.12.2026`), or `2026-12-25`. Date fields are text inputs showing
+/// `DD/MM/YYYY`, never `type=date`, whose display follows the browser's locale and could be read
+/// month-first on an English browser.
+pub fn parse_day(input: &str) -> Result<NaiveDate, &'static str> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err("validation.required");
+    }
+    let bad = "validation.date_invalid";
+    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return Err(bad);
+    };
+    if ![a, b, c]
+        .iter()
+        .all(|p| !p.is_empty() && p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err(bad);
+    }
+    let (y, m, d) = if a.len() == 4 { (a, b, c) } else { (c, b, a) };
+    if y.len() != 4 || m.len() > 2 || d.len() > 2 {
+        return Err(bad);
+    }
+    let n = |t: &str| t.parse::<u32>().map_err(|_| bad);
+    NaiveDate::from_ymd_opt(n(y)? as i32, n(m)?, n(d)?).ok_or(bad)
 }
 
 /// `28/11/2026 10:00` in WIB.

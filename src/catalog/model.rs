@@ -16,13 +16,9 @@ pub fn whole_number(input: &str, min: i64, max: i64) -> Result<i64, &'static str
     }
 }
 
-/// A day from `<input type=date>` (`YYYY-MM-DD`).
+/// A day as typed (`DD/MM/YYYY`, see [`crate::types::parse_day`]).
 pub fn date(input: &str) -> Result<NaiveDate, &'static str> {
-    let s = input.trim();
-    if s.is_empty() {
-        return Err("validation.required");
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| "validation.date_invalid")
+    crate::types::parse_day(input)
 }
 
 /// Today in WIB, the calendar the promo windows are written in.
@@ -58,7 +54,12 @@ mod tests {
             date("2026-12-01"),
             Ok(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())
         );
-        assert_eq!(date("01/12/2026"), Err("validation.date_invalid"));
+        // Day first, as staff type it.
+        assert_eq!(
+            date("01/12/2026"),
+            Ok(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())
+        );
+        assert_eq!(date("12/31/2026"), Err("validation.date_invalid"));
     }
 
     #[test]

@@ -62,8 +62,8 @@ impl PromoForm {
         PromoForm {
             title: p.title.clone(),
             body: p.body.clone(),
-            starts_on: p.starts_on.format("%Y-%m-%d").to_string(),
-            ends_on: p.ends_on.format("%Y-%m-%d").to_string(),
+            starts_on: p.starts_on.format("%d/%m/%Y").to_string(),
+            ends_on: p.ends_on.format("%d/%m/%Y").to_string(),
             published: if p.published {
                 "1".into()
             } else {
@@ -123,9 +123,9 @@ async fn render(
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let today = today_wib(state.clock.as_ref());
     let form = PromoForm {
-        starts_on: today.format("%Y-%m-%d").to_string(),
+        starts_on: today.format("%d/%m/%Y").to_string(),
         ends_on: (today + chrono::Days::new(30))
-            .format("%Y-%m-%d")
+            .format("%d/%m/%Y")
             .to_string(),
         ..Default::default()
     };

@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::model::RegStatus;
@@ -180,7 +179,7 @@ pub async fn detail(
     let schedule = match crate::installations::store::latest_for(&state.db, id).await? {
         Some(i) => ScheduleForm {
             technician_id: i.technician_id.to_string(),
-            date: i.planned_date.format("%Y-%m-%d").to_string(),
+            date: i.planned_date.format("%d/%m/%Y").to_string(),
             window_start: i.window_start,
             window_end: i.window_end,
             notes: i.notes,
@@ -252,15 +251,13 @@ pub async fn schedule(
     let today = wib_date(state.clock.now());
     let date = errors.check(
         "date",
-        NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
-            .map_err(|_| "validation.date_invalid")
-            .and_then(|d| {
-                if d < today {
-                    Err("validation.date_past")
-                } else {
-                    Ok(d)
-                }
-            }),
+        crate::types::parse_day(&form.date).and_then(|d| {
+            if d < today {
+                Err("validation.date_past")
+            } else {
+                Ok(d)
+            }
+        }),
     );
     let start = errors.check("window_start", parse_time(&form.window_start));
     let end = errors.check("window_end", parse_time(&form.window_end));

@@ -598,7 +598,10 @@ async fn the_reschedule_form_starts_from_the_current_appointment() {
         .unwrap();
     let page = admin.get(&format!("/staff/registrations/{reg}")).await;
     page.assert_contains(&format!("value=\"{tech}\" selected"))
-        .assert_contains(&format!("value=\"{}\"", crate::fixtures::tomorrow(&app)))
+        .assert_contains(&format!(
+            "value=\"{}\"",
+            (app.clock_now() + chrono::Duration::days(1)).format("%d/%m/%Y")
+        ))
         .assert_contains("value=\"09:00\"")
         .assert_contains("value=\"10:00\"");
 }
@@ -636,4 +639,65 @@ async fn the_form_says_the_phone_is_the_login_and_shows_the_promo_of_the_chosen_
     let page = b.get(&format!("/signup?package={}", c.other_package)).await;
     assert!(testid_text(&page.body, "chosen-promo").is_none());
     page.assert_contains("Promo: Gratis pasang Desember"); // beside its package in the list
+}
+
+#[tokio::test]
+async fn staff_type_dates_day_first_whatever_the_browser() {
+    let app = spawn().await;
+    let c = crate::fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (_, tech) = crate::fixtures::technician(&app).await;
+    let (_, reg) =
+        crate::fixtures::sign_up(&app, &c, "Dewi Lestari", "081234500021", "d@x.test").await;
+    admin
+        .post(&format!("/staff/registrations/{reg}/verify"), &[])
+        .await;
+    // The test clock is 28/11/2026: 03/12/2026 is the third of December, not the twelfth of March.
+    let page = admin.get(&format!("/staff/registrations/{reg}")).await;
+    assert!(!page.body.contains("type=\"date\""));
+    page.assert_contains("HH/BB/TTTT");
+    let tid = tech.to_string();
+    let r = admin
+        .post(
+            &format!("/staff/registrations/{reg}/schedule"),
+            &[
+                ("technician_id", tid.as_str()),
+                ("date", "03/12/2026"),
+                ("window_start", "09:00"),
+                ("window_end", "11:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (day,): (chrono::NaiveDate,) = app
+        .db()
+        .fetch_one(
+            "SELECT planned_date FROM installations WHERE registration_id = $1",
+            setia::args![reg],
+        )
+        .await
+        .unwrap();
+    assert_eq!(day, chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap());
+    // A day that does not exist is refused with a message.
+    let r = admin
+        .post(
+            &format!("/staff/registrations/{reg}/schedule"),
+            &[
+                ("technician_id", tid.as_str()),
+                ("date", "31/02/2027"),
+                ("window_start", "09:00"),
+                ("window_end", "11:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The queue's date filter reads day first too.
+    let page = admin
+        .get("/staff/registrations?status=any&from=28%2F11%2F2026&to=28%2F11%2F2026")
+        .await;
+    page.assert_contains("Dewi Lestari");
+    let page = admin
+        .get("/staff/registrations?status=any&from=29%2F11%2F2026")
+        .await;
+    assert!(!page.body.contains("Dewi Lestari"));
 }

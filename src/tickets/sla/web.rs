@@ -253,31 +253,6 @@ pub fn parse_time(input: &str) -> Result<u32, &'static str> {
     Ok(h * 60 + m)
 }
 
-/// A day typed as `25/12/2026` (also `25-12-2026`, `25.12.2026`, `2026-12-25`).
-pub fn parse_date(input: &str) -> Result<NaiveDate, &'static str> {
-    let s = input.trim();
-    if s.is_empty() {
-        return Err("validation.required");
-    }
-    let bad = "validation.date_invalid";
-    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
-    let [a, b, c] = parts.as_slice() else {
-        return Err(bad);
-    };
-    if ![a, b, c]
-        .iter()
-        .all(|p| !p.is_empty() && p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()))
-    {
-        return Err(bad);
-    }
-    let (y, m, d) = if a.len() == 4 { (a, b, c) } else { (c, b, a) };
-    if y.len() != 4 || m.len() > 2 || d.len() > 2 {
-        return Err(bad);
-    }
-    let n = |t: &str| t.parse::<u32>().map_err(|_| bad);
-    NaiveDate::from_ymd_opt(n(y)? as i32, n(m)?, n(d)?).ok_or(bad)
-}
-
 fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
         .iter()
@@ -382,7 +357,7 @@ pub async fn add_holiday(
     ctx: Ctx,
     Form(form): Form<HolidayForm>,
 ) -> AppResult<Response> {
-    let result = match parse_date(&form.date) {
+    let result = match crate::types::parse_day(&form.date) {
         Ok(date) => {
             service::add_holiday(&state.db, ctx.actor(), state.now(), date, &form.name).await
         }
@@ -483,10 +458,10 @@ mod tests {
             "2026-12-25",
             " 25/12/2026 ",
         ] {
-            assert_eq!(parse_date(ok), Ok(d), "{ok}");
+            assert_eq!(crate::types::parse_day(ok), Ok(d), "{ok}");
         }
         assert_eq!(
-            parse_date("1/2/2027"),
+            crate::types::parse_day("1/2/2027"),
             Ok(NaiveDate::from_ymd_opt(2027, 2, 1).unwrap())
         );
         for bad in [
@@ -497,8 +472,12 @@ mod tests {
             "hari raya",
             "00/01/2026",
         ] {
-            assert_eq!(parse_date(bad), Err("validation.date_invalid"), "{bad}");
+            assert_eq!(
+                crate::types::parse_day(bad),
+                Err("validation.date_invalid"),
+                "{bad}"
+            );
         }
-        assert_eq!(parse_date(""), Err("validation.required"));
+        assert_eq!(crate::types::parse_day(""), Err("validation.required"));
     }
 }
