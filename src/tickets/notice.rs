@@ -131,31 +131,31 @@ pub async fn send(
     } else {
         format!("/staff/tickets/{}", ticket.id)
     };
+    // The bell renders its line when read, in the reader's language of the moment.
+    let bell = [
+        ("number", ticket.number.as_str()),
+        ("category_key", ticket.category.label_key()),
+        ("customer", ticket.customer_name.as_str()),
+    ];
+    let bell_key = format!("notice.{key}");
+    let link = format!("{}{path}", links.base_url);
     for r in to {
-        let lang = r.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
-        // The bell renders its line when read, in the reader's language of the moment.
-        let bell = [
-            ("number", ticket.number.as_str()),
-            ("category_key", ticket.category.label_key()),
-            ("customer", ticket.customer_name.as_str()),
-        ];
         if let Some(user) = r.id {
-            inbox::push(tx, user, &format!("notice.{key}"), &bell, &path, now).await?;
+            inbox::push(tx, user, &bell_key, &bell, &path, now).await?;
         }
-        let category = lang.t(ticket.category.label_key()).to_string();
+        let Some(email) = r.email else { continue };
+        // The mail is written now, in the recipient's language.
+        let lang = r.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+        let category = lang.t(ticket.category.label_key());
         let vars = [
             ("number", ticket.number.as_str()),
-            ("category", category.as_str()),
+            ("category", category),
             ("customer", ticket.customer_name.as_str()),
+            ("link", link.as_str()),
+            ("rating_link", rating_url.unwrap_or("")),
         ];
-        let Some(email) = r.email else { continue };
-        let link = format!("{}{path}", links.base_url);
-        let rating = rating_url.unwrap_or("");
-        let mut mail_vars = vars.to_vec();
-        mail_vars.push(("link", link.as_str()));
-        mail_vars.push(("rating_link", rating));
-        let subject = lang.tf(&format!("mail.ticket_{key}_subject"), &mail_vars);
-        let body = lang.tf(&format!("mail.ticket_{key}_body"), &mail_vars);
+        let subject = lang.tf(&format!("mail.ticket_{key}_subject"), &vars);
+        let body = lang.tf(&format!("mail.ticket_{key}_body"), &vars);
         notify::queue_mail(tx, &email, &subject, &body, now).await?;
     }
     Ok(())

@@ -17,7 +17,6 @@ use crate::error::{AppError, AppResult};
 use crate::satisfaction::model::SubjectKind;
 use crate::satisfaction::store::{self as ratings, RatingRow};
 use crate::state::AppState;
-use crate::types::fmt_datetime;
 use crate::uploads::form::{self, Submitted};
 use crate::uploads::process::{self, Accept, Prepared};
 use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Path};
@@ -226,9 +225,6 @@ impl ShowPage {
     }
     fn rate_action(&self) -> String {
         format!("/portal/tickets/{}/rate", self.t.id)
-    }
-    fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        fmt_datetime(at)
     }
     fn status_label(&self, s: &dyn std::fmt::Display) -> String {
         self.ctx.t(&status_key(s)).to_string()

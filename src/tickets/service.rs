@@ -323,22 +323,22 @@ fn transition(t: &TicketRow, to: TicketStatus, policy: &Policy, now: DateTime<Ut
 }
 
 /// Moves `t` to `to` in `tx` (checked, conditional on its current status), with the audit row
-/// and the timeline line. Returns the ticket as it is now.
+/// and the timeline line. Whoever resolves an unassigned ticket becomes its assignee. Returns
+/// the ticket as it is now.
 async fn move_to(
     tx: &mut Tx,
     actor: Actor<'_>,
     now: DateTime<Utc>,
     t: &TicketRow,
     to: TicketStatus,
-    extra: Change,
 ) -> AppResult<TicketRow> {
     if !t.status.can_move_to(to) {
         return Err(AppError::Conflict("ticket.error.invalid_move"));
     }
     let policy = Policy::load(&mut *tx).await?;
     let mut c = transition(t, to, &policy, now);
-    if extra.assignee_id.is_some() {
-        c.assignee_id = extra.assignee_id;
+    if to == TicketStatus::Resolved && t.assignee_id.is_none() {
+        c.assignee_id = Some(actor.id);
     }
     if !store::update(tx, t.id, t.status, &c, now).await? {
         return Err(AppError::Conflict("ticket.error.changed"));
@@ -446,12 +446,7 @@ pub async fn staff_reply(
         t = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     }
     for to in steps {
-        let assign = Change {
-            assignee_id: (to == TicketStatus::Resolved && t.assignee_id.is_none())
-                .then_some(actor.id),
-            ..Change::default()
-        };
-        t = move_to(&mut tx, actor, now, &t, to, assign).await?;
+        t = move_to(&mut tx, actor, now, &t, to).await?;
     }
     audit::record_in(
         &mut tx,
@@ -514,11 +509,7 @@ pub async fn set_status(
 ) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let t = locked(&mut tx, id).await?;
-    let assign = Change {
-        assignee_id: (to == TicketStatus::Resolved && t.assignee_id.is_none()).then_some(actor.id),
-        ..Change::default()
-    };
-    let t = move_to(&mut tx, actor, now, &t, to, assign).await?;
+    let t = move_to(&mut tx, actor, now, &t, to).await?;
     if let Some(n) = move_notice(to) {
         tell(&mut tx, links, n, &t, now).await?;
     }
@@ -574,15 +565,7 @@ pub async fn customer_reply(
     .await?;
     attach_photos(&mut tx, &photos, message_id, t.customer_user_id, actor, now).await?;
     let t = if matches!(t.status, TicketStatus::Waiting | TicketStatus::Resolved) {
-        move_to(
-            &mut tx,
-            actor,
-            now,
-            &t,
-            TicketStatus::Open,
-            Change::default(),
-        )
-        .await?
+        move_to(&mut tx, actor, now, &t, TicketStatus::Open).await?
     } else {
         t
     };
@@ -752,15 +735,7 @@ pub async fn auto_close(db: &Db, now: DateTime<Utc>, before: DateTime<Utc>) -> A
         if t.status != TicketStatus::Resolved || t.resolved_at.is_none_or(|at| at >= before) {
             continue;
         }
-        move_to(
-            &mut tx,
-            actor,
-            now,
-            &t,
-            TicketStatus::Closed,
-            Change::default(),
-        )
-        .await?;
+        move_to(&mut tx, actor, now, &t, TicketStatus::Closed).await?;
         tx.commit().await?;
         closed += 1;
     }

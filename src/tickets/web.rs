@@ -17,7 +17,7 @@ use crate::customers::model::status_key;
 use crate::customers::store::{self as customers, CustomerRow, SubscriptionRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::types::{fmt_datetime, PhoneNumber};
+use crate::types::PhoneNumber;
 use crate::users::store::{self as users, UserRow};
 use crate::web::{
     self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path, Query,
@@ -159,9 +159,6 @@ struct ShowPage {
 }
 
 impl ShowPage {
-    fn when(&self, at: &DateTime<Utc>) -> String {
-        fmt_datetime(at)
-    }
     fn clock(&self) -> String {
         clock_text(&self.ctx, &self.t, self.now)
     }
