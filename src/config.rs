@@ -55,6 +55,10 @@ pub struct Config {
     pub tickets_per_hour: i64,
     /// A resolved ticket closes by itself after this many days without a customer reply.
     pub auto_close_days: i64,
+    /// Technician visits happen inside these working hours (WIB, `HH:MM`): every visit window
+    /// starts at or after `visit_day_start` and ends by `visit_day_end`.
+    pub visit_day_start: String,
+    pub visit_day_end: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,6 +153,8 @@ impl Default for Config {
             hash_wait_ms: 2000,
             tickets_per_hour: 10,
             auto_close_days: 7,
+            visit_day_start: "08:00".into(),
+            visit_day_end: "17:00".into(),
         }
     }
 }

@@ -7,8 +7,11 @@ use crate::audit::{self, Actor};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 
+use crate::args;
 use crate::db::Db;
 use crate::types::wib_date;
+use crate::visits::model::VisitKind;
+use crate::visits::store::NewVisit;
 
 pub enum Change<'a> {
     Package {
@@ -135,6 +138,28 @@ pub async fn apply(
         return Err(refused);
     }
     store::add_subscription_event(&mut tx, &event, now).await?;
+    if matches!(change, Change::Terminate { .. })
+        && matches!(sub.status, SubStatus::Active | SubStatus::Suspended)
+    {
+        // The equipment at the customer's comes back: a dismantling job for the dispatch queue.
+        let area_id: Option<i64> = tx
+            .scalar("SELECT area_id FROM subscriptions WHERE id = $1", args![sub.id])
+            .await?;
+        let job = NewVisit {
+            kind: VisitKind::Dismantling,
+            customer_id: sub.customer_id,
+            subscription_id: Some(sub.id),
+            registration_id: None,
+            ticket_id: None,
+            previous_id: None,
+            address: &sub.address,
+            area_id,
+            notes: "",
+            queued_at: now,
+            created_by: actor.id,
+        };
+        crate::visits::queue::enqueue(&mut tx, actor, now, &job).await?;
+    }
     let status = store::derived_status(&mut tx, sub.customer_id).await?;
     store::set_status(&mut tx, sub.customer_id, status, now).await?;
     store::add_event(

@@ -16,6 +16,7 @@ pub enum Arg {
     Bool(Option<bool>),
     Time(Option<DateTime<Utc>>),
     Date(Option<NaiveDate>),
+    F64(Option<f64>),
     /// Binary content (uploaded files): BLOB on SQLite, BYTEA on PostgreSQL.
     Bytes(Option<Vec<u8>>),
 }
@@ -49,6 +50,7 @@ from_impls! {
     bool => Bool, |v| v;
     DateTime<Utc> => Time, |v| v;
     NaiveDate => Date, |v| v;
+    f64 => F64, |v| v;
     Vec<u8> => Bytes, |v| v;
 }
 
@@ -64,6 +66,7 @@ macro_rules! bind_one {
             Arg::Bool(v) => $q.bind(v),
             Arg::Time(v) => $q.bind(v),
             Arg::Date(v) => $q.bind(v),
+            Arg::F64(v) => $q.bind(v),
             Arg::Bytes(v) => $q.bind(v),
         }
     };

@@ -38,6 +38,12 @@ macro_rules! text_enum {
             }
         }
 
+        impl From<Option<$name>> for $crate::db::Arg {
+            fn from(v: Option<$name>) -> Self {
+                $crate::db::Arg::from(v.map($name::as_str))
+            }
+        }
+
         impl ::sqlx::Type<::sqlx::Sqlite> for $name {
             fn type_info() -> <::sqlx::Sqlite as ::sqlx::Database>::TypeInfo {
                 <&str as ::sqlx::Type<::sqlx::Sqlite>>::type_info()

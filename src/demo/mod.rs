@@ -4,6 +4,7 @@
 
 mod data;
 mod tickets;
+mod visits;
 
 use std::sync::Arc;
 
@@ -24,10 +25,10 @@ use crate::db::Db;
 use crate::i18n::Lang;
 use crate::news::store::{self as news, NewPost};
 use crate::retention::store as retention;
-use crate::signup::pipeline::{self, NewSignup, Schedule, SignupError, Step};
+use crate::signup::pipeline::{self, NewSignup, SignupError, Step};
 use crate::site::store::{self as site, Company};
 use crate::state::AppState;
-use crate::types::{wib, wib_date, PhoneNumber};
+use crate::types::{wib_date, PhoneNumber};
 use crate::users::store::{self as users, NewUser};
 
 pub struct Login {
@@ -54,10 +55,13 @@ pub async fn load(db: &Db, config: Config, force: bool) -> anyhow::Result<Vec<Lo
         content(&state).await?;
     }
     let staff = staff_accounts(&state, &mut logins).await?;
-    let technicians: Vec<i64> = users::list_by_role(db, Role::Technician)
+    let technicians: Vec<visits::Technician> = users::list_by_role(db, Role::Technician)
         .await?
         .into_iter()
-        .map(|u| u.id)
+        .map(|u| visits::Technician {
+            id: u.id,
+            name: u.name,
+        })
         .collect();
     let admin_id = staff.admin;
 
@@ -182,36 +186,18 @@ pub async fn load(db: &Db, config: Config, force: bool) -> anyhow::Result<Vec<Lo
         }
         if target >= 2 {
             step_time(&clock, rng.gen_range(2..24));
-            let day = (clock.now() + Duration::days(rng.gen_range(1..4)))
-                .with_timezone(&wib())
-                .date_naive();
-            let start_hour = [8, 10, 13, 15].choose(&mut rng).unwrap();
-            let schedule = Schedule {
-                technician_id: *technicians.choose(&mut rng).unwrap(),
-                planned_date: day,
-                window_start: &format!("{start_hour:02}:00"),
-                window_end: &format!("{:02}:00", start_hour + 2),
-                notes: "",
-            };
-            pipeline::advance(
-                &state.db,
-                demo_actor(admin_id),
-                state.now(),
-                reg,
-                &Step::Schedule(schedule),
-            )
-            .await?;
+            let ahead = rng.gen_range(1..4);
+            let actor = demo_actor(admin_id);
+            let (visit, slot) =
+                visits::book(&state, &mut rng, reg, &technicians, actor, ahead).await?;
+            if target == 3
+                && !visits::carry_out(&state, &clock, &mut rng, visit, slot, &technicians).await?
+            {
+                // Too close to today for the visit to have happened: stays scheduled.
+                continue;
+            }
         }
         if target == 3 {
-            step_time(&clock, rng.gen_range(24..72));
-            pipeline::advance(
-                &state.db,
-                demo_actor(admin_id),
-                state.now(),
-                reg,
-                &Step::Install,
-            )
-            .await?;
             let customer = customers::by_user(db, created.user_id)
                 .await?
                 .expect("just created");

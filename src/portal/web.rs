@@ -34,6 +34,8 @@ struct HomePage {
     /// The office's WhatsApp number (digits for wa.me) and phone, when the profile has them.
     whatsapp: String,
     office_phone: String,
+    /// Technician visits booked (not installations, which show in their registration's steps).
+    visits: Vec<crate::visits::store::VisitRow>,
 }
 
 impl HomePage {
@@ -86,6 +88,13 @@ pub async fn home(
             .map(|p| p.as_str().trim_start_matches('+').to_string())
             .unwrap_or_default(),
         office_phone: company.phone,
+        visits: crate::visits::store::serving(&state.db, None, None, Some(customer.id))
+            .await?
+            .into_iter()
+            .filter(|v| {
+                v.status.is_booked() && v.kind != crate::visits::model::VisitKind::Installation
+            })
+            .collect(),
         subscriptions: customers::subscriptions_of(&state.db, customer.id).await?,
         referrals: customers::referral_counts(&state.db, customer.id).await?,
         promos: crate::catalog::store::running_promos(&state.db, today).await?,

@@ -2,9 +2,10 @@
 //! from. No I/O.
 
 crate::text_enum! {
-    /// What was rated. Tickets now; the visits issue adds installations.
+    /// What was rated: a resolved ticket, or an installation (its visit).
     pub enum SubjectKind {
         Ticket = "ticket",
+        Installation = "installation",
     }
 }
 
@@ -13,6 +14,7 @@ impl SubjectKind {
     pub fn table(self) -> &'static str {
         match self {
             SubjectKind::Ticket => "tickets",
+            SubjectKind::Installation => "visits",
         }
     }
 }

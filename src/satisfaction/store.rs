@@ -51,6 +51,7 @@ impl Subject {
     pub fn rateable(&self, kind: SubjectKind) -> bool {
         match kind {
             SubjectKind::Ticket => matches!(self.status.as_str(), "resolved" | "closed"),
+            SubjectKind::Installation => self.status == "done",
         }
     }
 }
@@ -66,6 +67,13 @@ pub async fn subject(
             "SELECT t.id, t.number AS label, t.customer_id, c.name AS customer_name, t.status, \
              t.category, t.assignee_id AS staff_id, t.area_id \
              FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = $1"
+        }
+        // The technician who installed is the one rated.
+        SubjectKind::Installation => {
+            "SELECT v.id, v.number AS label, v.customer_id, c.name AS customer_name, v.status, \
+             'installation' AS category, v.technician_id AS staff_id, v.area_id \
+             FROM visits v JOIN customers c ON c.id = v.customer_id \
+             WHERE v.id = $1 AND v.kind = 'installation'"
         }
     };
     c.into().fetch_optional(sql, args![id]).await
@@ -175,13 +183,14 @@ pub async fn low_ratings(
     limit: i64,
 ) -> DbResult<Vec<LowRow>> {
     let mut sql = String::from(
-        "SELECT r.id, r.subject_kind, r.subject_id, t.number AS subject_label, r.stars, r.comment, \
+        "SELECT r.id, r.subject_kind, r.subject_id, COALESCE(t.number, v.number) AS subject_label, r.stars, r.comment, \
          r.category, r.created_at, c.id AS customer_id, c.name AS customer_name, \
          c.phone AS customer_phone, s.name AS staff_name, r.followed_up_at, \
          f.name AS followed_up_by_name, r.follow_up_note \
          FROM ratings r \
          JOIN customers c ON c.id = r.customer_id \
          LEFT JOIN tickets t ON r.subject_kind = 'ticket' AND t.id = r.subject_id \
+         LEFT JOIN visits v ON r.subject_kind = 'installation' AND v.id = r.subject_id \
          LEFT JOIN users s ON s.id = r.staff_id \
          LEFT JOIN users f ON f.id = r.followed_up_by \
          WHERE r.stars <= $1",

@@ -38,11 +38,11 @@ fn parse_form(form: &RateForm) -> Result<(Stars, String), FieldErrors> {
     }
 }
 
-/// The translation key of a subject's category, if it has a known one.
 /// The translation key of a rated subject's category (the tickets area names them).
 fn category_key(kind: SubjectKind, category: Option<&str>) -> Option<String> {
     match kind {
         SubjectKind::Ticket => category.map(|c| format!("ticket.category.{c}")),
+        SubjectKind::Installation => Some("visit.kind.installation".into()),
     }
 }
 
@@ -397,6 +397,7 @@ impl LowListPage {
     fn subject_link(&self, r: &LowRow) -> String {
         match r.subject_kind {
             SubjectKind::Ticket => format!("/staff/tickets/{}", r.subject_id),
+            SubjectKind::Installation => format!("/staff/visits/{}", r.subject_id),
         }
     }
     fn subject_label(&self, r: &LowRow) -> String {

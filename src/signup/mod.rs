@@ -26,7 +26,6 @@ pub fn routes() -> Routes {
         .get("/staff/registrations", office, staff::queue)
         .get("/staff/registrations/{id}", office, staff::detail)
         .post("/staff/registrations/{id}/verify", admin, staff::verify)
-        .post("/staff/registrations/{id}/schedule", admin, staff::schedule)
         .post("/staff/registrations/{id}/install", admin, staff::install)
         .post("/staff/registrations/{id}/reject", admin, staff::reject)
 }

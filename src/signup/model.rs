@@ -29,15 +29,17 @@ impl RegStatus {
         }
     }
 
-    /// Whether the pipeline may move from `self` to `to`. No skipping, nothing after the end.
+    /// Whether the pipeline may move from `self` to `to`. Nothing after the end; back from
+    /// scheduled to verified when the installation visit fails; installed from verified only
+    /// by an admin's override (the pipeline's services decide who may).
     pub fn can_move_to(self, to: RegStatus) -> bool {
         use RegStatus::*;
         matches!(
             (self, to),
             (Submitted, Verified)
                 | (Verified, Scheduled)
-                | (Scheduled, Scheduled)
-                | (Scheduled, Installed)
+                | (Scheduled, Verified)
+                | (Verified | Scheduled, Installed)
                 | (Submitted | Verified | Scheduled, Rejected)
         )
     }
@@ -67,9 +69,10 @@ mod tests {
         assert!(Submitted.can_move_to(Verified));
         assert!(!Submitted.can_move_to(Installed));
         assert!(!Submitted.can_move_to(Scheduled));
-        assert!(!Verified.can_move_to(Installed));
+        assert!(Verified.can_move_to(Installed), "override");
         assert!(Scheduled.can_move_to(Installed));
-        assert!(Scheduled.can_move_to(Scheduled), "rescheduling");
+        assert!(Scheduled.can_move_to(Verified), "visit failed");
+        assert!(!Scheduled.can_move_to(Scheduled));
         assert!(!Installed.can_move_to(Rejected));
         assert!(!Rejected.can_move_to(Verified));
         assert!(Verified.can_move_to(Rejected));

@@ -13,10 +13,10 @@ use crate::customers::store::{self as customers, CustomerRow, NewCustomer, Subsc
 use crate::db::{Db, Tx};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::installations::store::{self as installations, NewInstallation};
 use crate::notify;
 use crate::types::{wib_date, Email, PhoneNumber};
 use crate::users::store::{self as users, NewUser};
+use crate::visits::{self, model::VisitKind, store::NewVisit};
 
 pub struct NewSignup<'a> {
     pub name: &'a str,
@@ -212,19 +212,12 @@ async fn insert_signup(
     })
 }
 
-pub struct Schedule<'a> {
-    pub technician_id: i64,
-    pub planned_date: chrono::NaiveDate,
-    pub window_start: &'a str,
-    pub window_end: &'a str,
-    pub notes: &'a str,
-}
-
-/// The next pipeline step. `Err(Conflict)` when the move is not allowed from the current status.
+/// The next pipeline step a person takes. Scheduling and installing normally happen through the
+/// installation visit (`crate::dispatch`), which calls [`visit_moved`].
 pub enum Step<'a> {
     Verify,
-    Schedule(Schedule<'a>),
-    Install,
+    /// An admin marks it installed without a done visit, giving the reason (an override).
+    InstallOverride(&'a str),
     Reject(&'a str),
 }
 
@@ -232,8 +225,7 @@ impl Step<'_> {
     fn target(&self) -> RegStatus {
         match self {
             Step::Verify => RegStatus::Verified,
-            Step::Schedule(_) => RegStatus::Scheduled,
-            Step::Install => RegStatus::Installed,
+            Step::InstallOverride(_) => RegStatus::Installed,
             Step::Reject(_) => RegStatus::Rejected,
         }
     }
@@ -247,99 +239,165 @@ pub async fn advance(
     id: i64,
     step: &Step<'_>,
 ) -> Result<RegStatus, AppError> {
-    let reg = store::get(db, id).await?.ok_or(AppError::NotFound)?;
+    let mut tx = db.begin().await?;
+    let reg = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let from = reg.status;
     let to = step.target();
-    if !from.can_move_to(to) {
-        return Err(AppError::Conflict("registrations.transition_invalid"));
-    }
-    let mut tx = db.begin().await?;
-    if !store::transition(&mut tx, id, from.as_str(), to.as_str(), now).await? {
-        return Err(AppError::Conflict("registrations.transition_invalid"));
-    }
-    let detail = match step {
-        Step::Verify => reg.number.clone(),
-        Step::Schedule(s) => {
-            installations::create(
+    let (action, detail) = match step {
+        Step::Verify => {
+            move_in(&mut tx, actor, now, &reg, to, &reg.number).await?;
+            visits::queue::enqueue(
                 &mut tx,
-                &NewInstallation {
-                    registration_id: id,
-                    technician_id: s.technician_id,
-                    planned_date: s.planned_date,
-                    window_start: s.window_start,
-                    window_end: s.window_end,
-                    notes: s.notes,
-                },
+                actor,
                 now,
+                &NewVisit {
+                    kind: VisitKind::Installation,
+                    customer_id: reg.customer_id,
+                    subscription_id: None,
+                    registration_id: Some(reg.id),
+                    ticket_id: None,
+                    previous_id: None,
+                    address: &reg.address,
+                    area_id: Some(reg.area_id),
+                    notes: "",
+                    queued_at: now,
+                    created_by: actor.id,
+                },
             )
             .await?;
-            format!(
-                "{} · {} {}–{}",
-                reg.number,
-                s.planned_date.format("%d/%m/%Y"),
-                s.window_start,
-                s.window_end
-            )
+            ("registration.verified", reg.number.clone())
         }
-        Step::Install => {
-            let today = wib_date(now);
-            let sub = customers::create_subscription(
-                &mut tx,
-                reg.customer_id,
-                reg.package_id,
-                &reg.address,
-                Some(reg.area_id),
-                SubStatus::Active,
-                Some(today),
-                now,
-            )
-            .await?;
-            store::set_subscription(&mut tx, id, sub).await?;
-            customers::add_subscription_event(
-                &mut tx,
-                &SubscriptionEvent {
-                    subscription_id: sub,
-                    kind: "created",
-                    from_package_id: None,
-                    to_package_id: Some(reg.package_id),
-                    note: &reg.number,
-                    actor_id: actor.id,
-                },
-                now,
-            )
-            .await?;
-            customers::set_status(&mut tx, reg.customer_id, CustomerStatus::Active, now).await?;
-            if let Some(referrer) = reg.referrer_id {
-                let detail = format!("{} · {}", reg.number, reg.customer_name);
-                customers::add_event(
-                    &mut tx,
-                    referrer,
-                    "referral.credited",
-                    &detail,
-                    actor.name,
-                    now,
-                )
-                .await?;
-            }
-            format!("{} · {}", reg.number, reg.package_name)
+        Step::InstallOverride(reason) => {
+            move_in(&mut tx, actor, now, &reg, to, &format!("{} · {reason}", reg.number)).await?;
+            visits::queue::cancel_open(&mut tx, actor, now, Some(id), None, reason).await?;
+            ("registration.install_override", format!("{} · {reason}", reg.number))
         }
         Step::Reject(reason) => {
+            move_in(&mut tx, actor, now, &reg, to, &format!("{} · {reason}", reg.number)).await?;
             store::set_reject_reason(&mut tx, id, reason).await?;
-            format!("{} · {reason}", reg.number)
+            visits::queue::cancel_open(&mut tx, actor, now, Some(id), None, reason).await?;
+            ("registration.rejected", format!("{} · {reason}", reg.number))
         }
     };
-    let kind = format!("registration.{}", to.as_str());
-    customers::add_event(&mut tx, reg.customer_id, &kind, &detail, actor.name, now).await?;
-    let moved = format!("{} -> {}", from.as_str(), to.as_str());
     audit::record_in(
         &mut tx,
         now,
         actor,
-        &kind,
+        action,
         Some(("registration", id)),
-        &moved,
+        &detail,
     )
     .await?;
     tx.commit().await?;
     Ok(from)
+}
+
+/// What an installation visit did to its registration.
+pub enum VisitEffect<'a> {
+    /// Booked (or rebooked): verified → scheduled; `slot` says when.
+    Scheduled { slot: &'a str },
+    /// Failed or called off: scheduled → verified, waiting for a new appointment.
+    Unscheduled,
+    /// Done: installed, with the subscription active.
+    Installed,
+}
+
+/// Applies an installation visit's effect to registration `id` inside the visit's transaction
+/// (which writes the audit row). A registration no longer waiting (rejected meanwhile) is left
+/// alone; returns whether it moved.
+pub async fn visit_moved(
+    tx: &mut Tx,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+    effect: VisitEffect<'_>,
+) -> Result<bool, AppError> {
+    tx.lock_row("registrations", id).await?;
+    let reg = store::get(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
+    match effect {
+        VisitEffect::Scheduled { slot } => {
+            if reg.status != RegStatus::Verified {
+                return Ok(false);
+            }
+            let detail = format!("{} · {slot}", reg.number);
+            move_in(tx, actor, now, &reg, RegStatus::Scheduled, &detail).await?;
+        }
+        VisitEffect::Unscheduled => {
+            if reg.status != RegStatus::Scheduled || !store::unschedule(tx, id, now).await? {
+                return Ok(false);
+            }
+        }
+        VisitEffect::Installed => {
+            if !matches!(reg.status, RegStatus::Scheduled | RegStatus::Verified) {
+                return Ok(false);
+            }
+            let detail = format!("{} · {}", reg.number, reg.package_name);
+            move_in(tx, actor, now, &reg, RegStatus::Installed, &detail).await?;
+        }
+    }
+    Ok(true)
+}
+
+/// Moves `reg` to `to` (checked, conditional on its status) with its line on the customer's
+/// timeline; installing also starts the subscription, activates the customer and credits the
+/// referrer.
+async fn move_in(
+    tx: &mut Tx,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    reg: &store::RegistrationRow,
+    to: RegStatus,
+    detail: &str,
+) -> Result<(), AppError> {
+    if !reg.status.can_move_to(to)
+        || !store::transition(tx, reg.id, reg.status.as_str(), to.as_str(), now).await?
+    {
+        return Err(AppError::Conflict("registrations.transition_invalid"));
+    }
+    if to == RegStatus::Installed {
+        install(tx, actor, now, reg).await?;
+    }
+    let kind = format!("registration.{}", to.as_str());
+    customers::add_event(tx, reg.customer_id, &kind, detail, actor.name, now).await?;
+    Ok(())
+}
+
+async fn install(
+    tx: &mut Tx,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    reg: &store::RegistrationRow,
+) -> Result<(), AppError> {
+    let today = wib_date(now);
+    let sub = customers::create_subscription(
+        tx,
+        reg.customer_id,
+        reg.package_id,
+        &reg.address,
+        Some(reg.area_id),
+        SubStatus::Active,
+        Some(today),
+        now,
+    )
+    .await?;
+    store::set_subscription(tx, reg.id, sub).await?;
+    customers::add_subscription_event(
+        tx,
+        &SubscriptionEvent {
+            subscription_id: sub,
+            kind: "created",
+            from_package_id: None,
+            to_package_id: Some(reg.package_id),
+            note: &reg.number,
+            actor_id: actor.id,
+        },
+        now,
+    )
+    .await?;
+    customers::set_status(tx, reg.customer_id, CustomerStatus::Active, now).await?;
+    if let Some(referrer) = reg.referrer_id {
+        let detail = format!("{} · {}", reg.number, reg.customer_name);
+        customers::add_event(tx, referrer, "referral.credited", &detail, actor.name, now).await?;
+    }
+    Ok(())
 }

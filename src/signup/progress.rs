@@ -5,14 +5,15 @@ use super::store::{self, RegistrationRow};
 use crate::customers::store as customers;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::installations::store::{self as installations, InstallationRow};
 use crate::state::AppState;
+use crate::visits::store::{self as visits, VisitRow};
 
 /// What the portal says about a registration's progress.
 pub struct Progress {
     pub reg: RegistrationRow,
     pub status: RegStatus,
-    pub installation: Option<InstallationRow>,
+    /// The installation visit booked for it, while it is booked.
+    pub installation: Option<VisitRow>,
 }
 
 impl Progress {
@@ -30,7 +31,10 @@ impl Progress {
 
 pub async fn progress(state: &AppState, reg: RegistrationRow) -> AppResult<Progress> {
     let status = reg.status;
-    let installation = installations::latest_for(&state.db, reg.id).await?;
+    let installation = visits::serving(&state.db, Some(reg.id), None, None)
+        .await?
+        .into_iter()
+        .find(|v| v.status.is_booked());
     Ok(Progress {
         reg,
         status,

@@ -6,15 +6,15 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use super::model::RegStatus;
-use super::pipeline::{self, Schedule, Step};
+use super::pipeline::{self, Step};
 use super::progress::{progress, Progress};
 use super::store::{self, Filter, RegistrationRow};
 use crate::auth::Role;
 use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::types::{parse_wib_day, wib_date};
-use crate::users::store::{self as users, UserRow};
+use crate::types::parse_wib_day;
+use crate::visits::store::{self as visits, VisitRow};
 use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Paging, Path, Query};
 
 const PER_PAGE: i64 = 30;
@@ -104,18 +104,17 @@ pub async fn queue(
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
-pub struct ScheduleForm {
-    technician_id: String,
-    date: String,
-    window_start: String,
-    window_end: String,
-    notes: String,
-}
-
-#[derive(Deserialize, Default, Clone)]
-#[serde(default)]
 pub struct RejectForm {
     reason: String,
+}
+
+/// Marking installed without a done visit: the reason, and the admin's confirmation that no
+/// technician's report will exist.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct OverrideForm {
+    override_reason: String,
+    confirm: String,
 }
 
 #[derive(Template)]
@@ -123,9 +122,10 @@ pub struct RejectForm {
 struct DetailPage {
     ctx: Ctx,
     p: Progress,
-    technicians: Vec<UserRow>,
-    schedule: ScheduleForm,
+    /// The visits serving it, newest first.
+    visits: Vec<VisitRow>,
     reject: RejectForm,
+    install: OverrideForm,
     errors: FieldErrors,
     steps: &'static [RegStatus],
     can_act: bool,
@@ -145,8 +145,8 @@ async fn render_detail(
     state: &AppState,
     ctx: Ctx,
     id: i64,
-    schedule: ScheduleForm,
     reject: RejectForm,
+    install: OverrideForm,
     errors: FieldErrors,
 ) -> AppResult<Response> {
     let reg = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
@@ -154,11 +154,11 @@ async fn render_detail(
     let can_act = ctx.role() == Some(Role::Admin);
     let valid = errors.is_empty();
     let page_data = DetailPage {
-        technicians: users::list_by_role(&state.db, Role::Technician).await?,
+        visits: visits::serving(&state.db, Some(id), None, None).await?,
         ctx,
         p,
-        schedule,
         reject,
+        install,
         errors,
         steps: &RegStatus::STEPS,
         can_act,
@@ -175,27 +175,12 @@ pub async fn detail(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    // Rescheduling starts from the current appointment.
-    let schedule = match crate::installations::store::latest_for(&state.db, id).await? {
-        Some(i) => ScheduleForm {
-            technician_id: i.technician_id.to_string(),
-            date: i.planned_date.format("%d/%m/%Y").to_string(),
-            window_start: i.window_start,
-            window_end: i.window_end,
-            notes: i.notes,
-        },
-        None => ScheduleForm {
-            window_start: "09:00".into(),
-            window_end: "12:00".into(),
-            ..Default::default()
-        },
-    };
     render_detail(
         &state,
         ctx,
         id,
-        schedule,
         RejectForm::default(),
+        OverrideForm::default(),
         FieldErrors::default(),
     )
     .await
@@ -218,71 +203,25 @@ pub async fn verify(
     act(&state, &ctx, id, Step::Verify).await
 }
 
+/// Installed without a done visit: an admin's override, with a reason and a confirmation.
 pub async fn install(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-) -> AppResult<Response> {
-    act(&state, &ctx, id, Step::Install).await
-}
-
-fn parse_time(s: &str) -> Result<String, &'static str> {
-    chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M")
-        .map(|t| t.format("%H:%M").to_string())
-        .map_err(|_| "validation.time_invalid")
-}
-
-pub async fn schedule(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(form): Form<ScheduleForm>,
+    Form(form): Form<OverrideForm>,
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::default();
-    let technician = match form.technician_id.trim().parse::<i64>() {
-        Ok(tid) => users::get(&state.db, tid)
-            .await?
-            .filter(|u| u.active && u.role() == Role::Technician),
-        Err(_) => None,
-    };
-    if technician.is_none() {
-        errors.add("technician_id", "validation.technician_required");
-    }
-    let today = wib_date(state.clock.now());
-    let date = errors.check(
-        "date",
-        crate::types::parse_day(&form.date).and_then(|d| {
-            if d < today {
-                Err("validation.date_past")
-            } else {
-                Ok(d)
-            }
-        }),
+    let reason = errors.check(
+        "override_reason",
+        web::required(&form.override_reason, 500),
     );
-    let start = errors.check("window_start", parse_time(&form.window_start));
-    let end = errors.check("window_end", parse_time(&form.window_end));
-    if let (Some(s), Some(e)) = (&start, &end) {
-        if e <= s {
-            errors.add("window_end", "validation.window_order");
-        }
+    if form.confirm != "1" {
+        errors.add("confirm", "registrations.override_confirm_required");
     }
-    let notes = errors
-        .check("notes", web::optional(&form.notes, 500))
-        .flatten()
-        .unwrap_or_default();
-    let (Some(t), Some(date), Some(start), Some(end), true) =
-        (technician, date, start, end, errors.is_empty())
-    else {
-        return render_detail(&state, ctx, id, form, RejectForm::default(), errors).await;
+    let (Some(reason), true) = (reason, errors.is_empty()) else {
+        return render_detail(&state, ctx, id, RejectForm::default(), form, errors).await;
     };
-    let step = Step::Schedule(Schedule {
-        technician_id: t.id,
-        planned_date: date,
-        window_start: &start,
-        window_end: &end,
-        notes: &notes,
-    });
-    act(&state, &ctx, id, step).await
+    act(&state, &ctx, id, Step::InstallOverride(&reason)).await
 }
 
 pub async fn reject(
@@ -293,7 +232,7 @@ pub async fn reject(
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::default();
     let Some(reason) = errors.check("reason", web::required(&form.reason, 500)) else {
-        return render_detail(&state, ctx, id, ScheduleForm::default(), form, errors).await;
+        return render_detail(&state, ctx, id, form, OverrideForm::default(), errors).await;
     };
     act(&state, &ctx, id, Step::Reject(&reason)).await
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::model::RegStatus;
 use crate::args;
-use crate::db::{counter, Arg, Db, DbResult, Tx};
+use crate::db::{counter, Arg, Conn, Db, DbResult, Tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct RegistrationRow {
@@ -79,8 +79,9 @@ pub async fn create(
     Ok((id, number))
 }
 
-pub async fn get(db: &Db, id: i64) -> DbResult<Option<RegistrationRow>> {
-    db.fetch_optional(&format!("{SELECT} WHERE r.id = $1"), args![id])
+pub async fn get(c: impl Into<Conn<'_>>, id: i64) -> DbResult<Option<RegistrationRow>> {
+    c.into()
+        .fetch_optional(&format!("{SELECT} WHERE r.id = $1"), args![id])
         .await
 }
 
@@ -111,6 +112,19 @@ pub async fn transition(
         .execute(
             &format!("UPDATE registrations SET status = $3, {stamp} = $4, updated_at = $4 WHERE id = $1 AND status = $2"),
             args![id, from, to, now],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Back from scheduled to verified (the installation visit failed or was called off): the
+/// registration waits for a new appointment since it was verified.
+pub async fn unschedule(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> DbResult<bool> {
+    let n = tx
+        .execute(
+            "UPDATE registrations SET status = 'verified', scheduled_at = NULL, updated_at = $2 \
+             WHERE id = $1 AND status = 'scheduled'",
+            args![id, now],
         )
         .await?;
     Ok(n == 1)

@@ -8,7 +8,6 @@ use crate::auth::{groups, Role};
 use crate::customers::model::status_key;
 use crate::customers::store as customers;
 use crate::error::AppResult;
-use crate::installations::store::{self as installations, Job};
 use crate::signup::model::RegStatus;
 use crate::signup::store::{self as registrations, Filter};
 use crate::state::AppState;
@@ -23,8 +22,6 @@ pub fn routes() -> Routes {
 #[template(path = "staff/home.html")]
 struct HomePage {
     ctx: Ctx,
-    /// Installation jobs (technicians).
-    jobs: Vec<Job>,
     /// Customers per status and sign-ups waiting per step (office roles).
     customer_counts: Vec<(String, i64)>,
     waiting: Vec<(&'static str, i64)>,
@@ -46,13 +43,13 @@ impl HomePage {
 async fn home(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -> AppResult<Response> {
     let mut p = HomePage {
         ctx,
-        jobs: Vec::new(),
         customer_counts: Vec::new(),
         waiting: Vec::new(),
         desk: None,
     };
     match user.role {
-        Role::Technician => p.jobs = installations::jobs_for(&state.db, user.id).await?,
+        // A technician's work is their day of visits.
+        Role::Technician => return Ok(crate::web::redirect("/staff/visits")),
         Role::Admin | Role::Director => {
             p.desk = Some(crate::tickets::store::desk_counts(&state.db, state.now()).await?);
             p.customer_counts = customers::count_by_status(&state.db).await?;

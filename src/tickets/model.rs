@@ -6,6 +6,8 @@ crate::text_enum! {
         New = "new",
         Open = "open",
         Waiting = "waiting",
+        /// A technician's visit is planned (set and cleared by the visit).
+        VisitScheduled = "visit_scheduled",
         Resolved = "resolved",
         Closed = "closed",
     }
@@ -13,7 +15,9 @@ crate::text_enum! {
 
 impl TicketStatus {
     /// The only allowed moves: new → open → waiting ⇄ open → resolved → closed, and
-    /// resolved → open when the customer replies or says it is not fixed.
+    /// resolved → open when the customer replies or says it is not fixed. A visit being
+    /// scheduled moves an active ticket to "visit scheduled"; the visit done resolves it, a
+    /// visit failed, cancelled or "not fixed" opens it again.
     pub fn can_move_to(self, to: TicketStatus) -> bool {
         use TicketStatus::*;
         matches!(
@@ -24,12 +28,18 @@ impl TicketStatus {
                 | (Open, Resolved)
                 | (Resolved, Closed)
                 | (Resolved, Open)
+                | (New | Open | Waiting, VisitScheduled)
+                | (VisitScheduled, Open | Resolved)
         )
     }
 
     /// Statuses in which the ticket still needs the office.
-    pub const ACTIVE: &'static [TicketStatus] =
-        &[TicketStatus::New, TicketStatus::Open, TicketStatus::Waiting];
+    pub const ACTIVE: &'static [TicketStatus] = &[
+        TicketStatus::New,
+        TicketStatus::Open,
+        TicketStatus::Waiting,
+        TicketStatus::VisitScheduled,
+    ];
 
     pub fn is_active(self) -> bool {
         Self::ACTIVE.contains(&self)
@@ -40,6 +50,7 @@ impl TicketStatus {
             TicketStatus::New => "ticket.status.new",
             TicketStatus::Open => "ticket.status.open",
             TicketStatus::Waiting => "ticket.status.waiting",
+            TicketStatus::VisitScheduled => "ticket.status.visit_scheduled",
             TicketStatus::Resolved => "ticket.status.resolved",
             TicketStatus::Closed => "ticket.status.closed",
         }
@@ -49,7 +60,7 @@ impl TicketStatus {
     pub fn badge(self) -> &'static str {
         match self {
             TicketStatus::New | TicketStatus::Waiting => "badge info",
-            TicketStatus::Open => "badge warn",
+            TicketStatus::Open | TicketStatus::VisitScheduled => "badge warn",
             TicketStatus::Resolved | TicketStatus::Closed => "badge ok",
         }
     }
@@ -166,6 +177,11 @@ mod tests {
             (Open, Resolved),
             (Resolved, Closed),
             (Resolved, Open),
+            (New, VisitScheduled),
+            (Open, VisitScheduled),
+            (Waiting, VisitScheduled),
+            (VisitScheduled, Open),
+            (VisitScheduled, Resolved),
         ];
         for &from in TicketStatus::ALL {
             for &to in TicketStatus::ALL {

@@ -281,7 +281,7 @@ fn transition(t: &TicketRow, to: TicketStatus, policy: &Policy, now: DateTime<Ut
                 true,
             ));
         }
-        (Waiting, Open) => {
+        (Waiting, Open | VisitScheduled) => {
             let resolution_due = t
                 .resolution_left_secs
                 .map(|left| cal.add(now, left))
@@ -296,7 +296,7 @@ fn transition(t: &TicketRow, to: TicketStatus, policy: &Policy, now: DateTime<Ut
                 false,
             ));
         }
-        (Open, Resolved) => {
+        (Open | VisitScheduled, Resolved) => {
             c.resolved_at = Some(Some(now));
             c.due_at = Some(None);
             c.resolution_breached = Some(t.resolution_due_at.is_some_and(|d| now > d));
@@ -318,6 +318,13 @@ fn transition(t: &TicketRow, to: TicketStatus, policy: &Policy, now: DateTime<Ut
             c.reopened = true;
         }
         _ => {}
+    }
+    // Telling the customer when the technician comes answers them.
+    if to == VisitScheduled && t.first_response_at.is_none() {
+        c.first_response_at = Some(now);
+        c.first_response_breached = Some(t.first_response_due_at.is_some_and(|d| now > d));
+        let resolution_due = c.resolution_due_at.unwrap_or(t.resolution_due_at);
+        c.due_at = Some(resolution_due);
     }
     c
 }
@@ -345,6 +352,10 @@ async fn move_to(
     }
     let kind = format!("ticket.{to}");
     customers::add_event(tx, t.customer_id, &kind, &t.number, actor.name, now).await?;
+    if matches!(to, TicketStatus::Resolved | TicketStatus::Closed) {
+        // The problem is gone: nobody needs to go out for it any more.
+        crate::visits::queue::cancel_open(tx, actor, now, None, Some(t.id), &t.number).await?;
+    }
     audit::record_in(
         tx,
         now,
@@ -515,6 +526,46 @@ pub async fn set_status(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// What a repair or relocation visit did to the ticket it serves.
+pub enum VisitEffect<'a> {
+    /// Booked: the ticket waits for the visit ("visit scheduled").
+    Scheduled,
+    /// Done and fixed: resolved; the report goes into the thread as a public message.
+    Fixed { report: &'a str },
+    /// Done but not fixed, failed or called off: open again, with why as an internal note.
+    Reopened { note: &'a str },
+}
+
+/// Applies a visit's effect to ticket `id` inside the visit's transaction (which writes the
+/// audit row of the visit; the move writes its own). A ticket that cannot make the move (closed
+/// meanwhile, or already resolved by staff) is left alone; returns whether it moved.
+pub async fn visit_moved(
+    tx: &mut Tx,
+    links: &Links,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+    effect: VisitEffect<'_>,
+) -> AppResult<bool> {
+    let t = locked(tx, id).await?;
+    let (to, message, internal) = match effect {
+        VisitEffect::Scheduled => (TicketStatus::VisitScheduled, None, false),
+        VisitEffect::Fixed { report } => (TicketStatus::Resolved, Some(report), false),
+        VisitEffect::Reopened { note } => (TicketStatus::Open, Some(note), true),
+    };
+    if !t.status.can_move_to(to) {
+        return Ok(false);
+    }
+    if let Some(body) = message {
+        store::add_message(tx, &staff_message(id, actor, internal, body), "", now).await?;
+    }
+    let t = move_to(tx, actor, now, &t, to).await?;
+    if let Some(n) = move_notice(to) {
+        tell(tx, links, n, &t, now).await?;
+    }
+    Ok(true)
 }
 
 pub struct CustomerReply<'a> {

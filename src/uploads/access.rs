@@ -18,6 +18,9 @@ pub enum Context {
     CompanyHero,
     /// A photo on a complaint, seen by its customer (`subject_id`) and staff.
     TicketPhoto,
+    /// A photo in a visit report, seen by the technician who took it (`subject_id`) and the
+    /// office.
+    VisitPhoto,
 }
 
 /// Who may see the files of a context.
@@ -40,6 +43,7 @@ impl Context {
             Context::CompanyLogo => "company.logo",
             Context::CompanyHero => "company.hero",
             Context::TicketPhoto => "ticket.photo",
+            Context::VisitPhoto => "visit.photo",
         }
     }
 
@@ -48,6 +52,7 @@ impl Context {
             "company.logo" => Some(Context::CompanyLogo),
             "company.hero" => Some(Context::CompanyHero),
             "ticket.photo" => Some(Context::TicketPhoto),
+            "visit.photo" => Some(Context::VisitPhoto),
             _ => None,
         }
     }
@@ -56,7 +61,7 @@ impl Context {
         match self {
             // Only the current logo and hero exist: a replaced one is deleted with the change.
             Context::CompanyLogo | Context::CompanyHero => Policy::Public,
-            Context::TicketPhoto => Policy::SubjectOrOffice,
+            Context::TicketPhoto | Context::VisitPhoto => Policy::SubjectOrOffice,
         }
     }
 }
