@@ -406,6 +406,22 @@ pub async fn set_subscription_package(
     .await
 }
 
+/// The subscription now serves `address` (a relocation done), in `area_id` when known.
+pub async fn set_subscription_address(
+    tx: &mut Tx,
+    id: i64,
+    address: &str,
+    area_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    tx.execute(
+        "UPDATE subscriptions SET address = $2, area_id = COALESCE($3, area_id), updated_at = $4 \
+         WHERE id = $1 AND status <> 'terminated'",
+        args![id, address, area_id, now],
+    )
+    .await
+}
+
 pub async fn set_subscription_status(
     tx: &mut Tx,
     id: i64,

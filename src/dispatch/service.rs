@@ -334,16 +334,22 @@ pub async fn finish(
                 notice::send(&mut tx, links, Notice::Installed, &after, &rating, now).await?;
             }
         }
-        (_, _, Some(ticket)) => {
-            let text = report_text(&after, &r);
-            let effect = if r.fixed {
-                TicketEffect::Fixed { report: &text }
-            } else {
-                TicketEffect::Reopened { note: &text }
-            };
-            tickets::visit_moved(&mut tx, links, actor, now, ticket, effect).await?;
+        (kind, _, ticket) => {
+            if let (VisitKind::Relocation, Some(sub), true) = (kind, after.subscription_id, r.fixed) {
+                // The line now runs to the new address.
+                customers::set_subscription_address(&mut tx, sub, &after.address, after.area_id, now)
+                    .await?;
+            }
+            if let Some(ticket) = ticket {
+                let text = report_text(&after, &r);
+                let effect = if r.fixed {
+                    TicketEffect::Fixed { report: &text }
+                } else {
+                    TicketEffect::Reopened { note: &text }
+                };
+                tickets::visit_moved(&mut tx, links, actor, now, ticket, effect).await?;
+            }
         }
-        _ => {}
     }
     tx.commit().await?;
     Ok(after)

@@ -148,6 +148,8 @@ struct ShowPage {
     subscription: Option<SubscriptionRow>,
     thread: Thread,
     others: Vec<TicketRow>,
+    /// Technician visits for this ticket, newest first.
+    visits: Vec<crate::visits::store::VisitRow>,
     admins: Vec<UserRow>,
     saved: Vec<SavedReply>,
     body: String,
@@ -170,7 +172,10 @@ impl ShowPage {
         TicketStatus::ALL
             .iter()
             .copied()
-            .filter(|&to| self.t.status.can_move_to(to) && to != TicketStatus::Waiting)
+            .filter(|&to| {
+                self.t.status.can_move_to(to)
+                    && !matches!(to, TicketStatus::Waiting | TicketStatus::VisitScheduled)
+            })
             .collect()
     }
     fn move_key(&self, to: &TicketStatus) -> &'static str {
@@ -181,6 +186,10 @@ impl ShowPage {
             (_, TicketStatus::Closed) => "ticket.action.close",
             _ => "ticket.action.wait",
         }
+    }
+    /// Whether the office may put a technician visit in the queue for it.
+    fn may_request_visit(&self) -> bool {
+        self.can_act && self.t.status.is_active() && !self.visits.iter().any(|v| v.status.is_open())
     }
     fn mine(&self) -> bool {
         self.t.assignee_id == Some(self.me)
@@ -223,6 +232,7 @@ async fn show_page(
     .0;
     others.retain(|o| o.id != id);
     Ok(ShowPage {
+        visits: crate::visits::store::serving(&state.db, None, Some(id), None).await?,
         admins: users::list_by_role(&state.db, Role::Admin).await?,
         saved: store::saved_replies(&state.db).await?,
         can_act: user.role == Role::Admin,
