@@ -215,6 +215,7 @@ pub async fn load(db: &Db, config: Config, force: bool) -> anyhow::Result<Vec<Lo
         }
     }
     tickets::load(&state, &clock, &mut rng, &staff.admins).await?;
+    visits::scenarios(&state, &clock, &mut rng, &technicians, demo_actor(admin_id)).await?;
     set_clock(&clock, Utc::now());
     if let Some(phone) = first_customer_phone {
         logins.push(Login {

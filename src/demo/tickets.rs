@@ -76,7 +76,7 @@ const RESOLUTIONS: &[&str] = &[
 ];
 
 /// A small made-up photo of a modem's lights, as a customer's phone would send.
-fn photo(rng: &mut StdRng) -> Option<process::Prepared> {
+pub(super) fn photo(rng: &mut StdRng) -> Option<process::Prepared> {
     let (w, h) = (320, 240);
     let mut img = image::RgbImage::from_pixel(w, h, image::Rgb([40, 44, 52]));
     for (i, x) in [60u32, 120, 180, 240].iter().enumerate() {

@@ -335,10 +335,17 @@ pub async fn finish(
             }
         }
         (kind, _, ticket) => {
-            if let (VisitKind::Relocation, Some(sub), true) = (kind, after.subscription_id, r.fixed) {
+            if let (VisitKind::Relocation, Some(sub), true) = (kind, after.subscription_id, r.fixed)
+            {
                 // The line now runs to the new address.
-                customers::set_subscription_address(&mut tx, sub, &after.address, after.area_id, now)
-                    .await?;
+                customers::set_subscription_address(
+                    &mut tx,
+                    sub,
+                    &after.address,
+                    after.area_id,
+                    now,
+                )
+                .await?;
             }
             if let Some(ticket) = ticket {
                 let text = report_text(&after, &r);

@@ -40,6 +40,38 @@ async fn demo_fills_every_status_and_refuses_a_second_run() {
             .unwrap();
         assert!(n > 0, "registrations {status}");
     }
+    // Visits of every kind and status, with reports and photos.
+    for (column, value) in [
+        ("kind", "installation"),
+        ("kind", "repair"),
+        ("kind", "relocation"),
+        ("kind", "dismantling"),
+        ("status", "queued"),
+        ("status", "scheduled"),
+        ("status", "on_the_way"),
+        ("status", "done"),
+        ("status", "failed"),
+        ("status", "cancelled"),
+    ] {
+        let n: i64 = app
+            .db()
+            .scalar(
+                &format!("SELECT COUNT(*) FROM visits WHERE {column} = $1"),
+                setia::args![value],
+            )
+            .await
+            .unwrap();
+        assert!(n > 0, "visits with {column} {value}");
+    }
+    assert!(count(app.db(), "SELECT COUNT(*) FROM visit_reports").await > 0);
+    assert!(
+        count(
+            app.db(),
+            "SELECT COUNT(*) FROM uploads WHERE context = 'visit.photo'"
+        )
+        .await
+            > 0
+    );
     for status in ["active", "suspended", "terminated"] {
         let n: i64 = app
             .db()
