@@ -390,6 +390,7 @@ fn report_text(v: &VisitRow, r: &Report) -> String {
 /// The technician could not do the job (on the way or in progress → failed, with the reason).
 /// The admins are told, and the job returns to the dispatch queue as a new visit that keeps its
 /// waiting time; a registration waits for a new appointment, a ticket opens again.
+#[allow(clippy::too_many_arguments)] // the failure's reason and note are its two inputs
 pub async fn fail(
     db: &Db,
     links: &Links,

@@ -86,7 +86,7 @@ impl VisitPage {
         match &self.clash {
             Some(c) => self.ctx.tf(
                 "dispatch_visit.clash",
-                &[
+                [
                     ("number", c.number.as_str()),
                     ("when", c.slot_text().as_str()),
                     ("customer", c.customer_name.as_str()),
