@@ -129,6 +129,37 @@ impl Db {
         Ok(())
     }
 
+    /// Applies the migrations up to and including `version` only: for tests that fill a
+    /// database as an older release left it and then migrate it. (Builds the migrator from its
+    /// fields, which sqlx marks semver-exempt; sqlx is pinned to 0.8.6.)
+    pub async fn migrate_through(&self, version: i64) -> anyhow::Result<()> {
+        fn upto(m: sqlx::migrate::Migrator, version: i64) -> sqlx::migrate::Migrator {
+            let migrations: Vec<_> = m
+                .migrations
+                .iter()
+                .filter(|x| x.version <= version)
+                .cloned()
+                .collect();
+            sqlx::migrate::Migrator {
+                migrations: migrations.into(),
+                ..m
+            }
+        }
+        match self {
+            Db::Sqlite { write, .. } => {
+                upto(sqlx::migrate!("migrations/sqlite"), version)
+                    .run(write)
+                    .await?
+            }
+            Db::Postgres { write, .. } => {
+                upto(sqlx::migrate!("migrations/postgres"), version)
+                    .run(write)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         match self {
             Db::Sqlite { read, write } => {

@@ -5,18 +5,41 @@
 pub mod field;
 mod notice;
 pub mod service;
+mod web;
 
-use crate::auth::Role;
+use crate::auth::{groups, Role};
 use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
-    // The technician's day and the actions on a visit (the office may act on their behalf).
-    let technician = Access::Roles(&[Role::Technician]);
-    let field_staff = Access::Roles(&[Role::Technician, Role::Admin]);
+    let admin = Access::Roles(groups::ADMIN);
+    let field = Access::Roles(groups::FIELD);
     Routes::new()
-        .get("/staff/visits", technician, field::day)
-        .post("/staff/visits/{id}/step", field_staff, field::step)
-        .post("/staff/visits/{id}/fail", field_staff, field::fail)
-        .post("/staff/visits/{id}/report", field_staff, field::report)
+        // The visit page (office; a technician sees their own through `field::show`).
+        .get("/staff/visits/{id}", field, web::show)
+        .post("/staff/visits/{id}/schedule", admin, web::schedule)
+        .post("/staff/visits/{id}/cancel", admin, web::cancel)
+        .post("/staff/visits/jobs", admin, web::open_job)
+        // The dispatch board and the office's lists.
+        // The technician's day and the report (the office may act on their behalf).
+        .get(
+            "/staff/visits",
+            Access::Roles(&[Role::Technician]),
+            field::day,
+        )
+        .post(
+            "/staff/visits/{id}/step",
+            Access::Roles(groups::FIELD_WORK),
+            field::step,
+        )
+        .post(
+            "/staff/visits/{id}/fail",
+            Access::Roles(groups::FIELD_WORK),
+            field::fail,
+        )
+        .post(
+            "/staff/visits/{id}/report",
+            Access::Roles(groups::FIELD_WORK),
+            field::report,
+        )
         .uploads()
 }

@@ -123,6 +123,17 @@ pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     }
 }
 
+/// Drops a database made by [`fresh_database`] (PostgreSQL; nothing for SQLite).
+pub async fn drop_database(pg: Option<(String, String)>) {
+    if let Some((server, name)) = pg {
+        let mut c = sqlx::PgConnection::connect(&server).await.unwrap();
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut c)
+            .await
+            .unwrap();
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some((server, name)) = self.pg.take() {

@@ -1,0 +1,522 @@
+//! Technician visits over HTTP: scheduling without double booking (also under concurrent
+//! admins), the override, jobs from tickets and terminations, the migration of the old
+//! appointments. The technician's side is in tests/it/field.rs.
+
+use reqwest::StatusCode;
+use setia::auth::Role;
+use setia::db::Db;
+
+use crate::common::{fresh_database, spawn, testid_text, Browser, TestApp};
+use crate::fixtures::{self, Catalog};
+
+async fn status_of(app: &TestApp, table: &str, id: i64) -> String {
+    let (s,): (String,) = app
+        .db()
+        .fetch_one(
+            &format!("SELECT status FROM {table} WHERE id = $1"),
+            setia::args![id],
+        )
+        .await
+        .unwrap();
+    s
+}
+
+/// A verified registration's queued installation visit.
+async fn queued(app: &TestApp, c: &Catalog, admin: &Browser, name: &str, phone: &str) -> i64 {
+    let (_, reg) = fixtures::sign_up(app, c, name, phone, "").await;
+    let r = admin
+        .post(&format!("/staff/registrations/{reg}/verify"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    fixtures::queued_visit(app, reg).await
+}
+
+fn booking<'a>(tech: &'a str, day: &'a str, from: &'a str, to: &'a str) -> [(&'a str, &'a str); 4] {
+    [
+        ("technician_id", tech),
+        ("date", day),
+        ("window_start", from),
+        ("window_end", to),
+    ]
+}
+
+#[tokio::test]
+async fn an_overlapping_booking_is_refused_naming_the_clash() {
+    let app = spawn().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (_, tech) = fixtures::technician(&app).await;
+    let tid = tech.to_string();
+    let day = fixtures::tomorrow(&app);
+    let first = queued(&app, &c, &admin, "Budi Santoso", "081300000001").await;
+    let second = queued(&app, &c, &admin, "Citra Dewi", "081300000002").await;
+
+    let r = admin
+        .post(
+            &format!("/staff/visits/{first}/schedule"),
+            &booking(&tid, &day, "10:00", "12:00"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let first_number = testid_text(
+        &admin.get(&format!("/staff/visits/{first}")).await.body,
+        "visit-status",
+    );
+    assert_eq!(first_number.as_deref(), Some("Terjadwal"));
+
+    // 11:00–13:00 overlaps 10:00–12:00: refused, naming the booked visit, the form kept.
+    let r = admin
+        .post(
+            &format!("/staff/visits/{second}/schedule"),
+            &booking(&tid, &day, "11:00", "13:00"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let clash = testid_text(&r.body, "clash").expect("the clash is named");
+    assert!(
+        clash.contains("KJG-2026-000001") && clash.contains("Budi Santoso"),
+        "{clash}"
+    );
+    r.assert_contains("value=\"11:00\"")
+        .assert_contains("value=\"13:00\"");
+    assert_eq!(status_of(&app, "visits", second).await, "queued");
+
+    // Back to back is fine; so is the same window for another technician.
+    let r = admin
+        .post(
+            &format!("/staff/visits/{second}/schedule"),
+            &booking(&tid, &day, "12:00", "14:00"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // Rescheduling the first onto the second's window is refused too; onto its own, fine.
+    let r = admin
+        .post(
+            &format!("/staff/visits/{first}/schedule"),
+            &booking(&tid, &day, "13:00", "15:00"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = admin
+        .post(
+            &format!("/staff/visits/{first}/schedule"),
+            &booking(&tid, &day, "09:00", "11:00"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // The history keeps both appointments.
+    let page = admin.get(&format!("/staff/visits/{first}")).await;
+    page.assert_contains("Jadwal kunjungan diubah")
+        .assert_contains("10:00–12:00 · ")
+        .assert_contains("→ ")
+        .assert_contains("09:00–11:00");
+
+    // A deactivated technician cannot be booked.
+    let third = queued(&app, &c, &admin, "Dedi Kurnia", "081300000003").await;
+    app.db()
+        .execute(
+            "UPDATE users SET active = FALSE WHERE id = $1",
+            setia::args![tech],
+        )
+        .await
+        .unwrap();
+    let r = admin
+        .post(
+            &format!("/staff/visits/{third}/schedule"),
+            &booking(&tid, &day, "15:00", "16:00"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("Pilih teknisi yang aktif");
+}
+
+#[tokio::test]
+async fn two_admins_booking_one_slot_at_the_same_moment_one_succeeds() {
+    let app = spawn().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin1, _) = app.logged_in(Role::Admin).await;
+    let (admin2, _) = app.logged_in(Role::Admin).await;
+    let (_, tech) = fixtures::technician(&app).await;
+    let tid = tech.to_string();
+    let day = fixtures::tomorrow(&app);
+    for round in 0..5 {
+        let a = queued(
+            &app,
+            &c,
+            &admin1,
+            "Eka Putri",
+            &format!("08131000{round:02}1"),
+        )
+        .await;
+        let b = queued(
+            &app,
+            &c,
+            &admin1,
+            "Fajar Nugroho",
+            &format!("08131000{round:02}2"),
+        )
+        .await;
+        let from = format!("{:02}:00", 8 + round);
+        let to = format!("{:02}:30", 8 + round);
+        let (pa, pb) = (
+            format!("/staff/visits/{a}/schedule"),
+            format!("/staff/visits/{b}/schedule"),
+        );
+        let fa = booking(&tid, &day, &from, &to);
+        let fb = booking(&tid, &day, &from, &to);
+        let (ra, rb) = tokio::join!(admin1.post(&pa, &fa), admin2.post(&pb, &fb));
+        let mut statuses = [ra.status, rb.status];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::SEE_OTHER, StatusCode::UNPROCESSABLE_ENTITY],
+            "round {round}"
+        );
+        let booked: i64 = app
+            .db()
+            .scalar(
+                "SELECT COUNT(*) FROM visits WHERE technician_id = $1 AND window_start = $2 AND status = 'scheduled'",
+                setia::args![tech, from.as_str()],
+            )
+            .await
+            .unwrap();
+        assert_eq!(booked, 1, "round {round}: exactly one booking");
+    }
+}
+
+#[tokio::test]
+async fn the_override_installs_with_a_reason_and_is_audited_as_such() {
+    let app = spawn().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (_, reg) = fixtures::sign_up(&app, &c, "Gita Lestari", "081300000011", "").await;
+    let (_, _, visit) = fixtures::verify_and_schedule(&app, &admin, reg).await;
+    let path = format!("/staff/registrations/{reg}/install");
+    // Without a reason, or without the confirmation: nothing happens.
+    for fields in [
+        vec![("override_reason", ""), ("confirm", "1")],
+        vec![("override_reason", "Dipasang mitra")],
+    ] {
+        let r = admin.post(&path, &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(status_of(&app, "registrations", reg).await, "scheduled");
+    }
+    // A director may not.
+    let (director, _) = app.logged_in(Role::Director).await;
+    let r = director
+        .post(&path, &[("override_reason", "x"), ("confirm", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = admin
+        .post(
+            &path,
+            &[
+                ("override_reason", "Dipasang teknisi mitra"),
+                ("confirm", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(status_of(&app, "registrations", reg).await, "installed");
+    // The booked visit is called off, so the technician does not go.
+    assert_eq!(status_of(&app, "visits", visit).await, "cancelled");
+    let (detail,): (String,) = app
+        .db()
+        .fetch_one(
+            "SELECT detail FROM audit_log WHERE action = 'registration.install_override'",
+            vec![],
+        )
+        .await
+        .expect("audited as an override");
+    assert!(detail.contains("Dipasang teknisi mitra"), "{detail}");
+}
+
+#[tokio::test]
+async fn a_ticket_gets_a_repair_visit_and_a_termination_a_dismantling() {
+    let app = spawn().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (_, reg) = fixtures::sign_up(&app, &c, "Hadi Wijaya", "081300000021", "").await;
+    fixtures::install(&app, &admin, reg).await;
+    let (customer_id, sub): (i64, i64) = app
+        .db()
+        .fetch_one(
+            "SELECT customer_id, id FROM subscriptions ORDER BY id DESC LIMIT 1",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let cid = customer_id.to_string();
+    let r = admin
+        .post(
+            "/staff/tickets/new",
+            &[
+                ("customer", cid.as_str()),
+                ("category", "no_connection"),
+                ("channel", "phone"),
+                ("body", "Internet mati sejak kemarin, lampu LOS merah."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let ticket: i64 = app
+        .db()
+        .scalar(
+            "SELECT id FROM tickets WHERE customer_id = $1",
+            setia::args![customer_id],
+        )
+        .await
+        .unwrap();
+    let tid = ticket.to_string();
+    let r = admin
+        .post(
+            "/staff/visits/jobs",
+            &[("ticket_id", tid.as_str()), ("notes", "Cek ODP")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // A second job for the same ticket is refused while the first is open.
+    let r = admin
+        .post("/staff/visits/jobs", &[("ticket_id", tid.as_str())])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let (visit, kind): (i64, String) = app
+        .db()
+        .fetch_one(
+            "SELECT id, kind FROM visits WHERE ticket_id = $1",
+            setia::args![ticket],
+        )
+        .await
+        .unwrap();
+    assert_eq!(kind, "repair");
+    // Scheduled: the ticket says a visit is scheduled, the customer sees the window.
+    let (_, tech) = fixtures::technician(&app).await;
+    fixtures::schedule_visit(&app, &admin, visit, tech).await;
+    assert_eq!(status_of(&app, "tickets", ticket).await, "visit_scheduled");
+    // Resolved by the office before the visit: the visit is called off.
+    let r = admin
+        .post(
+            &format!("/staff/tickets/{ticket}/status"),
+            &[("to", "resolved")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(status_of(&app, "visits", visit).await, "cancelled");
+
+    // Terminating the subscription queues a dismantling visit for it.
+    let r = admin
+        .post(
+            &format!("/staff/subscriptions/{sub}/terminate"),
+            &[("reason", "price"), ("confirm", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let dismantling: i64 = app
+        .db()
+        .scalar(
+            "SELECT COUNT(*) FROM visits WHERE subscription_id = $1 AND kind = 'dismantling' AND status = 'queued'",
+            setia::args![sub],
+        )
+        .await
+        .unwrap();
+    assert_eq!(dismantling, 1);
+}
+
+#[tokio::test]
+async fn a_cancelled_visit_returns_its_job_to_the_queue_or_drops_it() {
+    let app = spawn().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (_, reg) = fixtures::sign_up(&app, &c, "Indah Sari", "081300000031", "").await;
+    let (_, _, visit) = fixtures::verify_and_schedule(&app, &admin, reg).await;
+    assert_eq!(status_of(&app, "registrations", reg).await, "scheduled");
+    let r = admin
+        .post(
+            &format!("/staff/visits/{visit}/cancel"),
+            &[("cancel_reason", "")],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason is required"
+    );
+    let r = admin
+        .post(
+            &format!("/staff/visits/{visit}/cancel"),
+            &[
+                ("cancel_reason", "Pelanggan minta diundur"),
+                ("requeue", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(status_of(&app, "visits", visit).await, "cancelled");
+    // The registration waits for a new appointment; the job is queued again, keeping its wait.
+    assert_eq!(status_of(&app, "registrations", reg).await, "verified");
+    let (again, previous, same_wait): (i64, Option<i64>, bool) = app
+        .db()
+        .fetch_one(
+            "SELECT v.id, v.previous_id, v.queued_at = p.queued_at FROM visits v JOIN visits p ON p.id = v.previous_id \
+             WHERE v.registration_id = $1 AND v.status = 'queued'",
+            setia::args![reg],
+        )
+        .await
+        .unwrap();
+    assert_eq!(previous, Some(visit));
+    assert!(same_wait);
+    assert_ne!(again, visit);
+    // Cancelling twice: refused, nothing changes.
+    let r = admin
+        .post(
+            &format!("/staff/visits/{visit}/cancel"),
+            &[("cancel_reason", "x")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+}
+
+/// Appointments stored before visits existed (the `installations` table of migration 0002)
+/// become installation visits: the latest per registration with its status, the earlier ones
+/// as its history; verified registrations without one wait in the queue.
+#[tokio::test]
+async fn existing_appointments_become_installation_visits() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = fresh_database(dir.path(), true).await;
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate_through(8).await.unwrap();
+    let now = chrono::Utc::now();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let user = |name: &str, role: &str| {
+        let (name, role) = (name.to_string(), role.to_string());
+        let db = db.clone();
+        async move {
+            db.insert_returning::<i64>(
+                "INSERT INTO users (name, role, password_hash, created_at, updated_at) VALUES ($1, $2, 'x', $3, $3) RETURNING id",
+                setia::args![name, role, now],
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let tech = user("Joko Teknisi", "technician").await;
+    let area: i64 = db
+        .insert_returning(
+            "INSERT INTO areas (name, created_at) VALUES ('Cimahi', $1) RETURNING id",
+            setia::args![now],
+        )
+        .await
+        .unwrap();
+    let package: i64 = db
+        .insert_returning(
+            "INSERT INTO packages (name, download_mbps, upload_mbps, price, created_at, updated_at) \
+             VALUES ('Rumah 20', 20, 10, 250000, $1, $1) RETURNING id",
+            setia::args![now],
+        )
+        .await
+        .unwrap();
+    let mut regs = Vec::new();
+    for (i, status) in ["scheduled", "installed", "verified"].iter().enumerate() {
+        let customer: i64 = db
+            .insert_returning(
+                "INSERT INTO customers (number, name, phone, address, area_id, status, referral_code, created_at, updated_at) \
+                 VALUES ($1, $2, $3, 'Jl. Melati 1', $4, 'prospect', $5, $6, $6) RETURNING id",
+                setia::args![format!("PLG-{i}"), format!("Pelanggan {i}"), format!("+62813000000{i}"), area, format!("REF{i}"), now],
+            )
+            .await
+            .unwrap();
+        let reg: i64 = db
+            .insert_returning(
+                "INSERT INTO registrations (number, customer_id, package_id, area_id, address, status, submitted_at, verified_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, 'Jl. Melati 1', $5, $6, $6, $6) RETURNING id",
+                setia::args![format!("REG-2026-00000{i}"), customer, package, area, *status, now],
+            )
+            .await
+            .unwrap();
+        regs.push(reg);
+    }
+    // The scheduled one was rescheduled once; the installed one had one appointment.
+    for (reg, start) in [(regs[0], "09:00"), (regs[0], "13:00"), (regs[1], "10:00")] {
+        db.execute(
+            "INSERT INTO installations (registration_id, technician_id, planned_date, window_start, window_end, notes, created_at) \
+             VALUES ($1, $2, $3, $4, '15:00', 'Bawa tangga', $5)",
+            setia::args![reg, tech, day, start, now],
+        )
+        .await
+        .unwrap();
+    }
+    db.migrate().await.unwrap();
+
+    #[derive(sqlx::FromRow)]
+    struct V {
+        id: i64,
+        number: String,
+        kind: String,
+        status: String,
+        technician_id: Option<i64>,
+        window_start: Option<String>,
+        notes: String,
+    }
+    let of = |reg: i64| {
+        let db = db.clone();
+        async move {
+            db.fetch_all::<V>(
+                "SELECT id, number, kind, status, technician_id, window_start, notes FROM visits WHERE registration_id = $1 ORDER BY id",
+                setia::args![reg],
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let scheduled = of(regs[0]).await;
+    assert_eq!(scheduled.len(), 1, "one visit per registration");
+    let v = &scheduled[0];
+    assert_eq!(
+        (v.kind.as_str(), v.status.as_str()),
+        ("installation", "scheduled")
+    );
+    assert_eq!(
+        (v.technician_id, v.window_start.as_deref()),
+        (Some(tech), Some("13:00"))
+    );
+    assert_eq!(v.notes, "Bawa tangga");
+    assert!(v.number.starts_with("KJG-"), "{}", v.number);
+    let history: Vec<(String, String)> = db
+        .fetch_all(
+            "SELECT kind, detail FROM visit_events WHERE visit_id = $1 ORDER BY id",
+            setia::args![v.id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 2, "{history:?}");
+    assert_eq!(history[0].0, "scheduled");
+    assert!(
+        history[0].1.contains("30/11/2026 09:00–15:00"),
+        "{history:?}"
+    );
+    assert_eq!(history[1].0, "rescheduled");
+    let installed = of(regs[1]).await;
+    assert_eq!(installed[0].status, "done");
+    let waiting = of(regs[2]).await;
+    assert_eq!(
+        (waiting[0].status.as_str(), waiting[0].technician_id),
+        ("queued", None)
+    );
+    // New visits are numbered after the migrated ones.
+    let next: i64 = db
+        .scalar("SELECT value FROM counters WHERE name = 'visit'", vec![])
+        .await
+        .unwrap();
+    assert!(next >= waiting[0].id);
+    let old: i64 = db
+        .scalar(
+            "SELECT COUNT(*) FROM visits WHERE number LIKE 'KJG-new-%'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(old, 0);
+    db.close().await;
+    crate::common::drop_database(pg).await;
+}
