@@ -480,11 +480,13 @@ async fn a_repair_not_fixed_reopens_the_ticket_with_the_report() {
     )
     .await;
     assert_eq!(notes, 1, "the report is an internal note on the ticket");
-    let fixed = scalar(
-        &app,
-        "SELECT CASE WHEN fixed THEN 1 ELSE 0 END FROM visit_reports WHERE visit_id = $1",
-        visit,
-    )
-    .await;
-    assert_eq!(fixed, 0);
+    let (fixed,): (bool,) = app
+        .db()
+        .fetch_one(
+            "SELECT fixed FROM visit_reports WHERE visit_id = $1",
+            setia::args![visit],
+        )
+        .await
+        .unwrap();
+    assert!(!fixed);
 }
