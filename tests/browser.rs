@@ -421,15 +421,6 @@ async fn logout(c: &Client, phone: bool) {
     );
 }
 
-/// Where a role lands after logging in (a technician's home is their day of visits).
-fn landing(role: Role) -> &'static str {
-    match role {
-        Role::Technician => "/staff/visits",
-        r if r.is_staff() => "/staff",
-        _ => "/portal",
-    }
-}
-
 fn email_for(role: Role) -> String {
     format!("{}@browser.test", role.as_str().replace('_', "-"))
 }
@@ -495,7 +486,8 @@ async fn login_and_check(c: &Client, base: &str, role: Role, (width, _): (u32, u
     let phone = width < 900;
     let shot = format!("{}-{width}", role.as_str());
     submit_login(c, base, &email_for(role), PASSWORD).await;
-    wait_for_path(c, landing(role)).await;
+    let home = if role.is_staff() { "/staff" } else { "/portal" };
+    wait_for_path(c, home).await;
     check_header(c, role, width).await;
 
     if role.is_staff() {
@@ -1180,7 +1172,7 @@ async fn no_page_scrolls_sideways_at_360_px() {
             for visitor in std::iter::once(None).chain(Role::ALL.into_iter().map(Some)) {
                 if let Some(role) = visitor {
                     submit_login(&c, &base, &email_for(role), PASSWORD).await;
-                    wait_for_path(&c, landing(role)).await;
+                    wait_for_path(&c, if role.is_staff() { "/staff" } else { "/portal" }).await;
                 }
                 for route in table.iter().filter(|r| {
                     r.method == axum::http::Method::GET
@@ -1305,6 +1297,8 @@ async fn a_technician_takes_a_visit_from_on_the_way_to_done_on_a_phone() {
     driver
         .with_browser(&app.base, PHONE, move |c| async move {
             submit_login(&c, &base, &email_for(Role::Technician), PASSWORD).await;
+            wait_for_path(&c, "/staff").await;
+            c.goto(&format!("{base}/staff/visits")).await.unwrap();
             wait_for_path(&c, "/staff/visits").await;
             assert!(text(&c, &card).await.contains("Dewi Lestari"));
             assert!(!overflows(&c).await, "the day page scrolls sideways");
