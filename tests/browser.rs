@@ -1211,3 +1211,162 @@ async fn no_page_scrolls_sideways_at_360_px() {
         })
         .await;
 }
+
+#[tokio::test]
+async fn a_technician_takes_a_visit_from_on_the_way_to_done_on_a_phone() {
+    if !enabled("a_technician_takes_a_visit_from_on_the_way_to_done_on_a_phone") {
+        return;
+    }
+    use setia::catalog::store::{self as catalog, NewPackage};
+    let app = common::spawn().await;
+    let now = app.clock_now();
+    let package = NewPackage {
+        name: "Rumah 20",
+        download_mbps: 20,
+        upload_mbps: 10,
+        price: setia::types::Rupiah(250_000),
+        features: "Unlimited",
+        published: true,
+        sort_order: 0,
+    };
+    let package = catalog::create_package(app.db(), &package, now)
+        .await
+        .unwrap();
+    let area = catalog::create_area(app.db(), "Cibabat", "Cimahi", true, now)
+        .await
+        .unwrap();
+    let r = app
+        .browser()
+        .post(
+            "/signup",
+            &[
+                ("name", "Dewi Lestari"),
+                ("phone", "081234567890"),
+                ("email", "dewi@pelanggan.test"),
+                (
+                    "address",
+                    "Jl. Kolonel Masturi No. 12, RT 02/RW 05, Cibabat, Cimahi Utara",
+                ),
+                ("area_id", &area.to_string()),
+                ("package_id", &package.to_string()),
+                ("password", PASSWORD),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+    // The office verifies the sign-up and books a technician for tomorrow 09:00-11:00.
+    let tech = app
+        .create_user(Role::Technician, &email_for(Role::Technician))
+        .await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let r = admin.post("/staff/registrations/1/verify", &[]).await;
+    assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+    let visit: i64 = app
+        .db()
+        .scalar("SELECT id FROM visits WHERE registration_id = 1", vec![])
+        .await
+        .unwrap();
+    let tomorrow = (now.with_timezone(&setia::types::wib()) + chrono::Duration::days(1))
+        .format("%d/%m/%Y")
+        .to_string();
+    let r = admin
+        .post(
+            &format!("/staff/visits/{visit}/schedule"),
+            &[
+                ("technician_id", &tech.to_string()),
+                ("date", &tomorrow),
+                ("window_start", "09:00"),
+                ("window_end", "11:00"),
+                ("notes", "Rumah cat hijau, sebelah masjid."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+    // The day of the visit, 10:00 WIB.
+    app.clock.advance(chrono::Duration::days(1));
+    let photo = std::env::temp_dir().join(format!("setia-ont-{}.png", std::process::id()));
+    image::RgbImage::from_pixel(160, 120, image::Rgb([30, 120, 90]))
+        .save(&photo)
+        .unwrap();
+
+    let driver = Driver::start().await;
+    let base = app.base.clone();
+    let photo_path = photo.to_string_lossy().to_string();
+    let card = format!("[data-testid=visit-{visit}]");
+    driver
+        .with_browser(&app.base, PHONE, move |c| async move {
+            submit_login(&c, &base, &email_for(Role::Technician), PASSWORD).await;
+            wait_for_path(&c, "/staff").await;
+            c.goto(&format!("{base}/staff/visits")).await.unwrap();
+            wait_for_path(&c, "/staff/visits").await;
+            assert!(text(&c, &card).await.contains("Dewi Lestari"));
+            assert!(!overflows(&c).await, "the day page scrolls sideways");
+            screenshot(&c, "technician-day-360").await;
+            let page = format!("/staff/visits/{visit}");
+            find(&c, &format!("{card} button[value=on_the_way]"))
+                .await
+                .click()
+                .await
+                .unwrap();
+            wait_for_path(&c, &page).await;
+            wait_for_text(&c, "[data-testid=status]", "Teknisi dalam perjalanan").await;
+            find(&c, "button[value=in_progress]")
+                .await
+                .click()
+                .await
+                .unwrap();
+            wait_for_text(&c, "[data-testid=status]", "Sedang dikerjakan").await;
+            find(&c, "#f-work_done")
+                .await
+                .send_keys("Tarik kabel drop 60 m, pasang ONT, tes koneksi.")
+                .await
+                .unwrap();
+            find(&c, "#f-serials")
+                .await
+                .send_keys("ZTEGC8A1B2C3")
+                .await
+                .unwrap();
+            find(&c, "#f-signal_dbm")
+                .await
+                .send_keys("-19,5")
+                .await
+                .unwrap();
+            find(&c, "#f-photos")
+                .await
+                .send_keys(&photo_path)
+                .await
+                .unwrap();
+            assert!(!overflows(&c).await, "the visit page scrolls sideways");
+            screenshot(&c, "technician-report-360").await;
+            find(&c, "[data-testid=report-submit]")
+                .await
+                .click()
+                .await
+                .unwrap();
+            wait_for_path(&c, "/staff/visits").await;
+            assert!(!overflows(&c).await, "the day page scrolls sideways");
+            c.goto(&format!("{base}{page}")).await.unwrap();
+            wait_for_text(&c, "[data-testid=status]", "Selesai").await;
+            assert_eq!(text(&c, "[data-testid=serials]").await, "ZTEGC8A1B2C3");
+            let loaded: bool = c
+                .execute(
+                    "return document.querySelector('[data-testid=photos] img').naturalWidth > 0",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .as_bool()
+                .unwrap();
+            assert!(loaded, "the photo shows");
+            screenshot(&c, "technician-done-360").await;
+        })
+        .await;
+    let (status,): (String,) = app
+        .db()
+        .fetch_one("SELECT status FROM registrations WHERE id = 1", vec![])
+        .await
+        .unwrap();
+    assert_eq!(status, "installed");
+    let _ = std::fs::remove_file(photo);
+}

@@ -7,7 +7,7 @@ mod notice;
 pub mod service;
 mod web;
 
-use crate::auth::groups;
+use crate::auth::{groups, Role};
 use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
@@ -19,6 +19,27 @@ pub fn routes() -> Routes {
         .post("/staff/visits/{id}/schedule", admin, web::schedule)
         .post("/staff/visits/{id}/cancel", admin, web::cancel)
         .post("/staff/visits/jobs", admin, web::open_job)
-    // The dispatch board and the office's lists.
-    // The technician's day and the report.
+        // The dispatch board and the office's lists.
+        // The technician's day and the report (the office may act on their behalf).
+        .get(
+            "/staff/visits",
+            Access::Roles(&[Role::Technician]),
+            field::day,
+        )
+        .post(
+            "/staff/visits/{id}/step",
+            Access::Roles(groups::FIELD_WORK),
+            field::step,
+        )
+        .post(
+            "/staff/visits/{id}/fail",
+            Access::Roles(groups::FIELD_WORK),
+            field::fail,
+        )
+        .post(
+            "/staff/visits/{id}/report",
+            Access::Roles(groups::FIELD_WORK),
+            field::report,
+        )
+        .uploads()
 }
