@@ -48,6 +48,8 @@ async fn home(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -> App
         desk: None,
     };
     match user.role {
+        // A technician's home is their day of visits.
+        Role::Technician => return crate::dispatch::field::day(State(state), p.ctx, user).await,
         Role::Admin | Role::Director => {
             p.desk = Some(crate::tickets::store::desk_counts(&state.db, state.now()).await?);
             p.customer_counts = customers::count_by_status(&state.db).await?;

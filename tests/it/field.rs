@@ -9,7 +9,7 @@ use crate::fixtures::{self, Catalog};
 use crate::uploads::{multipart, png, post_multipart, Part};
 
 /// An app whose sessions outlive the days these tests move the clock through.
-async fn spawn() -> TestApp {
+pub(crate) async fn spawn() -> TestApp {
     spawn_with(|c| {
         c.session_idle_minutes = 60 * 24 * 60;
         c.session_absolute_hours = 24 * 60;
@@ -68,13 +68,13 @@ fn day(app: &TestApp, days: i64) -> String {
         .to_string()
 }
 
-async fn step(b: &Browser, visit: i64, to: &str) -> Resp {
+pub(crate) async fn step(b: &Browser, visit: i64, to: &str) -> Resp {
     b.post(&format!("/staff/visits/{visit}/step"), &[("to", to)])
         .await
 }
 
 /// Posts the report form as the phone would (multipart, a photo optional).
-async fn report(b: &Browser, visit: i64, fields: &[(&str, &str)], photo: Option<&[u8]>) -> Resp {
+pub(crate) async fn report(b: &Browser, visit: i64, fields: &[(&str, &str)], photo: Option<&[u8]>) -> Resp {
     let token = b.csrf().await;
     let mut parts = vec![Part::Text("_csrf", &token)];
     for (k, v) in fields {
@@ -97,7 +97,7 @@ async fn report(b: &Browser, visit: i64, fields: &[(&str, &str)], photo: Option<
 }
 
 /// The one-time key in the report form of the visit page.
-fn submission_key(html: &str) -> String {
+pub(crate) fn submission_key(html: &str) -> String {
     let marker = "name=\"submission\" value=\"";
     let start = html.find(marker).expect("a report form") + marker.len();
     let end = html[start..].find('"').unwrap() + start;

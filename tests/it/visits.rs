@@ -7,6 +7,7 @@ use setia::auth::Role;
 use setia::db::Db;
 
 use crate::common::{fresh_database, spawn, testid_text, Browser, TestApp};
+use crate::field::{report, step, submission_key};
 use crate::fixtures::{self, Catalog};
 
 async fn status_of(app: &TestApp, table: &str, id: i64) -> String {
@@ -519,4 +520,158 @@ async fn existing_appointments_become_installation_visits() {
     assert_eq!(old, 0);
     db.close().await;
     crate::common::drop_database(pg).await;
+}
+
+#[tokio::test]
+async fn an_installation_from_sign_up_to_active_with_a_rating_request() {
+    let app = crate::field::spawn().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (customer, reg) =
+        fixtures::sign_up(&app, &c, "Joko Susilo", "081300000041", "joko@contoh.id").await;
+    let (tech, _, visit) = fixtures::verify_and_schedule(&app, &admin, reg).await;
+    // The customer sees the planned window.
+    customer
+        .get("/portal")
+        .await
+        .assert_contains("09:00")
+        .assert_contains("10:00");
+    // Not before the day; then on the way (the customer is told), at work, done with a report.
+    assert_eq!(step(&tech, visit, "on_the_way").await.status, StatusCode::CONFLICT);
+    app.clock.advance(chrono::Duration::days(1));
+    assert_eq!(step(&tech, visit, "on_the_way").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(step(&tech, visit, "in_progress").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(status_of(&app, "registrations", reg).await, "scheduled");
+    let key = submission_key(&tech.get(&format!("/staff/visits/{visit}")).await.body);
+    let r = report(
+        &tech,
+        visit,
+        &[
+            ("submission", key.as_str()),
+            ("work_done", "Tarik kabel drop 60 m, pasang ONT, tes 20 Mbps."),
+            ("serials", "ZTEG12345678"),
+            ("customer_present", "yes"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(status_of(&app, "registrations", reg).await, "installed");
+    let (sub, cust): (String, String) = app
+        .db()
+        .fetch_one(
+            "SELECT s.status, c.status FROM registrations r JOIN subscriptions s ON s.id = r.subscription_id \
+             JOIN customers c ON c.id = r.customer_id WHERE r.id = $1",
+            setia::args![reg],
+        )
+        .await
+        .unwrap();
+    assert_eq!((sub.as_str(), cust.as_str()), ("active", "active"));
+    // The rating request is queued (outbox) with a signed link for this installation.
+    let (body,): (String,) = app
+        .db()
+        .fetch_one(
+            "SELECT body FROM mail_outbox WHERE to_addr = 'joko@contoh.id' AND body LIKE '%/rate/%' ORDER BY id DESC LIMIT 1",
+            vec![],
+        )
+        .await
+        .expect("a rating mail");
+    let link = body
+        .split_whitespace()
+        .find(|w| w.contains("/rate/"))
+        .unwrap();
+    let path = &link[link.find("/rate/").unwrap()..];
+    let page = app.browser().get(path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains("KJG-2026-");
+    // The mails of the way: scheduled and on the way, in the customer's language.
+    let told: i64 = app
+        .db()
+        .scalar(
+            "SELECT COUNT(*) FROM mail_outbox WHERE to_addr = 'joko@contoh.id' AND (subject LIKE 'Jadwal kunjungan%' OR subject LIKE 'Teknisi dalam perjalanan%')",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(told, 2);
+    // The timeline says it in words.
+    let page = admin
+        .get(&format!(
+            "/staff/customers/{}",
+            app.db()
+                .scalar::<i64>("SELECT customer_id FROM registrations WHERE id = $1", setia::args![reg])
+                .await
+                .unwrap()
+        ))
+        .await;
+    page.assert_contains("Teknisi berangkat").assert_contains("Kunjungan selesai");
+}
+
+#[tokio::test]
+async fn a_repair_visit_done_resolves_its_ticket() {
+    let app = crate::field::spawn().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (customer, reg) =
+        fixtures::sign_up(&app, &c, "Kiki Amelia", "081300000051", "kiki@contoh.id").await;
+    fixtures::install(&app, &admin, reg).await;
+    let customer_id: i64 = app
+        .db()
+        .scalar("SELECT customer_id FROM registrations WHERE id = $1", setia::args![reg])
+        .await
+        .unwrap();
+    let cid = customer_id.to_string();
+    admin
+        .post(
+            "/staff/tickets/new",
+            &[
+                ("customer", cid.as_str()),
+                ("category", "no_connection"),
+                ("channel", "phone"),
+                ("body", "Internet mati, lampu LOS merah."),
+            ],
+        )
+        .await;
+    let ticket: i64 = app
+        .db()
+        .scalar("SELECT id FROM tickets WHERE customer_id = $1", setia::args![customer_id])
+        .await
+        .unwrap();
+    let page = admin.get(&format!("/staff/tickets/{ticket}")).await;
+    page.assert_contains("data-testid=\"need-visit\"");
+    let tid = ticket.to_string();
+    let r = admin.post("/staff/visits/jobs", &[("ticket_id", tid.as_str())]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let visit: i64 = app
+        .db()
+        .scalar("SELECT id FROM visits WHERE ticket_id = $1", setia::args![ticket])
+        .await
+        .unwrap();
+    let (tech, tech_id) = fixtures::technician(&app).await;
+    fixtures::schedule_visit(&app, &admin, visit, tech_id).await;
+    assert_eq!(status_of(&app, "tickets", ticket).await, "visit_scheduled");
+    customer.get("/portal").await.assert_contains("data-testid=\"visit\"");
+    app.clock.advance(chrono::Duration::days(1));
+    step(&tech, visit, "on_the_way").await;
+    step(&tech, visit, "in_progress").await;
+    let key = submission_key(&tech.get(&format!("/staff/visits/{visit}")).await.body);
+    let r = report(
+        &tech,
+        visit,
+        &[
+            ("submission", key.as_str()),
+            ("work_done", "Konektor di ODP diganti, sinyal normal."),
+            ("customer_present", "yes"),
+            ("fixed", "yes"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(status_of(&app, "tickets", ticket).await, "resolved");
+    // The customer reads the technician's report in the thread.
+    customer
+        .get(&format!("/portal/tickets/{ticket}"))
+        .await
+        .assert_contains("Konektor di ODP diganti");
 }
