@@ -59,7 +59,8 @@ fn declared() -> (Routes, Routes) {
         .merge(tickets::sla::routes())
         .merge(satisfaction::routes())
         .merge(notify::inbox::routes())
-        .merge(uploads::routes());
+        .merge(uploads::routes())
+        .merge(crate::dispatch::routes());
     (bare, pages)
 }
 
