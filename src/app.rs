@@ -23,8 +23,8 @@ use crate::state::AppState;
 use crate::web::routes::{Access, Route, Routes};
 use crate::web::{self, Ctx};
 use crate::{
-    audit, auth, catalog, customers, health, jobs, news, notify, portal, retention, satisfaction,
-    signup, site, staff, tickets, uploads, users,
+    audit, auth, catalog, customers, dispatch, health, jobs, news, notify, portal, retention,
+    satisfaction, signup, site, staff, tickets, uploads, users,
 };
 
 /// Builds the shared state, wiring in what domains provide to the kernel.
@@ -57,10 +57,10 @@ fn declared() -> (Routes, Routes) {
         .merge(portal::routes())
         .merge(tickets::routes())
         .merge(tickets::sla::routes())
+        .merge(dispatch::routes())
         .merge(satisfaction::routes())
         .merge(notify::inbox::routes())
-        .merge(uploads::routes())
-        .merge(crate::dispatch::routes());
+        .merge(uploads::routes());
     (bare, pages)
 }
 

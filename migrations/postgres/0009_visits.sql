@@ -113,7 +113,7 @@ WHERE r.status = 'verified' AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.regis
 UPDATE visits SET number = 'KJG-' || to_char(created_at AT TIME ZONE 'UTC', 'YYYY') || '-' || lpad(id::text, 6, '0')
 WHERE number LIKE 'KJG-new-%';
 
-INSERT INTO counters (name, value) SELECT 'visit', COALESCE(MAX(id), 0) FROM visits
+INSERT INTO counters (name, value) SELECT 'visit', MAX(id) FROM visits HAVING COUNT(*) > 0
 ON CONFLICT (name) DO UPDATE SET value = excluded.value;
 
 DROP TABLE installations;

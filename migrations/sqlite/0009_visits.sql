@@ -111,7 +111,7 @@ WHERE r.status = 'verified' AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.regis
 UPDATE visits SET number = 'KJG-' || substr(created_at, 1, 4) || '-' || printf('%06d', id)
 WHERE number LIKE 'KJG-new-%';
 
-INSERT INTO counters (name, value) SELECT 'visit', COALESCE(MAX(id), 0) FROM visits WHERE true
+INSERT INTO counters (name, value) SELECT 'visit', MAX(id) FROM visits HAVING COUNT(*) > 0
 ON CONFLICT (name) DO UPDATE SET value = excluded.value;
 
 DROP INDEX installations_registration;

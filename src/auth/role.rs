@@ -88,4 +88,9 @@ pub mod groups {
     /// Day-to-day office actions (sign-ups, customer changes).
     pub const ADMIN: &[Role] = &[Admin];
     pub const CUSTOMER: &[Role] = &[Customer];
+    /// Visits: the office reads them all; a technician only those booked for them (checked
+    /// per visit).
+    pub const FIELD: &[Role] = &[Admin, Director, Technician];
+    /// The technician's steps and report (an admin may act on their behalf).
+    pub const FIELD_WORK: &[Role] = &[Admin, Technician];
 }

@@ -143,7 +143,10 @@ pub async fn apply(
     {
         // The equipment at the customer's comes back: a dismantling job for the dispatch queue.
         let area_id: Option<i64> = tx
-            .scalar("SELECT area_id FROM subscriptions WHERE id = $1", args![sub.id])
+            .scalar(
+                "SELECT area_id FROM subscriptions WHERE id = $1",
+                args![sub.id],
+            )
             .await?;
         let job = NewVisit {
             kind: VisitKind::Dismantling,

@@ -57,7 +57,17 @@ pub async fn book(
                 notes: String::new(),
             };
             let links = state.links();
-            match dispatch::schedule(&state.db, &links, actor, state.now(), hours(state), queued.id, &booking).await {
+            match dispatch::schedule(
+                &state.db,
+                &links,
+                actor,
+                state.now(),
+                hours(state),
+                queued.id,
+                &booking,
+            )
+            .await
+            {
                 Ok(v) => return Ok((v.id, slot)),
                 Err(BookError::Clash(_)) => continue,
                 Err(BookError::Field(f, k)) => anyhow::bail!("demo booking refused: {f} {k}"),
@@ -78,7 +88,9 @@ pub async fn carry_out(
     slot: Slot,
     technicians: &[Technician],
 ) -> anyhow::Result<bool> {
-    let v = visits::get(&state.db, id).await?.ok_or_else(|| anyhow::anyhow!("visit {id}"))?;
+    let v = visits::get(&state.db, id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("visit {id}"))?;
     let tech = technicians
         .iter()
         .find(|t| Some(t.id) == v.technician_id)
@@ -100,9 +112,27 @@ pub async fn carry_out(
     let links = state.links();
     let role = crate::auth::Role::Technician;
     clock.advance(start - clock.now());
-    dispatch::step(&state.db, &links, actor, role, clock.now(), id, VisitStatus::OnTheWay).await?;
+    dispatch::step(
+        &state.db,
+        &links,
+        actor,
+        role,
+        clock.now(),
+        id,
+        VisitStatus::OnTheWay,
+    )
+    .await?;
     clock.advance(Duration::minutes(rng.gen_range(15..45)));
-    dispatch::step(&state.db, &links, actor, role, clock.now(), id, VisitStatus::InProgress).await?;
+    dispatch::step(
+        &state.db,
+        &links,
+        actor,
+        role,
+        clock.now(),
+        id,
+        VisitStatus::InProgress,
+    )
+    .await?;
     clock.advance(Duration::minutes(rng.gen_range(40..100)));
     let serial = format!("ZTEG{:08X}", rng.gen::<u32>());
     let report = Report {

@@ -7,13 +7,22 @@ pub mod field;
 pub mod lists;
 mod notice;
 pub mod service;
+mod web;
 
 use crate::auth::groups;
 use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
+    let admin = Access::Roles(groups::ADMIN);
+    let field = Access::Roles(groups::FIELD);
     Routes::new()
-        // The dispatch board, its queue, and the office's visit lists.
+        // The visit page (office; a technician sees their own through `field::show`).
+        .get("/staff/visits/{id}", field, web::show)
+        .post("/staff/visits/{id}/schedule", admin, web::schedule)
+        .post("/staff/visits/{id}/cancel", admin, web::cancel)
+        .post("/staff/visits/jobs", admin, web::open_job)
+    // The dispatch board and the office's lists.
         .get("/staff/dispatch", Access::Roles(groups::OFFICE), board::show)
         .get("/staff/visits/summary", Access::Roles(groups::OFFICE), lists::show)
+    // The technician's day and the report.
 }

@@ -58,10 +58,24 @@ async fn record(
     } else {
         format!("{} · {detail}", v.number)
     };
-    customers::add_event(tx, v.customer_id, &format!("visit.{kind}"), &line, actor.name, now)
-        .await?;
-    audit::record_in(tx, now, actor, &format!("visit.{kind}"), Some(("visit", v.id)), &line)
-        .await?;
+    customers::add_event(
+        tx,
+        v.customer_id,
+        &format!("visit.{kind}"),
+        &line,
+        actor.name,
+        now,
+    )
+    .await?;
+    audit::record_in(
+        tx,
+        now,
+        actor,
+        &format!("visit.{kind}"),
+        Some(("visit", v.id)),
+        &line,
+    )
+    .await?;
     Ok(())
 }
 
@@ -119,22 +133,42 @@ pub async fn schedule(
         )
         .await?;
     if technician.is_none() {
-        return Err(BookError::Field("technician_id", "validation.technician_required"));
+        return Err(BookError::Field(
+            "technician_id",
+            "validation.technician_required",
+        ));
     }
     // Serialises every booking of this technician (PostgreSQL; SQLite has one writer).
     tx.lock_row("users", b.technician_id).await?;
     if let Some(c) = store::clash(&mut tx, b.technician_id, &b.slot, v.id).await? {
         return Err(BookError::Clash(Box::new(c)));
     }
-    if !store::book(&mut tx, v.id, v.status, b.technician_id, &b.slot, &b.notes, now).await? {
+    if !store::book(
+        &mut tx,
+        v.id,
+        v.status,
+        b.technician_id,
+        &b.slot,
+        &b.notes,
+        now,
+    )
+    .await?
+    {
         return Err(AppError::Conflict("visit.error.changed").into());
     }
     let after = store::get(&mut tx, v.id).await?.ok_or(AppError::NotFound)?;
     let tech = after.technician_name.clone().unwrap_or_default();
     let rescheduled = v.status == VisitStatus::Scheduled;
     let (kind, detail) = if rescheduled {
-        let before = format!("{} · {}", v.slot_text(), v.technician_name.as_deref().unwrap_or(""));
-        ("rescheduled", format!("{before} → {} · {tech}", b.slot.text()))
+        let before = format!(
+            "{} · {}",
+            v.slot_text(),
+            v.technician_name.as_deref().unwrap_or("")
+        );
+        (
+            "rescheduled",
+            format!("{before} → {} · {tech}", b.slot.text()),
+        )
     } else {
         ("scheduled", format!("{} · {tech}", b.slot.text()))
     };
@@ -142,8 +176,14 @@ pub async fn schedule(
     match (after.registration_id, after.ticket_id) {
         (Some(reg), _) if after.kind == VisitKind::Installation => {
             let slot = b.slot.text();
-            pipeline::visit_moved(&mut tx, actor, now, reg, RegEffect::Scheduled { slot: &slot })
-                .await?;
+            pipeline::visit_moved(
+                &mut tx,
+                actor,
+                now,
+                reg,
+                RegEffect::Scheduled { slot: &slot },
+            )
+            .await?;
         }
         (_, Some(ticket)) => {
             tickets::visit_moved(&mut tx, links, actor, now, ticket, TicketEffect::Scheduled)
@@ -157,9 +197,8 @@ pub async fn schedule(
         Notice::Scheduled
     };
     // A new time or a new technician is news; a changed note alone is not.
-    let changed = !rescheduled
-        || v.slot() != Some(b.slot)
-        || v.technician_id != Some(b.technician_id);
+    let changed =
+        !rescheduled || v.slot() != Some(b.slot) || v.technician_id != Some(b.technician_id);
     if changed {
         notice::send(&mut tx, links, told, &after, "", now).await?;
         if v.technician_id != Some(b.technician_id) || !rescheduled {
@@ -312,7 +351,12 @@ pub async fn finish(
 
 /// The report as a message in the ticket's thread (the customer reads a fixed one).
 fn report_text(v: &VisitRow, r: &Report) -> String {
-    let mut out = format!("{} · {}\n{}", v.number, v.technician_name.as_deref().unwrap_or(""), r.work_done);
+    let mut out = format!(
+        "{} · {}\n{}",
+        v.number,
+        v.technician_name.as_deref().unwrap_or(""),
+        r.work_done
+    );
     if !r.serials.is_empty() {
         out.push_str(&format!("\nSN: {}", r.serials.join(", ")));
     }
@@ -349,8 +393,16 @@ pub async fn fail(
     if !v.status.can_move_to(VisitStatus::Failed) {
         return Err(AppError::Conflict("visit.error.invalid_move"));
     }
-    if !store::set_status(&mut tx, v.id, v.status, VisitStatus::Failed, Some(reason), note, now)
-        .await?
+    if !store::set_status(
+        &mut tx,
+        v.id,
+        v.status,
+        VisitStatus::Failed,
+        Some(reason),
+        note,
+        now,
+    )
+    .await?
     {
         return Err(AppError::Conflict("visit.error.changed"));
     }
@@ -384,8 +436,16 @@ pub async fn cancel(
     if !v.status.can_move_to(VisitStatus::Cancelled) {
         return Err(AppError::Conflict("visit.error.invalid_move"));
     }
-    if !store::set_status(&mut tx, v.id, v.status, VisitStatus::Cancelled, None, reason, now)
-        .await?
+    if !store::set_status(
+        &mut tx,
+        v.id,
+        v.status,
+        VisitStatus::Cancelled,
+        None,
+        reason,
+        now,
+    )
+    .await?
     {
         return Err(AppError::Conflict("visit.error.changed"));
     }
@@ -559,9 +619,24 @@ pub async fn open_job(
     .await?;
     let v = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let detail = v.serves().to_string();
-    customers::add_event(&mut tx, v.customer_id, "visit.queued", &format!("{number} · {detail}"), actor.name, now)
-        .await?;
-    audit::record_in(&mut tx, now, actor, "visit.queued", Some(("visit", id)), &number).await?;
+    customers::add_event(
+        &mut tx,
+        v.customer_id,
+        "visit.queued",
+        &format!("{number} · {detail}"),
+        actor.name,
+        now,
+    )
+    .await?;
+    audit::record_in(
+        &mut tx,
+        now,
+        actor,
+        "visit.queued",
+        Some(("visit", id)),
+        &number,
+    )
+    .await?;
     tx.commit().await?;
     Ok(v)
 }

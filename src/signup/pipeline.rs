@@ -268,15 +268,37 @@ pub async fn advance(
             ("registration.verified", reg.number.clone())
         }
         Step::InstallOverride(reason) => {
-            move_in(&mut tx, actor, now, &reg, to, &format!("{} · {reason}", reg.number)).await?;
+            move_in(
+                &mut tx,
+                actor,
+                now,
+                &reg,
+                to,
+                &format!("{} · {reason}", reg.number),
+            )
+            .await?;
             visits::queue::cancel_open(&mut tx, actor, now, Some(id), None, reason).await?;
-            ("registration.install_override", format!("{} · {reason}", reg.number))
+            (
+                "registration.install_override",
+                format!("{} · {reason}", reg.number),
+            )
         }
         Step::Reject(reason) => {
-            move_in(&mut tx, actor, now, &reg, to, &format!("{} · {reason}", reg.number)).await?;
+            move_in(
+                &mut tx,
+                actor,
+                now,
+                &reg,
+                to,
+                &format!("{} · {reason}", reg.number),
+            )
+            .await?;
             store::set_reject_reason(&mut tx, id, reason).await?;
             visits::queue::cancel_open(&mut tx, actor, now, Some(id), None, reason).await?;
-            ("registration.rejected", format!("{} · {reason}", reg.number))
+            (
+                "registration.rejected",
+                format!("{} · {reason}", reg.number),
+            )
         }
     };
     audit::record_in(

@@ -211,10 +211,7 @@ pub async fn install(
     Form(form): Form<OverrideForm>,
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::default();
-    let reason = errors.check(
-        "override_reason",
-        web::required(&form.override_reason, 500),
-    );
+    let reason = errors.check("override_reason", web::required(&form.override_reason, 500));
     if form.confirm != "1" {
         errors.add("confirm", "registrations.override_confirm_required");
     }

@@ -48,8 +48,6 @@ async fn home(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -> App
         desk: None,
     };
     match user.role {
-        // A technician's work is their day of visits.
-        Role::Technician => return Ok(crate::web::redirect("/staff/visits")),
         Role::Admin | Role::Director => {
             p.desk = Some(crate::tickets::store::desk_counts(&state.db, state.now()).await?);
             p.customer_counts = customers::count_by_status(&state.db).await?;

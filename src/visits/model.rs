@@ -158,7 +158,11 @@ impl WorkingHours {
     }
 
     pub fn text(&self) -> String {
-        format!("{}–{}", self.start.format("%H:%M"), self.end.format("%H:%M"))
+        format!(
+            "{}–{}",
+            self.start.format("%H:%M"),
+            self.end.format("%H:%M")
+        )
     }
 }
 
@@ -306,25 +310,40 @@ mod tests {
             start: t(a),
             end: t(b),
         };
-        assert_eq!(slot(30, "10:00", "12:00").check(hours, today, t("09:00")), Ok(()));
+        assert_eq!(
+            slot(30, "10:00", "12:00").check(hours, today, t("09:00")),
+            Ok(())
+        );
         assert_eq!(
             slot(29, "10:00", "12:00").check(hours, today, t("09:00")),
             Err(("date", "validation.date_past"))
         );
         assert_eq!(
-            slot(30, "12:00", "10:00").check(hours, today, t("09:00")).unwrap_err().0,
+            slot(30, "12:00", "10:00")
+                .check(hours, today, t("09:00"))
+                .unwrap_err()
+                .0,
             "window_end"
         );
         assert_eq!(
-            slot(30, "07:00", "09:00").check(hours, today, t("06:00")).unwrap_err().1,
+            slot(30, "07:00", "09:00")
+                .check(hours, today, t("06:00"))
+                .unwrap_err()
+                .1,
             "visit.error.outside_hours"
         );
         assert_eq!(
-            slot(30, "16:00", "18:00").check(hours, today, t("06:00")).unwrap_err().1,
+            slot(30, "16:00", "18:00")
+                .check(hours, today, t("06:00"))
+                .unwrap_err()
+                .1,
             "visit.error.outside_hours"
         );
         assert_eq!(
-            slot(30, "08:00", "10:00").check(hours, today, t("11:00")).unwrap_err().1,
+            slot(30, "08:00", "10:00")
+                .check(hours, today, t("11:00"))
+                .unwrap_err()
+                .1,
             "visit.error.window_past"
         );
         assert_eq!(t("9.30"), t("09:30"));

@@ -39,7 +39,17 @@ pub async fn cancel_open(
         if !v.status.can_move_to(VisitStatus::Cancelled) {
             continue;
         }
-        if store::set_status(tx, v.id, v.status, VisitStatus::Cancelled, None, reason, now).await? {
+        if store::set_status(
+            tx,
+            v.id,
+            v.status,
+            VisitStatus::Cancelled,
+            None,
+            reason,
+            now,
+        )
+        .await?
+        {
             store::add_event(tx, v.id, "cancelled", reason, (actor.id, actor.name), now).await?;
             cancelled.push(v.number);
         }

@@ -106,21 +106,27 @@ pub async fn technician(app: &TestApp) -> (Browser, i64) {
     app.logged_in(Role::Technician).await
 }
 
-/// Tomorrow (test clock), as a date field wants it.
+/// Tomorrow (test clock, WIB), as staff type a date: DD/MM/YYYY.
 pub fn tomorrow(app: &TestApp) -> String {
-    (app.clock_now() + chrono::Duration::days(1))
-        .format("%Y-%m-%d")
+    (app.clock_now().with_timezone(&setia::types::wib()) + chrono::Duration::days(1))
+        .format("%d/%m/%Y")
         .to_string()
 }
 
-/// Verifies registration `reg` and schedules it with a new technician, as `admin`.
-pub async fn verify_and_schedule(app: &TestApp, admin: &Browser, reg: i64) {
-    let (_, tech) = technician(app).await;
+/// The queued visit (waiting to be scheduled) serving registration `reg`.
+pub async fn queued_visit(app: &TestApp, reg: i64) -> i64 {
+    app.db()
+        .scalar(
+            "SELECT id FROM visits WHERE registration_id = $1 AND status = 'queued'",
+            setia::args![reg],
+        )
+        .await
+        .expect("a queued installation visit")
+}
+
+/// Books visit `visit` for technician `tech` tomorrow 09:00–10:00, as `admin`.
+pub async fn schedule_visit(app: &TestApp, admin: &Browser, visit: i64, tech: i64) {
     let (tid, day) = (tech.to_string(), tomorrow(app));
-    let r = admin
-        .post(&format!("/staff/registrations/{reg}/verify"), &[])
-        .await;
-    assert_eq!(r.status, reqwest::StatusCode::SEE_OTHER, "verify");
     let window = [
         ("technician_id", tid.as_str()),
         ("date", &day),
@@ -128,16 +134,49 @@ pub async fn verify_and_schedule(app: &TestApp, admin: &Browser, reg: i64) {
         ("window_end", "10:00"),
     ];
     let r = admin
-        .post(&format!("/staff/registrations/{reg}/schedule"), &window)
+        .post(&format!("/staff/visits/{visit}/schedule"), &window)
         .await;
-    assert_eq!(r.status, reqwest::StatusCode::SEE_OTHER, "schedule");
+    assert_eq!(
+        r.status,
+        reqwest::StatusCode::SEE_OTHER,
+        "schedule: {}",
+        r.body
+    );
 }
 
-/// Takes registration `reg` all the way to installed.
-pub async fn install(app: &TestApp, admin: &Browser, reg: i64) {
-    verify_and_schedule(app, admin, reg).await;
+/// A scheduled installation: registration `reg` verified and its visit booked for a new
+/// technician tomorrow 09:00–10:00. Returns the technician's browser and id, and the visit id.
+pub async fn verify_and_schedule(app: &TestApp, admin: &Browser, reg: i64) -> (Browser, i64, i64) {
+    let (tech_browser, tech) = technician(app).await;
     let r = admin
-        .post(&format!("/staff/registrations/{reg}/install"), &[])
+        .post(&format!("/staff/registrations/{reg}/verify"), &[])
         .await;
-    assert_eq!(r.status, reqwest::StatusCode::SEE_OTHER, "install");
+    assert_eq!(r.status, reqwest::StatusCode::SEE_OTHER, "verify");
+    let visit = queued_visit(app, reg).await;
+    schedule_visit(app, admin, visit, tech).await;
+    (tech_browser, tech, visit)
+}
+
+/// Takes registration `reg` to installed the short way: verified, then marked installed by the
+/// admin's override (the visit path is tested in tests/it/visits.rs).
+pub async fn install(_app: &TestApp, admin: &Browser, reg: i64) {
+    let r = admin
+        .post(&format!("/staff/registrations/{reg}/verify"), &[])
+        .await;
+    assert_eq!(r.status, reqwest::StatusCode::SEE_OTHER, "verify");
+    let r = admin
+        .post(
+            &format!("/staff/registrations/{reg}/install"),
+            &[
+                ("override_reason", "Dipasang sebelum Setia"),
+                ("confirm", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        reqwest::StatusCode::SEE_OTHER,
+        "install: {}",
+        r.body
+    );
 }

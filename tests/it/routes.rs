@@ -182,7 +182,19 @@ async fn world(app: &TestApp) -> (Params, Browser) {
             .await
             .unwrap();
 
+    let visit = setia::dispatch::service::open_job(
+        db,
+        admin_actor,
+        now,
+        setia::dispatch::service::Origin::Ticket(ticket),
+        "",
+    )
+    .await
+    .unwrap()
+    .id;
+
     let params = Params(vec![
+        ("/staff/visits/", visit.to_string()),
         ("/portal/tickets/", ticket.to_string()),
         ("/staff/tickets/replies/", saved_reply.to_string()),
         ("/staff/tickets/", ticket.to_string()),

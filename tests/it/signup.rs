@@ -74,12 +74,13 @@ async fn full_path_from_sign_up_to_installed() {
         .await
         .assert_contains("aria-current=\"step\">Diverifikasi");
 
-    let (tech, tech_id) = technician(&app).await;
+    let (_, tech_id) = technician(&app).await;
     let day = tomorrow(&app);
     let tid = tech_id.to_string();
+    let visit = crate::fixtures::queued_visit(&app, reg_id).await;
     let r = admin
         .post(
-            &format!("/staff/registrations/{reg_id}/schedule"),
+            &format!("/staff/visits/{visit}/schedule"),
             &[
                 ("technician_id", &tid),
                 ("date", &day),
@@ -94,16 +95,17 @@ async fn full_path_from_sign_up_to_installed() {
     portal
         .assert_contains("aria-current=\"step\">Pemasangan dijadwalkan")
         .assert_contains("09:00–12:00");
-    // The technician sees the job with what they need.
-    let jobs = tech.get("/staff").await;
-    jobs.assert_contains("Dewi Lestari")
-        .assert_contains("+6281234567890")
-        .assert_contains("Jl. Kolonel Masturi")
-        .assert_contains("Bawa tangga");
 
+    // Installed here by the admin's override; the technician's path is in tests/it/visits.rs.
     assert_eq!(
         admin
-            .post(&format!("/staff/registrations/{reg_id}/install"), &[])
+            .post(
+                &format!("/staff/registrations/{reg_id}/install"),
+                &[
+                    ("override_reason", "Dipasang teknisi mitra"),
+                    ("confirm", "1")
+                ],
+            )
             .await
             .status,
         StatusCode::SEE_OTHER
@@ -122,17 +124,13 @@ async fn full_path_from_sign_up_to_installed() {
         .assert_contains("Rumah 20")
         .assert_contains("Rp 250.000")
         .assert_contains("Aktif");
-    assert!(
-        !tech.get("/staff").await.body.contains("Dewi Lestari"),
-        "done jobs leave the list"
-    );
 
     let actions: Vec<String> = app.audit_actions().await.into_iter().map(|a| a.0).collect();
     for a in [
         "signup.submitted",
         "registration.verified",
-        "registration.scheduled",
-        "registration.installed",
+        "visit.scheduled",
+        "registration.install_override",
     ] {
         assert!(actions.contains(&a.to_string()), "{a} audited");
     }
@@ -165,44 +163,80 @@ async fn every_invalid_transition_is_refused() {
         ("window_end", "15:00"),
     ];
     let path = |a: &str| format!("/staff/registrations/{reg}/{a}");
+    let installed = [("override_reason", "x"), ("confirm", "1")];
 
-    // From submitted: no skipping ahead.
+    // From submitted: no skipping ahead, and nothing to schedule yet.
     assert_eq!(
-        admin.post(&path("install"), &[]).await.status,
+        admin.post(&path("install"), &installed).await.status,
         StatusCode::CONFLICT
     );
-    let r = admin.post(&path("schedule"), &schedule).await;
-    assert_eq!(r.status, StatusCode::CONFLICT);
-    r.assert_contains("tidak bisa dilakukan dari tahap sekarang");
+    let visits: i64 = app
+        .db()
+        .scalar("SELECT COUNT(*) FROM visits", vec![])
+        .await
+        .unwrap();
+    assert_eq!(visits, 0, "no visit before verification");
     admin.post(&path("verify"), &[]).await;
-    // From verified.
+    // From verified: verified once; the override needs its reason and confirmation.
     assert_eq!(
         admin.post(&path("verify"), &[]).await.status,
         StatusCode::CONFLICT
     );
-    assert_eq!(
-        admin.post(&path("install"), &[]).await.status,
-        StatusCode::CONFLICT
-    );
+    let r = admin
+        .post(&path("install"), &[("override_reason", "x")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("Centang konfirmasi");
     // Reject needs a reason.
     let r = admin.post(&path("reject"), &[("reason", "  ")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    // Scheduling needs a technician, a valid future date and a proper window.
+    // Scheduling its visit needs a technician, a valid future date and a proper window.
+    let visit = crate::fixtures::queued_visit(&app, reg).await;
+    let book = format!("/staff/visits/{visit}/schedule");
     let bad = admin
         .post(
-            &path("schedule"),
+            &book,
             &[
-                ("technician_id", "999"),
-                ("date", "2020-01-01"),
-                ("window_start", "15:00"),
+                ("technician_id", ""),
+                ("date", "31/02/2026"),
+                ("window_start", "25:00"),
                 ("window_end", "13:00"),
             ],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     bad.assert_contains("Pilih teknisi yang aktif")
-        .assert_contains("masa lalu")
-        .assert_contains("harus setelah jam mulai");
+        .assert_contains("Tanggal tidak valid")
+        .assert_contains("Jam tidak valid")
+        .assert_contains("value=\"31/02/2026\"");
+    for (date, from, to, tech_id, says) in [
+        ("01/01/2020", "13:00", "15:00", tid.as_str(), "masa lalu"),
+        (
+            day.as_str(),
+            "15:00",
+            "13:00",
+            tid.as_str(),
+            "harus setelah jam mulai",
+        ),
+        (day.as_str(), "06:00", "08:00", tid.as_str(), "jam kerja"),
+        (
+            day.as_str(),
+            "13:00",
+            "15:00",
+            "999",
+            "Pilih teknisi yang aktif",
+        ),
+    ] {
+        let fields = [
+            ("technician_id", tech_id),
+            ("date", date),
+            ("window_start", from),
+            ("window_end", to),
+        ];
+        let r = admin.post(&book, &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{says}");
+        r.assert_contains(says);
+    }
     let r = admin
         .post(
             &path("reject"),
@@ -210,16 +244,22 @@ async fn every_invalid_transition_is_refused() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    // Nothing after the end.
+    // Nothing after the end; its visit was called off with it.
     for a in ["verify", "install", "reject"] {
         assert_eq!(
-            admin.post(&path(a), &[("reason", "x")]).await.status,
+            admin
+                .post(
+                    &path(a),
+                    &[("reason", "x"), ("override_reason", "x"), ("confirm", "1")]
+                )
+                .await
+                .status,
             StatusCode::CONFLICT,
             "{a} after rejected"
         );
     }
     assert_eq!(
-        admin.post(&path("schedule"), &schedule).await.status,
+        admin.post(&book, &schedule).await.status,
         StatusCode::CONFLICT
     );
     // The customer sees the reason.
@@ -260,12 +300,12 @@ async fn installed_cannot_be_rejected() {
     let c = catalog(&app).await;
     let (_, reg) = sign_up(&app, &c, "Asep", "0813-0000-1111", "").await;
     let (admin, _) = app.logged_in(Role::Admin).await;
-    verify_and_schedule(&app, &admin, reg).await;
+    let (_, _, visit) = verify_and_schedule(&app, &admin, reg).await;
     let (tid, day) = (technician(&app).await.1.to_string(), tomorrow(&app));
     // Rescheduling is allowed and keeps the latest appointment.
     let r = admin
         .post(
-            &format!("/staff/registrations/{reg}/schedule"),
+            &format!("/staff/visits/{visit}/schedule"),
             &[
                 ("technician_id", &tid),
                 ("date", &day),
@@ -279,8 +319,9 @@ async fn installed_cannot_be_rejected() {
         .get(&format!("/staff/registrations/{reg}"))
         .await
         .assert_contains("14:00–16:00");
+    let installed = [("override_reason", "Dipasang mitra"), ("confirm", "1")];
     admin
-        .post(&format!("/staff/registrations/{reg}/install"), &[])
+        .post(&format!("/staff/registrations/{reg}/install"), &installed)
         .await;
     assert_eq!(
         admin
@@ -294,7 +335,7 @@ async fn installed_cannot_be_rejected() {
     );
     assert_eq!(
         admin
-            .post(&format!("/staff/registrations/{reg}/install"), &[])
+            .post(&format!("/staff/registrations/{reg}/install"), &installed)
             .await
             .status,
         StatusCode::CONFLICT
@@ -587,16 +628,8 @@ async fn the_reschedule_form_starts_from_the_current_appointment() {
     let (admin, _) = app.logged_in(Role::Admin).await;
     let (_, reg) =
         crate::fixtures::sign_up(&app, &c, "Dewi Lestari", "081234500011", "d@x.test").await;
-    crate::fixtures::verify_and_schedule(&app, &admin, reg).await;
-    let (tech,): (i64,) = app
-        .db()
-        .fetch_one(
-            "SELECT technician_id FROM installations WHERE registration_id = $1",
-            setia::args![reg],
-        )
-        .await
-        .unwrap();
-    let page = admin.get(&format!("/staff/registrations/{reg}")).await;
+    let (_, tech, visit) = crate::fixtures::verify_and_schedule(&app, &admin, reg).await;
+    let page = admin.get(&format!("/staff/visits/{visit}")).await;
     page.assert_contains(&format!("value=\"{tech}\" selected"))
         .assert_contains(&format!(
             "value=\"{}\"",
@@ -653,13 +686,14 @@ async fn staff_type_dates_day_first_whatever_the_browser() {
         .post(&format!("/staff/registrations/{reg}/verify"), &[])
         .await;
     // The test clock is 28/11/2026: 03/12/2026 is the third of December, not the twelfth of March.
-    let page = admin.get(&format!("/staff/registrations/{reg}")).await;
+    let visit = crate::fixtures::queued_visit(&app, reg).await;
+    let page = admin.get(&format!("/staff/visits/{visit}")).await;
     assert!(!page.body.contains("type=\"date\""));
     page.assert_contains("HH/BB/TTTT");
     let tid = tech.to_string();
     let r = admin
         .post(
-            &format!("/staff/registrations/{reg}/schedule"),
+            &format!("/staff/visits/{visit}/schedule"),
             &[
                 ("technician_id", tid.as_str()),
                 ("date", "03/12/2026"),
@@ -672,8 +706,8 @@ async fn staff_type_dates_day_first_whatever_the_browser() {
     let (day,): (chrono::NaiveDate,) = app
         .db()
         .fetch_one(
-            "SELECT planned_date FROM installations WHERE registration_id = $1",
-            setia::args![reg],
+            "SELECT planned_date FROM visits WHERE id = $1",
+            setia::args![visit],
         )
         .await
         .unwrap();
@@ -681,7 +715,7 @@ async fn staff_type_dates_day_first_whatever_the_browser() {
     // A day that does not exist is refused with a message.
     let r = admin
         .post(
-            &format!("/staff/registrations/{reg}/schedule"),
+            &format!("/staff/visits/{visit}/schedule"),
             &[
                 ("technician_id", tid.as_str()),
                 ("date", "31/02/2027"),
