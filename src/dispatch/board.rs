@@ -32,6 +32,7 @@ pub struct BoardQuery {
     pub view: String,
     /// `DD/MM/YYYY`; today by default.
     pub date: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub area: String,
 }
 
@@ -47,8 +48,7 @@ impl Block {
         let today = wib_date(now);
         let time = now.with_timezone(&wib()).time();
         let overdue = v.status.is_booked()
-            && v
-                .slot()
+            && v.slot()
                 .is_some_and(|s| s.date < today || (s.date == today && s.end <= time));
         Block { v, overdue }
     }
@@ -142,12 +142,17 @@ impl BoardPage {
                 self.days[6].format("%d/%m/%Y")
             )
         } else {
-            format!("{}, {}", self.weekday(self.date), self.date.format("%d/%m/%Y"))
+            format!(
+                "{}, {}",
+                self.weekday(self.date),
+                self.date.format("%d/%m/%Y")
+            )
         }
     }
 
     fn weekday(&self, d: NaiveDate) -> &str {
-        self.ctx.t(WEEKDAYS[d.weekday().num_days_from_monday() as usize])
+        self.ctx
+            .t(WEEKDAYS[d.weekday().num_days_from_monday() as usize])
     }
 
     /// The week view's column head for day `i` of the week: `Sen 30/11`.
@@ -287,8 +292,13 @@ pub async fn show(
     let area_id: Option<i64> = q.area.trim().parse().ok();
     let monday = date - Duration::days(i64::from(date.weekday().num_days_from_monday()));
     let days: Vec<NaiveDate> = (0..7).map(|i| monday + Duration::days(i)).collect();
-    let (from, to) = if week { (days[0], days[6]) } else { (date, date) };
-    let hours = WorkingHours::from_config(&state.config.visit_day_start, &state.config.visit_day_end);
+    let (from, to) = if week {
+        (days[0], days[6])
+    } else {
+        (date, date)
+    };
+    let hours =
+        WorkingHours::from_config(&state.config.visit_day_start, &state.config.visit_day_end);
     let columns = column_count(hours);
 
     let planned = visits::planned_between(&state.db, from, to, area_id).await?;

@@ -21,8 +21,16 @@ pub fn routes() -> Routes {
         .post("/staff/visits/{id}/schedule", admin, web::schedule)
         .post("/staff/visits/{id}/cancel", admin, web::cancel)
         .post("/staff/visits/jobs", admin, web::open_job)
-    // The dispatch board and the office's lists.
-        .get("/staff/dispatch", Access::Roles(groups::OFFICE), board::show)
-        .get("/staff/visits/summary", Access::Roles(groups::OFFICE), lists::show)
+        // The dispatch board and the office's lists.
+        .get(
+            "/staff/dispatch",
+            Access::Roles(groups::OFFICE),
+            board::show,
+        )
+        .get(
+            "/staff/visits/summary",
+            Access::Roles(groups::OFFICE),
+            lists::show,
+        )
     // The technician's day and the report.
 }

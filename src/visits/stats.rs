@@ -21,7 +21,11 @@ pub struct OutcomeRow {
 
 /// Visits with a technician that ended (done, failed, cancelled) in `[from, to)`, counted per
 /// technician, WIB day and outcome.
-pub async fn outcomes(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> DbResult<Vec<OutcomeRow>> {
+pub async fn outcomes(
+    db: &Db,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> DbResult<Vec<OutcomeRow>> {
     let day = db.backend().wib_day("v.finished_at");
     db.fetch_all(
         &format!(
@@ -42,7 +46,11 @@ pub struct ReasonRow {
 }
 
 /// Failed visits ended in `[from, to)` per reason, most frequent first.
-pub async fn fail_reasons(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> DbResult<Vec<ReasonRow>> {
+pub async fn fail_reasons(
+    db: &Db,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> DbResult<Vec<ReasonRow>> {
     db.fetch_all(
         "SELECT fail_reason AS reason, COUNT(*) AS n FROM visits \
          WHERE status = 'failed' AND finished_at >= $1 AND finished_at < $2 \
@@ -61,7 +69,11 @@ pub struct SpanRow {
 
 /// Installation visits done in `[from, to)`: the registration's verification (the job's
 /// queueing when the registration has none) and the visit's end.
-pub async fn install_spans(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> DbResult<Vec<SpanRow>> {
+pub async fn install_spans(
+    db: &Db,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> DbResult<Vec<SpanRow>> {
     db.fetch_all(
         "SELECT COALESCE(r.verified_at, v.queued_at) AS began, v.finished_at AS done \
          FROM visits v JOIN registrations r ON r.id = v.registration_id \
@@ -72,7 +84,11 @@ pub async fn install_spans(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> D
 }
 
 /// Repair visits done in `[from, to)`: the ticket's opening and the visit's end.
-pub async fn repair_spans(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> DbResult<Vec<SpanRow>> {
+pub async fn repair_spans(
+    db: &Db,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> DbResult<Vec<SpanRow>> {
     db.fetch_all(
         "SELECT t.created_at AS began, v.finished_at AS done \
          FROM visits v JOIN tickets t ON t.id = v.ticket_id \
