@@ -2,7 +2,9 @@
 //! the visit report, and the effects of visits on the registrations and tickets they serve.
 //! The visit record itself lives in `crate::visits`.
 
+pub mod board;
 pub mod field;
+pub mod lists;
 mod notice;
 pub mod service;
 mod web;
@@ -20,6 +22,16 @@ pub fn routes() -> Routes {
         .post("/staff/visits/{id}/cancel", admin, web::cancel)
         .post("/staff/visits/jobs", admin, web::open_job)
         // The dispatch board and the office's lists.
+        .get(
+            "/staff/dispatch",
+            Access::Roles(groups::OFFICE),
+            board::show,
+        )
+        .get(
+            "/staff/visits/summary",
+            Access::Roles(groups::OFFICE),
+            lists::show,
+        )
         // The technician's day and the report (the office may act on their behalf).
         .get(
             "/staff/visits",

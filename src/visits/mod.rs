@@ -8,4 +8,5 @@
 
 pub mod model;
 pub mod queue;
+pub mod stats;
 pub mod store;

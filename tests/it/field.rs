@@ -74,7 +74,12 @@ pub(crate) async fn step(b: &Browser, visit: i64, to: &str) -> Resp {
 }
 
 /// Posts the report form as the phone would (multipart, a photo optional).
-pub(crate) async fn report(b: &Browser, visit: i64, fields: &[(&str, &str)], photo: Option<&[u8]>) -> Resp {
+pub(crate) async fn report(
+    b: &Browser,
+    visit: i64,
+    fields: &[(&str, &str)],
+    photo: Option<&[u8]>,
+) -> Resp {
     let token = b.csrf().await;
     let mut parts = vec![Part::Text("_csrf", &token)];
     for (k, v) in fields {

@@ -10,6 +10,7 @@ mod auth;
 mod customers;
 mod db;
 mod demo;
+mod dispatch;
 mod field;
 mod i18n;
 mod inbox;

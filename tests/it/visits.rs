@@ -537,10 +537,19 @@ async fn an_installation_from_sign_up_to_active_with_a_rating_request() {
         .assert_contains("09:00")
         .assert_contains("10:00");
     // Not before the day; then on the way (the customer is told), at work, done with a report.
-    assert_eq!(step(&tech, visit, "on_the_way").await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        step(&tech, visit, "on_the_way").await.status,
+        StatusCode::CONFLICT
+    );
     app.clock.advance(chrono::Duration::days(1));
-    assert_eq!(step(&tech, visit, "on_the_way").await.status, StatusCode::SEE_OTHER);
-    assert_eq!(step(&tech, visit, "in_progress").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        step(&tech, visit, "on_the_way").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        step(&tech, visit, "in_progress").await.status,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(status_of(&app, "registrations", reg).await, "scheduled");
     let key = submission_key(&tech.get(&format!("/staff/visits/{visit}")).await.body);
     let r = report(
@@ -548,7 +557,10 @@ async fn an_installation_from_sign_up_to_active_with_a_rating_request() {
         visit,
         &[
             ("submission", key.as_str()),
-            ("work_done", "Tarik kabel drop 60 m, pasang ONT, tes 20 Mbps."),
+            (
+                "work_done",
+                "Tarik kabel drop 60 m, pasang ONT, tes 20 Mbps.",
+            ),
             ("serials", "ZTEG12345678"),
             ("customer_present", "yes"),
         ],
@@ -599,12 +611,16 @@ async fn an_installation_from_sign_up_to_active_with_a_rating_request() {
         .get(&format!(
             "/staff/customers/{}",
             app.db()
-                .scalar::<i64>("SELECT customer_id FROM registrations WHERE id = $1", setia::args![reg])
+                .scalar::<i64>(
+                    "SELECT customer_id FROM registrations WHERE id = $1",
+                    setia::args![reg]
+                )
                 .await
                 .unwrap()
         ))
         .await;
-    page.assert_contains("Teknisi berangkat").assert_contains("Kunjungan selesai");
+    page.assert_contains("Teknisi berangkat")
+        .assert_contains("Kunjungan selesai");
 }
 
 #[tokio::test]
@@ -617,7 +633,10 @@ async fn a_repair_visit_done_resolves_its_ticket() {
     fixtures::install(&app, &admin, reg).await;
     let customer_id: i64 = app
         .db()
-        .scalar("SELECT customer_id FROM registrations WHERE id = $1", setia::args![reg])
+        .scalar(
+            "SELECT customer_id FROM registrations WHERE id = $1",
+            setia::args![reg],
+        )
         .await
         .unwrap();
     let cid = customer_id.to_string();
@@ -634,23 +653,34 @@ async fn a_repair_visit_done_resolves_its_ticket() {
         .await;
     let ticket: i64 = app
         .db()
-        .scalar("SELECT id FROM tickets WHERE customer_id = $1", setia::args![customer_id])
+        .scalar(
+            "SELECT id FROM tickets WHERE customer_id = $1",
+            setia::args![customer_id],
+        )
         .await
         .unwrap();
     let page = admin.get(&format!("/staff/tickets/{ticket}")).await;
     page.assert_contains("data-testid=\"need-visit\"");
     let tid = ticket.to_string();
-    let r = admin.post("/staff/visits/jobs", &[("ticket_id", tid.as_str())]).await;
+    let r = admin
+        .post("/staff/visits/jobs", &[("ticket_id", tid.as_str())])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let visit: i64 = app
         .db()
-        .scalar("SELECT id FROM visits WHERE ticket_id = $1", setia::args![ticket])
+        .scalar(
+            "SELECT id FROM visits WHERE ticket_id = $1",
+            setia::args![ticket],
+        )
         .await
         .unwrap();
     let (tech, tech_id) = fixtures::technician(&app).await;
     fixtures::schedule_visit(&app, &admin, visit, tech_id).await;
     assert_eq!(status_of(&app, "tickets", ticket).await, "visit_scheduled");
-    customer.get("/portal").await.assert_contains("data-testid=\"visit\"");
+    customer
+        .get("/portal")
+        .await
+        .assert_contains("data-testid=\"visit\"");
     app.clock.advance(chrono::Duration::days(1));
     step(&tech, visit, "on_the_way").await;
     step(&tech, visit, "in_progress").await;
