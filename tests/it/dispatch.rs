@@ -9,7 +9,8 @@ use setia::visits::model::{FailReason, VisitStatus};
 
 use crate::common::{spawn, testid_text, Browser, TestApp};
 use crate::fixtures::{
-    catalog, post_owned, queued_visit, sign_up, signup_fields, technician, verify_and_schedule,
+    self, catalog, post_owned, queued_visit, sign_up, signup_fields, technician,
+    verify_and_schedule,
 };
 
 async fn name_of(app: &TestApp, user: i64) -> String {
@@ -74,27 +75,6 @@ fn cells(html: &str, id: &str) -> Vec<String> {
 
 fn queue_part(html: &str) -> &str {
     &html[html.find("id=\"queue\"").expect("the queue")..]
-}
-
-/// Books `visit` for `tech` on `date` in a window, through the visit page's form.
-async fn book(admin: &Browser, visit: i64, tech: i64, date: &str, start: &str, end: &str) {
-    let tid = tech.to_string();
-    let r = admin
-        .post(
-            &format!("/staff/visits/{visit}/schedule"),
-            &[
-                ("technician_id", tid.as_str()),
-                ("date", date),
-                ("window_start", start),
-                ("window_end", end),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "schedule: {}", r.body);
-    assert_eq!(
-        r.location.as_deref(),
-        Some(format!("/staff/visits/{visit}").as_str())
-    );
 }
 
 async fn verify(admin: &Browser, reg: i64) {
@@ -308,9 +288,9 @@ async fn the_lists_count_outcomes_reasons_and_durations() {
         verify(&admin, reg).await;
         visits.push(queued_visit(&app, reg).await);
     }
-    book(&admin, visits[1], t1, "29/11/2026", "10:00", "11:00").await;
-    book(&admin, visits[2], t2, "29/11/2026", "09:00", "10:00").await;
-    book(&admin, visits[3], t1, "29/11/2026", "13:00", "14:00").await;
+    fixtures::book(&admin, visits[1], t1, "29/11/2026", "10:00", "11:00").await;
+    fixtures::book(&admin, visits[2], t2, "29/11/2026", "09:00", "10:00").await;
+    fixtures::book(&admin, visits[3], t1, "29/11/2026", "13:00", "14:00").await;
     let (db, links) = (app.db(), app.state.links());
     service::cancel(
         db,
@@ -385,7 +365,7 @@ async fn the_lists_count_outcomes_reasons_and_durations() {
         .unwrap()
         .id;
     let (admin, _) = app.logged_in(Role::Admin).await; // a day later: a new session
-    book(&admin, repair, t1, "30/11/2026", "09:00", "10:00").await;
+    fixtures::book(&admin, repair, t1, "30/11/2026", "09:00", "10:00").await;
     // Monday 30/11 10:00 WIB: repaired 23 hours after the ticket was opened.
     app.clock.advance(Duration::hours(23));
     carry_out(&app, t1, repair).await;

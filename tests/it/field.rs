@@ -21,46 +21,6 @@ async fn scalar(app: &TestApp, sql: &str, id: i64) -> i64 {
     app.db().scalar(sql, setia::args![id]).await.unwrap()
 }
 
-async fn status_of(app: &TestApp, table: &str, id: i64) -> String {
-    let (s,): (String,) = app
-        .db()
-        .fetch_one(
-            &format!("SELECT status FROM {table} WHERE id = $1"),
-            setia::args![id],
-        )
-        .await
-        .unwrap();
-    s
-}
-
-/// A verified registration's queued installation visit.
-async fn queued(app: &TestApp, c: &Catalog, admin: &Browser, name: &str, phone: &str) -> i64 {
-    let (_, reg) = fixtures::sign_up(app, c, name, phone, "").await;
-    let r = admin
-        .post(&format!("/staff/registrations/{reg}/verify"), &[])
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-    fixtures::queued_visit(app, reg).await
-}
-
-/// Books `visit` for `tech` on `day` (DD/MM/YYYY) in the window `from`–`to`.
-async fn book(admin: &Browser, visit: i64, tech: i64, day: &str, from: &str, to: &str) {
-    let tid = tech.to_string();
-    let r = admin
-        .post(
-            &format!("/staff/visits/{visit}/schedule"),
-            &[
-                ("technician_id", tid.as_str()),
-                ("date", day),
-                ("window_start", from),
-                ("window_end", to),
-                ("notes", "Bawa tangga"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "schedule: {}", r.body);
-}
-
 /// The test clock's WIB day plus `days`, as DD/MM/YYYY.
 fn day(app: &TestApp, days: i64) -> String {
     (app.clock_now().with_timezone(&setia::types::wib()) + chrono::Duration::days(days))
@@ -135,15 +95,15 @@ async fn the_day_lists_late_visits_first_then_today_in_time_order_then_upcoming(
     let c = fixtures::catalog(&app).await;
     let (admin, _) = app.logged_in(Role::Admin).await;
     let (tech, tech_id) = fixtures::technician(&app).await;
-    let late = queued(&app, &c, &admin, "Ani Late", "081300000041").await;
-    let afternoon = queued(&app, &c, &admin, "Budi Sore", "081300000042").await;
-    let noon = queued(&app, &c, &admin, "Citra Siang", "081300000043").await;
-    let later = queued(&app, &c, &admin, "Dedi Lusa", "081300000044").await;
+    let late = fixtures::verified_visit(&app, &c, &admin, "Ani Late", "081300000041").await;
+    let afternoon = fixtures::verified_visit(&app, &c, &admin, "Budi Sore", "081300000042").await;
+    let noon = fixtures::verified_visit(&app, &c, &admin, "Citra Siang", "081300000043").await;
+    let later = fixtures::verified_visit(&app, &c, &admin, "Dedi Lusa", "081300000044").await;
     // Booked from "today" (28/11, 10:00 WIB) for tomorrow and the day after.
-    book(&admin, late, tech_id, &day(&app, 1), "08:00", "09:00").await;
-    book(&admin, afternoon, tech_id, &day(&app, 1), "14:00", "15:00").await;
-    book(&admin, noon, tech_id, &day(&app, 1), "11:00", "12:00").await;
-    book(&admin, later, tech_id, &day(&app, 2), "09:00", "10:00").await;
+    fixtures::book(&admin, late, tech_id, &day(&app, 1), "08:00", "09:00").await;
+    fixtures::book(&admin, afternoon, tech_id, &day(&app, 1), "14:00", "15:00").await;
+    fixtures::book(&admin, noon, tech_id, &day(&app, 1), "11:00", "12:00").await;
+    fixtures::book(&admin, later, tech_id, &day(&app, 2), "09:00", "10:00").await;
     // Tomorrow at 10:00: the 08:00–09:00 visit is over and not started.
     app.clock.advance(chrono::Duration::days(1));
 
@@ -237,7 +197,10 @@ async fn a_technician_sees_only_their_own_visits() {
     }
     let r = report(&other, visit, &[("work_done", "x")], None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert_eq!(status_of(&app, "visits", visit).await, "scheduled");
+    assert_eq!(
+        fixtures::status_of(&app, "visits", visit).await,
+        "scheduled"
+    );
     // No customer or ticket pages for a technician.
     let customer = scalar(&app, "SELECT customer_id FROM visits WHERE id = $1", visit).await;
     assert_eq!(
@@ -263,7 +226,10 @@ async fn setting_out_before_the_planned_day_is_refused_and_a_retried_tap_is_harm
     let r = step(&tech, visit, "on_the_way").await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     r.assert_contains("belum bisa berangkat");
-    assert_eq!(status_of(&app, "visits", visit).await, "scheduled");
+    assert_eq!(
+        fixtures::status_of(&app, "visits", visit).await,
+        "scheduled"
+    );
 
     app.clock.advance(chrono::Duration::days(1));
     let r = step(&tech, visit, "on_the_way").await;
@@ -276,7 +242,10 @@ async fn setting_out_before_the_planned_day_is_refused_and_a_retried_tap_is_harm
         step(&tech, visit, "on_the_way").await.status,
         StatusCode::SEE_OTHER
     );
-    assert_eq!(status_of(&app, "visits", visit).await, "on_the_way");
+    assert_eq!(
+        fixtures::status_of(&app, "visits", visit).await,
+        "on_the_way"
+    );
     let events = scalar(
         &app,
         "SELECT COUNT(*) FROM visit_events WHERE visit_id = $1 AND kind = 'on_the_way'",
@@ -310,13 +279,16 @@ async fn a_failed_visit_needs_a_reason_and_returns_the_job_to_the_queue() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("Tulis keterangan untuk alasan Lainnya.");
-    assert_eq!(status_of(&app, "visits", visit).await, "in_progress");
+    assert_eq!(
+        fixtures::status_of(&app, "visits", visit).await,
+        "in_progress"
+    );
 
     let r = tech
         .post(&path, &[("reason", "other"), ("note", "Tiang belum ada")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(status_of(&app, "visits", visit).await, "failed");
+    assert_eq!(fixtures::status_of(&app, "visits", visit).await, "failed");
     let requeued = scalar(
         &app,
         "SELECT COUNT(*) FROM visits WHERE registration_id = $1 AND status = 'queued'",
@@ -386,8 +358,11 @@ async fn a_report_sent_twice_is_stored_once() {
         count("SELECT COUNT(*) FROM visit_events WHERE visit_id = $1 AND kind = 'done'").await,
         1
     );
-    assert_eq!(status_of(&app, "visits", visit).await, "done");
-    assert_eq!(status_of(&app, "registrations", reg).await, "installed");
+    assert_eq!(fixtures::status_of(&app, "visits", visit).await, "done");
+    assert_eq!(
+        fixtures::status_of(&app, "registrations", reg).await,
+        "installed"
+    );
     let (serials, signal): (String, Option<f64>) = app
         .db()
         .fetch_one(
@@ -475,8 +450,8 @@ async fn a_repair_not_fixed_reopens_the_ticket_with_the_report() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(status_of(&app, "visits", visit).await, "done");
-    assert_eq!(status_of(&app, "tickets", ticket).await, "open");
+    assert_eq!(fixtures::status_of(&app, "visits", visit).await, "done");
+    assert_eq!(fixtures::status_of(&app, "tickets", ticket).await, "open");
     let notes = scalar(
         &app,
         "SELECT COUNT(*) FROM ticket_messages WHERE ticket_id = $1 AND internal = TRUE \

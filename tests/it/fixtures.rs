@@ -124,17 +124,21 @@ pub async fn queued_visit(app: &TestApp, reg: i64) -> i64 {
         .expect("a queued installation visit")
 }
 
-/// Books visit `visit` for technician `tech` tomorrow 09:00–10:00, as `admin`.
-pub async fn schedule_visit(app: &TestApp, admin: &Browser, visit: i64, tech: i64) {
-    let (tid, day) = (tech.to_string(), tomorrow(app));
-    let window = [
-        ("technician_id", tid.as_str()),
-        ("date", &day),
-        ("window_start", "09:00"),
-        ("window_end", "10:00"),
-    ];
+/// Books `visit` for `tech` on `day` (DD/MM/YYYY) from `from` to `to`, as `admin`, with a note
+/// for the technician; checks that it landed on the visit's page.
+pub async fn book(admin: &Browser, visit: i64, tech: i64, day: &str, from: &str, to: &str) {
+    let tid = tech.to_string();
     let r = admin
-        .post(&format!("/staff/visits/{visit}/schedule"), &window)
+        .post(
+            &format!("/staff/visits/{visit}/schedule"),
+            &[
+                ("technician_id", tid.as_str()),
+                ("date", day),
+                ("window_start", from),
+                ("window_end", to),
+                ("notes", "Bawa tangga"),
+            ],
+        )
         .await;
     assert_eq!(
         r.status,
@@ -142,6 +146,44 @@ pub async fn schedule_visit(app: &TestApp, admin: &Browser, visit: i64, tech: i6
         "schedule: {}",
         r.body
     );
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/staff/visits/{visit}").as_str())
+    );
+}
+
+/// Books visit `visit` for technician `tech` tomorrow 09:00–10:00, as `admin`.
+pub async fn schedule_visit(app: &TestApp, admin: &Browser, visit: i64, tech: i64) {
+    book(admin, visit, tech, &tomorrow(app), "09:00", "10:00").await;
+}
+
+/// A new sign-up, verified: its installation visit waits in the queue. Returns the visit.
+pub async fn verified_visit(
+    app: &TestApp,
+    c: &Catalog,
+    admin: &Browser,
+    name: &str,
+    phone: &str,
+) -> i64 {
+    let (_, reg) = sign_up(app, c, name, phone, "").await;
+    let r = admin
+        .post(&format!("/staff/registrations/{reg}/verify"), &[])
+        .await;
+    assert_eq!(r.status, reqwest::StatusCode::SEE_OTHER);
+    queued_visit(app, reg).await
+}
+
+/// The status column of row `id` of `table`.
+pub async fn status_of(app: &TestApp, table: &str, id: i64) -> String {
+    let (s,): (String,) = app
+        .db()
+        .fetch_one(
+            &format!("SELECT status FROM {table} WHERE id = $1"),
+            setia::args![id],
+        )
+        .await
+        .unwrap();
+    s
 }
 
 /// A scheduled installation: registration `reg` verified and its visit booked for a new

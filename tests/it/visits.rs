@@ -6,31 +6,9 @@ use reqwest::StatusCode;
 use setia::auth::Role;
 use setia::db::Db;
 
-use crate::common::{fresh_database, spawn, testid_text, Browser, TestApp};
+use crate::common::{fresh_database, spawn, testid_text};
 use crate::field::{report, step, submission_key};
-use crate::fixtures::{self, Catalog};
-
-async fn status_of(app: &TestApp, table: &str, id: i64) -> String {
-    let (s,): (String,) = app
-        .db()
-        .fetch_one(
-            &format!("SELECT status FROM {table} WHERE id = $1"),
-            setia::args![id],
-        )
-        .await
-        .unwrap();
-    s
-}
-
-/// A verified registration's queued installation visit.
-async fn queued(app: &TestApp, c: &Catalog, admin: &Browser, name: &str, phone: &str) -> i64 {
-    let (_, reg) = fixtures::sign_up(app, c, name, phone, "").await;
-    let r = admin
-        .post(&format!("/staff/registrations/{reg}/verify"), &[])
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-    fixtures::queued_visit(app, reg).await
-}
+use crate::fixtures;
 
 fn booking<'a>(tech: &'a str, day: &'a str, from: &'a str, to: &'a str) -> [(&'a str, &'a str); 4] {
     [
@@ -49,8 +27,8 @@ async fn an_overlapping_booking_is_refused_naming_the_clash() {
     let (_, tech) = fixtures::technician(&app).await;
     let tid = tech.to_string();
     let day = fixtures::tomorrow(&app);
-    let first = queued(&app, &c, &admin, "Budi Santoso", "081300000001").await;
-    let second = queued(&app, &c, &admin, "Citra Dewi", "081300000002").await;
+    let first = fixtures::verified_visit(&app, &c, &admin, "Budi Santoso", "081300000001").await;
+    let second = fixtures::verified_visit(&app, &c, &admin, "Citra Dewi", "081300000002").await;
 
     let r = admin
         .post(
@@ -80,7 +58,7 @@ async fn an_overlapping_booking_is_refused_naming_the_clash() {
     );
     r.assert_contains("value=\"11:00\"")
         .assert_contains("value=\"13:00\"");
-    assert_eq!(status_of(&app, "visits", second).await, "queued");
+    assert_eq!(fixtures::status_of(&app, "visits", second).await, "queued");
 
     // Back to back is fine; so is the same window for another technician.
     let r = admin
@@ -114,7 +92,7 @@ async fn an_overlapping_booking_is_refused_naming_the_clash() {
         .assert_contains("09:00–11:00");
 
     // A deactivated technician cannot be booked.
-    let third = queued(&app, &c, &admin, "Dedi Kurnia", "081300000003").await;
+    let third = fixtures::verified_visit(&app, &c, &admin, "Dedi Kurnia", "081300000003").await;
     app.db()
         .execute(
             "UPDATE users SET active = FALSE WHERE id = $1",
@@ -142,7 +120,7 @@ async fn two_admins_booking_one_slot_at_the_same_moment_one_succeeds() {
     let tid = tech.to_string();
     let day = fixtures::tomorrow(&app);
     for round in 0..5 {
-        let a = queued(
+        let a = fixtures::verified_visit(
             &app,
             &c,
             &admin1,
@@ -150,7 +128,7 @@ async fn two_admins_booking_one_slot_at_the_same_moment_one_succeeds() {
             &format!("08131000{round:02}1"),
         )
         .await;
-        let b = queued(
+        let b = fixtures::verified_visit(
             &app,
             &c,
             &admin1,
@@ -201,7 +179,10 @@ async fn the_override_installs_with_a_reason_and_is_audited_as_such() {
     ] {
         let r = admin.post(&path, &fields).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(status_of(&app, "registrations", reg).await, "scheduled");
+        assert_eq!(
+            fixtures::status_of(&app, "registrations", reg).await,
+            "scheduled"
+        );
     }
     // A director may not.
     let (director, _) = app.logged_in(Role::Director).await;
@@ -219,9 +200,15 @@ async fn the_override_installs_with_a_reason_and_is_audited_as_such() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(status_of(&app, "registrations", reg).await, "installed");
+    assert_eq!(
+        fixtures::status_of(&app, "registrations", reg).await,
+        "installed"
+    );
     // The booked visit is called off, so the technician does not go.
-    assert_eq!(status_of(&app, "visits", visit).await, "cancelled");
+    assert_eq!(
+        fixtures::status_of(&app, "visits", visit).await,
+        "cancelled"
+    );
     let (detail,): (String,) = app
         .db()
         .fetch_one(
@@ -294,7 +281,10 @@ async fn a_ticket_gets_a_repair_visit_and_a_termination_a_dismantling() {
     // Scheduled: the ticket says a visit is scheduled, the customer sees the window.
     let (_, tech) = fixtures::technician(&app).await;
     fixtures::schedule_visit(&app, &admin, visit, tech).await;
-    assert_eq!(status_of(&app, "tickets", ticket).await, "visit_scheduled");
+    assert_eq!(
+        fixtures::status_of(&app, "tickets", ticket).await,
+        "visit_scheduled"
+    );
     // Resolved by the office before the visit: the visit is called off.
     let r = admin
         .post(
@@ -303,7 +293,10 @@ async fn a_ticket_gets_a_repair_visit_and_a_termination_a_dismantling() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(status_of(&app, "visits", visit).await, "cancelled");
+    assert_eq!(
+        fixtures::status_of(&app, "visits", visit).await,
+        "cancelled"
+    );
 
     // Terminating the subscription queues a dismantling visit for it.
     let r = admin
@@ -331,7 +324,10 @@ async fn a_cancelled_visit_returns_its_job_to_the_queue_or_drops_it() {
     let (admin, _) = app.logged_in(Role::Admin).await;
     let (_, reg) = fixtures::sign_up(&app, &c, "Indah Sari", "081300000031", "").await;
     let (_, _, visit) = fixtures::verify_and_schedule(&app, &admin, reg).await;
-    assert_eq!(status_of(&app, "registrations", reg).await, "scheduled");
+    assert_eq!(
+        fixtures::status_of(&app, "registrations", reg).await,
+        "scheduled"
+    );
     let r = admin
         .post(
             &format!("/staff/visits/{visit}/cancel"),
@@ -353,9 +349,15 @@ async fn a_cancelled_visit_returns_its_job_to_the_queue_or_drops_it() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(status_of(&app, "visits", visit).await, "cancelled");
+    assert_eq!(
+        fixtures::status_of(&app, "visits", visit).await,
+        "cancelled"
+    );
     // The registration waits for a new appointment; the job is queued again, keeping its wait.
-    assert_eq!(status_of(&app, "registrations", reg).await, "verified");
+    assert_eq!(
+        fixtures::status_of(&app, "registrations", reg).await,
+        "verified"
+    );
     let (again, previous, same_wait): (i64, Option<i64>, bool) = app
         .db()
         .fetch_one(
@@ -550,7 +552,10 @@ async fn an_installation_from_sign_up_to_active_with_a_rating_request() {
         step(&tech, visit, "in_progress").await.status,
         StatusCode::SEE_OTHER
     );
-    assert_eq!(status_of(&app, "registrations", reg).await, "scheduled");
+    assert_eq!(
+        fixtures::status_of(&app, "registrations", reg).await,
+        "scheduled"
+    );
     let key = submission_key(&tech.get(&format!("/staff/visits/{visit}")).await.body);
     let r = report(
         &tech,
@@ -568,7 +573,10 @@ async fn an_installation_from_sign_up_to_active_with_a_rating_request() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(status_of(&app, "registrations", reg).await, "installed");
+    assert_eq!(
+        fixtures::status_of(&app, "registrations", reg).await,
+        "installed"
+    );
     let (sub, cust): (String, String) = app
         .db()
         .fetch_one(
@@ -676,7 +684,10 @@ async fn a_repair_visit_done_resolves_its_ticket() {
         .unwrap();
     let (tech, tech_id) = fixtures::technician(&app).await;
     fixtures::schedule_visit(&app, &admin, visit, tech_id).await;
-    assert_eq!(status_of(&app, "tickets", ticket).await, "visit_scheduled");
+    assert_eq!(
+        fixtures::status_of(&app, "tickets", ticket).await,
+        "visit_scheduled"
+    );
     customer
         .get("/portal")
         .await
@@ -698,7 +709,10 @@ async fn a_repair_visit_done_resolves_its_ticket() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(status_of(&app, "tickets", ticket).await, "resolved");
+    assert_eq!(
+        fixtures::status_of(&app, "tickets", ticket).await,
+        "resolved"
+    );
     // The customer reads the technician's report in the thread.
     customer
         .get(&format!("/portal/tickets/{ticket}"))
