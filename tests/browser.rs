@@ -694,6 +694,7 @@ async fn sign_up_on_a_phone_and_follow_it_in_the_portal() {
         upload_mbps: 10,
         price: setia::types::Rupiah(250_000),
         features: "Unlimited",
+        features_en: "",
         published: true,
         sort_order: 0,
     };
@@ -850,6 +851,7 @@ async fn a_complaint_with_a_photo_is_answered_resolved_and_rated() {
         upload_mbps: 10,
         price: setia::types::Rupiah(250_000),
         features: "Unlimited",
+        features_en: "",
         published: true,
         sort_order: 0,
     };
@@ -1048,6 +1050,7 @@ async fn seed_sign_up(app: &common::TestApp) {
         upload_mbps: 10,
         price: setia::types::Rupiah(250_000),
         features: "Unlimited",
+        features_en: "",
         published: true,
         sort_order: 0,
     };
