@@ -46,6 +46,15 @@ impl Lang {
         text
     }
 
+    /// Of a content text written in Indonesian and optionally in English: the English one for
+    /// an English reader when it is not empty, the Indonesian one otherwise.
+    pub fn pick<'a>(self, id: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::En if !en.trim().is_empty() => en,
+            _ => id,
+        }
+    }
+
     pub fn has(self, key: &str) -> bool {
         CATALOGS[self as usize].contains_key(key)
     }

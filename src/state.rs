@@ -29,6 +29,8 @@ pub struct AppState {
 pub struct Brand {
     pub name: String,
     pub logo: Option<crate::uploads::ImageRef>,
+    /// The company's WhatsApp number as digits (for `https://wa.me/…`), or empty.
+    pub whatsapp: String,
 }
 
 /// Loads the brand from the database; provided by the site domain when the app is assembled.

@@ -111,9 +111,9 @@ impl Driver {
         }
     }
 
-    /// A new Chromium session with a fresh profile and a window of `width` x `height`.
-    /// The page at `base`/login is opened to check the viewport width.
-    async fn session(&self, base: &str, (width, height): (u32, u32)) -> Client {
+    /// A new Chromium session with a fresh profile and a window of `width` x `height`. Its
+    /// first page, `base` + `first` (loaded with an empty cache), checks the viewport width.
+    async fn session_at(&self, base: &str, (width, height): (u32, u32), first: &str) -> Client {
         // A fresh profile per session, removed with `self.dir`.
         let profile = self
             .dir
@@ -166,7 +166,7 @@ impl Driver {
                     std::fs::read_to_string(&self.log).unwrap_or_default()
                 )
             });
-        client.goto(&format!("{base}/login")).await.unwrap();
+        client.goto(&format!("{base}{first}")).await.unwrap();
         let inner: u64 = client
             .execute("return window.innerWidth", vec![])
             .await
@@ -183,7 +183,16 @@ impl Driver {
         F: FnOnce(Client) -> Fut,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        let client = self.session(base, size).await;
+        self.with_browser_at(base, size, "/login", body).await;
+    }
+
+    /// [`Driver::with_browser`] whose first page is `first` (loaded cold).
+    async fn with_browser_at<F, Fut>(&self, base: &str, size: (u32, u32), first: &str, body: F)
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let client = self.session_at(base, size, first).await;
         let outcome = tokio::spawn(body(client.clone())).await;
         let _ = client.close().await;
         if let Err(e) = outcome {
@@ -694,6 +703,7 @@ async fn sign_up_on_a_phone_and_follow_it_in_the_portal() {
         upload_mbps: 10,
         price: setia::types::Rupiah(250_000),
         features: "Unlimited",
+        features_en: "",
         published: true,
         sort_order: 0,
     };
@@ -850,6 +860,7 @@ async fn a_complaint_with_a_photo_is_answered_resolved_and_rated() {
         upload_mbps: 10,
         price: setia::types::Rupiah(250_000),
         features: "Unlimited",
+        features_en: "",
         published: true,
         sort_order: 0,
     };
@@ -1048,6 +1059,7 @@ async fn seed_sign_up(app: &common::TestApp) {
         upload_mbps: 10,
         price: setia::types::Rupiah(250_000),
         features: "Unlimited",
+        features_en: "",
         published: true,
         sort_order: 0,
     };
@@ -1226,6 +1238,7 @@ async fn a_technician_takes_a_visit_from_on_the_way_to_done_on_a_phone() {
         upload_mbps: 10,
         price: setia::types::Rupiah(250_000),
         features: "Unlimited",
+        features_en: "",
         published: true,
         sort_order: 0,
     };
@@ -1369,4 +1382,119 @@ async fn a_technician_takes_a_visit_from_on_the_way_to_done_on_a_phone() {
         .unwrap();
     assert_eq!(status, "installed");
     let _ = std::fs::remove_file(photo);
+}
+
+/// The most the home page's first load may transfer: the document, the stylesheet, the logo
+/// and the hero picture, compressed as sent.
+const HOME_BUDGET: u64 = 60 * 1024;
+
+#[tokio::test]
+async fn the_home_page_loads_light_and_fits_a_phone_and_a_desktop() {
+    if !enabled("the_home_page_loads_light_and_fits_a_phone_and_a_desktop") {
+        return;
+    }
+    let app = common::spawn().await;
+    setia::demo::load(app.db(), (*app.state.config).clone(), false)
+        .await
+        .expect("demo data");
+    let driver = Driver::start().await;
+    for size in [PHONE, DESKTOP] {
+        driver
+            .with_browser_at(&app.base, size, "/", move |c| async move {
+                let width = size.0;
+                // The first page of a fresh profile: nothing is cached. Wait for the load
+                // event (images included).
+                let deadline = Instant::now() + WAIT;
+                loop {
+                    let done = c
+                        .execute("return document.readyState === 'complete'", vec![])
+                        .await
+                        .unwrap();
+                    if done.as_bool() == Some(true) {
+                        break;
+                    }
+                    assert!(
+                        Instant::now() < deadline,
+                        "the home page did not finish loading"
+                    );
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                let hero_loaded = c
+                    .execute(
+                        "const i = document.querySelector('[data-testid=hero-image]'); \
+                         return !!i && i.complete && i.naturalWidth > 0;",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    hero_loaded.as_bool(),
+                    Some(true),
+                    "{width}px: the hero picture shows"
+                );
+                let sizes = c
+                    .execute(
+                        "const n = performance.getEntriesByType('navigation')[0]; \
+                         return [[n.name, n.transferSize]].concat(performance \
+                           .getEntriesByType('resource').map(r => [r.name, r.transferSize]));",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                let entries: Vec<(String, u64)> = sizes
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| (e[0].as_str().unwrap().to_string(), e[1].as_u64().unwrap()))
+                    .collect();
+                let total: u64 = entries.iter().map(|e| e.1).sum();
+                println!("home page at {width}px, first load: {total} bytes {entries:?}");
+                assert!(
+                    entries.iter().any(|(u, n)| u.contains(".css") && *n > 0)
+                        && entries
+                            .iter()
+                            .filter(|(u, n)| u.contains("/files/") && *n > 0)
+                            .count()
+                            == 2,
+                    "{width}px: the stylesheet, the logo and the hero were fetched: {entries:?}"
+                );
+                assert!(
+                    total < HOME_BUDGET,
+                    "{width}px: the first load is {total} bytes, over {HOME_BUDGET}: {entries:?}"
+                );
+                assert!(
+                    !overflows(&c).await,
+                    "{width}px: the home page scrolls sideways"
+                );
+                // The coverage check is in the first screen.
+                let (_, _, _, bottom) = rect(&c, "[data-testid=hero-coverage] button").await;
+                assert!(
+                    bottom < f64::from(size.1),
+                    "{width}px: the coverage check is below the fold"
+                );
+                // At the end of the page the WhatsApp button covers nothing of the footer.
+                c.execute("window.scrollTo(0, document.body.scrollHeight)", vec![])
+                    .await
+                    .unwrap();
+                let apart = c
+                    .execute(
+                        "const b = document.querySelector('.wa-float').getBoundingClientRect(); \
+                         const r = document.createRange(); \
+                         r.selectNodeContents(document.querySelector('footer.footer')); \
+                         const t = r.getBoundingClientRect(); \
+                         return b.top >= t.bottom || b.left >= t.right || b.right <= t.left;",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    apart.as_bool(),
+                    Some(true),
+                    "{width}px: the button covers the footer"
+                );
+                c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+                screenshot(&c, &format!("home-{width}")).await;
+            })
+            .await;
+    }
 }

@@ -33,6 +33,7 @@ pub struct PackageForm {
     upload_mbps: String,
     price: String,
     features: String,
+    features_en: String,
     sort_order: String,
     published: String,
 }
@@ -45,6 +46,7 @@ impl PackageForm {
             upload_mbps: p.upload_mbps.to_string(),
             price: p.price.to_string(),
             features: p.features.clone(),
+            features_en: p.features_en.clone(),
             sort_order: p.sort_order.to_string(),
             published: if p.published {
                 "1".into()
@@ -101,6 +103,7 @@ fn validate(form: &PackageForm, errors: &mut FieldErrors) -> Option<PackageInput
     let upload = errors.check("upload_mbps", whole_number(&form.upload_mbps, 1, 100_000));
     let price = errors.check("price", Rupiah::parse(&form.price));
     let features = errors.check("features", web::optional(&form.features, 2000));
+    let features_en = errors.check("features_en", web::optional(&form.features_en, 2000));
     let sort_order = if form.sort_order.trim().is_empty() {
         Some(0)
     } else {
@@ -112,6 +115,7 @@ fn validate(form: &PackageForm, errors: &mut FieldErrors) -> Option<PackageInput
         upload_mbps: upload?,
         price: price?,
         features: features?.unwrap_or_default(),
+        features_en: features_en?.unwrap_or_default(),
         sort_order: sort_order?,
         published: form.is_published(),
     })

@@ -6,10 +6,11 @@ use axum::response::Response;
 
 use super::model::{checked, date, today_wib};
 use super::service::{self, PromoInput};
-use super::store::{self, PackageRow, PromoRow};
+use super::store::{self, PackageRow, PromoLink, PromoRow};
 use crate::error::{AppError, AppResult};
 use crate::news::render_markdown;
 use crate::state::AppState;
+use crate::types::Rupiah;
 use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
 
 #[derive(Template)]
@@ -34,11 +35,15 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
 #[derive(Default, Clone)]
 pub struct PromoForm {
     title: String,
+    title_en: String,
     body: String,
+    body_en: String,
     starts_on: String,
     ends_on: String,
     published: String,
     packages: Vec<String>,
+    /// The promo prices as typed (`price_<package id>`), by package id.
+    prices: Vec<(String, String)>,
 }
 
 impl PromoForm {
@@ -47,21 +52,29 @@ impl PromoForm {
         for (k, v) in pairs {
             match k.as_str() {
                 "title" => f.title = v,
+                "title_en" => f.title_en = v,
                 "body" => f.body = v,
+                "body_en" => f.body_en = v,
                 "starts_on" => f.starts_on = v,
                 "ends_on" => f.ends_on = v,
                 "published" => f.published = v,
                 "package" => f.packages.push(v),
-                _ => {}
+                _ => {
+                    if let Some(id) = k.strip_prefix("price_") {
+                        f.prices.push((id.to_string(), v));
+                    }
+                }
             }
         }
         f
     }
 
-    fn from_row(p: &PromoRow, package_ids: &[i64]) -> PromoForm {
+    fn from_row(p: &PromoRow, packages: &[PromoLink]) -> PromoForm {
         PromoForm {
             title: p.title.clone(),
+            title_en: p.title_en.clone(),
             body: p.body.clone(),
+            body_en: p.body_en.clone(),
             starts_on: p.starts_on.format("%d/%m/%Y").to_string(),
             ends_on: p.ends_on.format("%d/%m/%Y").to_string(),
             published: if p.published {
@@ -69,8 +82,22 @@ impl PromoForm {
             } else {
                 String::new()
             },
-            packages: package_ids.iter().map(i64::to_string).collect(),
+            packages: packages.iter().map(|(id, _)| id.to_string()).collect(),
+            prices: packages
+                .iter()
+                .filter_map(|(id, price)| price.map(|p| (id.to_string(), p.to_string())))
+                .collect(),
         }
+    }
+
+    /// The promo price typed for a package, as typed.
+    fn price_of(&self, id: &i64) -> &str {
+        let id = id.to_string();
+        self.prices
+            .iter()
+            .find(|(k, _)| *k == id)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
     }
 
     fn is_published(&self) -> bool {
@@ -93,6 +120,13 @@ struct FormPage {
     errors: FieldErrors,
     packages: Vec<PackageRow>,
     preview: String,
+}
+
+impl FormPage {
+    /// The error at a package's promo price, if any.
+    fn price_error(&self, id: &i64) -> Option<&'static str> {
+        self.errors.get(&format!("price_{id}"))
+    }
 }
 
 async fn render(
@@ -138,7 +172,9 @@ fn validate(
     errors: &mut FieldErrors,
 ) -> Option<PromoInput> {
     let title = errors.check("title", web::required(&form.title, 150));
+    let title_en = errors.check("title_en", web::optional(&form.title_en, 150));
     let body = errors.check("body", web::optional(&form.body, 20_000));
+    let body_en = errors.check("body_en", web::optional(&form.body_en, 20_000));
     let starts_on = errors.check("starts_on", date(&form.starts_on));
     let mut ends_on = errors.check("ends_on", date(&form.ends_on));
     if let (Some(s), Some(e)) = (starts_on, ends_on) {
@@ -147,24 +183,50 @@ fn validate(
             ends_on = None;
         }
     }
-    let mut package_ids = Vec::new();
+    let mut packages = Vec::new();
     for p in &form.packages {
         match p.trim().parse::<i64>() {
-            Ok(id) if known.iter().any(|k| k.id == id) => package_ids.push(id),
+            Ok(id) => match known.iter().find(|k| k.id == id) {
+                Some(k) => packages.push((id, promo_price(form, k, errors))),
+                None => errors.add("packages", "validation.package_unknown"),
+            },
             _ => errors.add("packages", "validation.package_unknown"),
         }
     }
-    package_ids.sort_unstable();
-    package_ids.dedup();
+    packages.sort_unstable_by_key(|p| p.0);
+    packages.dedup_by_key(|p| p.0);
     Some(PromoInput {
         title: title?,
+        title_en: title_en?.unwrap_or_default(),
         body: body?.unwrap_or_default(),
+        body_en: body_en?.unwrap_or_default(),
         starts_on: starts_on?,
         ends_on: ends_on?,
         published: form.is_published(),
-        package_ids,
+        packages,
     })
     .filter(|_| errors.is_empty())
+}
+
+/// The promo price typed beside a ticked package: empty for none, else an amount below the
+/// package's normal price. An error lands at that package's price field.
+fn promo_price(form: &PromoForm, package: &PackageRow, errors: &mut FieldErrors) -> Option<Rupiah> {
+    let typed = form.price_of(&package.id).trim();
+    if typed.is_empty() {
+        return None;
+    }
+    let field = format!("price_{}", package.id);
+    match Rupiah::parse(typed) {
+        Ok(p) if p < package.price && p.0 > 0 => Some(p),
+        Ok(_) => {
+            errors.add(field, "validation.promo_price_high");
+            None
+        }
+        Err(e) => {
+            errors.add(field, e);
+            None
+        }
+    }
 }
 
 /// Re-renders the form when the input was refused; any other error stays as it is.
@@ -208,7 +270,7 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let promo = service::promo(&state.db, id).await?;
-    let ids = store::promo_package_ids(&state.db, id).await?;
+    let ids = store::promo_packages(&state.db, id).await?;
     let form = PromoForm::from_row(&promo, &ids);
     render(&state, ctx, Some(promo), form, FieldErrors::default()).await
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::store::{self, AreaRow, NewPackage, NewPromo, PackageRow, PromoRow};
+use super::store::{self, AreaRow, NewPackage, NewPromo, PackageRow, PromoLink, PromoRow};
 use crate::audit::{self, Actor};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
@@ -21,6 +21,8 @@ pub struct PackageInput {
     pub upload_mbps: i64,
     pub price: Rupiah,
     pub features: String,
+    /// English, or empty.
+    pub features_en: String,
     pub sort_order: i64,
     pub published: bool,
 }
@@ -33,6 +35,7 @@ impl PackageInput {
             upload_mbps: self.upload_mbps,
             price: self.price,
             features: &self.features,
+            features_en: &self.features_en,
             published: self.published,
             sort_order: self.sort_order,
         }
@@ -236,26 +239,32 @@ pub async fn update_area(
 
 // ---- promos ----
 
-/// A promo as staff typed it, parsed; `package_ids` are known packages, sorted, no repeats.
+/// A promo as staff typed it, parsed; `packages` are known packages (with the promo price, if
+/// the promo lowers it), sorted by id, no repeats.
 pub struct PromoInput {
     pub title: String,
+    /// English, or empty.
+    pub title_en: String,
     /// Markdown.
     pub body: String,
+    pub body_en: String,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub published: bool,
-    pub package_ids: Vec<i64>,
+    pub packages: Vec<PromoLink>,
 }
 
 impl PromoInput {
     fn as_new(&self) -> NewPromo<'_> {
         NewPromo {
             title: &self.title,
+            title_en: &self.title_en,
             body: &self.body,
+            body_en: &self.body_en,
             starts_on: self.starts_on,
             ends_on: self.ends_on,
             published: self.published,
-            package_ids: &self.package_ids,
+            packages: &self.packages,
         }
     }
 
@@ -265,7 +274,7 @@ impl PromoInput {
             self.title,
             self.starts_on,
             self.ends_on,
-            self.package_ids,
+            self.packages.iter().map(|p| p.0).collect::<Vec<_>>(),
             if self.published { ", published" } else { "" }
         )
     }

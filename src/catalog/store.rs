@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::args;
 use crate::db::{Conn, Db, DbResult, Tx};
+use crate::i18n::Lang;
 use crate::types::Rupiah;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -15,6 +16,8 @@ pub struct PackageRow {
     pub price: Rupiah,
     /// One feature per line.
     pub features: String,
+    /// The same in English; empty when not translated.
+    pub features_en: String,
     pub published: bool,
     pub sort_order: i64,
 }
@@ -24,8 +27,9 @@ impl PackageRow {
         self.price.to_string()
     }
 
-    pub fn feature_list(&self) -> Vec<&str> {
-        self.features
+    /// The features in the reader's language (see [`Lang::pick`]), one per line.
+    pub fn feature_list(&self, lang: &Lang) -> Vec<&str> {
+        lang.pick(&self.features, &self.features_en)
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())
@@ -34,7 +38,7 @@ impl PackageRow {
 }
 
 const PACKAGE_COLUMNS: &str =
-    "id, name, download_mbps, upload_mbps, price, features, published, sort_order";
+    "id, name, download_mbps, upload_mbps, price, features, features_en, published, sort_order";
 
 pub struct NewPackage<'a> {
     pub name: &'a str,
@@ -42,6 +46,7 @@ pub struct NewPackage<'a> {
     pub upload_mbps: i64,
     pub price: Rupiah,
     pub features: &'a str,
+    pub features_en: &'a str,
     pub published: bool,
     pub sort_order: i64,
 }
@@ -52,9 +57,9 @@ pub async fn create_package(
     now: DateTime<Utc>,
 ) -> DbResult<i64> {
     c.into().insert_returning(
-        "INSERT INTO packages (name, download_mbps, upload_mbps, price, features, published, sort_order, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-        args![p.name, p.download_mbps, p.upload_mbps, p.price, p.features, p.published, p.sort_order, now],
+        "INSERT INTO packages (name, download_mbps, upload_mbps, price, features, published, sort_order, created_at, updated_at, \
+         features_en) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id",
+        args![p.name, p.download_mbps, p.upload_mbps, p.price, p.features, p.published, p.sort_order, now, p.features_en],
     )
     .await
 }
@@ -155,8 +160,8 @@ pub async fn update_package(
 ) -> DbResult<u64> {
     c.into().execute(
         "UPDATE packages SET name = $2, download_mbps = $3, upload_mbps = $4, price = $5, features = $6, \
-         published = $7, sort_order = $8, updated_at = $9 WHERE id = $1",
-        args![id, p.name, p.download_mbps, p.upload_mbps, p.price, p.features, p.published, p.sort_order, now],
+         published = $7, sort_order = $8, updated_at = $9, features_en = $10 WHERE id = $1",
+        args![id, p.name, p.download_mbps, p.upload_mbps, p.price, p.features, p.published, p.sort_order, now, p.features_en],
     )
     .await
 }
@@ -206,6 +211,9 @@ pub struct PromoRow {
     pub title: String,
     /// Markdown.
     pub body: String,
+    /// The English title and body; empty when not translated.
+    pub title_en: String,
+    pub body_en: String,
     /// WIB days, both inclusive.
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
@@ -254,6 +262,16 @@ impl PromoRow {
         }
     }
 
+    /// The title in the reader's language (see [`Lang::pick`]).
+    pub fn title_in(&self, lang: &Lang) -> &str {
+        lang.pick(&self.title, &self.title_en)
+    }
+
+    /// The Markdown body in the reader's language.
+    pub fn body_in(&self, lang: &Lang) -> &str {
+        lang.pick(&self.body, &self.body_en)
+    }
+
     pub fn starts_text(&self) -> String {
         self.starts_on.format("%d/%m/%Y").to_string()
     }
@@ -263,27 +281,33 @@ impl PromoRow {
     }
 }
 
-const PROMO_COLUMNS: &str = "id, title, body, starts_on, ends_on, published";
+const PROMO_COLUMNS: &str = "id, title, body, title_en, body_en, starts_on, ends_on, published";
+
+/// A package of a promo, with the monthly price the promo gives it (`None`: the normal price).
+pub type PromoLink = (i64, Option<Rupiah>);
 
 pub struct NewPromo<'a> {
     pub title: &'a str,
+    pub title_en: &'a str,
     pub body: &'a str,
+    pub body_en: &'a str,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub published: bool,
-    pub package_ids: &'a [i64],
+    pub packages: &'a [PromoLink],
 }
 
-async fn set_promo_packages(tx: &mut Tx, promo_id: i64, package_ids: &[i64]) -> DbResult<()> {
+async fn set_promo_packages(tx: &mut Tx, promo_id: i64, packages: &[PromoLink]) -> DbResult<()> {
     tx.execute(
         "DELETE FROM promo_packages WHERE promo_id = $1",
         args![promo_id],
     )
     .await?;
-    for package_id in package_ids {
+    for (package_id, price) in packages {
         tx.execute(
-            "INSERT INTO promo_packages (promo_id, package_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            args![promo_id, *package_id],
+            "INSERT INTO promo_packages (promo_id, package_id, promo_price) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING",
+            args![promo_id, *package_id, price.map(|p| p.0)],
         )
         .await?;
     }
@@ -294,12 +318,12 @@ async fn set_promo_packages(tx: &mut Tx, promo_id: i64, package_ids: &[i64]) -> 
 pub async fn create_promo(tx: &mut Tx, p: &NewPromo<'_>, now: DateTime<Utc>) -> DbResult<i64> {
     let id: i64 = tx
         .scalar(
-            "INSERT INTO promos (title, body, starts_on, ends_on, published, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-            args![p.title, p.body, p.starts_on, p.ends_on, p.published, now],
+            "INSERT INTO promos (title, body, starts_on, ends_on, published, created_at, updated_at, title_en, body_en) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8) RETURNING id",
+            args![p.title, p.body, p.starts_on, p.ends_on, p.published, now, p.title_en, p.body_en],
         )
         .await?;
-    set_promo_packages(tx, id, p.package_ids).await?;
+    set_promo_packages(tx, id, p.packages).await?;
     Ok(id)
 }
 
@@ -312,12 +336,12 @@ pub async fn update_promo(
 ) -> DbResult<u64> {
     let n = tx
         .execute(
-            "UPDATE promos SET title = $2, body = $3, starts_on = $4, ends_on = $5, published = $6, updated_at = $7 \
-             WHERE id = $1",
-            args![id, p.title, p.body, p.starts_on, p.ends_on, p.published, now],
+            "UPDATE promos SET title = $2, body = $3, starts_on = $4, ends_on = $5, published = $6, updated_at = $7, \
+             title_en = $8, body_en = $9 WHERE id = $1",
+            args![id, p.title, p.body, p.starts_on, p.ends_on, p.published, now, p.title_en, p.body_en],
         )
         .await?;
-    set_promo_packages(tx, id, p.package_ids).await?;
+    set_promo_packages(tx, id, p.packages).await?;
     Ok(n)
 }
 
@@ -374,14 +398,18 @@ pub async fn running_promos(db: &Db, today: NaiveDate) -> DbResult<Vec<PromoRow>
     .await
 }
 
-pub async fn promo_package_ids(db: &Db, promo_id: i64) -> DbResult<Vec<i64>> {
-    let rows: Vec<(i64,)> = db
+/// The packages of a promo with their promo prices, by package id.
+pub async fn promo_packages(db: &Db, promo_id: i64) -> DbResult<Vec<PromoLink>> {
+    let rows: Vec<(i64, Option<i64>)> = db
         .fetch_all(
-            "SELECT package_id FROM promo_packages WHERE promo_id = $1 ORDER BY package_id",
+            "SELECT package_id, promo_price FROM promo_packages WHERE promo_id = $1 ORDER BY package_id",
             args![promo_id],
         )
         .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, price)| (id, price.map(Rupiah)))
+        .collect())
 }
 
 /// A published package linked to a running promo.
@@ -389,21 +417,36 @@ pub async fn promo_package_ids(db: &Db, promo_id: i64) -> DbResult<Vec<i64>> {
 pub struct PromoPackage {
     pub promo_id: i64,
     pub promo_title: String,
+    pub promo_title_en: String,
     pub package_id: i64,
     pub package_name: String,
+    /// The package's normal monthly price.
     pub price: Rupiah,
+    /// The monthly price during the promo, when the promo lowers it.
+    pub promo_price: Option<Rupiah>,
 }
 
 impl PromoPackage {
     pub fn price_text(&self) -> String {
         self.price.to_string()
     }
+
+    /// The promo's title in the reader's language.
+    pub fn promo_title_in(&self, lang: &Lang) -> &str {
+        lang.pick(&self.promo_title, &self.promo_title_en)
+    }
+
+    /// The promo price when it is below the normal one.
+    pub fn lower_price(&self) -> Option<Rupiah> {
+        self.promo_price.filter(|p| *p < self.price)
+    }
 }
 
 /// The published packages of the promos running on `today`.
 pub async fn running_promo_packages(db: &Db, today: NaiveDate) -> DbResult<Vec<PromoPackage>> {
     db.fetch_all(
-        "SELECT pr.id AS promo_id, pr.title AS promo_title, p.id AS package_id, p.name AS package_name, p.price \
+        "SELECT pr.id AS promo_id, pr.title AS promo_title, pr.title_en AS promo_title_en, p.id AS package_id, \
+         p.name AS package_name, p.price, pp.promo_price \
          FROM promo_packages pp JOIN promos pr ON pr.id = pp.promo_id JOIN packages p ON p.id = pp.package_id \
          WHERE pr.published = TRUE AND pr.starts_on <= $1 AND pr.ends_on >= $1 AND p.published = TRUE \
          ORDER BY pr.id, p.sort_order, p.price, p.id",

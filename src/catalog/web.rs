@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
-use super::model::today_wib;
+use super::model::{deal_for, today_wib, Deal};
 use super::store::{self, PackageRow, PromoPackage, PromoRow};
 use crate::error::AppResult;
 use crate::news::render_markdown;
@@ -20,8 +20,8 @@ struct PackagesPage {
 }
 
 impl PackagesPage {
-    fn promos_for(&self, package_id: &i64) -> Vec<&str> {
-        super::model::promos_for(&self.links, *package_id)
+    fn deal(&self, package_id: &i64) -> Deal<'_> {
+        deal_for(&self.links, *package_id, self.ctx.lang)
     }
 
     fn lowest_price(&self) -> String {
@@ -63,7 +63,7 @@ pub async fn promos(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respon
     let promos = running
         .into_iter()
         .map(|promo| PromoView {
-            body_html: render_markdown(&promo.body),
+            body_html: render_markdown(promo.body_in(&ctx.lang)),
             packages: links
                 .iter()
                 .filter(|l| l.promo_id == promo.id)

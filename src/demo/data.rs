@@ -143,6 +143,14 @@ pub const PACKAGES: &[(&str, i64, i64, i64, &str, bool)] = &[
     ),
 ];
 
+/// English features of the first packages (in the order of [`PACKAGES`]); the others have
+/// none, so English readers see their Indonesian ones.
+pub const FEATURES_EN: &[&str] = &[
+    "Unlimited, no fair-use cap\nWi-Fi router on loan\nFor 2–3 devices",
+    "Unlimited, no fair-use cap\nDual-band Wi-Fi router\nFor 4–6 devices",
+    "Unlimited, no fair-use cap\nDual-band Wi-Fi router\nPriority repairs",
+];
+
 /// (offer, mbps, price)
 type Offer = (&'static str, i64, i64);
 
@@ -203,6 +211,28 @@ pub const POSTS: &[(&str, &str, &str, &str, Kind)] = &[
         "50 Mbps dengan latensi rendah untuk pemain game online.",
         "Paket **Gamer 50** hadir untuk pemain game: 50/25 Mbps, latensi rendah ke server game populer, Rp 450.000 per bulan.",
         Kind::News,
+    ),
+];
+
+/// English (slug, title, summary, body) of some posts; the others stay Indonesian only.
+pub const POSTS_EN: &[(&str, &str, &str, &str)] = &[
+    (
+        "jaringan-fiber-sampai-padasuka",
+        "Our fibre network now reaches Padasuka",
+        "Padasuka residents can now subscribe to our fibre packages.",
+        "From this month our fibre network reaches **Padasuka**. Check your address on the *Coverage* page, then sign up online.",
+    ),
+    (
+        "jadwal-pemeliharaan-malam",
+        "Network maintenance on Tuesday night",
+        "Connections in Cibabat and Citeureup drop briefly from 00:00 to 02:00 WIB.",
+        "We are servicing equipment in **Cibabat** and **Citeureup** on Tuesday from 00:00 to 02:00 WIB. Sorry for the inconvenience.",
+    ),
+    (
+        "paket-gamer-50",
+        "New package: Gamer 50",
+        "50 Mbps with low latency for online gamers.",
+        "**Gamer 50** is here for gamers: 50/25 Mbps, low latency to popular game servers, Rp 450,000 a month.",
     ),
 ];
 

@@ -3,6 +3,7 @@
 //! and changes are spread out like real ones.
 
 mod data;
+mod images;
 mod tickets;
 mod visits;
 
@@ -26,6 +27,7 @@ use crate::i18n::Lang;
 use crate::news::store::{self as news, NewPost};
 use crate::retention::store as retention;
 use crate::signup::pipeline::{self, NewSignup, SignupError, Step};
+use crate::site::service::{self as site_service, ImageChange};
 use crate::site::store::{self as site, Company};
 use crate::state::AppState;
 use crate::types::{wib_date, PhoneNumber};
@@ -399,11 +401,29 @@ async fn content(state: &AppState) -> anyhow::Result<()> {
             email: "halo@blitznet.example".into(),
             opening_hours: "Senin–Sabtu 08.00–17.00 WIB".into(),
             map_url: "https://www.openstreetmap.org/search?query=Cimahi".into(),
+            // English for some texts; the mission stays Indonesian, so the fallback shows.
+            tagline_en: "Home internet that stays with you, from Cimahi for Cimahi.".into(),
+            about_en: "Blitz Net Cimahi is a local internet provider founded in 2016. Our team of nine \
+                       installs and looks after a fibre network in Cimahi and around it."
+                .into(),
+            vision_en: "To be the internet provider families in Cimahi choose.".into(),
+            opening_hours_en: "Monday–Saturday 08:00–17:00 WIB".into(),
             ..Company::default()
         },
         now,
     )
     .await?;
+    let demo = Actor {
+        id: None,
+        name: "demo",
+        ip: "demo",
+    };
+    let image = |p: Option<crate::uploads::process::Prepared>| {
+        p.map(ImageChange::Replace).unwrap_or(ImageChange::Keep)
+    };
+    let (logo, hero) = tokio::task::spawn_blocking(|| (images::logo(), images::hero())).await?;
+    let company = site::company(db).await?;
+    site_service::save_profile(db, demo, now, &company, image(logo), image(hero)).await?;
     let mut package_ids = Vec::new();
     for (i, (name, down, up, price, features, published)) in data::PACKAGES.iter().enumerate() {
         let p = NewPackage {
@@ -412,6 +432,7 @@ async fn content(state: &AppState) -> anyhow::Result<()> {
             upload_mbps: *up,
             price: crate::types::Rupiah(*price),
             features,
+            features_en: data::FEATURES_EN.get(i).copied().unwrap_or(""),
             published: *published,
             sort_order: i as i64,
         };
@@ -425,12 +446,19 @@ async fn content(state: &AppState) -> anyhow::Result<()> {
     catalog::create_promo(
         &mut tx,
         &NewPromo {
-            title: "Gratis biaya pasang akhir tahun",
-            body: "Daftar paket **Rumah 20** atau **Keluarga 30** sebelum akhir promo dan biaya pemasangan Rp 300.000 kami tanggung.",
+            title: "Akhir tahun: gratis pasang dan harga spesial",
+            title_en: "Year-end offer: free installation and a special price",
+            body: "Daftar paket **Rumah 20** atau **Keluarga 30** sebelum akhir promo: biaya pemasangan Rp 300.000 kami tanggung \
+                   dan harga bulanannya turun selama promo.",
+            body_en: "Sign up for **Rumah 20** or **Keluarga 30** before the offer ends: we pay the Rp 300,000 installation \
+                      fee and the monthly price drops while the offer lasts.",
             starts_on: today - Duration::days(10),
             ends_on: today + Duration::days(35),
             published: true,
-            package_ids: &package_ids[1..3],
+            packages: &[
+                (package_ids[1], Some(crate::types::Rupiah(225_000))),
+                (package_ids[2], Some(crate::types::Rupiah(299_000))),
+            ],
         },
         now,
     )
@@ -439,22 +467,32 @@ async fn content(state: &AppState) -> anyhow::Result<()> {
         &mut tx,
         &NewPromo {
             title: "Promo Kemerdekaan: bulan pertama 50%",
+            title_en: "",
             body: "Diskon 50% untuk tagihan bulan pertama semua paket.",
+            body_en: "",
             starts_on: today - Duration::days(110),
             ends_on: today - Duration::days(95),
             published: true,
-            package_ids: &[],
+            packages: &[],
         },
         now,
     )
     .await?;
     tx.commit().await?;
     for (i, (slug, title, summary, body, kind)) in data::POSTS.iter().enumerate() {
+        let (_, title_en, summary_en, body_md_en) = data::POSTS_EN
+            .iter()
+            .find(|p| p.0 == *slug)
+            .copied()
+            .unwrap_or_default();
         let post = NewPost {
             slug,
             title,
             summary,
             body_md: body,
+            title_en,
+            summary_en,
+            body_md_en,
             kind: *kind,
             published: true,
             author_id: None,

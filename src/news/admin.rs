@@ -47,6 +47,9 @@ pub struct PostForm {
     kind: String,
     summary: String,
     body_md: String,
+    title_en: String,
+    summary_en: String,
+    body_md_en: String,
     published: String,
 }
 
@@ -58,6 +61,9 @@ impl PostForm {
             kind: p.kind.clone(),
             summary: p.summary.clone(),
             body_md: p.body_md.clone(),
+            title_en: p.title_en.clone(),
+            summary_en: p.summary_en.clone(),
+            body_md_en: p.body_md_en.clone(),
             published: if p.published {
                 "1".into()
             } else {
@@ -131,12 +137,18 @@ fn validate(form: &PostForm, errors: &mut FieldErrors) -> Option<PostInput> {
     );
     let summary = errors.check("summary", web::optional(&form.summary, 300));
     let body = errors.check("body_md", web::optional(&form.body_md, 100_000));
+    let title_en = errors.check("title_en", web::optional(&form.title_en, 200));
+    let summary_en = errors.check("summary_en", web::optional(&form.summary_en, 300));
+    let body_en = errors.check("body_md_en", web::optional(&form.body_md_en, 100_000));
     Some(PostInput {
         title: title?,
         slug: slug?,
         kind: kind?,
         summary: summary?.unwrap_or_default(),
         body_md: body?.unwrap_or_default(),
+        title_en: title_en?.unwrap_or_default(),
+        summary_en: summary_en?.unwrap_or_default(),
+        body_md_en: body_en?.unwrap_or_default(),
         published: form.is_published(),
     })
 }

@@ -24,6 +24,10 @@ pub struct PostInput {
     pub summary: String,
     /// Markdown.
     pub body_md: String,
+    /// The English texts, or empty.
+    pub title_en: String,
+    pub summary_en: String,
+    pub body_md_en: String,
     pub published: bool,
 }
 
@@ -34,6 +38,9 @@ impl PostInput {
             title: &self.title,
             summary: &self.summary,
             body_md: &self.body_md,
+            title_en: &self.title_en,
+            summary_en: &self.summary_en,
+            body_md_en: &self.body_md_en,
             kind: self.kind,
             published: self.published,
             author_id,

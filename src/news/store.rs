@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::args;
 use crate::db::{Conn, Db, DbResult};
+use crate::i18n::Lang;
 use crate::types::fmt_date;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +42,10 @@ pub struct PostRow {
     pub title: String,
     pub summary: String,
     pub body_md: String,
+    /// The English title, summary and body; empty when not translated.
+    pub title_en: String,
+    pub summary_en: String,
+    pub body_md_en: String,
     pub kind: String,
     pub published: bool,
     pub published_at: Option<DateTime<Utc>>,
@@ -48,6 +53,20 @@ pub struct PostRow {
 }
 
 impl PostRow {
+    /// The title in the reader's language (see [`Lang::pick`]).
+    pub fn title_in(&self, lang: &Lang) -> &str {
+        lang.pick(&self.title, &self.title_en)
+    }
+
+    pub fn summary_in(&self, lang: &Lang) -> &str {
+        lang.pick(&self.summary, &self.summary_en)
+    }
+
+    /// The Markdown body in the reader's language.
+    pub fn body_in(&self, lang: &Lang) -> &str {
+        lang.pick(&self.body_md, &self.body_md_en)
+    }
+
     pub fn kind(&self) -> Kind {
         Kind::parse(&self.kind).unwrap_or(Kind::News)
     }
@@ -70,13 +89,17 @@ impl PostRow {
 }
 
 const COLUMNS: &str =
-    "id, slug, title, summary, body_md, kind, published, published_at, updated_at";
+    "id, slug, title, summary, body_md, title_en, summary_en, body_md_en, kind, published, \
+                       published_at, updated_at";
 
 pub struct NewPost<'a> {
     pub slug: &'a str,
     pub title: &'a str,
     pub summary: &'a str,
     pub body_md: &'a str,
+    pub title_en: &'a str,
+    pub summary_en: &'a str,
+    pub body_md_en: &'a str,
     pub kind: Kind,
     pub published: bool,
     pub author_id: Option<i64>,
@@ -87,7 +110,8 @@ pub async fn create(c: impl Into<Conn<'_>>, p: &NewPost<'_>, now: DateTime<Utc>)
     let published_at = p.published.then_some(now);
     c.into().insert_returning(
         "INSERT INTO posts (slug, title, summary, body_md, kind, published, published_at, author_id, created_at, \
-         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+         updated_at, title_en, summary_en, body_md_en) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12) \
+         RETURNING id",
         args![
             p.slug,
             p.title,
@@ -97,7 +121,10 @@ pub async fn create(c: impl Into<Conn<'_>>, p: &NewPost<'_>, now: DateTime<Utc>)
             p.published,
             published_at,
             p.author_id,
-            now
+            now,
+            p.title_en,
+            p.summary_en,
+            p.body_md_en
         ],
     )
     .await
@@ -113,7 +140,7 @@ pub async fn update(
     c.into().execute(
         "UPDATE posts SET slug = $2, title = $3, summary = $4, body_md = $5, kind = $6, published = $7, \
          published_at = CASE WHEN $7 = TRUE THEN COALESCE(published_at, $8) ELSE published_at END, \
-         updated_at = $8 WHERE id = $1",
+         updated_at = $8, title_en = $9, summary_en = $10, body_md_en = $11 WHERE id = $1",
         args![
             id,
             p.slug,
@@ -122,7 +149,10 @@ pub async fn update(
             p.body_md,
             p.kind.as_str(),
             p.published,
-            now
+            now,
+            p.title_en,
+            p.summary_en,
+            p.body_md_en
         ],
     )
     .await

@@ -54,7 +54,7 @@ pub async fn show(
     let post = store::published_by_slug(&state.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let body_html = render_markdown(&post.body_md);
+    let body_html = render_markdown(post.body_in(&ctx.lang));
     page(&ShowPage {
         ctx,
         post,

@@ -16,7 +16,7 @@ use crate::error::AppResult;
 use crate::state::AppState;
 use crate::types::{fmt_datetime, Email, PhoneNumber};
 use crate::uploads::form::{self, Submitted};
-use crate::uploads::process::{self, Accept};
+use crate::uploads::process::{self, Accept, Shape};
 use crate::uploads::ImageRef;
 use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Paging, Query};
 
@@ -34,6 +34,11 @@ pub struct CompanyForm {
     email: String,
     opening_hours: String,
     map_url: String,
+    tagline_en: String,
+    about_en: String,
+    vision_en: String,
+    mission_en: String,
+    opening_hours_en: String,
     /// Checkboxes: drop the current logo / hero image.
     remove_logo: Option<String>,
     remove_hero: Option<String>,
@@ -53,6 +58,11 @@ impl CompanyForm {
             email: c.email.clone(),
             opening_hours: c.opening_hours.clone(),
             map_url: c.map_url.clone(),
+            tagline_en: c.tagline_en.clone(),
+            about_en: c.about_en.clone(),
+            vision_en: c.vision_en.clone(),
+            mission_en: c.mission_en.clone(),
+            opening_hours_en: c.opening_hours_en.clone(),
             remove_logo: None,
             remove_hero: None,
         }
@@ -121,6 +131,11 @@ fn validate(form: &CompanyForm, errors: &mut FieldErrors) -> Option<Company> {
     let mission = text(errors, "mission", &form.mission, 4_000);
     let address = text(errors, "address", &form.address, 300);
     let opening_hours = text(errors, "opening_hours", &form.opening_hours, 300);
+    let tagline_en = text(errors, "tagline_en", &form.tagline_en, 200);
+    let about_en = text(errors, "about_en", &form.about_en, 10_000);
+    let vision_en = text(errors, "vision_en", &form.vision_en, 2_000);
+    let mission_en = text(errors, "mission_en", &form.mission_en, 4_000);
+    let opening_hours_en = text(errors, "opening_hours_en", &form.opening_hours_en, 300);
     let phone = errors.check(
         "phone",
         optional_with(&form.phone, |p| {
@@ -151,6 +166,11 @@ fn validate(form: &CompanyForm, errors: &mut FieldErrors) -> Option<Company> {
         email: email?.unwrap_or_default(),
         opening_hours: opening_hours?,
         map_url: map_url?.unwrap_or_default(),
+        tagline_en: tagline_en?,
+        about_en: about_en?,
+        vision_en: vision_en?,
+        mission_en: mission_en?,
+        opening_hours_en: opening_hours_en?,
         ..Company::default()
     })
 }
@@ -203,7 +223,12 @@ async fn image_change(
     errors: &mut FieldErrors,
 ) -> Option<ImageChange> {
     if let Some(file) = submitted.take_file(field) {
-        return match process::prepare(file, Accept::Images).await {
+        // The logo is shown small in every header; the hero large on the home page, as WebP.
+        let shape = match field {
+            "logo" => Shape::Logo,
+            _ => Shape::Hero,
+        };
+        return match process::prepare_shaped(file, Accept::Images, shape).await {
             Ok(p) => Some(ImageChange::Replace(p)),
             Err(e) => {
                 errors.add(field, e.message_key());

@@ -42,6 +42,7 @@ pub fn load_brand(db: Db) -> Pin<Box<dyn Future<Output = DbResult<Brand>> + Send
     Box::pin(async move {
         let c = store::company(&db).await?;
         Ok(Brand {
+            whatsapp: c.whatsapp.chars().filter(char::is_ascii_digit).collect(),
             name: c.name,
             logo: c.logo,
         })

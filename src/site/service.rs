@@ -102,6 +102,11 @@ fn changed_fields(a: &Company, b: &Company) -> Vec<String> {
         ("email", &a.email, &b.email),
         ("opening_hours", &a.opening_hours, &b.opening_hours),
         ("map_url", &a.map_url, &b.map_url),
+        ("tagline_en", &a.tagline_en, &b.tagline_en),
+        ("about_en", &a.about_en, &b.about_en),
+        ("vision_en", &a.vision_en, &b.vision_en),
+        ("mission_en", &a.mission_en, &b.mission_en),
+        ("opening_hours_en", &a.opening_hours_en, &b.opening_hours_en),
     ];
     pairs
         .iter()

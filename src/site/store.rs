@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::args;
 use crate::db::{Conn, Db, DbResult, Tx};
+use crate::i18n::Lang;
 use crate::uploads::{self, ImageRef};
 
 #[derive(Clone, Debug, Default, sqlx::FromRow)]
@@ -20,6 +21,13 @@ pub struct Company {
     pub email: String,
     pub opening_hours: String,
     pub map_url: String,
+    /// The English texts of the tagline, about, vision, mission and opening hours; empty when
+    /// not translated (readers then see the Indonesian ones, see [`Lang::pick`]).
+    pub tagline_en: String,
+    pub about_en: String,
+    pub vision_en: String,
+    pub mission_en: String,
+    pub opening_hours_en: String,
     /// The logo shown in the header of every page.
     #[sqlx(skip)]
     pub logo: Option<ImageRef>,
@@ -72,8 +80,8 @@ pub async fn image_ids(c: impl Into<Conn<'_>>) -> DbResult<ImageIds> {
 pub async fn company_text(c: impl Into<Conn<'_>>) -> DbResult<Option<Company>> {
     c.into()
         .fetch_optional(
-            "SELECT name, tagline, about, vision, mission, address, phone, whatsapp, email, opening_hours, map_url \
-             FROM company_settings WHERE id = 1",
+            "SELECT name, tagline, about, vision, mission, address, phone, whatsapp, email, opening_hours, map_url, \
+             tagline_en, about_en, vision_en, mission_en, opening_hours_en FROM company_settings WHERE id = 1",
             args![],
         )
         .await
@@ -96,12 +104,15 @@ pub async fn save_company(
 ) -> DbResult<()> {
     conn.into().execute(
         "INSERT INTO company_settings (id, name, tagline, about, vision, mission, address, phone, whatsapp, email, \
-         opening_hours, map_url, updated_at) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         opening_hours, map_url, updated_at, tagline_en, about_en, vision_en, mission_en, opening_hours_en) \
+         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
          ON CONFLICT (id) DO UPDATE SET name = $1, tagline = $2, about = $3, vision = $4, mission = $5, address = $6, \
-         phone = $7, whatsapp = $8, email = $9, opening_hours = $10, map_url = $11, updated_at = $12",
+         phone = $7, whatsapp = $8, email = $9, opening_hours = $10, map_url = $11, updated_at = $12, \
+         tagline_en = $13, about_en = $14, vision_en = $15, mission_en = $16, opening_hours_en = $17",
         args![
             &c.name, &c.tagline, &c.about, &c.vision, &c.mission, &c.address, &c.phone, &c.whatsapp, &c.email,
-            &c.opening_hours, &c.map_url, now
+            &c.opening_hours, &c.map_url, now, &c.tagline_en, &c.about_en, &c.vision_en, &c.mission_en,
+            &c.opening_hours_en
         ],
     )
     .await?;
@@ -175,17 +186,27 @@ impl Company {
             .map(|p| format!("tel:{}", p.as_str()))
     }
 
-    pub fn opening_lines(&self) -> Vec<&str> {
-        non_empty_lines(&self.opening_hours)
+    /// The tagline in the reader's language.
+    pub fn tagline_in(&self, lang: &Lang) -> &str {
+        lang.pick(&self.tagline, &self.tagline_en)
     }
 
-    pub fn mission_lines(&self) -> Vec<&str> {
-        non_empty_lines(&self.mission)
+    /// The "about us" Markdown in the reader's language.
+    pub fn about_in(&self, lang: &Lang) -> &str {
+        lang.pick(&self.about, &self.about_en)
+    }
+
+    pub fn opening_lines(&self, lang: &Lang) -> Vec<&str> {
+        non_empty_lines(lang.pick(&self.opening_hours, &self.opening_hours_en))
+    }
+
+    pub fn mission_lines(&self, lang: &Lang) -> Vec<&str> {
+        non_empty_lines(lang.pick(&self.mission, &self.mission_en))
     }
 
     /// The vision as paragraphs (one per line).
-    pub fn vision_lines(&self) -> Vec<&str> {
-        non_empty_lines(&self.vision)
+    pub fn vision_lines(&self, lang: &Lang) -> Vec<&str> {
+        non_empty_lines(lang.pick(&self.vision, &self.vision_en))
     }
 
     /// Whether any contact detail is filled in.

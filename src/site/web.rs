@@ -6,7 +6,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::store::{self, Company, WaitingEntry};
-use crate::catalog::model::today_wib;
+use crate::catalog::model::{deal_for, today_wib, Deal};
 use crate::catalog::store::{self as catalog, AreaRow, PackageRow, PromoPackage, PromoRow};
 use crate::error::AppResult;
 use crate::news::render_markdown;
@@ -24,11 +24,17 @@ struct HomePage {
     links: Vec<PromoPackage>,
     promos: Vec<PromoRow>,
     posts: Vec<PostRow>,
+    /// The published areas, suggested in the hero's coverage check.
+    areas: Vec<AreaRow>,
 }
 
 impl HomePage {
-    fn promos_for(&self, package_id: &i64) -> Vec<&str> {
-        crate::catalog::model::promos_for(&self.links, *package_id)
+    fn deal(&self, package_id: &i64) -> Deal<'_> {
+        deal_for(&self.links, *package_id, self.ctx.lang)
+    }
+
+    fn tagline(&self) -> &str {
+        self.company.tagline_in(&self.ctx.lang)
     }
 }
 
@@ -41,6 +47,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
     let links = catalog::running_promo_packages(&state.db, today).await?;
     let promos = catalog::running_promos(&state.db, today).await?;
     let posts = news::list_published(&state.db, HOME_POSTS, 0).await?;
+    let areas = catalog::published_areas(&state.db).await?;
     page(&HomePage {
         ctx,
         company,
@@ -48,6 +55,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
         links,
         promos,
         posts,
+        areas,
     })
 }
 
@@ -61,7 +69,7 @@ struct AboutPage {
 
 pub async fn about(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let company = store::company(&state.db).await?;
-    let about_html = render_markdown(&company.about);
+    let about_html = render_markdown(company.about_in(&ctx.lang));
     page(&AboutPage {
         ctx,
         company,

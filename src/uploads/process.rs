@@ -21,6 +21,39 @@ const MAX_PIXELS_SIDE: u32 = 12_000;
 const MAX_DECODE_ALLOC: u64 = 256 * 1024 * 1024;
 const JPEG_QUALITY: u8 = 85;
 
+/// How an image is kept: its longest side, its thumbnail's, and the format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Photos on forms (complaints): up to [`MAX_SIDE`], a [`THUMB_SIDE`] thumbnail, JPEG or PNG
+    /// as they came.
+    Standard,
+    /// The company logo, shown about 32 px high in every header: up to 512 px, a 128 px
+    /// thumbnail (sharp on 4x screens, a few KB).
+    Logo,
+    /// The picture behind the home page's headline: lossy WebP at most [`HERO_SIDE`] px wide
+    /// with a [`HERO_THUMB_SIDE`] px thumbnail for phones, so that the home page's first load
+    /// (document, stylesheet, logo and picture) stays under 60 KB.
+    Hero,
+}
+
+pub const HERO_SIDE: u32 = 1280;
+pub const HERO_THUMB_SIDE: u32 = 640;
+const LOGO_SIDE: u32 = 512;
+const LOGO_THUMB_SIDE: u32 = 128;
+/// libwebp's quality (0–100) for the hero and its thumbnail. The picture sits behind a tinted
+/// overlay and text, where artefacts do not show; 60 keeps a 1280 px photo near 40 KB.
+const HERO_QUALITY: f32 = 60.0;
+
+impl Shape {
+    fn sides(self) -> (u32, u32) {
+        match self {
+            Shape::Standard => (MAX_SIDE, THUMB_SIDE),
+            Shape::Logo => (LOGO_SIDE, LOGO_THUMB_SIDE),
+            Shape::Hero => (HERO_SIDE, HERO_THUMB_SIDE),
+        }
+    }
+}
+
 /// The kinds of file we accept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -107,6 +140,15 @@ pub struct Prepared {
 
 /// Sniffs, checks and re-encodes one file. CPU-bound: call it through [`prepare`].
 pub fn prepare_blocking(file: &Incoming, accept: Accept) -> Result<Prepared, FileError> {
+    prepare_shaped_blocking(file, accept, Shape::Standard)
+}
+
+/// [`prepare_blocking`] with the sizes and format of `shape`.
+pub fn prepare_shaped_blocking(
+    file: &Incoming,
+    accept: Accept,
+    shape: Shape,
+) -> Result<Prepared, FileError> {
     let kind = Kind::sniff(&file.bytes).ok_or(FileError::NotAllowed)?;
     if kind == Kind::Pdf {
         if accept == Accept::Images {
@@ -120,20 +162,23 @@ pub fn prepare_blocking(file: &Incoming, accept: Accept) -> Result<Prepared, Fil
         });
     }
     let img = decode(&file.bytes, kind)?;
-    // Keep JPEG and PNG as they came; WebP (whose encoder here is lossless only) becomes PNG
-    // when it has an alpha channel and JPEG otherwise, so pages stay small.
+    // Keep JPEG and PNG as they came; WebP (whose encoder in `image` is lossless only) becomes
+    // PNG when it has an alpha channel and JPEG otherwise, so pages stay small. The hero is
+    // always lossy WebP (libwebp).
     let out = match kind {
+        _ if shape == Shape::Hero => ImageFormat::WebP,
         Kind::Jpeg => ImageFormat::Jpeg,
         Kind::Png => ImageFormat::Png,
         _ if img.color().has_alpha() => ImageFormat::Png,
         _ => ImageFormat::Jpeg,
     };
-    let img = if img.width() > MAX_SIDE || img.height() > MAX_SIDE {
-        img.resize(MAX_SIDE, MAX_SIDE, FilterType::Triangle)
+    let (side, thumb_side) = shape.sides();
+    let img = if img.width() > side || img.height() > side {
+        img.resize(side, side, FilterType::Triangle)
     } else {
         img
     };
-    let thumb = img.thumbnail(THUMB_SIDE, THUMB_SIDE);
+    let thumb = img.thumbnail(thumb_side, thumb_side);
     Ok(Prepared {
         kind,
         main: encode(&img, out)?,
@@ -144,7 +189,16 @@ pub fn prepare_blocking(file: &Incoming, accept: Accept) -> Result<Prepared, Fil
 
 /// [`prepare_blocking`] on a blocking thread, so that decoding never stalls the server.
 pub async fn prepare(file: Incoming, accept: Accept) -> Result<Prepared, FileError> {
-    tokio::task::spawn_blocking(move || prepare_blocking(&file, accept))
+    prepare_shaped(file, accept, Shape::Standard).await
+}
+
+/// [`prepare_shaped_blocking`] on a blocking thread.
+pub async fn prepare_shaped(
+    file: Incoming,
+    accept: Accept,
+    shape: Shape,
+) -> Result<Prepared, FileError> {
+    tokio::task::spawn_blocking(move || prepare_shaped_blocking(&file, accept, shape))
         .await
         .unwrap_or(Err(FileError::Unreadable))
 }
@@ -182,6 +236,10 @@ fn decode_error(e: image::ImageError) -> FileError {
 fn encode(img: &DynamicImage, format: ImageFormat) -> Result<Stored, FileError> {
     let mut out = Vec::new();
     let mime = match format {
+        ImageFormat::WebP => {
+            out = lossy_webp(img)?;
+            "image/webp"
+        }
         ImageFormat::Png => {
             img.write_with_encoder(PngEncoder::new(&mut out))
                 .map_err(|_| FileError::Unreadable)?;
@@ -196,6 +254,24 @@ fn encode(img: &DynamicImage, format: ImageFormat) -> Result<Stored, FileError> 
         }
     };
     Ok(Stored::new(out, mime, Some((img.width(), img.height()))))
+}
+
+/// Lossy WebP through libwebp (the `image` crate only writes lossless WebP); an alpha channel
+/// is kept.
+fn lossy_webp(img: &DynamicImage) -> Result<Vec<u8>, FileError> {
+    let (w, h) = (img.width(), img.height());
+    let pixels;
+    let encoder = if img.color().has_alpha() {
+        pixels = img.to_rgba8().into_raw();
+        webp::Encoder::from_rgba(&pixels, w, h)
+    } else {
+        pixels = img.to_rgb8().into_raw();
+        webp::Encoder::from_rgb(&pixels, w, h)
+    };
+    encoder
+        .encode_simple(false, HERO_QUALITY)
+        .map(|m| m.to_vec())
+        .map_err(|_| FileError::Unreadable)
 }
 
 /// The extension that matches a stored type, for download names.
@@ -276,6 +352,44 @@ mod tests {
             assert_eq!(p.main.mime, want);
             assert_eq!((p.main.width, p.main.height), (Some(40), Some(30)));
         }
+    }
+
+    #[test]
+    fn the_hero_becomes_a_small_lossy_webp_with_a_phone_sized_thumbnail() {
+        // A noisy 2400 x 1350 picture: the worst case for size.
+        let img = image::RgbImage::from_fn(2400, 1350, |x, y| {
+            let n = (x.wrapping_mul(7919) ^ y.wrapping_mul(104_729)) % 64;
+            image::Rgb([(x / 10) as u8, (y / 6) as u8, 90 + n as u8])
+        });
+        let mut jpeg = Vec::new();
+        DynamicImage::ImageRgb8(img)
+            .write_with_encoder(JpegEncoder::new_with_quality(&mut jpeg, 95))
+            .unwrap();
+        let p = prepare_shaped_blocking(&incoming(&jpeg), Accept::Images, Shape::Hero).unwrap();
+        assert_eq!(p.main.mime, "image/webp");
+        assert_eq!(Kind::sniff(&p.main.bytes), Some(Kind::Webp));
+        assert_eq!((p.main.width, p.main.height), (Some(1280), Some(720)));
+        let t = p.thumb.unwrap();
+        assert_eq!(
+            (t.mime, t.width, t.height),
+            ("image/webp", Some(640), Some(360))
+        );
+        assert!(t.bytes.len() < p.main.bytes.len());
+        // It decodes again (the `image` crate reads lossy WebP).
+        let back = image::load_from_memory(&t.bytes).unwrap();
+        assert_eq!((back.width(), back.height()), (640, 360));
+    }
+
+    #[test]
+    fn the_logo_keeps_its_format_with_a_header_sized_thumbnail() {
+        let img = DynamicImage::new_rgba8(800, 400);
+        let mut png = Vec::new();
+        img.write_with_encoder(PngEncoder::new(&mut png)).unwrap();
+        let p = prepare_shaped_blocking(&incoming(&png), Accept::Images, Shape::Logo).unwrap();
+        assert_eq!(p.main.mime, "image/png");
+        assert_eq!((p.main.width, p.main.height), (Some(512), Some(256)));
+        let t = p.thumb.unwrap();
+        assert_eq!((t.width, t.height), (Some(128), Some(64)));
     }
 
     #[test]

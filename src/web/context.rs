@@ -80,8 +80,8 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         set_cookies.push(cookies::clear(cookies::FLASH, secure));
     }
 
-    let (brand, brand_logo) = match state.brand().await {
-        Ok(c) => (c.name.clone(), c.logo.clone()),
+    let (brand, brand_logo, brand_whatsapp) = match state.brand().await {
+        Ok(c) => (c.name.clone(), c.logo.clone(), c.whatsapp.clone()),
         Err(e) => return unavailable(e, ip, path, &request_id),
     };
     // The bell's count, for pages a person sees (a failure only leaves the bell without it).
@@ -103,6 +103,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         ip,
         brand,
         brand_logo,
+        brand_whatsapp,
         unread,
     };
     parts.extensions.insert(ctx.clone());
@@ -204,6 +205,7 @@ fn unavailable(e: sqlx::Error, ip: String, path: String, request_id: &str) -> Re
         ip,
         brand: "Setia".into(),
         brand_logo: None,
+        brand_whatsapp: String::new(),
         unread: None,
     };
     error_page(&ctx, &res, request_id).unwrap_or(res)
@@ -420,6 +422,7 @@ mod tests {
             ip: "127.0.0.1".into(),
             brand: "Setia".into(),
             brand_logo: None,
+            brand_whatsapp: String::new(),
             unread: None,
         }
     }

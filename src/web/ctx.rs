@@ -32,6 +32,8 @@ pub struct Ctx {
     pub brand: String,
     /// The company logo shown in the header, if one was uploaded.
     pub brand_logo: Option<crate::uploads::ImageRef>,
+    /// The company's WhatsApp number as digits, or empty.
+    pub brand_whatsapp: String,
     /// The logged-in user's unread notifications (capped), for the bell; `None` where it was not
     /// counted (not logged in, form posts, files).
     pub unread: Option<i64>,
@@ -119,6 +121,19 @@ impl Ctx {
         } else {
             self.tf("time.span_m", [("m", m.as_str())])
         }
+    }
+
+    /// The floating WhatsApp button's link: on the public site's pages when the company has
+    /// a number; never on staff, portal or account pages.
+    pub fn site_whatsapp(&self) -> Option<String> {
+        let inside = |area: &str| {
+            self.path
+                .strip_prefix(area)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        let private = ["/staff", "/portal", "/account"].into_iter().any(inside);
+        (!private && !self.brand_whatsapp.is_empty())
+            .then(|| format!("https://wa.me/{}", self.brand_whatsapp))
     }
 
     pub fn flash_text(&self) -> Option<&str> {

@@ -135,4 +135,44 @@ async fn demo_fills_every_status_and_refuses_a_second_run() {
         StatusCode::SEE_OTHER
     );
     assert_eq!(c.get("/portal").await.status, StatusCode::OK);
+
+    // English for some content but not all, so English readers see both.
+    for (table, column) in [
+        ("packages", "features_en"),
+        ("posts", "title_en"),
+        ("promos", "title_en"),
+    ] {
+        let with: i64 = count(
+            app.db(),
+            &format!("SELECT COUNT(*) FROM {table} WHERE {column} <> ''"),
+        )
+        .await;
+        let all = count(app.db(), &format!("SELECT COUNT(*) FROM {table}")).await;
+        assert!(
+            with > 0 && with < all,
+            "{table}: {with} of {all} in English"
+        );
+    }
+    // A promo lowers a price; the logo and the hero picture are there, the hero as WebP.
+    assert!(
+        count(
+            app.db(),
+            "SELECT COUNT(*) FROM promo_packages WHERE promo_price IS NOT NULL"
+        )
+        .await
+            > 0
+    );
+    let mime: String = app
+        .db()
+        .scalar(
+            "SELECT u.mime FROM uploads u JOIN company_settings c ON c.hero_upload_id = u.id",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(mime, "image/webp");
+    let home = app.browser().get("/").await;
+    home.assert_contains("data-testid=\"brand-logo\"")
+        .assert_contains("data-testid=\"hero-image\"")
+        .assert_contains("<s class=\"was\">");
 }

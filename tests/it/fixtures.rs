@@ -21,6 +21,7 @@ pub async fn catalog(app: &TestApp) -> Catalog {
         upload_mbps: mbps / 2,
         price: setia::types::Rupiah(price),
         features: "Unlimited\nRouter gratis",
+        features_en: "",
         published,
         sort_order: 0,
     };

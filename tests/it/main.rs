@@ -7,6 +7,7 @@ mod smtp;
 
 mod audit_tx;
 mod auth;
+mod bilingual;
 mod customers;
 mod db;
 mod demo;
@@ -24,6 +25,7 @@ mod roles;
 mod routes;
 mod satisfaction;
 mod security;
+mod shop_window;
 mod signup;
 mod site;
 mod sla;

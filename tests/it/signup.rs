@@ -649,11 +649,13 @@ async fn the_form_says_the_phone_is_the_login_and_shows_the_promo_of_the_chosen_
         &mut tx,
         &setia::catalog::store::NewPromo {
             title: "Gratis pasang Desember",
+            title_en: "",
             body: "Bulan ini saja",
+            body_en: "",
             starts_on: now.date_naive(),
             ends_on: now.date_naive() + chrono::Duration::days(30),
             published: true,
-            package_ids: &[c.package],
+            packages: &[(c.package, None)],
         },
         now,
     )

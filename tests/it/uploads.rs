@@ -236,7 +236,7 @@ async fn logo_and_hero_are_uploaded_stripped_shown_and_served_safely() {
             ),
             (
                 hero_id,
-                "image/jpeg".into(),
+                "image/webp".into(),
                 "IMG_2041.JPG".into(),
                 "company.hero".into(),
                 Some(admin_id),
@@ -264,22 +264,23 @@ async fn logo_and_hero_are_uploaded_stripped_shown_and_served_safely() {
     let public = app.browser();
     let home = public.get("/").await;
     home.assert_contains(&format!(
-        "src=\"/files/{logo_id}/thumb\" width=\"320\" height=\"320\""
+        "src=\"/files/{logo_id}/thumb\" width=\"128\" height=\"128\""
     ))
     .assert_contains("data-testid=\"brand-logo\"")
     .assert_contains(&format!("src=\"/files/{hero_id}\""))
     .assert_contains(&format!(
-        "srcset=\"/files/{hero_id}/thumb 320w, /files/{hero_id} 1200w\""
+        "srcset=\"/files/{hero_id}/thumb 640w, /files/{hero_id} 1200w\""
     ));
     public
         .get("/about")
         .await
         .assert_contains(&format!("/files/{logo_id}/thumb"));
 
-    // The photo comes back re-encoded without EXIF, served so that nothing runs.
+    // The photo comes back re-encoded (as lossy WebP, the hero's format) without EXIF, served
+    // so that nothing runs.
     let (status, headers, served) = get_bytes(&public, &format!("/files/{hero_id}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(headers["content-type"], "image/jpeg");
+    assert_eq!(headers["content-type"], "image/webp");
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(
         headers["content-security-policy"],
@@ -287,7 +288,7 @@ async fn logo_and_hero_are_uploaded_stripped_shown_and_served_safely() {
     );
     assert_eq!(
         headers["content-disposition"],
-        "inline; filename=\"IMG_2041.jpg\""
+        "inline; filename=\"IMG_2041.webp\""
     );
     assert!(headers["cache-control"]
         .to_str()
@@ -300,10 +301,17 @@ async fn logo_and_hero_are_uploaded_stripped_shown_and_served_safely() {
 
     let (status, headers, thumb) = get_bytes(&public, &format!("/files/{hero_id}/thumb")).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(headers["content-type"], "image/jpeg");
+    assert_eq!(headers["content-type"], "image/webp");
     assert!(!has_exif(&thumb));
     let t = image::load_from_memory(&thumb).unwrap();
-    assert_eq!((t.width(), t.height()), (320, 213));
+    assert_eq!((t.width(), t.height()), (640, 427));
+    assert!(
+        served.len() < photo.len() / 2 && thumb.len() < served.len(),
+        "the hero is smaller than the upload: {} / {} / {} bytes",
+        photo.len(),
+        served.len(),
+        thumb.len()
+    );
 
     let (status, headers, logo_back) = get_bytes(&public, &format!("/files/{logo_id}")).await;
     assert_eq!(status, StatusCode::OK);
