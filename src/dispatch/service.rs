@@ -201,9 +201,7 @@ pub async fn schedule(
         !rescheduled || v.slot() != Some(b.slot) || v.technician_id != Some(b.technician_id);
     if changed {
         notice::send(&mut tx, links, told, &after, "", now).await?;
-        if v.technician_id != Some(b.technician_id) || !rescheduled {
-            notice::send(&mut tx, links, Notice::Assigned, &after, "", now).await?;
-        }
+        notice::send(&mut tx, links, Notice::Assigned, &after, "", now).await?;
     }
     tx.commit().await?;
     Ok(after)
@@ -390,7 +388,7 @@ fn report_text(v: &VisitRow, r: &Report) -> String {
 /// The technician could not do the job (on the way or in progress → failed, with the reason).
 /// The admins are told, and the job returns to the dispatch queue as a new visit that keeps its
 /// waiting time; a registration waits for a new appointment, a ticket opens again.
-#[allow(clippy::too_many_arguments)] // the failure's reason and note are its two inputs
+#[allow(clippy::too_many_arguments)] // who (actor, role), when, which visit, and why (reason, note)
 pub async fn fail(
     db: &Db,
     links: &Links,
