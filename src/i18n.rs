@@ -63,8 +63,8 @@ macro_rules! locale_files {
 }
 
 static CATALOGS: LazyLock<[HashMap<String, String>; 2]> = LazyLock::new(|| {
-    let id = locale_files!("id": "core", "site", "customers", "jobs", "uploads", "limits", "tickets", "sla", "satisfaction", "inbox");
-    let en = locale_files!("en": "core", "site", "customers", "jobs", "uploads", "limits", "tickets", "sla", "satisfaction", "inbox");
+    let id = locale_files!("id": "core", "site", "customers", "jobs", "uploads", "limits", "tickets", "sla", "satisfaction", "inbox", "history", "feedback");
+    let en = locale_files!("en": "core", "site", "customers", "jobs", "uploads", "limits", "tickets", "sla", "satisfaction", "inbox", "history", "feedback");
     [merge(&id), merge(&en)]
 });
 

@@ -29,4 +29,5 @@ pub mod types;
 pub mod uploads;
 pub mod users;
 pub mod web;
+pub mod words;
 pub mod worker;

@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 
 use super::model::RegStatus;
 use super::store::{self, NewRegistration};
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::auth::Role;
 use crate::catalog::store::{AreaRow, PackageRow};
+use crate::customers::events::EventKind;
 use crate::customers::model::{new_referral_code, CustomerStatus, SubStatus};
 use crate::customers::store::{self as customers, CustomerRow, NewCustomer, SubscriptionEvent};
 use crate::db::{Db, Tx};
@@ -17,6 +18,7 @@ use crate::installations::store::{self as installations, NewInstallation};
 use crate::notify;
 use crate::types::{wib_date, Email, PhoneNumber};
 use crate::users::store::{self as users, NewUser};
+use crate::words::Detail;
 
 pub struct NewSignup<'a> {
     pub name: &'a str,
@@ -84,16 +86,18 @@ pub async fn register(
     let mut tx = db.begin().await?;
     match insert_signup(&mut tx, s, login_email, &code, now).await {
         Ok(created) => {
+            let registration =
+                Detail::new().record("registration", created.registration_id, &created.number);
             let (action, entity, detail) = match actor.id {
                 None => (
-                    "signup.submitted",
+                    Action::SignupSubmitted,
                     ("registration", created.registration_id),
-                    created.number.clone(),
+                    registration.with("package", &s.package.name),
                 ),
                 Some(_) => (
-                    "customer.create",
+                    Action::CustomerCreate,
                     ("customer", created.customer_id),
-                    format!("{} ({})", created.number, s.channel),
+                    registration.record("customer", created.customer_id, s.name),
                 ),
             };
             let actor = Actor {
@@ -177,18 +181,29 @@ async fn insert_signup(
         now,
     )
     .await?;
+    let registration = Detail::new().record("registration", registration_id, &number);
+    let submitted = registration.clone().with("package", &s.package.name);
     customers::add_event(
         tx,
         customer_id,
-        "registration.submitted",
-        &format!("{number} · {}", s.package.name),
+        EventKind::RegistrationSubmitted,
+        &submitted.stored(),
         s.actor_name,
         now,
     )
     .await?;
     if let Some(referrer) = s.referrer {
-        let detail = format!("{number} · {} ({customer_number})", s.name);
-        customers::add_event(tx, referrer.id, "referral.used", &detail, s.actor_name, now).await?;
+        let referred = format!("{} ({customer_number})", s.name);
+        let detail = registration.record("referred", customer_id, referred);
+        customers::add_event(
+            tx,
+            referrer.id,
+            EventKind::ReferralUsed,
+            &detail.stored(),
+            s.actor_name,
+            now,
+        )
+        .await?;
     }
     if let Some(email) = s.email {
         let l = s.lang;
@@ -257,8 +272,10 @@ pub async fn advance(
     if !store::transition(&mut tx, id, from.as_str(), to.as_str(), now).await? {
         return Err(AppError::Conflict("registrations.transition_invalid"));
     }
+    let registration = Detail::new().record("registration", id, &reg.number);
+    // Scheduling and installing still write their detail as text (old rows read it as a note).
     let detail = match step {
-        Step::Verify => reg.number.clone(),
+        Step::Verify => registration.stored(),
         Step::Schedule(s) => {
             installations::create(
                 &mut tx,
@@ -314,7 +331,7 @@ pub async fn advance(
                 customers::add_event(
                     &mut tx,
                     referrer,
-                    "referral.credited",
+                    EventKind::ReferralCredited,
                     &detail,
                     actor.name,
                     now,
@@ -325,19 +342,39 @@ pub async fn advance(
         }
         Step::Reject(reason) => {
             store::set_reject_reason(&mut tx, id, reason).await?;
-            format!("{} · {reason}", reg.number)
+            registration.clone().note(reason).stored()
         }
     };
-    let kind = format!("registration.{}", to.as_str());
-    customers::add_event(&mut tx, reg.customer_id, &kind, &detail, actor.name, now).await?;
-    let moved = format!("{} -> {}", from.as_str(), to.as_str());
+    let (kind, action) = match to {
+        RegStatus::Submitted | RegStatus::Verified => (
+            EventKind::RegistrationVerified,
+            Action::RegistrationVerified,
+        ),
+        RegStatus::Scheduled => (
+            EventKind::RegistrationScheduled,
+            Action::RegistrationScheduled,
+        ),
+        RegStatus::Installed => (
+            EventKind::RegistrationInstalled,
+            Action::RegistrationInstalled,
+        ),
+        RegStatus::Rejected => (
+            EventKind::RegistrationRejected,
+            Action::RegistrationRejected,
+        ),
+    };
+    customers::add_event(&mut tx, reg.customer_id, kind, &detail, actor.name, now).await?;
+    let mut audited = registration.record("customer", reg.customer_id, &reg.customer_name);
+    if let Step::Reject(reason) = step {
+        audited = audited.note(reason);
+    }
     audit::record_in(
         &mut tx,
         now,
         actor,
-        &kind,
+        action,
         Some(("registration", id)),
-        &moved,
+        &audited,
     )
     .await?;
     tx.commit().await?;

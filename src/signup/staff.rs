@@ -15,7 +15,10 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::types::{parse_wib_day, wib_date};
 use crate::users::store::{self as users, UserRow};
-use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Paging, Path, Query};
+use crate::web::{
+    self, page, redirect_with_flash, Confirm, Confirmed, Ctx, FieldErrors, Flash, Form, Paging,
+    Path, Query,
+};
 
 const PER_PAGE: i64 = 30;
 
@@ -116,6 +119,7 @@ pub struct ScheduleForm {
 #[serde(default)]
 pub struct RejectForm {
     reason: String,
+    confirm: Confirmed,
 }
 
 #[derive(Template)]
@@ -215,7 +219,14 @@ pub async fn verify(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    act(&state, &ctx, id, Step::Verify).await
+    let reg = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    pipeline::advance(&state.db, ctx.actor(), state.now(), id, &Step::Verify).await?;
+    let flash = Flash::new("flash.reg_verified").with("number", &reg.number);
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/staff/registrations/{id}"),
+        flash,
+    ))
 }
 
 pub async fn install(
@@ -295,5 +306,34 @@ pub async fn reject(
     let Some(reason) = errors.check("reason", web::required(&form.reason, 500)) else {
         return render_detail(&state, ctx, id, ScheduleForm::default(), form, errors).await;
     };
-    act(&state, &ctx, id, Step::Reject(&reason)).await
+    let reg = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    if !reg.status.can_move_to(RegStatus::Rejected) {
+        return Err(AppError::Conflict("registrations.transition_invalid"));
+    }
+    // The customer sees the rejection and its reason at once: ask first.
+    if !form.confirm.given() {
+        let vars = [
+            ("number", reg.number.as_str()),
+            ("name", reg.customer_name.as_str()),
+        ];
+        return Confirm::new(ctx, "confirm.reg_reject", &vars)
+            .back_to(format!("/staff/registrations/{id}"))
+            .fact("registrations.reject_reason", reason.as_str())
+            .carry("reason", reason.as_str())
+            .page();
+    }
+    pipeline::advance(
+        &state.db,
+        ctx.actor(),
+        state.now(),
+        id,
+        &Step::Reject(&reason),
+    )
+    .await?;
+    let flash = Flash::new("flash.reg_rejected").with("number", &reg.number);
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/staff/registrations/{id}"),
+        flash,
+    ))
 }

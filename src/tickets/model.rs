@@ -46,12 +46,9 @@ impl TicketStatus {
     }
 
     /// CSS class of the status badge (colour plus text, never colour alone).
+    /// The badge's classes (one colour meaning everywhere, see [`crate::web::badge`]).
     pub fn badge(self) -> &'static str {
-        match self {
-            TicketStatus::New | TicketStatus::Waiting => "badge info",
-            TicketStatus::Open => "badge warn",
-            TicketStatus::Resolved | TicketStatus::Closed => "badge ok",
-        }
+        crate::web::badge(self.as_str())
     }
 }
 

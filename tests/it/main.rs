@@ -28,3 +28,4 @@ mod sla;
 mod tickets;
 mod uploads;
 mod users;
+mod words;

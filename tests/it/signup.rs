@@ -54,7 +54,8 @@ async fn full_path_from_sign_up_to_installed() {
 
     let portal = customer.get("/portal").await;
     assert_eq!(portal.status, StatusCode::OK);
-    portal.assert_contains("aria-current=\"step\">Terkirim");
+    // The first step says what it waits for.
+    portal.assert_contains("aria-current=\"step\">Menunggu verifikasi");
 
     // Staff work the pipeline.
     let (admin, _) = app.logged_in(Role::Admin).await;
@@ -72,7 +73,7 @@ async fn full_path_from_sign_up_to_installed() {
     customer
         .get("/portal")
         .await
-        .assert_contains("aria-current=\"step\">Diverifikasi");
+        .assert_contains("aria-current=\"step\">Menunggu jadwal pemasangan");
 
     let (tech, tech_id) = technician(&app).await;
     let day = tomorrow(&app);
@@ -206,7 +207,10 @@ async fn every_invalid_transition_is_refused() {
     let r = admin
         .post(
             &path("reject"),
-            &[("reason", "Alamat di luar jangkauan tiang")],
+            &[
+                ("reason", "Alamat di luar jangkauan tiang"),
+                ("confirm", "1"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
