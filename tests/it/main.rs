@@ -7,6 +7,7 @@ mod smtp;
 
 mod audit_tx;
 mod auth;
+mod confirm;
 mod customers;
 mod db;
 mod demo;
