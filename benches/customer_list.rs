@@ -130,6 +130,7 @@ async fn seed(db: &Db) -> anyhow::Result<(i64, i64)> {
             upload_mbps: 10,
             price: setia::types::Rupiah(250_000),
             features: "",
+            features_en: "",
             published: true,
             sort_order: 0,
         },

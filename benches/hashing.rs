@@ -53,6 +53,7 @@ async fn main() -> anyhow::Result<()> {
             upload_mbps: 10,
             price: setia::types::Rupiah(250_000),
             features: "",
+            features_en: "",
             published: true,
             sort_order: 0,
         },

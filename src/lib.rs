@@ -30,4 +30,5 @@ pub mod uploads;
 pub mod users;
 pub mod visits;
 pub mod web;
+pub mod words;
 pub mod worker;

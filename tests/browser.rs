@@ -774,7 +774,7 @@ async fn sign_up_on_a_phone_and_follow_it_in_the_portal() {
                 .unwrap();
             wait_for_path(&c, "/portal").await;
             let current = text(&c, ".steps li[aria-current=step]").await;
-            assert_eq!(current, "Terkirim");
+            assert_eq!(current, "Menunggu verifikasi");
             let code = text(&c, "[data-testid=referral-code]").await;
             assert_eq!(code.len(), 6);
             screenshot(&c, "portal-360").await;

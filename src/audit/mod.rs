@@ -1,8 +1,12 @@
 //! The audit log: who changed what, when, from where. Every operation that changes data calls
 //! [`record_in`] inside its own transaction; the system admin browses it at `/staff/audit`.
 
+pub mod actions;
 pub mod store;
 mod web;
+
+use crate::words::Detail;
+pub use actions::Action;
 
 use crate::auth::groups;
 use crate::db::DbResult;
@@ -54,20 +58,16 @@ fn entry<'a>(
     }
 }
 
-/// The audit action for showing or hiding site content: `<entity>.publish` / `.unpublish`.
-pub fn publish_action(entity: &str, published: bool) -> String {
-    let verb = if published { "publish" } else { "unpublish" };
-    format!("{entity}.{verb}")
-}
-
-/// Records an action inside the transaction that performs it.
+/// Records an action inside the transaction that performs it. `detail` holds the values its
+/// sentence names (see [`crate::words`]); `entity` is the record it acted on.
 pub async fn record_in(
     tx: &mut crate::db::Tx,
     at: chrono::DateTime<chrono::Utc>,
     actor: Actor<'_>,
-    action: &str,
+    action: Action,
     entity: Option<(&str, i64)>,
-    detail: &str,
+    detail: &Detail,
 ) -> DbResult<()> {
-    store::insert(tx, &entry(at, actor, action, entity, detail)).await
+    let detail = detail.stored();
+    store::insert(tx, &entry(at, actor, action.as_str(), entity, &detail)).await
 }

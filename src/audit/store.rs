@@ -77,12 +77,16 @@ fn filter_sql(f: &Filter) -> (String, Vec<Arg>) {
             &mut sql,
         );
     }
-    if !f.action.trim().is_empty() {
+    // One action by its name; a group by its prefix (`auth.`).
+    let action = f.action.trim();
+    if action.ends_with('.') {
         push(
             " AND LOWER(action) LIKE $? ESCAPE '\\'",
-            like_prefix(f.action.trim()).into(),
+            like_prefix(action).into(),
             &mut sql,
         );
+    } else if !action.is_empty() {
+        push(" AND action = $?", action.into(), &mut sql);
     }
     if !f.entity.trim().is_empty() {
         push(" AND entity = $?", f.entity.trim().into(), &mut sql);

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
+use super::actions::{self, Action};
 use super::store::{self, Entry, Filter};
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -37,6 +38,16 @@ struct ListPage {
 }
 
 impl ListPage {
+    /// An entry as a sentence in the reader's language.
+    fn said(&self, e: &Entry) -> crate::words::Said {
+        actions::read(self.ctx.reader(), e)
+    }
+
+    /// The filter's choices: every action by its name, grouped.
+    fn groups(&self) -> Vec<(&'static str, Vec<Action>)> {
+        Action::grouped()
+    }
+
     fn page_link(&self, page: i64) -> String {
         format!(
             "/staff/audit?{}&page={page}",

@@ -13,12 +13,13 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::password::Hashing;
 use super::{device, password, session, store, Role};
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::db::Db;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::i18n::Lang;
 use crate::types::{Email, PhoneNumber};
 use crate::users::store::{self as users, UserRow};
+use crate::words::Detail;
 
 /// Failures within [`WINDOW_MINUTES`] before an account is locked (staff) or delayed (customers).
 pub const MAX_FAILED_LOGINS: i64 = 5;
@@ -113,9 +114,9 @@ pub async fn login(
             &mut tx,
             now,
             actor,
-            "auth.login_throttled",
+            Action::LoginThrottled,
             entity,
-            "too many failures for this account from this address",
+            &Detail::new(),
         )
         .await?;
         tx.commit().await?;
@@ -124,16 +125,7 @@ pub async fn login(
 
     let Some(user) = user.filter(|u| u.active) else {
         hashing.verify_dummy(a.password).await?;
-        failed(
-            db,
-            now,
-            a.ip,
-            &account,
-            None,
-            "unknown or inactive account",
-            false,
-        )
-        .await?;
+        failed(db, now, a.ip, &account, None, "unknown", false).await?;
         return Ok(Outcome::Failed);
     };
 
@@ -141,16 +133,7 @@ pub async fn login(
     let locked = user.locked_until.is_some_and(|t| t > now);
     if locked && !(known_device && user.role() == Role::Customer) {
         hashing.verify_dummy(a.password).await?;
-        failed(
-            db,
-            now,
-            a.ip,
-            &account,
-            Some(&user),
-            "account locked",
-            false,
-        )
-        .await?;
+        failed(db, now, a.ip, &account, Some(&user), "locked", false).await?;
         return Ok(Outcome::Failed);
     }
 
@@ -158,7 +141,7 @@ pub async fn login(
         .verify(a.password, user.password_hash.clone())
         .await?
     {
-        failed(db, now, a.ip, &account, Some(&user), "wrong password", true).await?;
+        failed(db, now, a.ip, &account, Some(&user), "wrong_password", true).await?;
         return Ok(Outcome::Failed);
     }
 
@@ -169,7 +152,8 @@ pub async fn login(
         store::delete_session(&mut tx, old).await?;
     }
     let token = session::start(&mut tx, now, user.id, a.ip, a.user_agent).await?;
-    let detail = if locked { "known device" } else { "" };
+    // A customer's delay passed by a browser that logged in before.
+    let detail = Detail::new().with("device", if locked { "known" } else { "usual" });
     let actor = Actor {
         id: Some(user.id),
         name: &user.name,
@@ -179,16 +163,16 @@ pub async fn login(
         &mut tx,
         now,
         actor,
-        "auth.login",
+        Action::Login,
         Some(("user", user.id)),
-        detail,
+        &detail,
     )
     .await?;
     tx.commit().await?;
     Ok(Outcome::Success(Box::new(user), token))
 }
 
-/// Records and audits a failed attempt. `counts` is set for a wrong password on an active,
+/// Records and audits a failed attempt; `why` is `unknown`, `locked` or `wrong_password`. `counts` is set for a wrong password on an active,
 /// unlocked account: it adds to the account's failures and may lock it.
 async fn failed(
     db: &Db,
@@ -196,7 +180,7 @@ async fn failed(
     ip: &str,
     account: &str,
     user: Option<&UserRow>,
-    detail: &str,
+    why: &str,
     counts: bool,
 ) -> AppResult<()> {
     let mut tx = db.begin().await?;
@@ -207,7 +191,8 @@ async fn failed(
         ip,
     };
     let entity = user.map(|u| ("user", u.id));
-    audit::record_in(&mut tx, now, actor, "auth.login_failed", entity, detail).await?;
+    let detail = Detail::new().with("why", why);
+    audit::record_in(&mut tx, now, actor, Action::LoginFailed, entity, &detail).await?;
     if let (Some(user), true) = (user, counts) {
         let window = Duration::minutes(WINDOW_MINUTES);
         let failures = users::record_failed_login(&mut tx, user.id, now, window).await?;
@@ -217,12 +202,11 @@ async fn failed(
                 &mut tx,
                 now,
                 actor,
-                "auth.locked",
+                Action::Locked,
                 entity,
-                &format!(
-                    "{failures} failures: locked for {} seconds",
-                    lock.num_seconds()
-                ),
+                &Detail::new()
+                    .with("failures", failures)
+                    .with("seconds", lock.num_seconds()),
             )
             .await?;
         }
@@ -265,7 +249,7 @@ pub async fn logout(
     let mut tx = db.begin().await?;
     store::delete_session(&mut tx, session_id).await?;
     let entity = actor.id.map(|id| ("user", id));
-    audit::record_in(&mut tx, now, actor, "auth.logout", entity, "").await?;
+    audit::record_in(&mut tx, now, actor, Action::Logout, entity, &Detail::new()).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -319,9 +303,9 @@ pub async fn change_password(
         &mut tx,
         now,
         actor,
-        "auth.password_changed",
+        Action::PasswordChanged,
         Some(("user", user_id)),
-        "",
+        &Detail::new(),
     )
     .await?;
     tx.commit().await?;

@@ -10,7 +10,7 @@ use super::service::{self, AreaInput};
 use super::store::{self, AreaRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
+use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Flash, Form, Path};
 
 #[derive(Template)]
 #[template(path = "catalog/area_list.html")]
@@ -121,7 +121,7 @@ pub async fn create(
         return refused(ctx, None, form, AppError::Validation(errors));
     };
     match service::create_area(&state.db, ctx.actor(), state.now(), &input).await {
-        Ok(_) => Ok(redirect_with_flash(&state, "/staff/areas", "flash.saved")),
+        Ok(_) => Ok(redirect_with_flash(&state, "/staff/areas", saved(&input))),
         Err(e) => refused(ctx, None, form, e),
     }
 }
@@ -153,7 +153,21 @@ pub async fn update(
         return refused(ctx, Some(before), form, AppError::Validation(errors));
     };
     match service::update_area(&state.db, ctx.actor(), state.now(), id, &input).await {
-        Ok(()) => Ok(redirect_with_flash(&state, "/staff/areas", "flash.saved")),
+        Ok(()) => Ok(redirect_with_flash(&state, "/staff/areas", saved(&input))),
         Err(e) => refused(ctx, Some(before), form, e),
     }
+}
+
+/// "Area … disimpan", and what it means for sign-ups there.
+fn saved(a: &service::AreaInput) -> Flash {
+    let next = if !a.published {
+        "flash.next.area_hidden"
+    } else if a.covered {
+        "flash.next.area_covered"
+    } else {
+        "flash.next.area_waiting"
+    };
+    Flash::new("flash.area_saved")
+        .with("name", &a.name)
+        .with_key("next", next)
 }

@@ -11,7 +11,7 @@ use super::store::{self, PackageRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::types::Rupiah;
-use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
+use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Flash, Form, Path};
 
 #[derive(Template)]
 #[template(path = "catalog/package_list.html")]
@@ -153,7 +153,7 @@ pub async fn create(
         Ok(id) => Ok(redirect_with_flash(
             &state,
             &format!("/staff/packages/{id}"),
-            "flash.saved",
+            saved(&v),
         )),
         Err(e) => refused(ctx, None, form, e),
     }
@@ -189,7 +189,7 @@ pub async fn update(
         Ok(()) => Ok(redirect_with_flash(
             &state,
             &format!("/staff/packages/{id}"),
-            "flash.saved",
+            saved(&v),
         )),
         Err(e) => refused(ctx, Some(before), form, e),
     }
@@ -200,11 +200,12 @@ pub async fn publish(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
+    let package = service::package(&state.db, id).await?;
     service::publish_package(&state.db, ctx.actor(), state.now(), id).await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/staff/packages/{id}"),
-        "flash.content_published",
+        Flash::new("flash.package_published").with("name", &package.name),
     ))
 }
 
@@ -213,10 +214,23 @@ pub async fn unpublish(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
+    let package = service::package(&state.db, id).await?;
     service::unpublish_package(&state.db, ctx.actor(), state.now(), id).await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/staff/packages/{id}"),
-        "flash.content_hidden",
+        Flash::new("flash.package_hidden").with("name", &package.name),
     ))
+}
+
+/// "Paket … disimpan", and whether visitors see it.
+fn saved(v: &service::PackageInput) -> Flash {
+    let next = if v.published {
+        "flash.next.package_published"
+    } else {
+        "flash.next.content_draft"
+    };
+    Flash::new("flash.package_saved")
+        .with("name", &v.name)
+        .with_key("next", next)
 }

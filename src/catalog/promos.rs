@@ -11,7 +11,9 @@ use crate::error::{AppError, AppResult};
 use crate::news::render_markdown;
 use crate::state::AppState;
 use crate::types::Rupiah;
-use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
+use crate::web::{
+    self, page, redirect_with_flash, Confirm, ConfirmForm, Ctx, FieldErrors, Flash, Form, Path,
+};
 
 #[derive(Template)]
 #[template(path = "catalog/promo_list.html")]
@@ -258,7 +260,7 @@ pub async fn create(
         Ok(id) => Ok(redirect_with_flash(
             &state,
             &format!("/staff/promos/{id}"),
-            "flash.saved",
+            saved(&v),
         )),
         Err(e) => refused(&state, ctx, None, form, e).await,
     }
@@ -292,7 +294,7 @@ pub async fn update(
         Ok(()) => Ok(redirect_with_flash(
             &state,
             &format!("/staff/promos/{id}"),
-            "flash.saved",
+            saved(&v),
         )),
         Err(e) => refused(&state, ctx, Some(before), form, e).await,
     }
@@ -303,11 +305,15 @@ pub async fn publish(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
+    let promo = service::promo(&state.db, id).await?;
     service::set_promo_published(&state.db, ctx.actor(), state.now(), id, true).await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/staff/promos/{id}"),
-        "flash.content_published",
+        Flash::new("flash.promo_published")
+            .with("title", &promo.title)
+            .with("from", promo.starts_on.format("%d/%m/%Y").to_string())
+            .with("to", promo.ends_on.format("%d/%m/%Y").to_string()),
     ))
 }
 
@@ -316,23 +322,44 @@ pub async fn unpublish(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
+    let promo = service::promo(&state.db, id).await?;
     service::set_promo_published(&state.db, ctx.actor(), state.now(), id, false).await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/staff/promos/{id}"),
-        "flash.content_hidden",
+        Flash::new("flash.promo_hidden").with("title", &promo.title),
     ))
 }
 
+/// Deleting cannot be undone: ask first.
 pub async fn delete(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
+    Form(f): Form<ConfirmForm>,
 ) -> AppResult<Response> {
+    let promo = service::promo(&state.db, id).await?;
+    if !f.given() {
+        return Confirm::new(ctx, "confirm.promo_delete", &[("title", &promo.title)])
+            .back_to(format!("/staff/promos/{id}"))
+            .page();
+    }
     service::delete_promo(&state.db, ctx.actor(), state.now(), id).await?;
     Ok(redirect_with_flash(
         &state,
         "/staff/promos",
-        "flash.content_deleted",
+        Flash::new("flash.promo_deleted").with("title", &promo.title),
     ))
+}
+
+/// "Promo «…» disimpan", and whether visitors see it.
+fn saved(v: &service::PromoInput) -> Flash {
+    let next = if v.published {
+        "flash.next.promo_published"
+    } else {
+        "flash.next.content_draft"
+    };
+    Flash::new("flash.promo_saved")
+        .with("title", &v.title)
+        .with_key("next", next)
 }

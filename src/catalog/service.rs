@@ -4,10 +4,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::store::{self, AreaRow, NewPackage, NewPromo, PackageRow, PromoLink, PromoRow};
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::types::Rupiah;
+use crate::words::Detail;
 
 /// `areas (name, city)` is unique: a second "Cibabat, Cimahi" is the name field's error.
 const AREA_COLUMNS: &[(&str, &str, &str)] = &[("name", "name", "validation.area_taken")];
@@ -55,19 +56,19 @@ pub async fn create_package(
 ) -> AppResult<i64> {
     let mut tx = db.begin().await?;
     let id = store::create_package(&mut tx, &p.as_new(), now).await?;
-    let detail = format!(
-        "{} {}/{} Mbps {}{}",
-        p.name,
-        p.download_mbps,
-        p.upload_mbps,
-        p.price,
-        if p.published { ", published" } else { "" }
-    );
+    let detail = Detail::new()
+        .record("package", id, &p.name)
+        .with(
+            "speed",
+            format!("{}/{} Mbps", p.download_mbps, p.upload_mbps),
+        )
+        .with("price", p.price)
+        .with("published", p.published);
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "package.create",
+        Action::PackageCreate,
         Some(("package", id)),
         &detail,
     )
@@ -88,24 +89,25 @@ pub async fn update_package(
     if store::update_package(&mut tx, id, &p.as_new(), now).await? == 0 {
         return Err(AppError::NotFound);
     }
-    let detail = format!(
-        "{} -> {}; {}/{} -> {}/{} Mbps; {} -> {}; published {} -> {}",
-        before.name,
-        p.name,
-        before.download_mbps,
-        before.upload_mbps,
-        p.download_mbps,
-        p.upload_mbps,
-        before.price_text(),
-        p.price,
-        before.published,
-        p.published
-    );
+    let speed = |down: i64, up: i64| format!("{down}/{up} Mbps");
+    let mut detail = Detail::new()
+        .record("package", id, &p.name)
+        .change("name", &before.name, &p.name)
+        .change(
+            "speed",
+            speed(before.download_mbps, before.upload_mbps),
+            speed(p.download_mbps, p.upload_mbps),
+        )
+        .change("price", before.price, p.price)
+        .change("published", before.published, p.published);
+    if before.features != p.features {
+        detail = detail.text_changed("features");
+    }
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "package.update",
+        Action::PackageUpdate,
         Some(("package", id)),
         &detail,
     )
@@ -131,9 +133,13 @@ pub async fn set_package_published(
         &mut tx,
         now,
         actor,
-        &audit::publish_action("package", published),
+        if published {
+            Action::PackagePublish
+        } else {
+            Action::PackageUnpublish
+        },
         Some(("package", id)),
-        &package.name,
+        &Detail::new().record("package", id, &package.name),
     )
     .await?;
     tx.commit().await?;
@@ -169,10 +175,6 @@ pub struct AreaInput {
     pub published: bool,
 }
 
-fn area_detail(name: &str, city: &str, covered: bool, published: bool) -> String {
-    format!("{name}, {city}: covered {covered}, published {published}")
-}
-
 /// An area, or 404.
 pub async fn area(db: &Db, id: i64) -> AppResult<AreaRow> {
     store::get_area(db, id).await?.ok_or(AppError::NotFound)
@@ -195,9 +197,13 @@ pub async fn create_area(
         &mut tx,
         now,
         actor,
-        "area.create",
+        Action::AreaCreate,
         Some(("area", id)),
-        &area_detail(&a.name, &a.city, a.covered, a.published),
+        &Detail::new()
+            .record("area", id, &a.name)
+            .with("city", &a.city)
+            .with("covered", a.covered)
+            .with("published", a.published),
     )
     .await?;
     tx.commit().await?;
@@ -219,16 +225,17 @@ pub async fn update_area(
     if n == 0 {
         return Err(AppError::NotFound);
     }
-    let detail = format!(
-        "{} -> {}",
-        area_detail(&before.name, &before.city, before.covered, before.published),
-        area_detail(&a.name, &a.city, a.covered, a.published)
-    );
+    let detail = Detail::new()
+        .record("area", id, &a.name)
+        .change("name", &before.name, &a.name)
+        .change("city", &before.city, &a.city)
+        .change("covered", before.covered, a.covered)
+        .change("published", before.published, a.published);
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "area.update",
+        Action::AreaUpdate,
         Some(("area", id)),
         &detail,
     )
@@ -268,15 +275,12 @@ impl PromoInput {
         }
     }
 
-    fn detail(&self) -> String {
-        format!(
-            "{} ({} – {}), packages {:?}{}",
-            self.title,
-            self.starts_on,
-            self.ends_on,
-            self.packages.iter().map(|p| p.0).collect::<Vec<_>>(),
-            if self.published { ", published" } else { "" }
-        )
+    fn detail(&self, id: i64) -> Detail {
+        Detail::new()
+            .record("promo", id, &self.title)
+            .with("starts", self.starts_on.format("%d/%m/%Y"))
+            .with("ends", self.ends_on.format("%d/%m/%Y"))
+            .with("published", self.published)
     }
 }
 
@@ -306,9 +310,9 @@ pub async fn create_promo(
         &mut tx,
         now,
         actor,
-        "promo.create",
+        Action::PromoCreate,
         Some(("promo", id)),
-        &p.detail(),
+        &p.detail(id),
     )
     .await?;
     tx.commit().await?;
@@ -323,18 +327,28 @@ pub async fn update_promo(
     p: &PromoInput,
 ) -> AppResult<()> {
     check_window(p)?;
-    promo(db, id).await?;
+    let before = promo(db, id).await?;
     let mut tx = db.begin().await?;
     if store::update_promo(&mut tx, id, &p.as_new(), now).await? == 0 {
         return Err(AppError::NotFound);
+    }
+    let day = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+    let mut detail = Detail::new()
+        .record("promo", id, &p.title)
+        .change("title", &before.title, &p.title)
+        .change("starts", day(before.starts_on), day(p.starts_on))
+        .change("ends", day(before.ends_on), day(p.ends_on))
+        .change("published", before.published, p.published);
+    if before.body != p.body {
+        detail = detail.text_changed("body");
     }
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "promo.update",
+        Action::PromoUpdate,
         Some(("promo", id)),
-        &p.detail(),
+        &detail,
     )
     .await?;
     tx.commit().await?;
@@ -357,9 +371,13 @@ pub async fn set_promo_published(
         &mut tx,
         now,
         actor,
-        &audit::publish_action("promo", published),
+        if published {
+            Action::PromoPublish
+        } else {
+            Action::PromoUnpublish
+        },
         Some(("promo", id)),
-        &promo.title,
+        &Detail::new().record("promo", id, &promo.title),
     )
     .await?;
     tx.commit().await?;
@@ -376,9 +394,9 @@ pub async fn delete_promo(db: &Db, actor: Actor<'_>, now: DateTime<Utc>, id: i64
         &mut tx,
         now,
         actor,
-        "promo.delete",
+        Action::PromoDelete,
         Some(("promo", id)),
-        &promo.title,
+        &Detail::new().with("promo", &promo.title),
     )
     .await?;
     tx.commit().await?;

@@ -1,10 +1,12 @@
 //! Subscription changes as one operation each: package change (kept as history), suspend,
 //! reactivate, terminate. Used by the staff pages and the demo loader.
 
+use super::events::EventKind;
 use super::model::{SubStatus, SuspendReason, TerminationReason};
 use super::store::{self, SubscriptionEvent, SubscriptionRow};
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::error::{AppError, AppResult};
+use crate::words::Detail;
 use chrono::{DateTime, Utc};
 
 use crate::args;
@@ -28,13 +30,35 @@ pub enum Change<'a> {
 }
 
 impl Change<'_> {
-    /// The event kind, also the audit action suffix.
+    /// The subscription event kind.
     pub fn kind(&self) -> &'static str {
         match self {
             Change::Package { .. } => "package_changed",
             Change::Suspend(_) => "suspended",
             Change::Reactivate => "reactivated",
             Change::Terminate { .. } => "terminated",
+        }
+    }
+
+    /// The timeline entry and the audit action.
+    fn names(&self) -> (EventKind, Action) {
+        match self {
+            Change::Package { .. } => (
+                EventKind::SubscriptionPackageChanged,
+                Action::SubscriptionPackageChanged,
+            ),
+            Change::Suspend(_) => (
+                EventKind::SubscriptionSuspended,
+                Action::SubscriptionSuspended,
+            ),
+            Change::Reactivate => (
+                EventKind::SubscriptionReactivated,
+                Action::SubscriptionReactivated,
+            ),
+            Change::Terminate { .. } => (
+                EventKind::SubscriptionTerminated,
+                Action::SubscriptionTerminated,
+            ),
         }
     }
 
@@ -48,7 +72,7 @@ impl Change<'_> {
 }
 
 /// Applies `change` to `sub` in one transaction, with the subscription event, the customer's
-/// derived status and a timeline entry. Returns a short description for the audit log.
+/// derived status, a timeline entry and the audit row.
 ///
 /// The customer's row is locked first: two admins suspending two different subscriptions of one
 /// customer at the same moment must not both derive the status from what they saw before.
@@ -58,7 +82,7 @@ pub async fn apply(
     now: DateTime<Utc>,
     sub: &SubscriptionRow,
     change: &Change<'_>,
-) -> AppResult<String> {
+) -> AppResult<()> {
     let refused = AppError::Conflict(if sub.status == SubStatus::Terminated {
         "subscriptions.terminated"
     } else {
@@ -77,12 +101,16 @@ pub async fn apply(
         note: "",
         actor_id: actor.id,
     };
+    let package = Detail::new().with("package", &sub.package_name);
     let (changed, detail) = match change {
         Change::Package { to_id, to_name } => {
             let n = store::set_subscription_package(&mut tx, sub.id, *to_id, now).await?;
             event.from_package_id = Some(sub.package_id);
             event.to_package_id = Some(*to_id);
-            (n, format!("{} -> {to_name}", sub.package_name))
+            let d = Detail::new()
+                .with("package_from", &sub.package_name)
+                .with("package_to", to_name);
+            (n, d)
         }
         Change::Suspend(reason) => {
             event.note = reason.as_str();
@@ -95,7 +123,7 @@ pub async fn apply(
                     now,
                 )
                 .await?,
-                format!("{} · {reason}", sub.package_name),
+                package.with("suspend_reason", reason),
             )
         }
         Change::Reactivate => (
@@ -107,7 +135,7 @@ pub async fn apply(
                 now,
             )
             .await?,
-            format!("{} · suspended -> active", sub.package_name),
+            package,
         ),
         Change::Terminate {
             reason,
@@ -126,11 +154,17 @@ pub async fn apply(
             )
             .await?;
             event.note = note;
-            let detail = match competitor {
-                Some((_, name)) => format!("{} · {} ({name})", sub.package_name, reason.as_str()),
-                None => format!("{} · {}", sub.package_name, reason.as_str()),
-            };
-            (n, detail)
+            // The competitor's name and the note are shown as they were written.
+            let said = [competitor.map(|c| c.1).unwrap_or(""), note]
+                .iter()
+                .filter(|s| !s.trim().is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" · ");
+            let d = package
+                .with("termination_reason", reason.as_str())
+                .note(&said);
+            (n, d)
         }
     };
     // Someone else changed it since it was read: nothing happens, the transaction rolls back.
@@ -165,25 +199,30 @@ pub async fn apply(
     }
     let status = store::derived_status(&mut tx, sub.customer_id).await?;
     store::set_status(&mut tx, sub.customer_id, status, now).await?;
+    let (kind, action) = change.names();
     store::add_event(
         &mut tx,
         sub.customer_id,
-        &format!("subscription.{}", change.kind()),
-        &detail,
+        kind,
+        &detail.stored(),
         actor.name,
         now,
     )
     .await?;
-    let action = format!("subscription.{}", change.kind());
+    let customer = store::get(&mut tx, sub.customer_id)
+        .await?
+        .map(|c| c.name)
+        .unwrap_or_default();
+    let audited = detail.record("customer", sub.customer_id, customer);
     audit::record_in(
         &mut tx,
         now,
         actor,
-        &action,
+        action,
         Some(("subscription", sub.id)),
-        &detail,
+        &audited,
     )
     .await?;
     tx.commit().await?;
-    Ok(detail)
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Customers and subscriptions, as staff see and change them.
 
 pub mod changes;
+pub mod events;
 pub mod model;
 pub mod service;
 pub mod store;

@@ -28,6 +28,11 @@ impl CustomerStatus {
     pub fn label_key(self) -> String {
         status_key(&self.as_str())
     }
+
+    /// The badge's classes (one colour meaning everywhere, see `static/app.css`).
+    pub fn badge(self) -> &'static str {
+        crate::web::badge(self.as_str())
+    }
 }
 
 crate::text_enum! {
@@ -56,6 +61,13 @@ crate::text_enum! {
         Active = "active",
         Suspended = "suspended",
         Terminated = "terminated",
+    }
+}
+
+impl SubStatus {
+    /// The badge's classes (one colour meaning everywhere, see `static/app.css`).
+    pub fn badge(self) -> &'static str {
+        crate::web::badge(self.as_str())
     }
 }
 

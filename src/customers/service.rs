@@ -3,13 +3,15 @@
 
 use chrono::{DateTime, Utc};
 
+use super::events::EventKind;
 use super::store::{self, CustomerRow};
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::catalog::store::AreaRow;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::types::{Email, PhoneNumber};
 use crate::users::store as users;
+use crate::words::Detail;
 
 /// Contact columns that are unique among customers and logins, as form fields.
 const CONTACT_COLUMNS: &[(&str, &str, &str)] = &[
@@ -79,8 +81,8 @@ pub async fn update_profile(
     }
     .await;
     written.map_err(|e| AppError::unique_to_field(e, CONTACT_COLUMNS))?;
-    let mut changes = Vec::new();
-    for (label, old, new) in [
+    let mut changes = Detail::new();
+    for (field, old, new) in [
         ("name", before.name.as_str(), p.name.as_str()),
         ("phone", before.phone.as_str(), p.phone.as_str()),
         (
@@ -95,19 +97,25 @@ pub async fn update_profile(
             p.area.name.as_str(),
         ),
     ] {
-        if old != new {
-            changes.push(format!("{label}: {old} -> {new}"));
-        }
+        changes = changes.change(field, old, new);
     }
-    let detail = changes.join("; ");
-    store::add_event(&mut tx, id, "profile.updated", &detail, actor.name, now).await?;
+    store::add_event(
+        &mut tx,
+        id,
+        EventKind::ProfileUpdated,
+        &changes.stored(),
+        actor.name,
+        now,
+    )
+    .await?;
+    let audited = changes.record("customer", id, &p.name);
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "customer.update",
+        Action::CustomerUpdate,
         Some(("customer", id)),
-        &detail,
+        &audited,
     )
     .await?;
     tx.commit().await?;
@@ -136,24 +144,29 @@ pub async fn update_own_profile(
     written.map_err(|e| {
         AppError::unique_to_field(e, &[("email", "email", "signup.email_registered")])
     })?;
-    let detail = format!("name: {name}; email: {}", email.unwrap_or("-"));
+    let changes = Detail::new().change("name", &customer.name, name).change(
+        "email",
+        customer.email.as_deref().unwrap_or(""),
+        email.unwrap_or(""),
+    );
     store::add_event(
         &mut tx,
         customer.id,
-        "profile.updated_by_customer",
-        &detail,
+        EventKind::ProfileUpdatedByCustomer,
+        &changes.stored(),
         name,
         now,
     )
     .await?;
     let entity = Some(("customer", customer.id));
+    let audited = changes.record("customer", customer.id, name);
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "customer.profile_updated",
+        Action::CustomerProfileUpdated,
         entity,
-        &detail,
+        &audited,
     )
     .await?;
     tx.commit().await?;
@@ -177,8 +190,9 @@ pub async fn reset_password(
         actor,
         now,
         user_id,
-        "customer.reset_password",
+        Action::CustomerResetPassword,
         ("customer", id),
+        Detail::new().record("customer", id, &c.name),
     )
     .await?;
     Ok((c, password))
@@ -218,14 +232,24 @@ pub async fn create_caller(
     )
     .await
     .map_err(|e| AppError::unique_to_field(e, &CONTACT_COLUMNS[..1]))?;
-    store::add_event(tx, id, "customer.created", &number, actor.name, now).await?;
+    let detail = Detail::new().with("customer", &number);
+    store::add_event(
+        tx,
+        id,
+        EventKind::CustomerCreated,
+        &detail.stored(),
+        actor.name,
+        now,
+    )
+    .await?;
+    let audited = Detail::new().record("customer", id, format!("{name} ({number})"));
     audit::record_in(
         tx,
         now,
         actor,
-        "customer.create",
+        Action::CustomerCreate,
         Some(("customer", id)),
-        &number,
+        &audited,
     )
     .await?;
     Ok(id)

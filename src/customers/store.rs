@@ -58,8 +58,9 @@ pub async fn create(
     Ok((id, number))
 }
 
-pub async fn get(db: &Db, id: i64) -> DbResult<Option<CustomerRow>> {
-    db.fetch_optional(&format!("{CUSTOMER_SELECT} WHERE c.id = $1"), args![id])
+pub async fn get(c: impl Into<Conn<'_>>, id: i64) -> DbResult<Option<CustomerRow>> {
+    c.into()
+        .fetch_optional(&format!("{CUSTOMER_SELECT} WHERE c.id = $1"), args![id])
         .await
 }
 
@@ -516,10 +517,11 @@ pub struct TimelineEntry {
     pub actor_name: String,
 }
 
+/// Adds an entry to a customer's timeline; `detail` is a [`crate::words::Detail`]'s stored text.
 pub async fn add_event(
     tx: &mut Tx,
     customer_id: i64,
-    kind: &str,
+    kind: super::events::EventKind,
     detail: &str,
     actor: &str,
     now: DateTime<Utc>,

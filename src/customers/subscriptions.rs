@@ -6,13 +6,15 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::changes::{self, Change};
-use super::model::{SuspendReason, TerminationReason};
+use super::model::{SubStatus, SuspendReason, TerminationReason};
 use super::store::{self, SubscriptionRow};
 use crate::catalog::store as catalog;
 use crate::error::{AppError, AppResult};
 use crate::retention::store::{self as retention, CompetitorRow};
 use crate::state::AppState;
-use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
+use crate::web::{
+    self, page, redirect_with_flash, Confirm, Confirmed, Ctx, FieldErrors, Flash, Form, Path,
+};
 
 async fn load(state: &AppState, id: i64) -> AppResult<SubscriptionRow> {
     store::get_subscription(&state.db, id)
@@ -20,7 +22,15 @@ async fn load(state: &AppState, id: i64) -> AppResult<SubscriptionRow> {
         .ok_or(AppError::NotFound)
 }
 
-/// Applies the change, audits it and goes back to the customer.
+/// The customer's name, for messages.
+async fn customer_name(state: &AppState, sub: &SubscriptionRow) -> AppResult<String> {
+    Ok(store::get(&state.db, sub.customer_id)
+        .await?
+        .map(|c| c.name)
+        .unwrap_or_default())
+}
+
+/// Applies the change, audits it and goes back to the customer, saying what happened.
 async fn change(
     state: &AppState,
     ctx: &Ctx,
@@ -28,10 +38,21 @@ async fn change(
     change: Change<'_>,
 ) -> AppResult<Response> {
     changes::apply(&state.db, ctx.actor(), state.now(), sub, &change).await?;
+    let name = customer_name(state, sub).await?;
+    let flash = match &change {
+        Change::Package { to_name, .. } => Flash::new("flash.sub_package_changed")
+            .with("from", &sub.package_name)
+            .with("to", to_name),
+        Change::Suspend(reason) => {
+            Flash::new("flash.sub_suspended").with_key("reason", reason.label_key())
+        }
+        Change::Reactivate => Flash::new("flash.sub_reactivated"),
+        Change::Terminate { .. } => Flash::new("flash.sub_terminated"),
+    };
     Ok(redirect_with_flash(
         state,
         &format!("/staff/customers/{}", sub.customer_id),
-        "flash.saved",
+        flash.with("package", &sub.package_name).with("name", name),
     ))
 }
 
@@ -59,7 +80,7 @@ pub async fn change_package(
         return Ok(redirect_with_flash(
             &state,
             &format!("/staff/customers/{}", sub.customer_id),
-            "flash.saved",
+            Flash::new("flash.sub_package_same").with("package", &sub.package_name),
         ));
     }
     change(
@@ -78,9 +99,11 @@ pub async fn change_package(
 #[serde(default)]
 pub struct SuspendForm {
     reason: String,
+    confirm: Confirmed,
 }
 
-/// Suspension ("isolir") always names its reason.
+/// Suspension ("isolir") always names its reason, and asks first: the customer's internet
+/// stops.
 pub async fn suspend(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -90,6 +113,21 @@ pub async fn suspend(
     let sub = load(&state, id).await?;
     let reason = SuspendReason::parse(&f.reason)
         .ok_or_else(|| AppError::field("reason", "subscriptions.suspend_reason_required"))?;
+    if sub.status != SubStatus::Active {
+        return Err(AppError::Conflict("subscriptions.transition_invalid"));
+    }
+    if !f.confirm.given() {
+        let name = customer_name(&state, &sub).await?;
+        let vars = [
+            ("package", sub.package_name.as_str()),
+            ("name", name.as_str()),
+        ];
+        return Confirm::new(ctx, "confirm.sub_suspend", &vars)
+            .back_to(format!("/staff/customers/{}", sub.customer_id))
+            .fact_key("customers.suspend_reason", reason.label_key())
+            .carry("reason", reason.as_str())
+            .page();
+    }
     change(&state, &ctx, &sub, Change::Suspend(reason)).await
 }
 
@@ -108,6 +146,7 @@ pub struct TerminateForm {
     reason: String,
     competitor_id: String,
     note: String,
+    confirm: Confirmed,
 }
 
 #[derive(Template)]
@@ -197,6 +236,27 @@ pub async fn terminate(
         .as_ref()
         .filter(|_| reason == TerminationReason::Competitor)
         .map(|c| (c.id, c.name.as_str()));
+    // The end cannot be undone: ask first, with what was chosen.
+    if !form.confirm.given() {
+        let name = customer_name(&state, &sub).await?;
+        let vars = [
+            ("package", sub.package_name.as_str()),
+            ("name", name.as_str()),
+        ];
+        let mut ask = Confirm::new(ctx, "confirm.sub_terminate", &vars)
+            .back_to(format!("/staff/subscriptions/{}/terminate", sub.id))
+            .fact_key("customers.termination_reason", reason.label_key())
+            .carry("reason", reason.as_str())
+            .carry("competitor_id", form.competitor_id.trim())
+            .carry("note", note.as_str());
+        if let Some((_, c)) = competitor {
+            ask = ask.fact("customers.which_competitor", c);
+        }
+        if !note.is_empty() {
+            ask = ask.fact("customers.termination_note", note.as_str());
+        }
+        return ask.page();
+    }
     change(
         &state,
         &ctx,

@@ -17,7 +17,8 @@ use crate::signup::store::{self as registrations, RegistrationRow};
 use crate::state::AppState;
 use crate::types::{Email, PhoneNumber};
 use crate::web::{
-    self, no_store, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path, Query,
+    self, no_store, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Flash, Form, Path,
+    Query,
 };
 
 const PER_PAGE: i64 = 50;
@@ -113,13 +114,9 @@ impl ShowPage {
             .map(|r| r.label_key())
             .unwrap_or("reason.other")
     }
-    fn event_label(&self, kind: &str) -> String {
-        let key = format!("event.{}", kind.replace('.', "_"));
-        if self.ctx.lang.has(&key) {
-            self.ctx.t(&key).to_string()
-        } else {
-            kind.to_string()
-        }
+    /// A timeline entry as a sentence in the reader's language.
+    fn said(&self, e: &TimelineEntry) -> crate::words::Said {
+        super::events::read(self.ctx.reader(), e)
     }
 }
 
@@ -348,7 +345,9 @@ pub async fn update(
         Ok(()) => Ok(redirect_with_flash(
             &state,
             &format!("/staff/customers/{id}"),
-            "flash.saved",
+            Flash::new("flash.customer_saved")
+                .with("name", &input.name)
+                .with("number", &customer.number),
         )),
         Err(AppError::Validation(errors)) => {
             render_form(&state, ctx, Some(customer), form, String::new(), errors).await

@@ -136,7 +136,7 @@ fn draw_hero() -> RgbImage {
             h * 0.55,
             [20.0, 36.0, 42.0],
         );
-        if seed % 3 != 0 {
+        if !seed.is_multiple_of(3) {
             rect(
                 &mut img,
                 x + w * 0.3,

@@ -444,7 +444,7 @@ pub async fn report(
     {
         Ok(_) => Ok(redirect_with_flash(
             &state,
-            "/staff/visits",
+            &back(&user, id),
             "field.flash.reported",
         )),
         Err(AppError::Validation(e)) => {
@@ -504,7 +504,17 @@ pub async fn fail(
     .await?;
     Ok(redirect_with_flash(
         &state,
-        "/staff/visits",
+        &back(&user, id),
         "field.flash.failed",
     ))
+}
+
+/// Where a step leads back to: the technician's day, or for an admin acting on their behalf
+/// the visit's page (the day is the technician's own).
+fn back(user: &CurrentUser, id: i64) -> String {
+    if user.role == crate::auth::Role::Technician {
+        "/staff/visits".into()
+    } else {
+        format!("/staff/visits/{id}")
+    }
 }

@@ -6,8 +6,9 @@
 use chrono::{DateTime, NaiveTime, Timelike, Utc};
 
 use super::notice::{self, Notice};
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::auth::Role;
+use crate::customers::events::EventKind;
 use crate::customers::store as customers;
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
@@ -22,6 +23,7 @@ use crate::uploads::store::{self as uploads, Attach};
 use crate::visits::model::{FailReason, Slot, VisitKind, VisitStatus, WorkingHours};
 use crate::visits::queue;
 use crate::visits::store::{self, NewReport, NewVisit, VisitRow};
+use crate::words::Detail;
 
 /// Who acts on a visit: the office, or the technician it is booked for (anyone else's visit is
 /// "not found" to a technician).
@@ -43,7 +45,7 @@ fn wib_time(now: DateTime<Utc>) -> NaiveTime {
     NaiveTime::from_hms_opt(t.hour(), t.minute(), 0).unwrap_or(t)
 }
 
-/// The visit's line on the customer's timeline and its audit row.
+/// A change of visit `v` (as it is now): its history line (`detail` as typed), and `said`.
 async fn record(
     tx: &mut Tx,
     actor: Actor<'_>,
@@ -53,29 +55,45 @@ async fn record(
     detail: &str,
 ) -> AppResult<()> {
     store::add_event(tx, v.id, kind, detail, (actor.id, actor.name), now).await?;
-    let line = if detail.is_empty() {
-        v.number.clone()
-    } else {
-        format!("{} · {detail}", v.number)
+    said(tx, actor, now, v, kind).await
+}
+
+/// The visit's line on the customer's timeline and its audit row, in words.
+async fn said(
+    tx: &mut Tx,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
+    v: &VisitRow,
+    kind: &str,
+) -> AppResult<()> {
+    let (event, action) = match kind {
+        "queued" => (EventKind::VisitQueued, Action::VisitQueued),
+        "scheduled" => (EventKind::VisitScheduled, Action::VisitScheduled),
+        "rescheduled" => (EventKind::VisitRescheduled, Action::VisitRescheduled),
+        "on_the_way" => (EventKind::VisitOnTheWay, Action::VisitOnTheWay),
+        "in_progress" => (EventKind::VisitInProgress, Action::VisitInProgress),
+        "done" => (EventKind::VisitDone, Action::VisitDone),
+        "failed" => (EventKind::VisitFailed, Action::VisitFailed),
+        _ => (EventKind::VisitCancelled, Action::VisitCancelled),
     };
-    customers::add_event(
-        tx,
-        v.customer_id,
-        &format!("visit.{kind}"),
-        &line,
-        actor.name,
-        now,
-    )
-    .await?;
-    audit::record_in(
-        tx,
-        now,
-        actor,
-        &format!("visit.{kind}"),
-        Some(("visit", v.id)),
-        &line,
-    )
-    .await?;
+    let mut d = Detail::new()
+        .record("visit", v.id, &v.number)
+        .with("visit_kind", v.kind);
+    if let Some(t) = &v.technician_name {
+        d = d.with("technician", t);
+    }
+    if matches!(kind, "scheduled" | "rescheduled") {
+        d = d.with("when", v.slot_text());
+    }
+    if let Some(r) = v.fail_reason {
+        d = d.with("fail_reason", r);
+    }
+    if matches!(kind, "failed" | "cancelled") {
+        d = d.note(&v.outcome_note);
+    }
+    customers::add_event(tx, v.customer_id, event, &d.stored(), actor.name, now).await?;
+    let audited = d.record("customer", v.customer_id, &v.customer_name);
+    audit::record_in(tx, now, actor, action, Some(("visit", v.id)), &audited).await?;
     Ok(())
 }
 
@@ -175,15 +193,16 @@ pub async fn schedule(
     record(&mut tx, actor, now, &after, kind, &detail).await?;
     match (after.registration_id, after.ticket_id) {
         (Some(reg), _) if after.kind == VisitKind::Installation => {
-            let slot = b.slot.text();
-            pipeline::visit_moved(
-                &mut tx,
-                actor,
-                now,
-                reg,
-                RegEffect::Scheduled { slot: &slot },
-            )
-            .await?;
+            let (date, window) = (
+                b.slot.date.format("%d/%m/%Y").to_string(),
+                after.window_text(),
+            );
+            let effect = RegEffect::Scheduled {
+                date: &date,
+                window: &window,
+                technician: &tech,
+            };
+            pipeline::visit_moved(&mut tx, actor, now, reg, effect).await?;
         }
         (_, Some(ticket)) => {
             tickets::visit_moved(&mut tx, links, actor, now, ticket, TicketEffect::Scheduled)
@@ -303,7 +322,12 @@ pub async fn finish(
         },
         now,
     )
-    .await?;
+    .await
+    .map_err(|e| match crate::db::is_unique_violation(&e) {
+        // The key of a form already used for another visit: a stale form.
+        true => AppError::Conflict("visit.error.already_reported"),
+        false => e.into(),
+    })?;
     for p in &r.photos {
         let attach = Attach {
             context: Context::VisitPhoto,
@@ -463,7 +487,8 @@ pub async fn cancel(
     }
     let after = store::get(&mut tx, v.id).await?.ok_or(AppError::NotFound)?;
     record(&mut tx, actor, now, &after, "cancelled", reason).await?;
-    if requeue_job {
+    // An installation's job stays while its registration waits (reject it to drop the job).
+    if requeue_job || after.kind == VisitKind::Installation {
         requeue(&mut tx, links, actor, now, &after, reason).await?;
     } else {
         undo_effects(&mut tx, links, actor, now, &after, reason).await?;
@@ -482,6 +507,19 @@ async fn requeue(
     v: &VisitRow,
     why: &str,
 ) -> AppResult<()> {
+    // Only a job still wanted goes back: not for a registration rejected or installed, nor a
+    // ticket resolved or closed, meanwhile.
+    let wanted: bool = tx
+        .scalar(
+            "SELECT CASE WHEN $1 IS NOT NULL THEN EXISTS (SELECT 1 FROM registrations WHERE id = $1 AND status IN ('verified', 'scheduled')) \
+             WHEN $2 IS NOT NULL THEN EXISTS (SELECT 1 FROM tickets WHERE id = $2 AND status IN ('new', 'open', 'waiting', 'visit_scheduled')) \
+             ELSE EXISTS (SELECT 1 FROM subscriptions WHERE id = $3 AND status <> 'terminated') OR $4 END",
+            crate::args![v.registration_id, v.ticket_id, v.subscription_id, v.kind == VisitKind::Dismantling],
+        )
+        .await?;
+    if !wanted {
+        return undo_effects(tx, links, actor, now, v, why).await;
+    }
     queue::enqueue(
         tx,
         actor,
@@ -610,7 +648,7 @@ pub async fn open_job(
         return Err(AppError::Conflict("visit.error.already_open"));
     }
     let address = address.unwrap_or(source.address);
-    let (id, number) = queue::enqueue(
+    let (id, _) = queue::enqueue(
         &mut tx,
         actor,
         now,
@@ -630,25 +668,7 @@ pub async fn open_job(
     )
     .await?;
     let v = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let detail = v.serves().to_string();
-    customers::add_event(
-        &mut tx,
-        v.customer_id,
-        "visit.queued",
-        &format!("{number} · {detail}"),
-        actor.name,
-        now,
-    )
-    .await?;
-    audit::record_in(
-        &mut tx,
-        now,
-        actor,
-        "visit.queued",
-        Some(("visit", id)),
-        &number,
-    )
-    .await?;
+    said(&mut tx, actor, now, &v, "queued").await?;
     tx.commit().await?;
     Ok(v)
 }

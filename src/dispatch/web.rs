@@ -16,7 +16,9 @@ use crate::uploads::store::{self as uploads, Upload};
 use crate::users::store::{self as users, UserRow};
 use crate::visits::model::{parse_time, Slot, VisitKind, WorkingHours};
 use crate::visits::store::{self as visits, EventRow, ReportRow, VisitRow};
-use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path};
+use crate::web::{
+    self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Flash, Form, Path,
+};
 
 pub fn working_hours(state: &AppState) -> WorkingHours {
     WorkingHours::from_config(&state.config.visit_day_start, &state.config.visit_day_end)
@@ -60,7 +62,7 @@ struct VisitPage {
 
 impl VisitPage {
     fn event_label(&self, kind: &str) -> String {
-        let key = format!("event.visit_{kind}");
+        let key = format!("event_name.visit.{kind}");
         if self.ctx.lang.has(&key) {
             self.ctx.t(&key).to_string()
         } else {
@@ -208,11 +210,17 @@ pub async fn schedule(
     )
     .await
     {
-        Ok(v) => Ok(redirect_with_flash(
-            &state,
-            &format!("/staff/visits/{}", v.id),
-            "flash.saved",
-        )),
+        Ok(v) => {
+            let flash = Flash::new("flash.visit_scheduled")
+                .with("number", &v.number)
+                .with("when", v.slot_text())
+                .with("technician", v.technician_name.as_deref().unwrap_or(""));
+            Ok(redirect_with_flash(
+                &state,
+                &format!("/staff/visits/{}", v.id),
+                flash,
+            ))
+        }
         Err(BookError::Field(field, key)) => {
             errors.add(field, key);
             render(&state, ctx, v, form, CancelForm::default(), errors, None).await
@@ -302,9 +310,10 @@ pub async fn open_job(
         .map_err(|k| AppError::field("notes", k))?
         .unwrap_or_default();
     let v = service::open_job(&state.db, ctx.actor(), state.now(), origin, &notes).await?;
+    let flash = Flash::new("flash.visit_queued").with("number", &v.number);
     Ok(redirect_with_flash(
         &state,
         &format!("/staff/visits/{}", v.id),
-        "flash.saved",
+        flash,
     ))
 }

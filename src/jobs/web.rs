@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::{service, status, store, JobRow};
 use crate::error::AppResult;
 use crate::state::AppState;
-use crate::web::{no_store, page, redirect_with_flash, Ctx, Path, Query};
+use crate::web::{no_store, page, redirect_with_flash, Ctx, Flash, Path, Query};
 
 const PER_PAGE: i64 = 50;
 
@@ -113,11 +113,11 @@ pub async fn retry(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    service::retry(&state.db, (&ctx).into(), state.clock.now(), id).await?;
+    let kind = service::retry(&state.db, (&ctx).into(), state.clock.now(), id).await?;
     Ok(redirect_with_flash(
         &state,
         "/staff/jobs",
-        "flash.job_retried",
+        Flash::new("flash.job_retried").with("kind", kind),
     ))
 }
 
@@ -126,10 +126,10 @@ pub async fn discard(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    service::discard(&state.db, (&ctx).into(), state.clock.now(), id).await?;
+    let kind = service::discard(&state.db, (&ctx).into(), state.clock.now(), id).await?;
     Ok(redirect_with_flash(
         &state,
         "/staff/jobs",
-        "flash.job_discarded",
+        Flash::new("flash.job_discarded").with("kind", kind),
     ))
 }

@@ -10,7 +10,10 @@ use super::service::{self, PostInput};
 use super::store::{self, Kind, PostRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Paging, Path, Query};
+use crate::web::{
+    self, page, redirect_with_flash, Confirm, ConfirmForm, Ctx, FieldErrors, Flash, Form, Paging,
+    Path, Query,
+};
 
 const PER_PAGE: i64 = 25;
 
@@ -174,7 +177,7 @@ pub async fn create(
         Ok(id) => Ok(redirect_with_flash(
             &state,
             &format!("/staff/posts/{id}"),
-            "flash.saved",
+            saved(&v),
         )),
         Err(e) => refused(ctx, None, form, e),
     }
@@ -205,7 +208,7 @@ pub async fn update(
         Ok(()) => Ok(redirect_with_flash(
             &state,
             &format!("/staff/posts/{id}"),
-            "flash.saved",
+            saved(&v),
         )),
         Err(e) => refused(ctx, Some(before), form, e),
     }
@@ -216,11 +219,14 @@ pub async fn publish(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
+    let post = service::post(&state.db, id).await?;
     service::set_published(&state.db, ctx.actor(), state.now(), id, true).await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/staff/posts/{id}"),
-        "flash.content_published",
+        Flash::new("flash.post_published")
+            .with("title", &post.title)
+            .with("slug", &post.slug),
     ))
 }
 
@@ -229,23 +235,45 @@ pub async fn unpublish(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
+    let post = service::post(&state.db, id).await?;
     service::set_published(&state.db, ctx.actor(), state.now(), id, false).await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/staff/posts/{id}"),
-        "flash.content_hidden",
+        Flash::new("flash.post_hidden").with("title", &post.title),
     ))
 }
 
+/// Deleting cannot be undone: ask first.
 pub async fn delete(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
+    Form(f): Form<ConfirmForm>,
 ) -> AppResult<Response> {
+    let post = service::post(&state.db, id).await?;
+    if !f.given() {
+        let vars = [("title", post.title.as_str()), ("slug", post.slug.as_str())];
+        return Confirm::new(ctx, "confirm.post_delete", &vars)
+            .back_to(format!("/staff/posts/{id}"))
+            .page();
+    }
     service::delete_post(&state.db, ctx.actor(), state.now(), id).await?;
     Ok(redirect_with_flash(
         &state,
         "/staff/posts",
-        "flash.content_deleted",
+        Flash::new("flash.post_deleted").with("title", &post.title),
     ))
+}
+
+/// "«Judul» disimpan", and whether readers see it now.
+fn saved(v: &PostInput) -> Flash {
+    let next = if v.published {
+        "flash.next.post_published"
+    } else {
+        "flash.next.post_draft"
+    };
+    Flash::new("flash.post_saved")
+        .with("title", &v.title)
+        .with_key("next", next)
 }

@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 
 use super::markdown::slugify;
 use super::store::{self, Kind, NewPost, PostRow};
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
+use crate::words::Detail;
 
 /// `posts.slug` is unique: a taken slug is the slug field's error.
 const SLUG_COLUMNS: &[(&str, &str, &str)] = &[("slug", "slug", "validation.slug_taken")];
@@ -88,17 +89,15 @@ pub async fn create_post(
     let id = store::create(&mut tx, &p.as_new(&slug, actor.id), now)
         .await
         .map_err(|e| AppError::unique_to_field(e, SLUG_COLUMNS))?;
-    let detail = format!(
-        "{} /news/{}{}",
-        p.title,
-        slug,
-        if p.published { ", published" } else { "" }
-    );
+    let detail = Detail::new()
+        .record("post", id, &p.title)
+        .with("slug", format!("/news/{slug}"))
+        .with("published", p.published);
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "post.create",
+        Action::PostCreate,
         Some(("post", id)),
         &detail,
     )
@@ -123,15 +122,23 @@ pub async fn update_post(
     if n == 0 {
         return Err(AppError::NotFound);
     }
-    let detail = format!(
-        "{} -> {}; /news/{} -> /news/{}; published {} -> {}",
-        before.title, p.title, before.slug, slug, before.published, p.published
-    );
+    let mut detail = Detail::new().record("post", id, &p.title);
+    for (field, changed) in [
+        ("title", before.title != p.title),
+        ("slug", before.slug != slug),
+        ("summary", before.summary != p.summary),
+        ("body", before.body_md != p.body_md),
+        ("published", before.published != p.published),
+    ] {
+        if changed {
+            detail = detail.field(field);
+        }
+    }
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "post.update",
+        Action::PostUpdate,
         Some(("post", id)),
         &detail,
     )
@@ -153,14 +160,18 @@ pub async fn set_published(
     if store::set_published(&mut tx, id, published, now).await? == 0 {
         return Err(AppError::NotFound);
     }
-    let action = audit::publish_action("post", published);
+    let action = if published {
+        Action::PostPublish
+    } else {
+        Action::PostUnpublish
+    };
     audit::record_in(
         &mut tx,
         now,
         actor,
-        &action,
+        action,
         Some(("post", id)),
-        &post.title,
+        &Detail::new().record("post", id, &post.title),
     )
     .await?;
     tx.commit().await?;
@@ -173,12 +184,14 @@ pub async fn delete_post(db: &Db, actor: Actor<'_>, now: DateTime<Utc>, id: i64)
     if store::delete(&mut tx, id).await? == 0 {
         return Err(AppError::NotFound);
     }
-    let detail = format!("{} /news/{}", post.title, post.slug);
+    let detail = Detail::new()
+        .with("post", &post.title)
+        .with("slug", format!("/news/{}", post.slug));
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "post.delete",
+        Action::PostDelete,
         Some(("post", id)),
         &detail,
     )

@@ -233,6 +233,6 @@ pub async fn update_profile(
     Ok(redirect_with_flash(
         &state,
         "/portal/profile",
-        "flash.saved",
+        "flash.profile_saved",
     ))
 }

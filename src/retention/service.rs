@@ -4,10 +4,11 @@
 use chrono::{DateTime, Utc};
 
 use super::store::{self, CompetitorRow};
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::types::Rupiah;
+use crate::words::Detail;
 
 /// `competitors.name` is unique: a second "IndiHome" is the name field's error.
 const NAME_COLUMNS: &[(&str, &str, &str)] = &[("name", "name", "validation.name_taken")];
@@ -47,9 +48,9 @@ pub async fn create_competitor(
         &mut tx,
         now,
         actor,
-        "competitor.create",
+        Action::CompetitorCreate,
         Some(("competitor", id)),
-        &c.name,
+        &Detail::new().record("competitor", id, &c.name),
     )
     .await?;
     tx.commit().await?;
@@ -74,9 +75,9 @@ pub async fn update_competitor(
         &mut tx,
         now,
         actor,
-        "competitor.update",
+        Action::CompetitorUpdate,
         Some(("competitor", id)),
-        &c.name,
+        &Detail::new().record("competitor", id, &c.name),
     )
     .await?;
     tx.commit().await?;
@@ -91,19 +92,20 @@ pub async fn add_offer(
     id: i64,
     o: &OfferInput,
 ) -> AppResult<i64> {
-    competitor(db, id).await?;
+    let competitor = competitor(db, id).await?;
     let mut tx = db.begin().await?;
     let offer_id =
         store::add_offer(&mut tx, id, &o.name, o.download_mbps, o.price, &o.notes).await?;
-    let detail = format!(
-        "#{offer_id} {} {} Mbps {}",
-        o.name, o.download_mbps, o.price
-    );
+    let detail = Detail::new()
+        .record("competitor", id, &competitor.name)
+        .with("offer", &o.name)
+        .with("speed", format!("{} Mbps", o.download_mbps))
+        .with("price", o.price);
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "competitor.offer_add",
+        Action::CompetitorOfferAdd,
         Some(("competitor", id)),
         &detail,
     )
@@ -113,26 +115,36 @@ pub async fn add_offer(
 }
 
 /// Removes offer `offer_id` of competitor `id`; 404 when that competitor has no such offer.
+/// Returns the offer's name.
 pub async fn delete_offer(
     db: &Db,
     actor: Actor<'_>,
     now: DateTime<Utc>,
     id: i64,
     offer_id: i64,
-) -> AppResult<()> {
+) -> AppResult<String> {
+    let competitor = competitor(db, id).await?;
+    let offer = store::offers(db, Some(id))
+        .await?
+        .into_iter()
+        .find(|o| o.id == offer_id)
+        .ok_or(AppError::NotFound)?;
     let mut tx = db.begin().await?;
     if store::delete_offer(&mut tx, id, offer_id).await? == 0 {
         return Err(AppError::NotFound);
     }
+    let detail = Detail::new()
+        .record("competitor", id, &competitor.name)
+        .with("offer", &offer.name);
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "competitor.offer_delete",
+        Action::CompetitorOfferDelete,
         Some(("competitor", id)),
-        &format!("#{offer_id}"),
+        &detail,
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(offer.name)
 }

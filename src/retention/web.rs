@@ -12,7 +12,7 @@ use crate::catalog::store::{self as catalog, PackageRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::types::Rupiah;
-use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
+use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Flash, Form, Path};
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -91,7 +91,7 @@ pub async fn create(
         Ok(id) => Ok(redirect_with_flash(
             &state,
             &format!("/staff/competitors/{id}"),
-            "flash.saved",
+            Flash::new("flash.competitor_added").with("name", form.name.trim()),
         )),
         Err(AppError::Validation(errors)) => render_list(&state, ctx, form, errors).await,
         Err(e) => Err(e),
@@ -183,7 +183,7 @@ pub async fn update(
         Ok(()) => Ok(redirect_with_flash(
             &state,
             &format!("/staff/competitors/{id}"),
-            "flash.saved",
+            Flash::new("flash.competitor_saved").with("name", form.name.trim()),
         )),
         Err(AppError::Validation(errors)) => {
             render_show(&state, ctx, id, Some(form), OfferForm::default(), errors).await
@@ -221,7 +221,7 @@ pub async fn add_offer(
     Path(id): Path<i64>,
     Form(offer): Form<OfferForm>,
 ) -> AppResult<Response> {
-    service::competitor(&state.db, id).await?;
+    let competitor = service::competitor(&state.db, id).await?;
     let mut errors = FieldErrors::default();
     let result = match validate_offer(&offer, &mut errors) {
         Some(input) => service::add_offer(&state.db, ctx.actor(), state.now(), id, &input).await,
@@ -231,7 +231,9 @@ pub async fn add_offer(
         Ok(_) => Ok(redirect_with_flash(
             &state,
             &format!("/staff/competitors/{id}"),
-            "flash.saved",
+            Flash::new("flash.offer_added")
+                .with("offer", offer.name.trim())
+                .with("name", &competitor.name),
         )),
         Err(AppError::Validation(errors)) => {
             render_show(&state, ctx, id, None, offer, errors).await
@@ -245,10 +247,10 @@ pub async fn delete_offer(
     ctx: Ctx,
     Path((id, offer_id)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    service::delete_offer(&state.db, ctx.actor(), state.now(), id, offer_id).await?;
+    let offer = service::delete_offer(&state.db, ctx.actor(), state.now(), id, offer_id).await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/staff/competitors/{id}"),
-        "flash.saved",
+        Flash::new("flash.offer_deleted").with("offer", offer),
     ))
 }

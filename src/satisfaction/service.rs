@@ -4,12 +4,14 @@
 
 use chrono::{DateTime, Utc};
 
-use super::model::{star_symbols, Stars, SubjectKind, Via, LOW_STARS};
+use super::model::{Stars, SubjectKind, Via, LOW_STARS};
 use super::store::{self, NewRating, RatingRow};
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
+use crate::customers::events::EventKind;
 use crate::customers::store as customers;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
+use crate::words::Detail;
 
 /// The answer to a second rating of the same thing. Handlers show it politely (the link page
 /// says "already rated, thank you"; the portal says it in a flash).
@@ -29,6 +31,18 @@ pub struct RateInput<'a> {
     pub stars: Stars,
     pub comment: &'a str,
     pub via: Via,
+}
+
+/// What was rated, as the record its sentence names and links to.
+fn rated(kind: SubjectKind, id: i64, label: &str) -> Detail {
+    match kind {
+        SubjectKind::Ticket => Detail::new().record("ticket", id, label),
+        // The rating sentences name the rated thing `{ticket}`: here the installation visit's
+        // number, linked as the visit.
+        SubjectKind::Installation => Detail::new()
+            .record("visit", id, label)
+            .with("ticket", label),
+    }
 }
 
 /// Stores a rating of a resolved (or closed) thing of `input.customer_id`, with a copy of its
@@ -83,12 +97,12 @@ pub async fn rate(
         actor
     };
     let stars = input.stars.get();
-    let detail = format!("{} · {} {stars}/5", subject.label, star_symbols(stars));
+    let detail = rated(input.kind, subject.id, &subject.label).with("stars", stars);
     customers::add_event(
         &mut tx,
         subject.customer_id,
-        "rating.created",
-        &detail,
+        EventKind::RatingCreated,
+        &detail.stored(),
         actor.name,
         now,
     )
@@ -97,12 +111,9 @@ pub async fn rate(
         &mut tx,
         now,
         actor,
-        "rating.create",
+        Action::RatingCreate,
         Some(("rating", id)),
-        &format!(
-            "{} {} ({}) · {stars} stars · via {}",
-            input.kind, subject.id, subject.label, input.via
-        ),
+        &detail.with("via", input.via),
     )
     .await?;
     let row = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
@@ -131,26 +142,24 @@ pub async fn follow_up(
     let label = store::subject(&mut tx, rating.subject_kind, rating.subject_id)
         .await?
         .map(|s| s.label)
-        .unwrap_or_else(|| format!("{} {}", rating.subject_kind, rating.subject_id));
+        .unwrap_or_default();
+    let detail = rated(rating.subject_kind, rating.subject_id, &label)
+        .with("stars", rating.stars)
+        .note(note);
     customers::add_event(
         &mut tx,
         rating.customer_id,
-        "rating.followed_up",
-        &format!("{label} · {}/5", rating.stars),
+        EventKind::RatingFollowedUp,
+        &detail.stored(),
         actor.name,
         now,
     )
     .await?;
-    let detail = if note.is_empty() {
-        format!("{label} · {} stars", rating.stars)
-    } else {
-        format!("{label} · {} stars · {note}", rating.stars)
-    };
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "rating.follow_up",
+        Action::RatingFollowUp,
         Some(("rating", rating.id)),
         &detail,
     )

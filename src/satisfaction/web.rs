@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::types::fmt_datetime;
 use crate::web::{
-    self, no_store, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path, Query,
+    self, no_store, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Flash, Form, Path, Query,
 };
 
 /// The rating form's fields (the portal's ticket page posts the same two).
@@ -468,11 +468,16 @@ pub async fn follow_up(
         .map_err(|k| AppError::field("note", k))?
         .unwrap_or_default();
     match service::follow_up(&state.db, ctx.actor(), state.now(), id, &note).await {
-        Ok(_) => Ok(redirect_with_flash(
-            &state,
-            "/staff/ratings",
-            "flash.rating_followed_up",
-        )),
+        Ok(r) => {
+            let label = store::subject(&state.db, r.subject_kind, r.subject_id)
+                .await?
+                .map(|s| s.label)
+                .unwrap_or_default();
+            let flash = Flash::new("flash.rating_followed_up")
+                .with("number", label)
+                .with("stars", r.stars.to_string());
+            Ok(redirect_with_flash(&state, "/staff/ratings", flash))
+        }
         Err(AppError::Conflict(k)) if k == ALREADY_FOLLOWED_UP => Ok(redirect_with_flash(
             &state,
             "/staff/ratings",

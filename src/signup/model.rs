@@ -11,6 +11,11 @@ crate::text_enum! {
 }
 
 impl RegStatus {
+    /// The badge's classes (one colour meaning everywhere, see `static/app.css`).
+    pub fn badge(self) -> &'static str {
+        crate::web::badge(self.as_str())
+    }
+
     /// The happy path, in order, as the customer sees it.
     pub const STEPS: [RegStatus; 4] = [
         RegStatus::Submitted,

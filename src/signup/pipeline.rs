@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 
 use super::model::RegStatus;
 use super::store::{self, NewRegistration};
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::auth::Role;
 use crate::catalog::store::{AreaRow, PackageRow};
+use crate::customers::events::EventKind;
 use crate::customers::model::{new_referral_code, CustomerStatus, SubStatus};
 use crate::customers::store::{self as customers, CustomerRow, NewCustomer, SubscriptionEvent};
 use crate::db::{Db, Tx};
@@ -17,6 +18,7 @@ use crate::notify;
 use crate::types::{wib_date, Email, PhoneNumber};
 use crate::users::store::{self as users, NewUser};
 use crate::visits::{self, model::VisitKind, store::NewVisit};
+use crate::words::Detail;
 
 pub struct NewSignup<'a> {
     pub name: &'a str,
@@ -84,16 +86,18 @@ pub async fn register(
     let mut tx = db.begin().await?;
     match insert_signup(&mut tx, s, login_email, &code, now).await {
         Ok(created) => {
+            let registration =
+                Detail::new().record("registration", created.registration_id, &created.number);
             let (action, entity, detail) = match actor.id {
                 None => (
-                    "signup.submitted",
+                    Action::SignupSubmitted,
                     ("registration", created.registration_id),
-                    created.number.clone(),
+                    registration.with("package", &s.package.name),
                 ),
                 Some(_) => (
-                    "customer.create",
+                    Action::CustomerCreate,
                     ("customer", created.customer_id),
-                    format!("{} ({})", created.number, s.channel),
+                    registration.record("customer", created.customer_id, s.name),
                 ),
             };
             let actor = Actor {
@@ -177,18 +181,29 @@ async fn insert_signup(
         now,
     )
     .await?;
+    let registration = Detail::new().record("registration", registration_id, &number);
+    let submitted = registration.clone().with("package", &s.package.name);
     customers::add_event(
         tx,
         customer_id,
-        "registration.submitted",
-        &format!("{number} · {}", s.package.name),
+        EventKind::RegistrationSubmitted,
+        &submitted.stored(),
         s.actor_name,
         now,
     )
     .await?;
     if let Some(referrer) = s.referrer {
-        let detail = format!("{number} · {} ({customer_number})", s.name);
-        customers::add_event(tx, referrer.id, "referral.used", &detail, s.actor_name, now).await?;
+        let referred = format!("{} ({customer_number})", s.name);
+        let detail = registration.record("referred", customer_id, referred);
+        customers::add_event(
+            tx,
+            referrer.id,
+            EventKind::ReferralUsed,
+            &detail.stored(),
+            s.actor_name,
+            now,
+        )
+        .await?;
     }
     if let Some(email) = s.email {
         let l = s.lang;
@@ -243,9 +258,10 @@ pub async fn advance(
     let reg = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let from = reg.status;
     let to = step.target();
-    let (action, detail) = match step {
+    let registration = Detail::new().record("registration", id, &reg.number);
+    let (action, note) = match step {
         Step::Verify => {
-            move_in(&mut tx, actor, now, &reg, to, &reg.number).await?;
+            move_in(&mut tx, actor, now, &reg, to, registration.clone()).await?;
             visits::queue::enqueue(
                 &mut tx,
                 actor,
@@ -265,49 +281,36 @@ pub async fn advance(
                 },
             )
             .await?;
-            ("registration.verified", reg.number.clone())
+            (Action::RegistrationVerified, None)
         }
         Step::InstallOverride(reason) => {
-            move_in(
-                &mut tx,
-                actor,
-                now,
-                &reg,
-                to,
-                &format!("{} · {reason}", reg.number),
-            )
-            .await?;
+            let detail = registration
+                .clone()
+                .with("package", &reg.package_name)
+                .note(reason);
+            move_in(&mut tx, actor, now, &reg, to, detail).await?;
             visits::queue::cancel_open(&mut tx, actor, now, Some(id), None, reason).await?;
-            (
-                "registration.install_override",
-                format!("{} · {reason}", reg.number),
-            )
+            (Action::RegistrationInstallOverride, Some(*reason))
         }
         Step::Reject(reason) => {
-            move_in(
-                &mut tx,
-                actor,
-                now,
-                &reg,
-                to,
-                &format!("{} · {reason}", reg.number),
-            )
-            .await?;
+            let detail = registration.clone().note(reason);
+            move_in(&mut tx, actor, now, &reg, to, detail).await?;
             store::set_reject_reason(&mut tx, id, reason).await?;
             visits::queue::cancel_open(&mut tx, actor, now, Some(id), None, reason).await?;
-            (
-                "registration.rejected",
-                format!("{} · {reason}", reg.number),
-            )
+            (Action::RegistrationRejected, Some(*reason))
         }
     };
+    let mut audited = registration.record("customer", reg.customer_id, &reg.customer_name);
+    if let Some(note) = note {
+        audited = audited.note(note);
+    }
     audit::record_in(
         &mut tx,
         now,
         actor,
         action,
         Some(("registration", id)),
-        &detail,
+        &audited,
     )
     .await?;
     tx.commit().await?;
@@ -316,8 +319,12 @@ pub async fn advance(
 
 /// What an installation visit did to its registration.
 pub enum VisitEffect<'a> {
-    /// Booked (or rebooked): verified → scheduled; `slot` says when.
-    Scheduled { slot: &'a str },
+    /// Booked: verified → scheduled, on `date` (DD/MM/YYYY) in `window` with `technician`.
+    Scheduled {
+        date: &'a str,
+        window: &'a str,
+        technician: &'a str,
+    },
     /// Failed or called off: scheduled → verified, waiting for a new appointment.
     Unscheduled,
     /// Done: installed, with the subscription active.
@@ -336,13 +343,21 @@ pub async fn visit_moved(
 ) -> Result<bool, AppError> {
     tx.lock_row("registrations", id).await?;
     let reg = store::get(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
+    let registration = Detail::new().record("registration", id, &reg.number);
     match effect {
-        VisitEffect::Scheduled { slot } => {
+        VisitEffect::Scheduled {
+            date,
+            window,
+            technician,
+        } => {
             if reg.status != RegStatus::Verified {
                 return Ok(false);
             }
-            let detail = format!("{} · {slot}", reg.number);
-            move_in(tx, actor, now, &reg, RegStatus::Scheduled, &detail).await?;
+            let detail = registration
+                .with("date", date)
+                .with("window", window)
+                .with("technician", technician);
+            move_in(tx, actor, now, &reg, RegStatus::Scheduled, detail).await?;
         }
         VisitEffect::Unscheduled => {
             if reg.status != RegStatus::Scheduled || !store::unschedule(tx, id, now).await? {
@@ -353,8 +368,8 @@ pub async fn visit_moved(
             if !matches!(reg.status, RegStatus::Scheduled | RegStatus::Verified) {
                 return Ok(false);
             }
-            let detail = format!("{} · {}", reg.number, reg.package_name);
-            move_in(tx, actor, now, &reg, RegStatus::Installed, &detail).await?;
+            let detail = registration.with("package", &reg.package_name);
+            move_in(tx, actor, now, &reg, RegStatus::Installed, detail).await?;
         }
     }
     Ok(true)
@@ -369,7 +384,7 @@ async fn move_in(
     now: DateTime<Utc>,
     reg: &store::RegistrationRow,
     to: RegStatus,
-    detail: &str,
+    detail: Detail,
 ) -> Result<(), AppError> {
     if !reg.status.can_move_to(to)
         || !store::transition(tx, reg.id, reg.status.as_str(), to.as_str(), now).await?
@@ -379,8 +394,13 @@ async fn move_in(
     if to == RegStatus::Installed {
         install(tx, actor, now, reg).await?;
     }
-    let kind = format!("registration.{}", to.as_str());
-    customers::add_event(tx, reg.customer_id, &kind, detail, actor.name, now).await?;
+    let kind = match to {
+        RegStatus::Submitted | RegStatus::Verified => EventKind::RegistrationVerified,
+        RegStatus::Scheduled => EventKind::RegistrationScheduled,
+        RegStatus::Installed => EventKind::RegistrationInstalled,
+        RegStatus::Rejected => EventKind::RegistrationRejected,
+    };
+    customers::add_event(tx, reg.customer_id, kind, &detail.stored(), actor.name, now).await?;
     Ok(())
 }
 
@@ -418,8 +438,18 @@ async fn install(
     .await?;
     customers::set_status(tx, reg.customer_id, CustomerStatus::Active, now).await?;
     if let Some(referrer) = reg.referrer_id {
-        let detail = format!("{} · {}", reg.number, reg.customer_name);
-        customers::add_event(tx, referrer, "referral.credited", &detail, actor.name, now).await?;
+        let detail = Detail::new()
+            .record("referred", reg.customer_id, &reg.customer_name)
+            .record("registration", reg.id, &reg.number);
+        customers::add_event(
+            tx,
+            referrer,
+            EventKind::ReferralCredited,
+            &detail.stored(),
+            actor.name,
+            now,
+        )
+        .await?;
     }
     Ok(())
 }

@@ -27,6 +27,19 @@ impl Progress {
             _ => "todo",
         }
     }
+
+    /// A step's words: the step that is under way says what it waits for ("Menunggu
+    /// verifikasi"), the others their name.
+    pub fn step_label(&self, step: &RegStatus) -> &'static str {
+        if self.step_class(step) != "current" {
+            return step.label_key();
+        }
+        match step {
+            RegStatus::Submitted => "step.now.submitted",
+            RegStatus::Verified => "step.now.verified",
+            _ => step.label_key(),
+        }
+    }
 }
 
 pub async fn progress(state: &AppState, reg: RegistrationRow) -> AppResult<Progress> {

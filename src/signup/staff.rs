@@ -15,7 +15,10 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::types::parse_wib_day;
 use crate::visits::store::{self as visits, VisitRow};
-use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Paging, Path, Query};
+use crate::web::{
+    self, page, redirect_with_flash, Confirm, Confirmed, Ctx, FieldErrors, Flash, Form, Paging,
+    Path, Query,
+};
 
 const PER_PAGE: i64 = 30;
 
@@ -106,6 +109,7 @@ pub async fn queue(
 #[serde(default)]
 pub struct RejectForm {
     reason: String,
+    confirm: Confirmed,
 }
 
 /// Marking installed without a done visit: the reason, and the admin's confirmation that no
@@ -114,7 +118,7 @@ pub struct RejectForm {
 #[serde(default)]
 pub struct OverrideForm {
     override_reason: String,
-    confirm: String,
+    confirm: Confirmed,
 }
 
 #[derive(Template)]
@@ -186,24 +190,22 @@ pub async fn detail(
     .await
 }
 
-async fn act(state: &AppState, ctx: &Ctx, id: i64, step: Step<'_>) -> AppResult<Response> {
-    pipeline::advance(&state.db, ctx.actor(), state.now(), id, &step).await?;
-    Ok(redirect_with_flash(
-        state,
-        &format!("/staff/registrations/{id}"),
-        "flash.saved",
-    ))
-}
-
 pub async fn verify(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    act(&state, &ctx, id, Step::Verify).await
+    let reg = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    pipeline::advance(&state.db, ctx.actor(), state.now(), id, &Step::Verify).await?;
+    let flash = Flash::new("flash.reg_verified").with("number", &reg.number);
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/staff/registrations/{id}"),
+        flash,
+    ))
 }
 
-/// Installed without a done visit: an admin's override, with a reason and a confirmation.
+/// Installed without a done visit: an admin's override, with a reason, asked first.
 pub async fn install(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -211,14 +213,37 @@ pub async fn install(
     Form(form): Form<OverrideForm>,
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::default();
-    let reason = errors.check("override_reason", web::required(&form.override_reason, 500));
-    if form.confirm != "1" {
-        errors.add("confirm", "registrations.override_confirm_required");
-    }
-    let (Some(reason), true) = (reason, errors.is_empty()) else {
+    let Some(reason) = errors.check("override_reason", web::required(&form.override_reason, 500))
+    else {
         return render_detail(&state, ctx, id, RejectForm::default(), form, errors).await;
     };
-    act(&state, &ctx, id, Step::InstallOverride(&reason)).await
+    let reg = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    if !reg.status.can_move_to(RegStatus::Installed) {
+        return Err(AppError::Conflict("registrations.transition_invalid"));
+    }
+    // The subscription starts without a technician's report: ask first.
+    if !form.confirm.given() {
+        let vars = [
+            ("number", reg.number.as_str()),
+            ("name", reg.customer_name.as_str()),
+            ("package", reg.package_name.as_str()),
+        ];
+        return Confirm::new(ctx, "confirm.reg_install", &vars)
+            .back_to(format!("/staff/registrations/{id}"))
+            .fact("registrations.override_reason", reason.as_str())
+            .carry("override_reason", reason.as_str())
+            .page();
+    }
+    let step = Step::InstallOverride(&reason);
+    pipeline::advance(&state.db, ctx.actor(), state.now(), id, &step).await?;
+    let flash = Flash::new("flash.reg_installed")
+        .with("number", &reg.number)
+        .with("package", &reg.package_name);
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/staff/registrations/{id}"),
+        flash,
+    ))
 }
 
 pub async fn reject(
@@ -231,5 +256,34 @@ pub async fn reject(
     let Some(reason) = errors.check("reason", web::required(&form.reason, 500)) else {
         return render_detail(&state, ctx, id, form, OverrideForm::default(), errors).await;
     };
-    act(&state, &ctx, id, Step::Reject(&reason)).await
+    let reg = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    if !reg.status.can_move_to(RegStatus::Rejected) {
+        return Err(AppError::Conflict("registrations.transition_invalid"));
+    }
+    // The customer sees the rejection and its reason at once: ask first.
+    if !form.confirm.given() {
+        let vars = [
+            ("number", reg.number.as_str()),
+            ("name", reg.customer_name.as_str()),
+        ];
+        return Confirm::new(ctx, "confirm.reg_reject", &vars)
+            .back_to(format!("/staff/registrations/{id}"))
+            .fact("registrations.reject_reason", reason.as_str())
+            .carry("reason", reason.as_str())
+            .page();
+    }
+    pipeline::advance(
+        &state.db,
+        ctx.actor(),
+        state.now(),
+        id,
+        &Step::Reject(&reason),
+    )
+    .await?;
+    let flash = Flash::new("flash.reg_rejected").with("number", &reg.number);
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/staff/registrations/{id}"),
+        flash,
+    ))
 }

@@ -42,6 +42,8 @@ pub struct CompanyForm {
     /// Checkboxes: drop the current logo / hero image.
     remove_logo: Option<String>,
     remove_hero: Option<String>,
+    /// `1` once the removal was confirmed.
+    confirm: String,
 }
 
 impl CompanyForm {
@@ -65,6 +67,7 @@ impl CompanyForm {
             opening_hours_en: c.opening_hours_en.clone(),
             remove_logo: None,
             remove_hero: None,
+            confirm: String::new(),
         }
     }
 }
@@ -78,6 +81,8 @@ struct CompanyPage {
     /// The images in place now (a refused upload leaves them as they were).
     logo: Option<ImageRef>,
     hero: Option<ImageRef>,
+    /// Images about to be removed, waiting for "yes" (the texts of what goes).
+    removing: Vec<&'static str>,
 }
 
 pub async fn company_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -88,6 +93,7 @@ pub async fn company_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<
         errors: FieldErrors::default(),
         logo: company.logo.clone(),
         hero: company.hero.clone(),
+        removing: Vec::new(),
     })
 }
 
@@ -199,8 +205,30 @@ pub async fn save_company(
             errors,
             logo: current.logo.clone(),
             hero: current.hero.clone(),
+            removing: Vec::new(),
         });
     };
+    // Removing the logo or the hero image shows at once on every page: ask first. The form
+    // comes back with everything typed and a "yes" button (a chosen file must be chosen again).
+    let removing: Vec<&'static str> = [
+        (&logo, "confirm.logo_remove"),
+        (&hero, "confirm.hero_remove"),
+    ]
+    .into_iter()
+    .filter(|(change, _)| matches!(change, ImageChange::Remove))
+    .map(|(_, text)| text)
+    .collect();
+    if !removing.is_empty() && form.confirm != "1" {
+        let current = store::company(&state.db).await?;
+        return page(&CompanyPage {
+            ctx,
+            form,
+            errors,
+            logo: current.logo.clone(),
+            hero: current.hero.clone(),
+            removing,
+        });
+    }
     service::save_profile(
         &state.db,
         Actor::from(&ctx),
@@ -211,7 +239,11 @@ pub async fn save_company(
     )
     .await?;
     state.forget_brand();
-    Ok(redirect_with_flash(&state, "/staff/company", "flash.saved"))
+    Ok(redirect_with_flash(
+        &state,
+        "/staff/company",
+        "flash.company_saved",
+    ))
 }
 
 /// A new file in `field` replaces the image; else the `remove` checkbox removes it. A refused

@@ -3,11 +3,12 @@
 use chrono::{DateTime, Utc};
 
 use super::store::{self, Company};
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::db::{Db, DbResult, Tx};
 use crate::uploads::access::Context;
 use crate::uploads::process::Prepared;
 use crate::uploads::store::{self as uploads, Attach};
+use crate::words::Detail;
 
 /// What to do with the logo or the hero image.
 pub enum ImageChange {
@@ -31,14 +32,17 @@ pub async fn save_profile(
     let before = store::company_text(&mut tx).await?.unwrap_or_default();
     let (old_logo, old_hero) = store::image_ids(&mut tx).await?;
     store::save_company(&mut tx, company, now).await?;
-    let mut changed = changed_fields(&before, company);
+    let mut detail = Detail::new();
+    for field in changed_fields(&before, company) {
+        detail = detail.field(&field);
+    }
     let logo_id = apply(&mut tx, logo, old_logo, Context::CompanyLogo, actor, now).await?;
     let hero_id = apply(&mut tx, hero, old_hero, Context::CompanyHero, actor, now).await?;
-    for (label, old, new) in [("logo", old_logo, logo_id), ("hero", old_hero, hero_id)] {
+    for (field, old, new) in [("logo", old_logo, logo_id), ("hero", old_hero, hero_id)] {
         match new {
             _ if old == new => {}
-            Some(id) => changed.push(format!("{label} (file {id})")),
-            None => changed.push(format!("{label} removed")),
+            Some(id) => detail = detail.field(field).with(&format!("{field}_file"), id),
+            None => detail = detail.field(&format!("{field}_removed")),
         }
     }
     store::set_images_in(&mut tx, logo_id, hero_id).await?;
@@ -47,16 +51,11 @@ pub async fn save_profile(
             uploads::delete_in(&mut tx, old).await?;
         }
     }
-    let detail = if changed.is_empty() {
-        "no changes".to_string()
-    } else {
-        format!("changed: {}", changed.join(", "))
-    };
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "company.update",
+        Action::CompanyUpdate,
         Some(("company", 1)),
         &detail,
     )
@@ -127,12 +126,14 @@ pub async fn join_waiting_list(
     let Some(id) = store::add_to_waiting_list(&mut tx, entry, now).await? else {
         return Ok(false);
     };
-    let detail = format!("{} · {}", entry.phone, entry.area_text.trim());
+    let detail = Detail::new()
+        .with("phone", entry.phone)
+        .with("area", entry.area_text.trim());
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "waiting_list.joined",
+        Action::WaitingListJoined,
         Some(("waiting_list", id)),
         &detail,
     )

@@ -57,12 +57,9 @@ impl TicketStatus {
     }
 
     /// CSS class of the status badge (colour plus text, never colour alone).
+    /// The badge's classes (one colour meaning everywhere, see [`crate::web::badge`]).
     pub fn badge(self) -> &'static str {
-        match self {
-            TicketStatus::New | TicketStatus::Waiting => "badge info",
-            TicketStatus::Open | TicketStatus::VisitScheduled => "badge warn",
-            TicketStatus::Resolved | TicketStatus::Closed => "badge ok",
-        }
+        crate::web::badge(self.as_str())
     }
 }
 

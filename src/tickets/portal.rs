@@ -19,7 +19,7 @@ use crate::satisfaction::store::{self as ratings, RatingRow};
 use crate::state::AppState;
 use crate::uploads::form::{self, Submitted};
 use crate::uploads::process::{self, Accept, Prepared};
-use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Path};
+use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Flash, Path};
 
 async fn me(state: &AppState, user: &CurrentUser) -> AppResult<CustomerRow> {
     customers::by_user(&state.db, user.id)
@@ -174,7 +174,7 @@ pub async fn file(
         Ok(Some(filed)) => Ok(redirect_with_flash(
             &state,
             &format!("/portal/tickets/{}", filed.id),
-            "ticket.flash.filed",
+            Flash::new("ticket.flash.filed").with("number", &filed.number),
         )),
         Ok(None) => render_new(ctx, f, errors, subscriptions),
         Err(AppError::Validation(e)) => {
@@ -328,7 +328,7 @@ pub async fn reply(
         Ok(()) => Ok(redirect_with_flash(
             &state,
             &format!("/portal/tickets/{id}"),
-            "ticket.flash.sent",
+            "ticket.flash.sent_customer",
         )),
         Err(AppError::Validation(errors)) => {
             web::invalid(&show_page(&state, ctx, &user, id, f.body, errors).await?)

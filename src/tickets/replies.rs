@@ -9,7 +9,9 @@ use super::service;
 use super::store::{self, SavedReply};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
+use crate::web::{
+    self, page, redirect_with_flash, Confirm, ConfirmForm, Ctx, FieldErrors, Flash, Form, Path,
+};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -82,7 +84,7 @@ async fn save(state: AppState, ctx: Ctx, id: Option<i64>, f: ReplyForm) -> AppRe
         Ok(_) => Ok(redirect_with_flash(
             &state,
             "/staff/tickets/replies",
-            "flash.saved",
+            Flash::new("ticket.flash.reply_saved").with("title", f.title.trim()),
         )),
         Err(AppError::Validation(errors)) => render(&state, ctx, id, f, errors).await,
         Err(e) => Err(e),
@@ -106,15 +108,26 @@ pub async fn update(
     save(state, ctx, Some(id), f).await
 }
 
+/// Deleting cannot be undone: ask first.
 pub async fn delete(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
+    Form(f): Form<ConfirmForm>,
 ) -> AppResult<Response> {
+    let r = store::saved_reply(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !f.given() {
+        return Confirm::new(ctx, "confirm.reply_delete", &[("title", &r.title)])
+            .back_to("/staff/tickets/replies")
+            .fact("ticket.message", r.body.as_str())
+            .page();
+    }
     service::delete_reply(&state.db, ctx.actor(), state.now(), id).await?;
     Ok(redirect_with_flash(
         &state,
         "/staff/tickets/replies",
-        "ticket.flash.reply_deleted",
+        Flash::new("ticket.flash.reply_deleted").with("title", &r.title),
     ))
 }

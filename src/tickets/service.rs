@@ -9,7 +9,8 @@ use super::notice::{self, Notice};
 use super::sla::Policy;
 use super::store::{self, Change, NewMessage, NewTicket, TicketRow};
 use crate::args;
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
+use crate::customers::events::EventKind;
 use crate::customers::store as customers;
 use crate::db::{counter, Db, Tx};
 use crate::error::{AppError, AppResult};
@@ -19,6 +20,7 @@ use crate::types::{wib_date, PhoneNumber};
 use crate::uploads::access::Context;
 use crate::uploads::process::Prepared;
 use crate::uploads::store::{self as uploads, Attach};
+use crate::words::Detail;
 
 /// A message body as typed: trimmed, not empty, not longer than [`MAX_BODY_CHARS`].
 pub fn parse_body(body: &str) -> Result<String, &'static str> {
@@ -180,11 +182,13 @@ pub async fn file(
         now,
     )
     .await?;
+    let ticket = Detail::new().record("ticket", id, &number);
+    let filed = ticket.clone().with("category", input.category);
     customers::add_event(
         &mut tx,
         customer_id,
-        "ticket.filed",
-        &number,
+        EventKind::TicketFiled,
+        &filed.stored(),
         actor.name,
         now,
     )
@@ -193,9 +197,9 @@ pub async fn file(
         &mut tx,
         now,
         actor,
-        "ticket.file",
+        Action::TicketFile,
         Some(("ticket", id)),
-        &format!("{number} ({})", input.channel),
+        &ticket.with("channel", input.channel),
     )
     .await?;
     let ticket = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
@@ -350,19 +354,29 @@ async fn move_to(
     if !store::update(tx, t.id, t.status, &c, now).await? {
         return Err(AppError::Conflict("ticket.error.changed"));
     }
-    let kind = format!("ticket.{to}");
-    customers::add_event(tx, t.customer_id, &kind, &t.number, actor.name, now).await?;
+    let ticket = Detail::new().record("ticket", t.id, &t.number);
+    let kind = match to {
+        TicketStatus::New | TicketStatus::Open => EventKind::TicketOpen,
+        TicketStatus::Waiting => EventKind::TicketWaiting,
+        TicketStatus::VisitScheduled => EventKind::TicketVisitScheduled,
+        TicketStatus::Resolved => EventKind::TicketResolved,
+        TicketStatus::Closed => EventKind::TicketClosed,
+    };
+    customers::add_event(tx, t.customer_id, kind, &ticket.stored(), actor.name, now).await?;
     if matches!(to, TicketStatus::Resolved | TicketStatus::Closed) {
         // The problem is gone: nobody needs to go out for it any more.
         crate::visits::queue::cancel_open(tx, actor, now, None, Some(t.id), &t.number).await?;
     }
+    let moved = ticket
+        .with("ticket_status_from", t.status)
+        .with("ticket_status_to", to);
     audit::record_in(
         tx,
         now,
         actor,
-        "ticket.status",
+        Action::TicketStatus,
         Some(("ticket", t.id)),
-        &format!("{}: {} → {to}", t.number, t.status),
+        &moved,
     )
     .await?;
     store::get(&mut *tx, t.id).await?.ok_or(AppError::NotFound)
@@ -421,9 +435,9 @@ pub async fn staff_reply(
             &mut tx,
             now,
             actor,
-            "ticket.note",
+            Action::TicketNote,
             Some(("ticket", id)),
-            &t.number,
+            &Detail::new().record("ticket", id, &t.number),
         )
         .await?;
         tx.commit().await?;
@@ -463,9 +477,9 @@ pub async fn staff_reply(
         &mut tx,
         now,
         actor,
-        "ticket.reply",
+        Action::TicketReply,
         Some(("ticket", id)),
-        &t.number,
+        &Detail::new().record("ticket", id, &t.number),
     )
     .await?;
     let notice = move_notice(t.status)
@@ -624,9 +638,9 @@ pub async fn customer_reply(
         &mut tx,
         now,
         actor,
-        "ticket.customer_reply",
+        Action::TicketCustomerReply,
         Some(("ticket", id)),
-        &t.number,
+        &Detail::new().record("ticket", id, &t.number),
     )
     .await?;
     tell(&mut tx, links, Notice::CustomerReplied, &t, now).await?;
@@ -669,16 +683,21 @@ pub async fn assign(
     if !store::update(&mut tx, id, t.status, &c, now).await? {
         return Err(AppError::Conflict("ticket.error.changed"));
     }
-    let detail = format!(
-        "{}: {} → {name}",
-        t.number,
-        t.assignee_name.as_deref().unwrap_or("-")
-    );
+    // Nobody: an empty value, read as "(none)".
+    let name = if assignee.is_some() {
+        name
+    } else {
+        String::new()
+    };
+    let detail = Detail::new()
+        .record("ticket", id, &t.number)
+        .with("assignee_from", t.assignee_name.as_deref().unwrap_or(""))
+        .with("assignee", &name);
     customers::add_event(
         &mut tx,
         t.customer_id,
-        "ticket.assigned",
-        &detail,
+        EventKind::TicketAssigned,
+        &detail.stored(),
         actor.name,
         now,
     )
@@ -687,7 +706,7 @@ pub async fn assign(
         &mut tx,
         now,
         actor,
-        "ticket.assign",
+        Action::TicketAssign,
         Some(("ticket", id)),
         &detail,
     )
@@ -747,12 +766,15 @@ pub async fn set_priority(
     if !store::update(&mut tx, id, t.status, &c, now).await? {
         return Err(AppError::Conflict("ticket.error.changed"));
     }
-    let detail = format!("{}: {} → {priority}", t.number, t.priority);
+    let detail = Detail::new()
+        .record("ticket", id, &t.number)
+        .with("priority_from", t.priority)
+        .with("priority_to", priority);
     customers::add_event(
         &mut tx,
         t.customer_id,
-        "ticket.priority",
-        &detail,
+        EventKind::TicketPriority,
+        &detail.stored(),
         actor.name,
         now,
     )
@@ -761,7 +783,7 @@ pub async fn set_priority(
         &mut tx,
         now,
         actor,
-        "ticket.priority",
+        Action::TicketPriority,
         Some(("ticket", id)),
         &detail,
     )
@@ -851,9 +873,9 @@ pub async fn save_reply(
         &mut tx,
         now,
         actor,
-        "saved_reply.save",
+        Action::SavedReplySave,
         Some(("saved_reply", id)),
-        &title,
+        &Detail::new().with("title", &title),
     )
     .await?;
     tx.commit().await?;
@@ -870,9 +892,9 @@ pub async fn delete_reply(db: &Db, actor: Actor<'_>, now: DateTime<Utc>, id: i64
         &mut tx,
         now,
         actor,
-        "saved_reply.delete",
+        Action::SavedReplyDelete,
         Some(("saved_reply", id)),
-        &reply.title,
+        &Detail::new().with("title", &reply.title),
     )
     .await?;
     tx.commit().await?;

@@ -20,7 +20,8 @@ use crate::state::AppState;
 use crate::types::PhoneNumber;
 use crate::users::store::{self as users, UserRow};
 use crate::web::{
-    self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path, Query,
+    self, page, redirect_with_flash, Confirm, Confirmed, Ctx, CurrentUser, FieldErrors, Flash,
+    Form, Path, Query,
 };
 
 const PER_PAGE: i64 = 50;
@@ -345,15 +346,18 @@ pub async fn reply(
     )
     .await;
     match result {
-        Ok(()) => Ok(back(
-            &state,
-            id,
-            if internal {
+        Ok(()) => {
+            let key = if internal {
                 "ticket.flash.noted"
             } else {
                 "ticket.flash.sent"
-            },
-        )),
+            };
+            let t = ticket(&state, id).await?;
+            let flash = Flash::new(key)
+                .with("number", &t.number)
+                .with("name", &t.customer_name);
+            Ok(back(&state, id, flash))
+        }
         Err(AppError::Validation(errors)) => {
             web::invalid(&show_page(&state, ctx, &user, id, f.body, internal, errors).await?)
         }
@@ -370,14 +374,19 @@ pub async fn reply(
     }
 }
 
-fn back(state: &AppState, id: i64, flash: &'static str) -> Response {
+fn back(state: &AppState, id: i64, flash: Flash) -> Response {
     redirect_with_flash(state, &format!("/staff/tickets/{id}"), flash)
+}
+
+async fn ticket(state: &AppState, id: i64) -> AppResult<TicketRow> {
+    store::get(&state.db, id).await?.ok_or(AppError::NotFound)
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct StatusForm {
     to: String,
+    confirm: Confirmed,
 }
 
 pub async fn set_status(
@@ -387,8 +396,27 @@ pub async fn set_status(
     Form(f): Form<StatusForm>,
 ) -> AppResult<Response> {
     let to = TicketStatus::parse(&f.to).ok_or(AppError::BadRequest("error.bad_request"))?;
+    let t = ticket(&state, id).await?;
+    // Closing is final (the customer can no longer reply to it): ask first.
+    if to == TicketStatus::Closed && !f.confirm.given() {
+        if !t.status.can_move_to(to) {
+            return Err(AppError::Conflict("ticket.error.invalid_move"));
+        }
+        let vars = [
+            ("number", t.number.as_str()),
+            ("name", t.customer_name.as_str()),
+        ];
+        return Confirm::new(ctx, "confirm.ticket_close", &vars)
+            .post_to(format!("/staff/tickets/{id}/status"))
+            .back_to(format!("/staff/tickets/{id}"))
+            .carry("to", to.as_str())
+            .page();
+    }
     service::set_status(&state.db, &state.links(), ctx.actor(), state.now(), id, to).await?;
-    Ok(back(&state, id, "ticket.flash.status"))
+    let flash = Flash::new("ticket.flash.status")
+        .with("number", &t.number)
+        .with_key("status", to.label_key());
+    Ok(back(&state, id, flash))
 }
 
 #[derive(Deserialize, Default)]
@@ -419,7 +447,12 @@ pub async fn assign(
         assignee,
     )
     .await?;
-    Ok(back(&state, id, "ticket.flash.assigned"))
+    let t = ticket(&state, id).await?;
+    let flash = match &t.assignee_name {
+        Some(name) if assignee.is_some() => Flash::new("ticket.flash.assigned").with("name", name),
+        _ => Flash::new("ticket.flash.unassigned"),
+    };
+    Ok(back(&state, id, flash.with("number", &t.number)))
 }
 
 pub async fn take(
@@ -437,7 +470,9 @@ pub async fn take(
         Some(user.id),
     )
     .await?;
-    Ok(back(&state, id, "ticket.flash.taken"))
+    let t = ticket(&state, id).await?;
+    let flash = Flash::new("ticket.flash.taken").with("number", &t.number);
+    Ok(back(&state, id, flash))
 }
 
 #[derive(Deserialize, Default)]
@@ -454,7 +489,11 @@ pub async fn set_priority(
 ) -> AppResult<Response> {
     let p = Priority::parse(&f.priority).ok_or(AppError::BadRequest("error.bad_request"))?;
     service::set_priority(&state.db, ctx.actor(), state.now(), id, p).await?;
-    Ok(back(&state, id, "ticket.flash.priority"))
+    let t = ticket(&state, id).await?;
+    let flash = Flash::new("ticket.flash.priority")
+        .with("number", &t.number)
+        .with_key("priority", p.label_key());
+    Ok(back(&state, id, flash))
 }
 
 // ---- filing for a caller ----
@@ -634,7 +673,10 @@ pub async fn file(
     )
     .await;
     match result {
-        Ok(filed) => Ok(back(&state, filed.id, "ticket.flash.filed_staff")),
+        Ok(filed) => {
+            let flash = Flash::new("ticket.flash.filed_staff").with("number", &filed.number);
+            Ok(back(&state, filed.id, flash))
+        }
         Err(AppError::Validation(errors)) => web::invalid(&new_page(&state, ctx, f, errors).await?),
         Err(e) => Err(e),
     }

@@ -4,12 +4,13 @@
 use chrono::{DateTime, Utc};
 
 use super::store::{self, NewUser, UserRow};
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::auth::password::{self, Hashing};
 use crate::auth::{store as sessions, Role};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::types::{Email, PhoneNumber};
+use crate::words::Detail;
 
 /// A new staff member, parsed.
 pub struct NewStaff {
@@ -53,12 +54,14 @@ pub async fn create_staff(
     let id = store::create(&mut tx, &new, now)
         .await
         .map_err(|e| AppError::unique_to_field(e, CONTACT_COLUMNS))?;
-    let detail = format!("{} ({})", s.email, s.role);
+    let detail = Detail::new()
+        .record("user", id, &s.name)
+        .with("role", s.role);
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "user.create",
+        Action::UserCreate,
         Some(("user", id)),
         &detail,
     )
@@ -92,15 +95,15 @@ pub async fn update_staff(
     if !store::update_staff(&mut tx, id, name, role, now).await? {
         return Err(AppError::field("role", "users.last_system_admin"));
     }
-    let detail = format!(
-        "name: {} -> {name}; role: {} -> {role}",
-        before.name, before.role
-    );
+    let detail = Detail::new()
+        .record("user", id, name)
+        .change("name", &before.name, name)
+        .change("role", &before.role, role);
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "user.update",
+        Action::UserUpdate,
         Some(("user", id)),
         &detail,
     )
@@ -112,7 +115,7 @@ pub async fn update_staff(
 /// Deactivates a staff member and ends their sessions, in one transaction. Nobody deactivates
 /// themselves, and the last active system admin stays.
 pub async fn deactivate(db: &Db, actor: Actor<'_>, now: DateTime<Utc>, id: i64) -> AppResult<u64> {
-    staff_member(db, id).await?;
+    let user = staff_member(db, id).await?;
     // Locking oneself out is never what a system admin means to do.
     if actor.id == Some(id) {
         return Err(AppError::Conflict("users.cannot_deactivate_self"));
@@ -124,12 +127,12 @@ pub async fn deactivate(db: &Db, actor: Actor<'_>, now: DateTime<Utc>, id: i64) 
     let ended = sessions::delete_user_sessions(&mut tx, id, None).await?;
     // A reset link mailed before must not revive the account's password later.
     crate::auth::reset::store::spend_all(&mut tx, id, now).await?;
-    let detail = format!("{ended} session(s) ended");
+    let detail = Detail::new().record("user", id, &user.name);
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "user.deactivate",
+        Action::UserDeactivate,
         Some(("user", id)),
         &detail,
     )
@@ -139,16 +142,16 @@ pub async fn deactivate(db: &Db, actor: Actor<'_>, now: DateTime<Utc>, id: i64) 
 }
 
 pub async fn reactivate(db: &Db, actor: Actor<'_>, now: DateTime<Utc>, id: i64) -> AppResult<()> {
-    staff_member(db, id).await?;
+    let user = staff_member(db, id).await?;
     let mut tx = db.begin().await?;
     store::set_active(&mut tx, id, true, now).await?;
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "user.reactivate",
+        Action::UserReactivate,
         Some(("user", id)),
-        "",
+        &Detail::new().record("user", id, &user.name),
     )
     .await?;
     tx.commit().await?;
@@ -156,22 +159,25 @@ pub async fn reactivate(db: &Db, actor: Actor<'_>, now: DateTime<Utc>, id: i64) 
 }
 
 /// Gives a login a one-time password (changed at the next login) and ends its sessions, in one
-/// transaction; returns the password to show once. `action` names it in the audit log.
+/// transaction; returns the password to show once. `action` and `detail` name it in the audit
+/// log.
+#[allow(clippy::too_many_arguments)]
 pub async fn reset_password(
     db: &Db,
     hashing: &Hashing,
     actor: Actor<'_>,
     now: DateTime<Utc>,
     user_id: i64,
-    action: &str,
+    action: Action,
     entity: (&str, i64),
+    detail: Detail,
 ) -> AppResult<String> {
     let one_time = password::generate();
     let hash = hashing.hash(one_time.clone()).await?;
     let mut tx = db.begin().await?;
     store::set_password(&mut tx, user_id, &hash, true, now).await?;
     sessions::delete_user_sessions(&mut tx, user_id, None).await?;
-    audit::record_in(&mut tx, now, actor, action, Some(entity), "").await?;
+    audit::record_in(&mut tx, now, actor, action, Some(entity), &detail).await?;
     tx.commit().await?;
     Ok(one_time)
 }

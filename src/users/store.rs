@@ -60,12 +60,13 @@ pub async fn create(c: impl Into<Conn<'_>>, u: &NewUser<'_>, now: DateTime<Utc>)
         .await
 }
 
-pub async fn get(db: &Db, id: i64) -> DbResult<Option<UserRow>> {
-    db.fetch_optional(
-        &format!("SELECT {COLUMNS} FROM users WHERE id = $1"),
-        args![id],
-    )
-    .await
+pub async fn get(c: impl Into<Conn<'_>>, id: i64) -> DbResult<Option<UserRow>> {
+    c.into()
+        .fetch_optional(
+            &format!("SELECT {COLUMNS} FROM users WHERE id = $1"),
+            args![id],
+        )
+        .await
 }
 
 /// The user whose email or phone is `login` (already normalised by the caller).

@@ -7,13 +7,16 @@ use serde::Deserialize;
 
 use super::service::{self, NewStaff};
 use super::store::{self, StaffFilter, UserRow};
+use crate::audit::Action;
 use crate::auth::Role;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::types::{Email, PhoneNumber};
 use crate::web::{
-    self, no_store, page, redirect_with_flash, Ctx, FieldErrors, Form, Paging, Path, Query,
+    self, no_store, page, redirect_with_flash, Confirm, ConfirmForm, Ctx, FieldErrors, Flash, Form,
+    Paging, Path, Query,
 };
+use crate::words::Detail;
 
 const PER_PAGE: i64 = 25;
 
@@ -231,7 +234,7 @@ pub async fn update(
         Ok(()) => Ok(redirect_with_flash(
             &state,
             &format!("/staff/users/{id}"),
-            "flash.saved",
+            Flash::new("flash.user_saved").with("name", form.name.trim()),
         )),
         Err(AppError::Validation(errors)) => FormPage {
             ctx,
@@ -245,16 +248,29 @@ pub async fn update(
     }
 }
 
+/// Deactivating ends the person's sessions at once: ask first.
 pub async fn deactivate(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
+    Form(f): Form<ConfirmForm>,
 ) -> AppResult<Response> {
+    let user = service::staff_member(&state.db, id).await?;
+    if ctx.user.as_ref().map(|u| u.id) == Some(id) {
+        return Err(AppError::Conflict("users.cannot_deactivate_self"));
+    }
+    if !f.given() {
+        let role = ctx.t(user.role().label_key()).to_string();
+        let vars = [("name", user.name.as_str()), ("role", role.as_str())];
+        return Confirm::new(ctx, "confirm.user_deactivate", &vars)
+            .back_to(format!("/staff/users/{id}"))
+            .page();
+    }
     service::deactivate(&state.db, ctx.actor(), state.now(), id).await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/staff/users/{id}"),
-        "flash.user_deactivated",
+        Flash::new("flash.user_deactivated").with("name", &user.name),
     ))
 }
 
@@ -263,11 +279,12 @@ pub async fn reactivate(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
+    let user = service::staff_member(&state.db, id).await?;
     service::reactivate(&state.db, ctx.actor(), state.now(), id).await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/staff/users/{id}"),
-        "flash.user_reactivated",
+        Flash::new("flash.user_reactivated").with("name", &user.name),
     ))
 }
 
@@ -283,8 +300,9 @@ pub async fn reset_password(
         ctx.actor(),
         state.now(),
         id,
-        "user.reset_password",
+        Action::UserResetPassword,
         ("user", id),
+        Detail::new().record("user", id, &user.name),
     )
     .await?;
     let login = user.email.or(user.phone).unwrap_or_default();

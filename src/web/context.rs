@@ -74,9 +74,8 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let csrf = csrf_token(&state.secret, &csrf_cookie);
 
     let flash = cookies::get(&parts.headers, cookies::FLASH)
-        .filter(|k| lang.has(k))
-        .map(str::to_owned);
-    if flash.is_some() {
+        .and_then(|v| crate::web::Flash::decode(v, &state.secret));
+    if cookies::get(&parts.headers, cookies::FLASH).is_some() {
         set_cookies.push(cookies::clear(cookies::FLASH, secure));
     }
 

@@ -25,8 +25,8 @@ pub struct Ctx {
     pub user: Option<CurrentUser>,
     pub csrf: String,
     pub path: String,
-    /// A one-time message (translation key) carried over a redirect.
-    pub flash: Option<String>,
+    /// A one-time message carried over a redirect.
+    pub flash: Option<crate::web::Flash>,
     pub ip: String,
     /// The company name shown in the header and titles.
     pub brand: String,
@@ -76,6 +76,14 @@ impl Ctx {
     /// The stylesheet's content-hashed URL.
     pub fn css_url(&self) -> &'static str {
         crate::web::assets::CSS_URL.as_str()
+    }
+
+    /// Who reads a timeline or the audit log: their language and what they may open.
+    pub fn reader(&self) -> crate::words::Reader {
+        crate::words::Reader {
+            lang: self.lang,
+            role: self.role(),
+        }
     }
 
     /// Who is acting, for services and the audit log.
@@ -136,8 +144,8 @@ impl Ctx {
             .then(|| format!("https://wa.me/{}", self.brand_whatsapp))
     }
 
-    pub fn flash_text(&self) -> Option<&str> {
-        self.flash.as_deref().map(|k| self.lang.t(k))
+    pub fn flash_text(&self) -> Option<String> {
+        self.flash.as_ref().map(|f| f.text(self.lang))
     }
 }
 

@@ -2,9 +2,12 @@
 //! the layout's navigation, static assets and the error pages.
 
 pub mod assets;
+pub mod badge;
+pub mod confirm;
 pub mod context;
 pub mod cookies;
 pub mod ctx;
+pub mod flash;
 pub mod limits;
 pub mod nav;
 pub mod routes;
@@ -18,7 +21,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 
 pub use crate::error::FieldErrors;
+pub use badge::badge;
+pub use confirm::{Confirm, ConfirmForm, Confirmed};
 pub use ctx::{Ctx, CurrentUser};
+pub use flash::Flash;
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -38,13 +44,16 @@ pub fn redirect(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
-/// 303 to `to` with a one-time message (a translation key) shown on the next page.
-pub fn redirect_with_flash(state: &AppState, to: &str, message_key: &'static str) -> Response {
+/// 303 to `to` with a one-time message shown on the next page: a translation key alone, or a
+/// [`Flash`] naming the record and what comes next
+/// (`Flash::new("flash.reg_verified").with("number", &reg.number)`).
+pub fn redirect_with_flash(state: &AppState, to: &str, flash: impl Into<Flash>) -> Response {
     let secure = state.config.secure_cookies;
+    let value = flash.into().encode(&state.secret);
     let mut res = redirect(to);
     res.headers_mut().append(
         header::SET_COOKIE,
-        cookies::set(cookies::FLASH, message_key, Some(60), secure),
+        cookies::set(cookies::FLASH, &value, Some(60), secure),
     );
     res
 }

@@ -325,7 +325,7 @@ async fn subscription_suspend_rolls_back_with_its_audit() {
     let r = admin
         .post(
             &format!("/staff/subscriptions/{sub}/suspend"),
-            &[("reason", "arrears")],
+            &[("reason", "arrears"), ("confirm", "1")],
         )
         .await;
     assert_failed(&r);

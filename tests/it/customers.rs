@@ -98,6 +98,7 @@ async fn termination_requires_a_reason_and_which_competitor() {
                 ("reason", "competitor"),
                 ("competitor_id", &kid_s),
                 ("note", "Lebih murah"),
+                ("confirm", "1"),
             ],
         )
         .await;
@@ -196,7 +197,7 @@ async fn package_change_is_recorded_and_suspend_reactivate_follow_the_rules() {
         admin
             .post(
                 &format!("/staff/subscriptions/{sub}/suspend"),
-                &[("reason", "arrears")]
+                &[("reason", "arrears"), ("confirm", "1")]
             )
             .await
             .status,
@@ -220,8 +221,7 @@ async fn package_change_is_recorded_and_suspend_reactivate_follow_the_rules() {
     );
     let page = admin.get(&format!("/staff/customers/{customer}")).await;
     page.assert_contains("Keluarga 50")
-        .assert_contains("Paket diganti")
-        .assert_contains("Rumah 20 -&#62; Keluarga 50");
+        .assert_contains("mengubah paket Rumah 20 → Keluarga 50");
     // The director reads but cannot change.
     let (director, _) = app.logged_in(Role::Director).await;
     assert_eq!(
@@ -235,7 +235,7 @@ async fn package_change_is_recorded_and_suspend_reactivate_follow_the_rules() {
         director
             .post(
                 &format!("/staff/subscriptions/{sub}/suspend"),
-                &[("reason", "arrears")]
+                &[("reason", "arrears"), ("confirm", "1")]
             )
             .await
             .status,
@@ -379,7 +379,7 @@ async fn staff_create_walk_in_customers_and_edit_profiles_with_audit() {
     let page = admin.get(&format!("/staff/customers/{id}")).await;
     page.assert_contains("Ujang Suryana")
         .assert_contains("+6282144446666")
-        .assert_contains("Profil diubah");
+        .assert_contains("mengubah data pelanggan: nama: Pak Ujang → Ujang Suryana; telepon: +6282144445555 → +6282144446666");
     let detail: String = app
         .db()
         .scalar(
@@ -389,7 +389,7 @@ async fn staff_create_walk_in_customers_and_edit_profiles_with_audit() {
         .await
         .unwrap();
     assert!(
-        detail.contains("phone: +6282144445555 -> +6282144446666"),
+        detail.contains(r#"["phone","+6282144445555","+6282144446666"]"#),
         "{detail}"
     );
     // The login follows the new phone.

@@ -128,8 +128,8 @@ async fn concurrent_suspensions_leave_the_customer_suspended() {
             format!("/staff/subscriptions/{second}/suspend"),
         );
         let (r1, r2) = tokio::join!(
-            admin1.post(&p1, &[("reason", "arrears")]),
-            admin2.post(&p2, &[("reason", "abuse")])
+            admin1.post(&p1, &[("reason", "arrears"), ("confirm", "1")]),
+            admin2.post(&p2, &[("reason", "abuse"), ("confirm", "1")])
         );
         assert_eq!(r1.status, StatusCode::SEE_OTHER, "{}", r1.body);
         assert_eq!(r2.status, StatusCode::SEE_OTHER, "{}", r2.body);

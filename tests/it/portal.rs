@@ -155,7 +155,7 @@ async fn the_portal_offers_the_office_and_a_way_back_after_the_end() {
     let r = admin
         .post(
             &format!("/staff/subscriptions/{sub}/terminate"),
-            &[("reason", "price"), ("note", "")],
+            &[("reason", "price"), ("note", ""), ("confirm", "1")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);

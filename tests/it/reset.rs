@@ -337,7 +337,10 @@ async fn deactivation_ends_open_links() {
     let link = request_link(&app, &smtp, "sari@blitz.test").await.unwrap();
     let (sysadmin, _) = app.logged_in(Role::SystemAdmin).await;
     let r = sysadmin
-        .post(&format!("/staff/users/{user}/deactivate"), &[])
+        .post(
+            &format!("/staff/users/{user}/deactivate"),
+            &[("confirm", "1")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = app

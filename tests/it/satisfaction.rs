@@ -148,8 +148,10 @@ async fn a_rating_link_stores_one_rating_with_the_ticket_facts_and_refuses_a_sec
     let page = admin
         .get(&format!("/staff/customers/{}", t.customer_id))
         .await;
-    page.assert_contains("Pelanggan memberi penilaian")
-        .assert_contains(&format!("{} · ★★★★☆ 4/5", t.number));
+    page.assert_contains(&format!(
+        "Pelanggan 1 memberi nilai 4/5 untuk <a href=\"/staff/tickets/{}\">{}</a>",
+        t.ticket_id, t.number
+    ));
 
     // The same link again: a polite page, and a second post changes nothing.
     let r = visitor.get(&path).await;
@@ -493,7 +495,16 @@ async fn low_ratings_are_listed_to_call_back_and_the_follow_up_is_audited() {
         .iter()
         .any(|(a, id, _)| a == "rating.follow_up" && id.as_deref() == Some(&one.to_string())));
 
-    // Done: off the call-back list, on the "done" one.
+    // The message names the complaint; then it is off the call-back list, on the "done" one.
+    let said = admin.get("/staff/ratings").await;
+    let shown = said.body.split("class=\"flash\"").nth(1).unwrap_or("");
+    assert!(
+        shown.contains(&format!(
+            "untuk {} ditandai sudah dihubungi.",
+            tickets[0].number
+        )),
+        "{shown}"
+    );
     let todo = admin.get("/staff/ratings").await;
     assert!(!todo.body.contains(&tickets[0].number));
     assert!(todo.body.contains(&tickets[1].number));

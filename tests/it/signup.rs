@@ -54,7 +54,8 @@ async fn full_path_from_sign_up_to_installed() {
 
     let portal = customer.get("/portal").await;
     assert_eq!(portal.status, StatusCode::OK);
-    portal.assert_contains("aria-current=\"step\">Terkirim");
+    // The first step says what it waits for.
+    portal.assert_contains("aria-current=\"step\">Menunggu verifikasi");
 
     // Staff work the pipeline.
     let (admin, _) = app.logged_in(Role::Admin).await;
@@ -72,7 +73,7 @@ async fn full_path_from_sign_up_to_installed() {
     customer
         .get("/portal")
         .await
-        .assert_contains("aria-current=\"step\">Diverifikasi");
+        .assert_contains("aria-current=\"step\">Menunggu jadwal pemasangan");
 
     let (_, tech_id) = technician(&app).await;
     let day = tomorrow(&app);
@@ -185,8 +186,19 @@ async fn every_invalid_transition_is_refused() {
     let r = admin
         .post(&path("install"), &[("override_reason", "x")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    r.assert_contains("Centang konfirmasi");
+    assert_eq!(r.status, StatusCode::OK, "asked first");
+    r.assert_contains("terpasang");
+    let r = admin
+        .post(
+            &path("install"),
+            &[("override_reason", " "), ("confirm", "1")],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason is required"
+    );
     // Reject needs a reason.
     let r = admin.post(&path("reject"), &[("reason", "  ")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -240,7 +252,10 @@ async fn every_invalid_transition_is_refused() {
     let r = admin
         .post(
             &path("reject"),
-            &[("reason", "Alamat di luar jangkauan tiang")],
+            &[
+                ("reason", "Alamat di luar jangkauan tiang"),
+                ("confirm", "1"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -602,6 +617,7 @@ async fn the_queue_finds_a_registration_by_number_phone_or_name_longest_waiting_
     }
     // Finished ones leave the default list; "all" shows them newest first.
     crate::fixtures::install(&app, &admin, first).await;
+    admin.get("/staff").await; // shows the flash naming it
     let page = admin.get("/staff/registrations").await;
     assert!(!page.body.contains(&numbers[0].0));
     let page = admin.get("/staff/registrations?status=any").await;

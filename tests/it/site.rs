@@ -336,7 +336,7 @@ async fn news_is_paged_slugs_are_unique_and_drafts_are_404() {
         StatusCode::OK
     );
     admin
-        .post(&format!("/staff/posts/{draft}/delete"), &[])
+        .post(&format!("/staff/posts/{draft}/delete"), &[("confirm", "1")])
         .await;
     assert_eq!(
         public.get(&format!("/news/{draft_slug}")).await.status,

@@ -155,7 +155,7 @@ async fn admin_changes_targets_hours_and_holidays_and_the_policy_follows() {
         .await;
     saved(&r);
     let page = admin.get(PAGE).await;
-    page.assert_contains("Hari libur ditambahkan.");
+    page.assert_contains("Hari libur 30/11/2026 ditambahkan");
     assert!(
         testid_text(&page.body, "holiday-2026-11-30").is_some(),
         "{}",
@@ -183,7 +183,7 @@ async fn admin_changes_targets_hours_and_holidays_and_the_policy_follows() {
             .await,
     );
     let page = admin.get(PAGE).await;
-    page.assert_contains("Hari libur dihapus.")
+    page.assert_contains("Hari libur 30/11/2026 dihapus")
         .assert_contains("Belum ada hari libur.");
     let policy = Policy::load(app.db()).await.unwrap();
     assert_eq!(
@@ -231,7 +231,7 @@ async fn admin_changes_targets_hours_and_holidays_and_the_policy_follows() {
         )
         .await
         .unwrap();
-    assert_eq!(detail, "urgent 60/480 -> 30/360 min");
+    assert_eq!(detail, r#"{"changes":[["urgent","60/480","30/360"]]}"#);
 }
 
 #[tokio::test]

@@ -420,9 +420,9 @@ async fn the_life_of_a_complaint_from_filing_with_a_photo_to_closing() {
         .await
         .unwrap();
     let page = admin.get(&format!("/staff/customers/{customer_id}")).await;
-    page.assert_contains("Keluhan dilaporkan")
-        .assert_contains("Keluhan diselesaikan")
-        .assert_contains("Keluhan ditutup");
+    page.assert_contains("melaporkan keluhan <a")
+        .assert_contains("menyelesaikan keluhan <a")
+        .assert_contains("Setia menutup keluhan <a");
     let actions: Vec<String> = app.audit_actions().await.into_iter().map(|a| a.0).collect();
     for a in [
         "ticket.file",
@@ -590,7 +590,10 @@ async fn only_the_allowed_status_moves_happen() {
         );
     }
     assert_eq!(
-        admin.post(&path, &[("to", "closed")]).await.status,
+        admin
+            .post(&path, &[("to", "closed"), ("confirm", "1")])
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
     for to in ["open", "waiting", "resolved", "new", "closed"] {
@@ -806,6 +809,10 @@ async fn search_finds_a_ticket_by_a_word_of_its_messages_its_number_or_the_phone
             ],
         )
         .await;
+    admin
+        .get(&format!("/staff/tickets/{b}"))
+        .await
+        .assert_contains("Catatan internal disimpan di TKT-2026-000002");
     let find = |q: &'static str| {
         let admin = &admin;
         async move {
@@ -1010,14 +1017,20 @@ async fn saved_replies_are_kept_by_admins_and_fill_the_reply_box() {
         .assert_contains("Matikan modem.");
     assert_eq!(
         admin
-            .post(&format!("/staff/tickets/replies/{rid}/delete"), &[])
+            .post(
+                &format!("/staff/tickets/replies/{rid}/delete"),
+                &[("confirm", "1")],
+            )
             .await
             .status,
         StatusCode::SEE_OTHER
     );
     assert_eq!(
         admin
-            .post(&format!("/staff/tickets/replies/{rid}/delete"), &[])
+            .post(
+                &format!("/staff/tickets/replies/{rid}/delete"),
+                &[("confirm", "1")],
+            )
             .await
             .status,
         StatusCode::NOT_FOUND
@@ -1264,7 +1277,10 @@ async fn review_fixes_priority_keeps_paused_time_and_lists_reach_every_ticket() 
         )
         .await;
     other
-        .post(&format!("/staff/tickets/{t2}/status"), &[("to", "closed")])
+        .post(
+            &format!("/staff/tickets/{t2}/status"),
+            &[("to", "closed"), ("confirm", "1")],
+        )
         .await;
     let r = admin
         .post(

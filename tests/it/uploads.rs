@@ -254,8 +254,8 @@ async fn logo_and_hero_are_uploaded_stripped_shown_and_served_safely() {
         .unwrap();
     assert_eq!(audit.len(), 1);
     assert!(
-        audit[0].1.contains(&format!("logo (file {logo_id})"))
-            && audit[0].1.contains(&format!("hero (file {hero_id})")),
+        audit[0].1.contains(&format!(r#""logo_file":"{logo_id}""#))
+            && audit[0].1.contains(&format!(r#""hero_file":"{hero_id}""#)),
         "{:?}",
         audit
     );
@@ -376,10 +376,26 @@ async fn logo_and_hero_are_uploaded_stripped_shown_and_served_safely() {
         "two images with a thumbnail each, nothing left over"
     );
 
-    // The remove checkbox takes the hero image off the home page.
+    // The remove checkbox takes the hero image off the home page, once confirmed: the first
+    // post asks (keeping what was typed) and changes nothing.
     let token = admin.csrf().await;
     let body = multipart(&[
         Part::Text("_csrf", &token),
+        Part::Text("name", "Blitz Net Cimahi"),
+        Part::Text("remove_hero", "1"),
+    ]);
+    let r = post_multipart(&admin, "/staff/company", body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.assert_contains("Gambar utama akan dihapus dari beranda.")
+        .assert_contains("value=\"Blitz Net Cimahi\"")
+        .assert_contains("name=\"confirm\" value=\"1\"");
+    assert!(
+        company_images(&app).await.1.is_some(),
+        "nothing removed yet"
+    );
+    let body = multipart(&[
+        Part::Text("_csrf", &token),
+        Part::Text("confirm", "1"),
         Part::Text("name", "Blitz Net Cimahi"),
         Part::Text("remove_hero", "1"),
     ]);

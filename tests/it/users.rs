@@ -103,7 +103,10 @@ async fn deactivation_ends_sessions_at_once_and_blocks_login_until_reactivated()
     assert_eq!(sari.get("/staff").await.status, StatusCode::OK);
 
     let r = admin
-        .post(&format!("/staff/users/{id}/deactivate"), &[])
+        .post(
+            &format!("/staff/users/{id}/deactivate"),
+            &[("confirm", "1")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(
@@ -142,8 +145,7 @@ async fn edit_name_and_role_is_audited() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = admin.get(&format!("/staff/users/{id}")).await;
-    page.assert_contains("Sari Wulandari")
-        .assert_contains("Perubahan disimpan.");
+    page.assert_contains("Akun Sari Wulandari disimpan.");
     let entry: (String, String) = app
         .db()
         .fetch_one(
@@ -152,15 +154,21 @@ async fn edit_name_and_role_is_audited() {
         )
         .await
         .unwrap();
-    assert!(entry.1.contains("admin -> director"), "{}", entry.1);
-    // The audit page shows it, filtered by record.
+    assert!(
+        entry.1.contains(r#"["role","admin","director"]"#),
+        "{}",
+        entry.1
+    );
+    // The audit page shows it as a sentence, filtered by record.
     let audit = admin
         .get(&format!("/staff/audit?entity=user&entity_id={id}"))
         .await;
-    audit.assert_contains("user.update");
+    audit.assert_contains(&format!(
+        "mengubah akun staf <a href=\"/staff/users/{id}\">Sari Wulandari</a>: nama: admin sari → Sari Wulandari; peran: Admin → Direktur"
+    ));
     let only_auth = admin.get("/staff/audit?action=auth.").await;
-    assert!(!only_auth.body.contains("user.update"));
-    assert!(only_auth.body.contains("auth.login"));
+    assert!(!only_auth.body.contains(r#"data-action="user.update""#));
+    assert!(only_auth.body.contains(r#"data-action="auth.login""#));
 }
 
 #[tokio::test]
@@ -220,7 +228,10 @@ async fn the_last_active_system_admin_cannot_be_removed() {
     let second = Browser::new(&app.base);
     second.login("second@isp.id", PASSWORD).await;
     let r = second
-        .post(&format!("/staff/users/{me}/deactivate"), &[])
+        .post(
+            &format!("/staff/users/{me}/deactivate"),
+            &[("confirm", "1")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(
@@ -305,7 +316,8 @@ async fn two_system_admins_removing_each_other_at_once_leave_one() {
             format!("/staff/users/{b_id}/deactivate"),
             format!("/staff/users/{a_id}/deactivate"),
         );
-        let (ra, rb) = tokio::join!(a.post(&path_a, &[]), b.post(&path_b, &[]));
+        let yes = [("confirm", "1")];
+        let (ra, rb) = tokio::join!(a.post(&path_a, &yes), b.post(&path_b, &yes));
         // The loser either hits the rule (409) or has already been logged out (sent to /login).
         let done = |r: &crate::common::Resp| {
             r.location

@@ -172,18 +172,20 @@ async fn the_override_installs_with_a_reason_and_is_audited_as_such() {
     let (_, reg) = fixtures::sign_up(&app, &c, "Gita Lestari", "081300000011", "").await;
     let (_, _, visit) = fixtures::verify_and_schedule(&app, &admin, reg).await;
     let path = format!("/staff/registrations/{reg}/install");
-    // Without a reason, or without the confirmation: nothing happens.
-    for fields in [
-        vec![("override_reason", ""), ("confirm", "1")],
-        vec![("override_reason", "Dipasang mitra")],
-    ] {
-        let r = admin.post(&path, &fields).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(
-            fixtures::status_of(&app, "registrations", reg).await,
-            "scheduled"
-        );
-    }
+    // Without a reason, or before the confirmation: nothing happens.
+    let r = admin
+        .post(&path, &[("override_reason", ""), ("confirm", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = admin
+        .post(&path, &[("override_reason", "Dipasang mitra")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    r.assert_contains("Ya, tandai terpasang");
+    assert_eq!(
+        fixtures::status_of(&app, "registrations", reg).await,
+        "scheduled"
+    );
     // A director may not.
     let (director, _) = app.logged_in(Role::Director).await;
     let r = director
@@ -627,8 +629,9 @@ async fn an_installation_from_sign_up_to_active_with_a_rating_request() {
                 .unwrap()
         ))
         .await;
-    page.assert_contains("Teknisi berangkat")
-        .assert_contains("Kunjungan selesai");
+    page.assert_contains("berangkat untuk kunjungan")
+        .assert_contains("menyelesaikan kunjungan Pemasangan")
+        .assert_contains("pada 29/11/2026 09:00–10:00 WIB");
 }
 
 #[tokio::test]

@@ -10,12 +10,13 @@ pub(super) mod web;
 use chrono::{DateTime, Duration, Utc};
 
 use super::session::{new_token, token_hash};
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::db::Db;
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::types::{Email, PhoneNumber};
 use crate::users::store as users;
+use crate::words::Detail;
 
 pub const LINK_VALID: Duration = Duration::minutes(30);
 
@@ -112,9 +113,9 @@ pub async fn request(
         &mut tx,
         now,
         actor,
-        "auth.password_reset_requested",
+        Action::PasswordResetRequested,
         Some(("user", user.id)),
-        "",
+        &Detail::new(),
     )
     .await?;
     tx.commit().await?;
@@ -160,20 +161,24 @@ pub async fn complete(
             .unwrap_or(Invalid::Used)));
     };
     users::set_password(&mut tx, user_id, password_hash, false, now).await?;
-    let ended = super::store::delete_user_sessions(&mut tx, user_id, None).await?;
+    super::store::delete_user_sessions(&mut tx, user_id, None).await?;
     store::spend_all(&mut tx, user_id, now).await?;
+    let name = users::get(&mut tx, user_id)
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_default();
     let actor = Actor {
         id: Some(user_id),
-        name: "-",
+        name: &name,
         ip,
     };
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "auth.password_reset",
+        Action::PasswordReset,
         Some(("user", user_id)),
-        &format!("by mailed link; {ended} session(s) ended"),
+        &Detail::new(),
     )
     .await?;
     tx.commit().await?;

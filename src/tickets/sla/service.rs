@@ -5,10 +5,11 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::store::{self, HoursSetting};
 use super::{BusinessHours, Target, MAX_TARGET_MINUTES};
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::db::Db;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::tickets::model::Priority;
+use crate::words::Detail;
 
 /// Longest holiday name accepted.
 pub const MAX_HOLIDAY_NAME: usize = 100;
@@ -59,27 +60,21 @@ pub async fn save_targets(
     errors.into_result()?;
     let mut tx = db.begin().await?;
     let before = store::targets(&mut tx).await?;
-    let mut changed = Vec::new();
+    let mut detail = Detail::new();
     for &(p, first, resolution) in targets {
         let new = Target {
             first_response_minutes: first,
             resolution_minutes: resolution,
         };
         let old = before.get(p);
-        if old != new {
-            changed.push(format!(
-                "{p} {}/{} -> {first}/{resolution} min",
-                old.first_response_minutes, old.resolution_minutes
-            ));
-        }
+        detail = detail.change(
+            p.as_str(),
+            format!("{}/{}", old.first_response_minutes, old.resolution_minutes),
+            format!("{first}/{resolution}"),
+        );
         store::set_target(&mut tx, p, new).await?;
     }
-    let detail = if changed.is_empty() {
-        "no changes".to_string()
-    } else {
-        changed.join("; ")
-    };
-    audit::record_in(&mut tx, now, actor, "sla.targets", ENTITY, &detail).await?;
+    audit::record_in(&mut tx, now, actor, Action::SlaTargets, ENTITY, &detail).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -87,15 +82,6 @@ pub async fn save_targets(
 /// `08:00`
 pub fn fmt_minute(m: u32) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
-}
-
-fn describe(h: &BusinessHours) -> String {
-    format!(
-        "{}-{} days {}",
-        fmt_minute(h.start_minute),
-        fmt_minute(h.end_minute),
-        store::format_days(&h.days)
-    )
 }
 
 /// Switches business hours on with `hours`, or off (`None`: the clocks count around the
@@ -136,15 +122,29 @@ pub async fn save_hours(
         },
     };
     store::save_hours(&mut tx, &after).await?;
+    // Off: the clocks count around the clock, every day.
     let show = |s: &HoursSetting| {
         if s.enabled {
-            describe(&s.hours)
+            (
+                format!(
+                    "{}–{}",
+                    fmt_minute(s.hours.start_minute),
+                    fmt_minute(s.hours.end_minute)
+                ),
+                store::format_days(&s.hours.days),
+            )
         } else {
-            "off".to_string()
+            ("00:00–24:00".to_string(), store::format_days(&[true; 7]))
         }
     };
-    let detail = format!("{} -> {}", show(&before), show(&after));
-    audit::record_in(&mut tx, now, actor, "sla.hours", ENTITY, &detail).await?;
+    let (hours_from, days_from) = show(&before);
+    let (hours_to, days_to) = show(&after);
+    let detail = Detail::new()
+        .with("hours_from", hours_from)
+        .with("days_from", days_from)
+        .with("hours_to", hours_to)
+        .with("days_to", days_to);
+    audit::record_in(&mut tx, now, actor, Action::SlaHours, ENTITY, &detail).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -171,16 +171,10 @@ pub async fn add_holiday(
     if !store::add_holiday(&mut tx, date, name).await? {
         return Err(AppError::field("date", "sla.validation.holiday_taken"));
     }
-    let detail = format!("{date} {name}");
-    audit::record_in(
-        &mut tx,
-        now,
-        actor,
-        "sla.holiday_add",
-        ENTITY,
-        detail.trim_end(),
-    )
-    .await?;
+    let detail = Detail::new()
+        .with("date", date.format("%d/%m/%Y"))
+        .with("name", name);
+    audit::record_in(&mut tx, now, actor, Action::SlaHolidayAdd, ENTITY, &detail).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -196,14 +190,16 @@ pub async fn remove_holiday(
     let Some(name) = store::remove_holiday(&mut tx, date).await? else {
         return Err(AppError::NotFound);
     };
-    let detail = format!("{date} {name}");
+    let detail = Detail::new()
+        .with("date", date.format("%d/%m/%Y"))
+        .with("name", name);
     audit::record_in(
         &mut tx,
         now,
         actor,
-        "sla.holiday_remove",
+        Action::SlaHolidayRemove,
         ENTITY,
-        detail.trim_end(),
+        &detail,
     )
     .await?;
     tx.commit().await?;

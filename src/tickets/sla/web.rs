@@ -16,7 +16,7 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::tickets::model::Priority;
 use crate::types::wib_date;
-use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Path};
+use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Flash, Form, Path};
 
 const PAGE: &str = "/staff/settings/sla";
 
@@ -371,7 +371,13 @@ pub async fn add_holiday(
         }
     };
     match result {
-        Ok(()) => Ok(redirect_with_flash(&state, PAGE, "sla.flash.holiday_added")),
+        Ok(()) => {
+            let day = crate::types::parse_day(&form.date)
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_default();
+            let flash = Flash::new("sla.flash.holiday_added").with("date", day);
+            Ok(redirect_with_flash(&state, PAGE, flash))
+        }
         Err(AppError::Validation(errors)) => {
             let typed = Typed {
                 holiday: form,
@@ -390,11 +396,9 @@ pub async fn remove_holiday(
 ) -> AppResult<Response> {
     let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| AppError::NotFound)?;
     service::remove_holiday(&state.db, ctx.actor(), state.now(), date).await?;
-    Ok(redirect_with_flash(
-        &state,
-        PAGE,
-        "sla.flash.holiday_removed",
-    ))
+    let flash =
+        Flash::new("sla.flash.holiday_removed").with("date", date.format("%d/%m/%Y").to_string());
+    Ok(redirect_with_flash(&state, PAGE, flash))
 }
 
 #[cfg(test)]
