@@ -55,6 +55,7 @@ pub async fn book(
                 technician_id: t.id,
                 slot,
                 notes: String::new(),
+                seen: Some(VisitStatus::Queued),
             };
             let links = state.links();
             match dispatch::schedule(
@@ -163,6 +164,8 @@ enum Outcome {
     Overdue(i64),
     /// Today, the technician already on the way.
     OnTheWayToday,
+    /// Today, the technician at work on site.
+    WorkingToday,
     /// Today, later.
     Today,
     /// `days` ahead.
@@ -195,6 +198,10 @@ const REPAIRS: &[(&str, Outcome)] = &[
     (
         "Internet mati sejak pagi, lampu LOS merah.",
         Outcome::OnTheWayToday,
+    ),
+    (
+        "ONT mati total, adaptor berbau gosong.",
+        Outcome::WorkingToday,
     ),
     (
         "Koneksi putus-putus tiap sore, sudah ganti kabel LAN.",
@@ -271,11 +278,12 @@ pub async fn scenarios(
         }
         let date = match *outcome {
             Outcome::Ahead(d) => today + Duration::days(d),
-            Outcome::OnTheWayToday | Outcome::Today => today,
+            Outcome::OnTheWayToday | Outcome::WorkingToday | Outcome::Today => today,
             _ => wib_date(now - Duration::days(days_back)),
         };
         let start = match *outcome {
             Outcome::OnTheWayToday => 8,
+            Outcome::WorkingToday => 10,
             Outcome::Today => 14,
             _ => [8, 10, 13].choose(rng).copied().unwrap_or(10),
         };
@@ -289,6 +297,7 @@ pub async fn scenarios(
             technician_id: tech.id,
             slot,
             notes: "Bawa ONT cadangan.".into(),
+            seen: Some(VisitStatus::Queued),
         };
         // Booked at once; today's were booked the evening before.
         match dispatch::schedule(
@@ -396,6 +405,31 @@ pub async fn scenarios(
                     clock.now(),
                     visit.id,
                     VisitStatus::OnTheWay,
+                )
+                .await?;
+            }
+            Outcome::WorkingToday => {
+                let t = at(0).unwrap_or(now).min(now - Duration::minutes(30));
+                clock.advance(t - clock.now());
+                dispatch::step(
+                    db,
+                    &links,
+                    actor,
+                    role,
+                    clock.now(),
+                    visit.id,
+                    VisitStatus::OnTheWay,
+                )
+                .await?;
+                clock.advance(Duration::minutes(20));
+                dispatch::step(
+                    db,
+                    &links,
+                    actor,
+                    role,
+                    clock.now(),
+                    visit.id,
+                    VisitStatus::InProgress,
                 )
                 .await?;
             }

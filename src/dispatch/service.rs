@@ -101,6 +101,9 @@ pub struct Booking {
     pub technician_id: i64,
     pub slot: Slot,
     pub notes: String,
+    /// The status the form was filled in for: a visit someone else booked meanwhile is not
+    /// silently rebooked over (409).
+    pub seen: Option<VisitStatus>,
 }
 
 /// Why a booking was refused.
@@ -143,6 +146,9 @@ pub async fn schedule(
     let v = locked(&mut tx, id).await?;
     if !v.status.can_move_to(VisitStatus::Scheduled) {
         return Err(AppError::Conflict("visit.error.invalid_move").into());
+    }
+    if b.seen.is_some_and(|seen| seen != v.status) {
+        return Err(AppError::Conflict("visit.error.changed").into());
     }
     let technician: Option<(String,)> = tx
         .fetch_optional(

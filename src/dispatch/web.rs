@@ -14,7 +14,7 @@ use crate::state::AppState;
 use crate::uploads::access::Context;
 use crate::uploads::store::{self as uploads, Upload};
 use crate::users::store::{self as users, UserRow};
-use crate::visits::model::{parse_time, Slot, VisitKind, WorkingHours};
+use crate::visits::model::{parse_time, Slot, VisitKind, VisitStatus, WorkingHours};
 use crate::visits::store::{self as visits, EventRow, ReportRow, VisitRow};
 use crate::web::{
     self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Flash, Form, Path,
@@ -27,6 +27,8 @@ pub fn working_hours(state: &AppState) -> WorkingHours {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct ScheduleForm {
+    /// The visit's status when the form was shown.
+    seen: String,
     technician_id: String,
     date: String,
     window_start: String,
@@ -137,6 +139,7 @@ async fn load(state: &AppState, id: i64) -> AppResult<VisitRow> {
 /// The form starts from the current appointment, or from the first window of tomorrow.
 fn current(v: &VisitRow) -> ScheduleForm {
     ScheduleForm {
+        seen: v.status.to_string(),
         technician_id: v.technician_id.map(|t| t.to_string()).unwrap_or_default(),
         date: v.date_text(),
         window_start: v.window_start.clone().unwrap_or_else(|| "09:00".into()),
@@ -196,6 +199,7 @@ pub async fn schedule(
         technician_id,
         slot: Slot { date, start, end },
         notes,
+        seen: VisitStatus::parse(&form.seen),
     };
     let links = state.links();
     let hours = working_hours(&state);

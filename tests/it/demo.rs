@@ -49,6 +49,7 @@ async fn demo_fills_every_status_and_refuses_a_second_run() {
         ("status", "queued"),
         ("status", "scheduled"),
         ("status", "on_the_way"),
+        ("status", "in_progress"),
         ("status", "done"),
         ("status", "failed"),
         ("status", "cancelled"),

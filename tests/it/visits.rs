@@ -165,6 +165,48 @@ async fn two_admins_booking_one_slot_at_the_same_moment_one_succeeds() {
 }
 
 #[tokio::test]
+async fn two_admins_booking_the_same_visit_at_once_do_not_overwrite_each_other() {
+    let app = spawn().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin1, _) = app.logged_in(Role::Admin).await;
+    let (admin2, _) = app.logged_in(Role::Admin).await;
+    let (_, t1) = fixtures::technician(&app).await;
+    let (_, t2) = fixtures::technician(&app).await;
+    let (t1, t2) = (t1.to_string(), t2.to_string());
+    let day = fixtures::tomorrow(&app);
+    let visit = fixtures::verified_visit(&app, &c, &admin1, "Lina Marlina", "081300000061").await;
+    let path = format!("/staff/visits/{visit}/schedule");
+    // Both filled in the form while the visit was still queued.
+    let a = [
+        ("seen", "queued"),
+        ("technician_id", t1.as_str()),
+        ("date", day.as_str()),
+        ("window_start", "10:00"),
+        ("window_end", "12:00"),
+    ];
+    let b = [
+        ("seen", "queued"),
+        ("technician_id", t2.as_str()),
+        ("date", day.as_str()),
+        ("window_start", "13:00"),
+        ("window_end", "15:00"),
+    ];
+    let (ra, rb) = tokio::join!(admin1.post(&path, &a), admin2.post(&path, &b));
+    let mut statuses = [ra.status, rb.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    let events: i64 = app
+        .db()
+        .scalar(
+            "SELECT COUNT(*) FROM visit_events WHERE visit_id = $1 AND kind IN ('scheduled', 'rescheduled')",
+            setia::args![visit],
+        )
+        .await
+        .unwrap();
+    assert_eq!(events, 1, "booked once");
+}
+
+#[tokio::test]
 async fn the_override_installs_with_a_reason_and_is_audited_as_such() {
     let app = spawn().await;
     let c = fixtures::catalog(&app).await;
