@@ -113,27 +113,9 @@ pub async fn carry_out(
     let links = state.links();
     let role = crate::auth::Role::Technician;
     clock.advance(start - clock.now());
-    dispatch::step(
-        &state.db,
-        &links,
-        actor,
-        role,
-        clock.now(),
-        id,
-        VisitStatus::OnTheWay,
-    )
-    .await?;
+    field_step(state, clock, actor, id, VisitStatus::OnTheWay).await?;
     clock.advance(Duration::minutes(rng.gen_range(15..45)));
-    dispatch::step(
-        &state.db,
-        &links,
-        actor,
-        role,
-        clock.now(),
-        id,
-        VisitStatus::InProgress,
-    )
-    .await?;
+    field_step(state, clock, actor, id, VisitStatus::InProgress).await?;
     clock.advance(Duration::minutes(rng.gen_range(40..100)));
     let serial = format!("ZTEG{:08X}", rng.gen::<u32>());
     let report = Report {
@@ -334,27 +316,9 @@ pub async fn scenarios(
                     continue;
                 };
                 clock.advance(t - clock.now());
-                dispatch::step(
-                    db,
-                    &links,
-                    actor,
-                    role,
-                    clock.now(),
-                    visit.id,
-                    VisitStatus::OnTheWay,
-                )
-                .await?;
+                field_step(state, clock, actor, visit.id, VisitStatus::OnTheWay).await?;
                 clock.advance(Duration::minutes(25));
-                dispatch::step(
-                    db,
-                    &links,
-                    actor,
-                    role,
-                    clock.now(),
-                    visit.id,
-                    VisitStatus::InProgress,
-                )
-                .await?;
+                field_step(state, clock, actor, visit.id, VisitStatus::InProgress).await?;
                 clock.advance(Duration::minutes(rng.gen_range(30..80)));
                 let fixed = matches!(outcome, Outcome::Done(_));
                 let report = Report {
@@ -378,16 +342,7 @@ pub async fn scenarios(
             Outcome::Failed(_, reason) => {
                 let Some(t) = at(10) else { continue };
                 clock.advance(t - clock.now());
-                dispatch::step(
-                    db,
-                    &links,
-                    actor,
-                    role,
-                    clock.now(),
-                    visit.id,
-                    VisitStatus::OnTheWay,
-                )
-                .await?;
+                field_step(state, clock, actor, visit.id, VisitStatus::OnTheWay).await?;
                 clock.advance(Duration::minutes(40));
                 let note = "Rumah terkunci, telepon tidak diangkat.";
                 dispatch::fail(db, &links, actor, role, clock.now(), visit.id, reason, note)
@@ -397,41 +352,14 @@ pub async fn scenarios(
                 // Early in the morning the technician sets out before the window.
                 let t = at(5).unwrap_or(now).min(now);
                 clock.advance(t - clock.now());
-                dispatch::step(
-                    db,
-                    &links,
-                    actor,
-                    role,
-                    clock.now(),
-                    visit.id,
-                    VisitStatus::OnTheWay,
-                )
-                .await?;
+                field_step(state, clock, actor, visit.id, VisitStatus::OnTheWay).await?;
             }
             Outcome::WorkingToday => {
                 let t = at(0).unwrap_or(now).min(now - Duration::minutes(30));
                 clock.advance(t - clock.now());
-                dispatch::step(
-                    db,
-                    &links,
-                    actor,
-                    role,
-                    clock.now(),
-                    visit.id,
-                    VisitStatus::OnTheWay,
-                )
-                .await?;
+                field_step(state, clock, actor, visit.id, VisitStatus::OnTheWay).await?;
                 clock.advance(Duration::minutes(20));
-                dispatch::step(
-                    db,
-                    &links,
-                    actor,
-                    role,
-                    clock.now(),
-                    visit.id,
-                    VisitStatus::InProgress,
-                )
-                .await?;
+                field_step(state, clock, actor, visit.id, VisitStatus::InProgress).await?;
             }
             _ => {}
         }
@@ -474,5 +402,18 @@ pub async fn scenarios(
         )
         .await?;
     }
+    Ok(())
+}
+
+/// The technician moves visit `id` on at the demo clock's time.
+async fn field_step(
+    state: &AppState,
+    clock: &MockClock,
+    actor: Actor<'_>,
+    id: i64,
+    to: VisitStatus,
+) -> anyhow::Result<()> {
+    let role = crate::auth::Role::Technician;
+    dispatch::step(&state.db, &state.links(), actor, role, clock.now(), id, to).await?;
     Ok(())
 }

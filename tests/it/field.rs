@@ -397,25 +397,7 @@ async fn a_repair_not_fixed_reopens_the_ticket_with_the_report() {
         reg,
     )
     .await;
-    let cid = customer.to_string();
-    let r = admin
-        .post(
-            "/staff/tickets/new",
-            &[
-                ("customer", cid.as_str()),
-                ("category", "no_connection"),
-                ("channel", "phone"),
-                ("body", "Internet mati sejak kemarin, lampu LOS merah."),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let ticket = scalar(
-        &app,
-        "SELECT id FROM tickets WHERE customer_id = $1",
-        customer,
-    )
-    .await;
+    let ticket = fixtures::phoned_in_complaint(&app, &admin, customer).await;
     let tid = ticket.to_string();
     let r = admin
         .post("/staff/visits/jobs", &[("ticket_id", tid.as_str())])

@@ -223,3 +223,28 @@ pub async fn install(_app: &TestApp, admin: &Browser, reg: i64) {
         r.body
     );
 }
+
+/// A "no connection" complaint logged by `admin` for customer `customer_id` (a phone call);
+/// returns the ticket id.
+pub async fn phoned_in_complaint(app: &TestApp, admin: &Browser, customer_id: i64) -> i64 {
+    let cid = customer_id.to_string();
+    let r = admin
+        .post(
+            "/staff/tickets/new",
+            &[
+                ("customer", cid.as_str()),
+                ("category", "no_connection"),
+                ("channel", "phone"),
+                ("body", "Internet mati sejak kemarin, lampu LOS merah."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, reqwest::StatusCode::SEE_OTHER, "{}", r.body);
+    app.db()
+        .scalar(
+            "SELECT id FROM tickets WHERE customer_id = $1 ORDER BY id DESC LIMIT 1",
+            setia::args![customer_id],
+        )
+        .await
+        .unwrap()
+}

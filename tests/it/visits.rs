@@ -279,27 +279,7 @@ async fn a_ticket_gets_a_repair_visit_and_a_termination_a_dismantling() {
         )
         .await
         .unwrap();
-    let cid = customer_id.to_string();
-    let r = admin
-        .post(
-            "/staff/tickets/new",
-            &[
-                ("customer", cid.as_str()),
-                ("category", "no_connection"),
-                ("channel", "phone"),
-                ("body", "Internet mati sejak kemarin, lampu LOS merah."),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let ticket: i64 = app
-        .db()
-        .scalar(
-            "SELECT id FROM tickets WHERE customer_id = $1",
-            setia::args![customer_id],
-        )
-        .await
-        .unwrap();
+    let ticket = fixtures::phoned_in_complaint(&app, &admin, customer_id).await;
     let tid = ticket.to_string();
     let r = admin
         .post(
@@ -692,26 +672,7 @@ async fn a_repair_visit_done_resolves_its_ticket() {
         )
         .await
         .unwrap();
-    let cid = customer_id.to_string();
-    admin
-        .post(
-            "/staff/tickets/new",
-            &[
-                ("customer", cid.as_str()),
-                ("category", "no_connection"),
-                ("channel", "phone"),
-                ("body", "Internet mati, lampu LOS merah."),
-            ],
-        )
-        .await;
-    let ticket: i64 = app
-        .db()
-        .scalar(
-            "SELECT id FROM tickets WHERE customer_id = $1",
-            setia::args![customer_id],
-        )
-        .await
-        .unwrap();
+    let ticket = fixtures::phoned_in_complaint(&app, &admin, customer_id).await;
     let page = admin.get(&format!("/staff/tickets/{ticket}")).await;
     page.assert_contains("data-testid=\"need-visit\"");
     let tid = ticket.to_string();
