@@ -57,7 +57,7 @@ CREATE INDEX visit_events_visit ON visit_events (visit_id, id);
 -- The technician's report, written once when the visit ends. `submission` is the form's one-time
 -- key: a retried or double-tapped submission finds its own report instead of a second one.
 CREATE TABLE visit_reports (
-    visit_id INTEGER PRIMARY KEY REFERENCES visits (id),
+    visit_id BIGINT NOT NULL PRIMARY KEY REFERENCES visits (id),
     submission TEXT NOT NULL UNIQUE,
     work_done TEXT NOT NULL,
     -- ONT / router serial numbers, one per line.
