@@ -72,8 +72,8 @@ macro_rules! locale_files {
 }
 
 static CATALOGS: LazyLock<[HashMap<String, String>; 2]> = LazyLock::new(|| {
-    let id = locale_files!("id": "core", "site", "customers", "jobs", "uploads", "limits", "tickets", "sla", "satisfaction", "inbox", "visits", "dispatch", "field", "history", "feedback");
-    let en = locale_files!("en": "core", "site", "customers", "jobs", "uploads", "limits", "tickets", "sla", "satisfaction", "inbox", "visits", "dispatch", "field", "history", "feedback");
+    let id = locale_files!("id": "core", "site", "customers", "jobs", "uploads", "limits", "tickets", "sla", "satisfaction", "inbox", "visits", "dispatch", "field", "history", "feedback", "period", "dashboard", "reports", "nps", "risk");
+    let en = locale_files!("en": "core", "site", "customers", "jobs", "uploads", "limits", "tickets", "sla", "satisfaction", "inbox", "visits", "dispatch", "field", "history", "feedback", "period", "dashboard", "reports", "nps", "risk");
     [merge(&id), merge(&en)]
 });
 

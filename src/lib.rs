@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod news;
 pub mod notify;
 pub mod portal;
+pub mod reports;
 pub mod retention;
 pub mod satisfaction;
 pub mod signup;

@@ -1,0 +1,5 @@
+//! The director's dashboard and reports: figures over a period compared with the one before,
+//! charts, the lists behind each figure, and exports.
+
+pub mod period;
+pub mod stats;
