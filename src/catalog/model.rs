@@ -34,15 +34,6 @@ pub fn checked(value: &str) -> bool {
     !value.is_empty()
 }
 
-/// Titles of the running promos that include `package_id` (in Indonesian; see [`deal_for`]).
-pub fn promos_for(links: &[PromoPackage], package_id: i64) -> Vec<&str> {
-    links
-        .iter()
-        .filter(|l| l.package_id == package_id)
-        .map(|l| l.promo_title.as_str())
-        .collect()
-}
-
 /// What the running promos give one package, as the site shows it beside the package.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Deal<'a> {

@@ -22,7 +22,7 @@ use crate::visits::model::{
     parse_measure, parse_serials, FailReason, VisitKind, VisitStatus, MAX_PHOTOS,
 };
 use crate::visits::store::{self as visits, ReportRow, VisitRow};
-use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Form, Path};
+use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Flash, Form, Path};
 
 /// Most characters of "what was done" and of a failure note.
 const MAX_WORK_DONE: usize = 2000;
@@ -325,7 +325,7 @@ pub async fn step(
         to,
     )
     .await?;
-    let flash = if to == VisitStatus::OnTheWay {
+    let key = if to == VisitStatus::OnTheWay {
         "field.flash.on_the_way"
     } else {
         "field.flash.started"
@@ -333,7 +333,7 @@ pub async fn step(
     Ok(redirect_with_flash(
         &state,
         &format!("/staff/visits/{}", v.id),
-        flash,
+        Flash::new(key).with("number", &v.number),
     ))
 }
 
@@ -445,7 +445,7 @@ pub async fn report(
         Ok(_) => Ok(redirect_with_flash(
             &state,
             &back(&user, id),
-            "field.flash.reported",
+            Flash::new("field.flash.reported").with("number", &v.number),
         )),
         Err(AppError::Validation(e)) => {
             invalid_show(&state, ctx, v, f, FailForm::default(), e, "report").await
@@ -505,7 +505,7 @@ pub async fn fail(
     Ok(redirect_with_flash(
         &state,
         &back(&user, id),
-        "field.flash.failed",
+        Flash::new("field.flash.failed").with("number", &v.number),
     ))
 }
 

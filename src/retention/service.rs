@@ -116,6 +116,15 @@ pub async fn add_offer(
 
 /// Removes offer `offer_id` of competitor `id`; 404 when that competitor has no such offer.
 /// Returns the offer's name.
+/// One offer of competitor `id`; 404 when it is not theirs.
+pub async fn offer(db: &Db, id: i64, offer_id: i64) -> AppResult<store::OfferRow> {
+    store::offers(db, Some(id))
+        .await?
+        .into_iter()
+        .find(|o| o.id == offer_id)
+        .ok_or(AppError::NotFound)
+}
+
 pub async fn delete_offer(
     db: &Db,
     actor: Actor<'_>,
@@ -124,11 +133,7 @@ pub async fn delete_offer(
     offer_id: i64,
 ) -> AppResult<String> {
     let competitor = competitor(db, id).await?;
-    let offer = store::offers(db, Some(id))
-        .await?
-        .into_iter()
-        .find(|o| o.id == offer_id)
-        .ok_or(AppError::NotFound)?;
+    let offer = offer(db, id, offer_id).await?;
     let mut tx = db.begin().await?;
     if store::delete_offer(&mut tx, id, offer_id).await? == 0 {
         return Err(AppError::NotFound);

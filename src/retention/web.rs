@@ -12,7 +12,9 @@ use crate::catalog::store::{self as catalog, PackageRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::types::Rupiah;
-use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Flash, Form, Path};
+use crate::web::{
+    self, page, redirect_with_flash, Confirm, ConfirmForm, Ctx, FieldErrors, Flash, Form, Path,
+};
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -246,7 +248,23 @@ pub async fn delete_offer(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, offer_id)): Path<(i64, i64)>,
+    Form(f): Form<ConfirmForm>,
 ) -> AppResult<Response> {
+    if !f.given() {
+        let offer = service::offer(&state.db, id, offer_id).await?;
+        let speed = format!("{} Mbps", offer.download_mbps);
+        return Confirm::new(
+            ctx,
+            "confirm.offer_delete",
+            &[
+                ("offer", &offer.name),
+                ("competitor", &offer.competitor_name),
+                ("speed", &speed),
+            ],
+        )
+        .back_to(format!("/staff/competitors/{id}"))
+        .page();
+    }
     let offer = service::delete_offer(&state.db, ctx.actor(), state.now(), id, offer_id).await?;
     Ok(redirect_with_flash(
         &state,

@@ -35,7 +35,9 @@ struct FormPage {
 
 impl FormPage {
     fn promos_for(&self, package_id: &i64) -> String {
-        crate::catalog::model::promos_for(&self.promos, *package_id).join(", ")
+        crate::catalog::model::deal_for(&self.promos, *package_id, self.ctx.lang)
+            .titles
+            .join(", ")
     }
     /// The running promos of the package chosen (or preselected), shown under the choice.
     fn chosen_promos(&self) -> String {

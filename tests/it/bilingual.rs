@@ -191,6 +191,12 @@ async fn english_readers_see_english_where_it_exists_and_indonesian_otherwise() 
     page.assert_contains("Gratis pasang")
         .assert_contains("<strong>kami tanggung</strong>");
     assert!(!page.body.contains("Free installation"));
+    // The sign-up form names the chosen package's promo in the reader's language.
+    let form = format!("/signup?package={}", c.translated_package);
+    en.get(&form).await.assert_contains("Free installation");
+    let page = id.get(&form).await;
+    page.assert_contains("Gratis pasang");
+    assert!(!page.body.contains("Free installation"));
 
     // News: list, article, home; the untranslated post stays Indonesian for both.
     let (s, plain) = (slug(&app, c.post).await, slug(&app, c.plain_post).await);

@@ -236,6 +236,33 @@ async fn deleting_content_asks_first() {
     assert_eq!(count(&app, replies, setia::args![reply]).await, 1);
     admin.post(&path, &[("confirm", "1")]).await;
     assert_eq!(count(&app, replies, setia::args![reply]).await, 0);
+
+    // A competitor's offer (the director keeps them).
+    let (director, _) = app.logged_in(Role::Director).await;
+    director
+        .post("/staff/competitors/create", &[("name", "NetKilat")])
+        .await;
+    let kid: i64 = count(&app, "SELECT MAX(id) FROM competitors", vec![]).await;
+    director
+        .post(
+            &format!("/staff/competitors/{kid}/offers"),
+            &[
+                ("name", "Kilat 30"),
+                ("download_mbps", "30"),
+                ("price", "199000"),
+            ],
+        )
+        .await;
+    let offer: i64 = count(&app, "SELECT MAX(id) FROM competitor_offers", vec![]).await;
+    let path = format!("/staff/competitors/{kid}/offers/{offer}/delete");
+    asks_first(
+        &director.post(&path, &[]).await,
+        &["Hapus penawaran «Kilat 30» (30 Mbps) dari NetKilat?"],
+    );
+    let offers = "SELECT COUNT(*) FROM competitor_offers WHERE id = $1";
+    assert_eq!(count(&app, offers, setia::args![offer]).await, 1);
+    director.post(&path, &[("confirm", "1")]).await;
+    assert_eq!(count(&app, offers, setia::args![offer]).await, 0);
 }
 
 #[tokio::test]
