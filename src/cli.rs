@@ -53,6 +53,13 @@ enum Command {
         /// Add the demo data even if the database already holds customers.
         #[arg(long)]
         force: bool,
+        /// Also generate this many customers over five years (an ISP-sized data set for
+        /// benchmarks), e.g. `--customers 100000 --tickets 1000000`.
+        #[arg(long, default_value_t = 0)]
+        customers: usize,
+        /// Also generate this many tickets with their threads over the generated customers.
+        #[arg(long, default_value_t = 0)]
+        tickets: usize,
     },
     /// Manage user accounts.
     User {
@@ -133,10 +140,21 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             let db = open_db(&config).await?;
             println!("Migrations applied ({:?}).", db.backend());
         }
-        Command::Demo { force } => {
+        Command::Demo {
+            force,
+            customers,
+            tickets,
+        } => {
             let db = open_db(&config).await?;
             println!("Loading demo data…");
             let logins = crate::demo::load(&db, config, force).await?;
+            if customers > 0 {
+                println!("Generating {customers} customers and {tickets} tickets…");
+                let started = std::time::Instant::now();
+                let sizes = crate::demo::Sizes { customers, tickets };
+                crate::demo::generate(&db, sizes, chrono::Utc::now(), true).await?;
+                println!("Generated in {:.0?}.", started.elapsed());
+            }
             println!("\nDemo data loaded. Logins (shown only now):\n");
             println!("  {:<14} {:<28} password", "role", "login");
             for l in logins {

@@ -2,6 +2,7 @@
 //! something to show. Time runs on a mock clock from six months ago to now, so sign-ups, steps
 //! and changes are spread out like real ones.
 
+mod bulk;
 mod data;
 mod images;
 mod tickets;
@@ -32,6 +33,8 @@ use crate::site::store::{self as site, Company};
 use crate::state::AppState;
 use crate::types::{wib_date, PhoneNumber};
 use crate::users::store::{self as users, NewUser};
+
+pub use bulk::{generate, Sizes};
 
 pub struct Login {
     pub role: &'static str,

@@ -22,7 +22,7 @@ use crate::uploads::process::{self, Accept};
 const TICKETS: usize = 70;
 
 /// What customers write, by category.
-fn complaint(category: Category, rng: &mut StdRng) -> &'static str {
+pub(super) fn complaint(category: Category, rng: &mut StdRng) -> &'static str {
     let texts: &[&str] = match category {
         Category::NoConnection => &[
             "Internet mati total sejak tadi malam, lampu LOS di modem berkedip merah.",
@@ -45,19 +45,19 @@ fn complaint(category: Category, rng: &mut StdRng) -> &'static str {
     texts.choose(rng).unwrap()
 }
 
-const STAFF_REPLIES: &[&str] = &[
+pub(super) const STAFF_REPLIES: &[&str] = &[
     "Mohon maaf atas gangguannya. Kami sedang mengecek jaringan di area Bapak/Ibu.",
     "Terima kasih laporannya. Mohon matikan modem 30 detik lalu nyalakan kembali, dan kabari kami hasilnya.",
     "Kami sudah menemukan gangguan pada kabel distribusi di area Anda, teknisi sedang menuju lokasi.",
 ];
 
-const NOTES: &[&str] = &[
+pub(super) const NOTES: &[&str] = &[
     "Cek OLT: redaman ONT -29 dBm, kemungkinan konektor kotor.",
     "Pelanggan ini sudah 2x lapor bulan ini, prioritaskan.",
     "Sudah dicek dari NMS, port normal. Tunggu konfirmasi pelanggan.",
 ];
 
-const CUSTOMER_REPLIES: &[&str] = &[
+pub(super) const CUSTOMER_REPLIES: &[&str] = &[
     "Sudah saya restart, tapi masih sama.",
     "Baik, terima kasih. Saya tunggu teknisinya.",
     "Sekarang sudah normal lagi, terima kasih!",
@@ -69,7 +69,7 @@ const SAVED_REPLIES: &[(&str, &str)] = &[
     ("Jadwal teknisi", "Teknisi kami akan datang ke lokasi Anda. Mohon pastikan ada yang di rumah untuk membukakan akses ke modem."),
 ];
 
-const RESOLUTIONS: &[&str] = &[
+pub(super) const RESOLUTIONS: &[&str] = &[
     "Teknisi sudah mengganti konektor fiber, koneksi kembali normal. Silakan dicoba.",
     "Gangguan di jaringan distribusi sudah diperbaiki. Mohon kabari bila masih bermasalah.",
     "Konfigurasi modem sudah kami perbarui dari jarak jauh, kecepatan kembali sesuai paket.",

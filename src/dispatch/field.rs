@@ -22,7 +22,9 @@ use crate::visits::model::{
     parse_measure, parse_serials, FailReason, VisitKind, VisitStatus, MAX_PHOTOS,
 };
 use crate::visits::store::{self as visits, ReportRow, VisitRow};
-use crate::web::{self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Flash, Form, Path};
+use crate::web::{
+    self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Flash, Form, Path,
+};
 
 /// Most characters of "what was done" and of a failure note.
 const MAX_WORK_DONE: usize = 2000;

@@ -177,3 +177,109 @@ async fn demo_fills_every_status_and_refuses_a_second_run() {
         .assert_contains("data-testid=\"hero-image\"")
         .assert_contains("<s class=\"was\">");
 }
+
+/// `setia demo --customers N --tickets M` on a small scale: the rows arrive with threads and
+/// their search index, generated customers log in, and the app numbers new records after them.
+#[tokio::test]
+async fn the_generator_adds_an_isp_sized_set_the_app_keeps_working_on() {
+    let app = spawn().await;
+    setia::demo::load(app.db(), (*app.state.config).clone(), false)
+        .await
+        .unwrap();
+    let before = count(app.db(), "SELECT COUNT(*) FROM customers").await;
+    let tickets_before = count(app.db(), "SELECT COUNT(*) FROM tickets").await;
+    let sizes = setia::demo::Sizes {
+        customers: 300,
+        tickets: 3000,
+    };
+    setia::demo::generate(app.db(), sizes, app.clock_now(), false)
+        .await
+        .unwrap();
+    assert_eq!(
+        count(app.db(), "SELECT COUNT(*) FROM customers").await,
+        before + 300
+    );
+    assert_eq!(
+        count(app.db(), "SELECT COUNT(*) FROM tickets").await,
+        tickets_before + 3000
+    );
+    // Every ticket has its thread, every message its search entry.
+    assert_eq!(
+        count(
+            app.db(),
+            "SELECT COUNT(*) FROM tickets t WHERE NOT EXISTS \
+             (SELECT 1 FROM ticket_messages m WHERE m.ticket_id = t.id)"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(app.db(), "SELECT COUNT(*) FROM ticket_messages").await,
+        count(app.db(), "SELECT COUNT(*) FROM ticket_search").await
+    );
+    // Realistic shares: most complaints are "no connection" or "slow"; some customers left.
+    let common = count(
+        app.db(),
+        "SELECT COUNT(*) FROM tickets WHERE category IN ('no_connection', 'slow')",
+    )
+    .await;
+    assert!(common * 2 > tickets_before + 3000, "{common}");
+    assert!(
+        count(
+            app.db(),
+            "SELECT COUNT(*) FROM subscriptions WHERE status = 'terminated'"
+        )
+        .await
+            > 20
+    );
+
+    // A generated customer logs in with their phone and the demo customer password.
+    let phone: String = app
+        .db()
+        .scalar(
+            "SELECT c.phone FROM tickets t JOIN customers c ON c.id = t.customer_id \
+             ORDER BY t.id DESC LIMIT 1",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let customer = app.browser();
+    let r = customer
+        .login(&phone, setia::demo::DEMO_CUSTOMER_PASSWORD)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    customer
+        .get("/portal/tickets")
+        .await
+        .assert_contains("TKT-");
+
+    // Staff find a generated ticket by its number, and new records are numbered after them.
+    let (admin, _) = app.logged_in(setia::auth::Role::Admin).await;
+    let number: String = app
+        .db()
+        .scalar(
+            "SELECT number FROM tickets ORDER BY id DESC LIMIT 1",
+            vec![],
+        )
+        .await
+        .unwrap();
+    admin
+        .get(&format!("/staff/tickets?q={number}"))
+        .await
+        .assert_contains(&number);
+    let customer_id: i64 = app
+        .db()
+        .scalar("SELECT MAX(id) FROM customers", vec![])
+        .await
+        .unwrap();
+    let ticket = crate::fixtures::phoned_in_complaint(&app, &admin, customer_id).await;
+    let new_number: String = app
+        .db()
+        .scalar(
+            "SELECT number FROM tickets WHERE id = $1",
+            setia::args![ticket],
+        )
+        .await
+        .unwrap();
+    assert!(new_number > number, "{new_number} after {number}");
+}

@@ -292,12 +292,15 @@ async fn a_failed_visit_needs_a_reason_and_returns_the_job_to_the_queue() {
     // The next page says which visit failed and what happens to the job.
     let number: String = app
         .db()
-        .scalar("SELECT number FROM visits WHERE id = $1", setia::args![visit])
+        .scalar(
+            "SELECT number FROM visits WHERE id = $1",
+            setia::args![visit],
+        )
         .await
         .unwrap();
-    tech.get("/staff/visits")
-        .await
-        .assert_contains(&format!("{number} ditandai gagal dan dikembalikan ke antrean."));
+    tech.get("/staff/visits").await.assert_contains(&format!(
+        "{number} ditandai gagal dan dikembalikan ke antrean."
+    ));
     let requeued = scalar(
         &app,
         "SELECT COUNT(*) FROM visits WHERE registration_id = $1 AND status = 'queued'",
