@@ -16,6 +16,7 @@ pub mod health;
 pub mod i18n;
 pub mod jobs;
 pub mod news;
+pub mod nps;
 pub mod notify;
 pub mod portal;
 pub mod reports;
