@@ -62,7 +62,10 @@ pub async fn insert_many(
         if i > 0 {
             sql.push_str(", ");
         }
-        sql.push_str(&format!("($1, ${}, 'queued', 0, $2, $3, $4, $4)", a.len() + 1));
+        sql.push_str(&format!(
+            "($1, ${}, 'queued', 0, $2, $3, $4, $4)",
+            a.len() + 1
+        ));
         a.push(p.as_str().into());
     }
     tx.execute(&sql, a).await

@@ -30,15 +30,21 @@ pub async fn insert_many(
     if mails.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql =
-        String::from("INSERT INTO mail_outbox (to_addr, subject, body, created_at, status) VALUES ");
+    let mut sql = String::from(
+        "INSERT INTO mail_outbox (to_addr, subject, body, created_at, status) VALUES ",
+    );
     let mut a = args![now];
     for (i, m) in mails.iter().enumerate() {
         let n = a.len();
         if i > 0 {
             sql.push_str(", ");
         }
-        sql.push_str(&format!("(${}, ${}, ${}, $1, 'pending')", n + 1, n + 2, n + 3));
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, $1, 'pending')",
+            n + 1,
+            n + 2,
+            n + 3
+        ));
         a.push(m.to.as_str().into());
         a.push(m.subject.as_str().into());
         a.push(m.body.as_str().into());

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::model::LINK_DAYS;
-pub use crate::notify::signed::LinkError;
 use crate::notify::signed;
+pub use crate::notify::signed::LinkError;
 
 const PURPOSE: &str = "setia-nps";
 const KIND: &str = "nps";

@@ -17,7 +17,12 @@ use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
     Routes::new()
-        .get_post("/nps/{token}", Access::Public, web::link_form, web::link_submit)
+        .get_post(
+            "/nps/{token}",
+            Access::Public,
+            web::link_form,
+            web::link_submit,
+        )
         .limited(Policy::Rating)
         .get_post(
             "/portal/nps/{id}",
@@ -27,5 +32,9 @@ pub fn routes() -> Routes {
         )
         .get("/staff/surveys", Access::Roles(groups::OFFICE), web::list)
         .post("/staff/surveys", Access::Roles(groups::ADMIN), web::start)
-        .get("/staff/surveys/{id}", Access::Roles(groups::OFFICE), web::show)
+        .get(
+            "/staff/surveys/{id}",
+            Access::Roles(groups::OFFICE),
+            web::show,
+        )
 }

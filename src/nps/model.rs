@@ -194,9 +194,15 @@ mod tests {
     #[test]
     fn tenure_counts_calendar_months() {
         let d = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
-        assert_eq!(started_by(d, 12), NaiveDate::from_ymd_opt(2025, 11, 29).unwrap());
+        assert_eq!(
+            started_by(d, 12),
+            NaiveDate::from_ymd_opt(2025, 11, 29).unwrap()
+        );
         let end = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
-        assert_eq!(started_by(end, 1), NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
+        assert_eq!(
+            started_by(end, 1),
+            NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()
+        );
         assert_eq!(parse_months("12"), Ok(12));
         assert_eq!(parse_months(""), Err("nps.months_required"));
         assert_eq!(parse_months("0"), Err("nps.months_range"));

@@ -168,9 +168,7 @@ pub async fn answer(
     } else {
         actor
     };
-    let detail = Detail::new()
-        .with("score", score.get())
-        .note(reason);
+    let detail = Detail::new().with("score", score.get()).note(reason);
     customers::add_event(
         &mut tx,
         req.customer_id,

@@ -11,9 +11,8 @@ use crate::db::{Arg, Conn, Db, DbResult, Tx};
 /// with its values bound from `$first` on. Active on a day D (the reports' definition):
 /// `started_on <= D` and (`ended_on` IS NULL or `ended_on > D`); suspended ones count.
 fn segment_where(segment: Segment, today: NaiveDate, first: usize) -> (String, Vec<Arg>) {
-    let mut sql = format!(
-        "s.started_on <= ${first} AND (s.ended_on IS NULL OR s.ended_on > ${first})"
-    );
+    let mut sql =
+        format!("s.started_on <= ${first} AND (s.ended_on IS NULL OR s.ended_on > ${first})");
     let mut a: Vec<Arg> = args![today];
     let next = first + 1;
     match segment {
@@ -197,11 +196,7 @@ pub async fn answer(
 
 /// The customer's newest request still open at `now` (unanswered, link not expired): the
 /// portal's card.
-pub async fn open_request(
-    db: &Db,
-    customer_id: i64,
-    now: DateTime<Utc>,
-) -> DbResult<Option<i64>> {
+pub async fn open_request(db: &Db, customer_id: i64, now: DateTime<Utc>) -> DbResult<Option<i64>> {
     let rows: Vec<(i64,)> = db
         .fetch_all(
             "SELECT id FROM nps_requests WHERE customer_id = $1 AND answered_at IS NULL \
@@ -290,7 +285,8 @@ impl SurveyRow {
     }
 }
 
-const SURVEY_SELECT: &str = "SELECT v.id, v.segment, v.area_id, a.name AS area_name, v.package_id, \
+const SURVEY_SELECT: &str =
+    "SELECT v.id, v.segment, v.area_id, a.name AS area_name, v.package_id, \
      p.name AS package_name, v.min_months, v.created_at, us.name AS created_by_name, \
      COUNT(r.id) AS sent, ";
 const SURVEY_FROM: &str = " FROM nps_surveys v \

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::link::{self, LinkError};
 use super::model::{self, parse_months, Group, Score, Segment, SegmentKind};
 use super::service::{self, Via, ALREADY_ANSWERED, EXPIRED, NONE_ELIGIBLE};
-use super::store::{self, NpsCounts, ReasonRow, Reach, RequestRow, SurveyRow};
+use super::store::{self, NpsCounts, Reach, ReasonRow, RequestRow, SurveyRow};
 use crate::auth::Role;
 use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
 use crate::customers::store as customers;
@@ -102,8 +102,7 @@ impl ListPage {
         SegmentKind::ALL
     }
     fn checked(&self, k: &SegmentKind) -> bool {
-        self.form.segment == k.as_str()
-            || (self.form.segment.is_empty() && *k == SegmentKind::All)
+        self.form.segment == k.as_str() || (self.form.segment.is_empty() && *k == SegmentKind::All)
     }
 }
 
@@ -232,7 +231,10 @@ pub async fn start(
         return Confirm::new(
             ctx,
             "nps.confirm_start",
-            &[("count", eligible.as_str()), ("segment", segment_words.as_str())],
+            &[
+                ("count", eligible.as_str()),
+                ("segment", segment_words.as_str()),
+            ],
         )
         .post_to("/staff/surveys")
         .back_to("/staff/surveys")
@@ -292,7 +294,10 @@ impl ShowPage {
         segment_text(&self.ctx, &self.survey)
     }
     fn rate(&self) -> String {
-        fmt_percent(percent(self.survey.answers, self.survey.sent), self.ctx.lang)
+        fmt_percent(
+            percent(self.survey.answers, self.survey.sent),
+            self.ctx.lang,
+        )
     }
     fn nps(&self) -> String {
         nps_text(self.survey.counts(), self.ctx.lang)
@@ -454,7 +459,11 @@ fn thanks(ctx: Ctx, score: i64) -> AppResult<Response> {
 }
 
 /// What a request leads to: the form, or the page that says why not (answered, expired).
-fn state_of(ctx: &Ctx, req: &RequestRow, now: chrono::DateTime<chrono::Utc>) -> Option<AppResult<Response>> {
+fn state_of(
+    ctx: &Ctx,
+    req: &RequestRow,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<AppResult<Response>> {
     if req.answered_at.is_some() {
         return Some(already(ctx.clone(), StatusCode::OK, req.score));
     }
@@ -465,7 +474,11 @@ fn state_of(ctx: &Ctx, req: &RequestRow, now: chrono::DateTime<chrono::Utc>) -> 
 }
 
 /// The request a token names, or the page that says the link is no good.
-async fn linked(state: &AppState, ctx: &Ctx, token: &str) -> AppResult<Result<RequestRow, Response>> {
+async fn linked(
+    state: &AppState,
+    ctx: &Ctx,
+    token: &str,
+) -> AppResult<Result<RequestRow, Response>> {
     let id = match link::verify(&state.secret, token, state.now()) {
         Ok(id) => id,
         Err(LinkError::Forged) => return Ok(Err(invalid_link(ctx.clone())?)),
@@ -512,9 +525,23 @@ async fn submit(
     }
     let (score, reason) = match parse_answer(&form) {
         Ok(v) => v,
-        Err(errors) => return Ok(no_store(web::invalid(&answer_page(ctx, action, form, errors))?)),
+        Err(errors) => {
+            return Ok(no_store(web::invalid(&answer_page(
+                ctx, action, form, errors,
+            ))?))
+        }
     };
-    match service::answer(&state.db, ctx.actor(), state.now(), req.id, via, score, &reason).await {
+    match service::answer(
+        &state.db,
+        ctx.actor(),
+        state.now(),
+        req.id,
+        via,
+        score,
+        &reason,
+    )
+    .await
+    {
         Ok(_) => thanks(ctx, score.get()),
         Err(AppError::Conflict(k)) if k == ALREADY_ANSWERED => {
             already(ctx, StatusCode::CONFLICT, None)
@@ -537,7 +564,12 @@ pub async fn link_form(
     if let Some(page) = state_of(&ctx, &req, state.now()) {
         return page;
     }
-    let page = answer_page(ctx, format!("/nps/{token}"), AnswerForm::default(), FieldErrors::default());
+    let page = answer_page(
+        ctx,
+        format!("/nps/{token}"),
+        AnswerForm::default(),
+        FieldErrors::default(),
+    );
     Ok(no_store(web::page(&page)?))
 }
 
@@ -556,7 +588,11 @@ pub async fn link_submit(
 }
 
 /// The logged-in customer's own request `id`; someone else's is not found.
-async fn own_request(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<(RequestRow, i64)> {
+async fn own_request(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> AppResult<(RequestRow, i64)> {
     let customer = customers::by_user(&state.db, user.id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -578,7 +614,12 @@ pub async fn portal_form(
     if let Some(page) = state_of(&ctx, &req, state.now()) {
         return page;
     }
-    let page = answer_page(ctx, format!("/portal/nps/{id}"), AnswerForm::default(), FieldErrors::default());
+    let page = answer_page(
+        ctx,
+        format!("/portal/nps/{id}"),
+        AnswerForm::default(),
+        FieldErrors::default(),
+    );
     web::page(&page)
 }
 

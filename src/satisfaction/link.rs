@@ -7,8 +7,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::model::{SubjectKind, LINK_DAYS};
-pub use crate::notify::signed::LinkError;
 use crate::notify::signed;
+pub use crate::notify::signed::LinkError;
 
 /// What rating links are signed for (the same bytes as before links were shared, so links
 /// already mailed keep working).

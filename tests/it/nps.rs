@@ -102,15 +102,14 @@ async fn count(app: &TestApp, sql: &str, a: Vec<setia::db::Arg>) -> i64 {
 async fn mailed_links(app: &TestApp, survey: i64) -> Vec<(String, String)> {
     let rows: Vec<(String, String)> = app
         .db()
-        .fetch_all(
-            "SELECT to_addr, body FROM mail_outbox ORDER BY id",
-            vec![],
-        )
+        .fetch_all("SELECT to_addr, body FROM mail_outbox ORDER BY id", vec![])
         .await
         .unwrap();
     let mut out = Vec::new();
     for (to, body) in rows {
-        let Some(at) = body.find("/nps/") else { continue };
+        let Some(at) = body.find("/nps/") else {
+            continue;
+        };
         let path: String = body[at..]
             .chars()
             .take_while(|c| !c.is_whitespace())
@@ -150,15 +149,77 @@ async fn world(app: &TestApp) -> World {
     let area2 = catalog_store::create_area(app.db(), "Citeureup", "Cimahi", true, app.clock_now())
         .await
         .unwrap();
-    let a1 = customer(app, 1, "a1@test.id", c.area, c.package, months_ago(app, 24), None).await;
-    let a2 = customer(app, 2, "", c.area, c.other_package, months_ago(app, 1), None).await;
-    let b1 = customer(app, 3, "b1@test.id", area2, c.package, months_ago(app, 13), None).await;
-    let b2 = customer(app, 4, "b2@test.id", area2, c.other_package, months_ago(app, 11), None).await;
-    let b3 = customer(app, 5, "b3@test.id", area2, c.other_package, months_ago(app, 12), None).await;
+    let a1 = customer(
+        app,
+        1,
+        "a1@test.id",
+        c.area,
+        c.package,
+        months_ago(app, 24),
+        None,
+    )
+    .await;
+    let a2 = customer(
+        app,
+        2,
+        "",
+        c.area,
+        c.other_package,
+        months_ago(app, 1),
+        None,
+    )
+    .await;
+    let b1 = customer(
+        app,
+        3,
+        "b1@test.id",
+        area2,
+        c.package,
+        months_ago(app, 13),
+        None,
+    )
+    .await;
+    let b2 = customer(
+        app,
+        4,
+        "b2@test.id",
+        area2,
+        c.other_package,
+        months_ago(app, 11),
+        None,
+    )
+    .await;
+    let b3 = customer(
+        app,
+        5,
+        "b3@test.id",
+        area2,
+        c.other_package,
+        months_ago(app, 12),
+        None,
+    )
+    .await;
     // Never asked: terminated 10 days ago, and a prospect whose line is not installed.
-    customer(app, 6, "t@test.id", area2, c.other_package, months_ago(app, 20), Some(today(app) - Duration::days(10))).await;
+    customer(
+        app,
+        6,
+        "t@test.id",
+        area2,
+        c.other_package,
+        months_ago(app, 20),
+        Some(today(app) - Duration::days(10)),
+    )
+    .await;
     customer(app, 7, "p@test.id", c.area, c.package, None, None).await;
-    World { c, area2, a1, a2, b1, b2, b3 }
+    World {
+        c,
+        area2,
+        a1,
+        a2,
+        b1,
+        b2,
+        b3,
+    }
 }
 
 #[tokio::test]
@@ -170,7 +231,9 @@ async fn segments_pick_active_customers_by_area_package_and_tenure() {
     let package = w.c.package.to_string();
 
     // One area: a1 and a2 (the terminated and the prospect are not active customers).
-    let preview = admin.post("/staff/surveys", &[("segment", "area"), ("area", &area)]).await;
+    let preview = admin
+        .post("/staff/surveys", &[("segment", "area"), ("area", &area)])
+        .await;
     assert_eq!(preview.status, StatusCode::OK);
     preview
         .assert_contains("Kirim survei NPS ke 2 pelanggan?")
@@ -186,35 +249,58 @@ async fn segments_pick_active_customers_by_area_package_and_tenure() {
     );
     let (segment, area_id, created_by): (String, Option<i64>, Option<i64>) = app
         .db()
-        .fetch_one("SELECT segment, area_id, created_by FROM nps_surveys WHERE id = $1", args![s1])
+        .fetch_one(
+            "SELECT segment, area_id, created_by FROM nps_surveys WHERE id = $1",
+            args![s1],
+        )
         .await
         .unwrap();
-    assert_eq!((segment.as_str(), area_id, created_by), ("area", Some(w.c.area), Some(admin_id)));
+    assert_eq!(
+        (segment.as_str(), area_id, created_by),
+        ("area", Some(w.c.area), Some(admin_id))
+    );
     // One mail for a1 (a2 has no email and sees the question in the portal).
     let links = mailed_links(&app, s1).await;
     assert_eq!(links.len(), 1);
     assert_eq!(links[0].0, "a1@test.id");
 
     // One package: a1 and b1 are on it; a1 was asked today, so only b1.
-    let preview = admin.post("/staff/surveys", &[("segment", "package"), ("package", &package)]).await;
+    let preview = admin
+        .post(
+            "/staff/surveys",
+            &[("segment", "package"), ("package", &package)],
+        )
+        .await;
     preview.assert_contains("Kirim survei NPS ke 1 pelanggan?");
     assert_eq!(testid_text(&preview.body, "confirm").is_some(), true);
     let s2 = survey_of(&start(&admin, &[("segment", "package"), ("package", &package)]).await);
-    assert_eq!(asked(&app, s2).await, vec![(w.b1, Some(w.area2), Some(w.c.package))]);
+    assert_eq!(
+        asked(&app, s2).await,
+        vec![(w.b1, Some(w.area2), Some(w.c.package))]
+    );
 
     // At least 12 months: a1 (24) and b1 (13) asked already, b3 (exactly 12) is in, b2 (11) out.
     let s3 = survey_of(&start(&admin, &[("segment", "tenure"), ("months", "12")]).await);
-    assert_eq!(asked(&app, s3).await, vec![(w.b3, Some(w.area2), Some(w.c.other_package))]);
+    assert_eq!(
+        asked(&app, s3).await,
+        vec![(w.b3, Some(w.area2), Some(w.c.other_package))]
+    );
 
     // Everyone active: only b2 is left.
     let s4 = survey_of(&start(&admin, &[("segment", "all")]).await);
-    assert_eq!(asked(&app, s4).await, vec![(w.b2, Some(w.area2), Some(w.c.other_package))]);
+    assert_eq!(
+        asked(&app, s4).await,
+        vec![(w.b2, Some(w.area2), Some(w.c.other_package))]
+    );
 
     // Nobody left: refused with the reason, nothing written.
     let r = admin.post("/staff/surveys", &[("segment", "all")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("Tidak ada pelanggan yang bisa ditanya");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM nps_surveys", vec![]).await, 4);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM nps_surveys", vec![]).await,
+        4
+    );
 
     // Each start is audited; every mail has its delivery job.
     let starts = app
@@ -224,9 +310,17 @@ async fn segments_pick_active_customers_by_area_package_and_tenure() {
         .filter(|(a, ..)| a == "nps.start")
         .count();
     assert_eq!(starts, 4);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM mail_outbox", vec![]).await, 4);
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM jobs WHERE kind = 'mail.deliver'", vec![]).await,
+        count(&app, "SELECT COUNT(*) FROM mail_outbox", vec![]).await,
+        4
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'mail.deliver'",
+            vec![]
+        )
+        .await,
         4
     );
 
@@ -245,20 +339,40 @@ async fn bad_segments_are_refused_with_the_values_kept() {
     let _w = world(&app).await;
     let (admin, _) = app.logged_in(Role::Admin).await;
     for (fields, message) in [
-        (vec![("segment", "tenure"), ("months", "abc")], "Jumlah bulan harus bilangan bulat"),
-        (vec![("segment", "tenure"), ("months", "")], "Isi jumlah bulan"),
+        (
+            vec![("segment", "tenure"), ("months", "abc")],
+            "Jumlah bulan harus bilangan bulat",
+        ),
+        (
+            vec![("segment", "tenure"), ("months", "")],
+            "Isi jumlah bulan",
+        ),
         (vec![("segment", "area"), ("area", "")], "Pilih area."),
-        (vec![("segment", "area"), ("area", "999")], "Area ini tidak ada."),
-        (vec![("segment", "package"), ("package", "999")], "Paket ini tidak ada."),
+        (
+            vec![("segment", "area"), ("area", "999")],
+            "Area ini tidak ada.",
+        ),
+        (
+            vec![("segment", "package"), ("package", "999")],
+            "Paket ini tidak ada.",
+        ),
         (vec![("segment", "nobody")], "Pilih segmen."),
     ] {
         let r = admin.post("/staff/surveys", &fields).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
         r.assert_contains(message);
     }
-    let r = admin.post("/staff/surveys", &[("segment", "tenure"), ("months", "abc")]).await;
+    let r = admin
+        .post(
+            "/staff/surveys",
+            &[("segment", "tenure"), ("months", "abc")],
+        )
+        .await;
     r.assert_contains("name=\"months\" type=\"text\" inputmode=\"numeric\" value=\"abc\"");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM nps_surveys", vec![]).await, 0);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM nps_surveys", vec![]).await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -273,11 +387,26 @@ async fn starting_needs_the_confirmation_and_admins() {
         .assert_contains("name=\"confirm\" value=\"1\"")
         .assert_contains("name=\"segment\" value=\"all\"");
     // 5 active, 4 with email, 1 only in the portal.
-    assert!(r.body.contains("<dt>Lewat email</dt><dd>4</dd>"), "{}", r.body);
-    assert!(r.body.contains("<dt>Hanya di portal (tanpa email)</dt><dd>1</dd>"));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM nps_surveys", vec![]).await, 0);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM nps_requests", vec![]).await, 0);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM mail_outbox", vec![]).await, 0);
+    assert!(
+        r.body.contains("<dt>Lewat email</dt><dd>4</dd>"),
+        "{}",
+        r.body
+    );
+    assert!(r
+        .body
+        .contains("<dt>Hanya di portal (tanpa email)</dt><dd>1</dd>"));
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM nps_surveys", vec![]).await,
+        0
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM nps_requests", vec![]).await,
+        0
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM mail_outbox", vec![]).await,
+        0
+    );
 
     // The director sees the surveys but may not start one; technicians and customers see nothing.
     let (director, _) = app.logged_in(Role::Director).await;
@@ -285,19 +414,32 @@ async fn starting_needs_the_confirmation_and_admins() {
     assert_eq!(list.status, StatusCode::OK);
     assert!(!list.body.contains("data-testid=\"start-form\""));
     list.assert_contains("Survei NPS");
-    let r = director.post("/staff/surveys", &[("segment", "all"), ("confirm", "1")]).await;
+    let r = director
+        .post("/staff/surveys", &[("segment", "all"), ("confirm", "1")])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let (tech, _) = app.logged_in(Role::Technician).await;
     let (customer, _) = app.logged_in(Role::Customer).await;
     for b in [&tech, &customer] {
         assert_eq!(b.get("/staff/surveys").await.status, StatusCode::FORBIDDEN);
-        assert_eq!(b.get("/staff/surveys/1").await.status, StatusCode::FORBIDDEN);
-        let r = b.post("/staff/surveys", &[("segment", "all"), ("confirm", "1")]).await;
+        assert_eq!(
+            b.get("/staff/surveys/1").await.status,
+            StatusCode::FORBIDDEN
+        );
+        let r = b
+            .post("/staff/surveys", &[("segment", "all"), ("confirm", "1")])
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM nps_surveys", vec![]).await, 0);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM nps_surveys", vec![]).await,
+        0
+    );
     // The admin's menu has the item.
-    admin.get("/staff").await.assert_contains("href=\"/staff/surveys\"");
+    admin
+        .get("/staff")
+        .await
+        .assert_contains("href=\"/staff/surveys\"");
 }
 
 #[tokio::test]
@@ -305,7 +447,16 @@ async fn a_customer_is_asked_at_most_once_in_ninety_days() {
     let app = spawn().await;
     let c = catalog(&app).await;
     let (admin, _) = app.logged_in(Role::Admin).await;
-    let x = customer(&app, 1, "x@test.id", c.area, c.package, months_ago(&app, 6), None).await;
+    let x = customer(
+        &app,
+        1,
+        "x@test.id",
+        c.area,
+        c.package,
+        months_ago(&app, 6),
+        None,
+    )
+    .await;
     let first = survey_of(&start(&admin, &[("segment", "all")]).await);
     assert_eq!(asked(&app, first).await.len(), 1);
 
@@ -313,18 +464,33 @@ async fn a_customer_is_asked_at_most_once_in_ninety_days() {
     app.clock.advance(Duration::days(89));
     // (Sessions do not last 89 days: log in again.)
     let (admin, _) = app.logged_in(Role::Admin).await;
-    let y = customer(&app, 2, "y@test.id", c.area, c.package, months_ago(&app, 1), None).await;
+    let y = customer(
+        &app,
+        2,
+        "y@test.id",
+        c.area,
+        c.package,
+        months_ago(&app, 1),
+        None,
+    )
+    .await;
     let preview = admin.post("/staff/surveys", &[("segment", "all")]).await;
     preview.assert_contains("Kirim survei NPS ke 1 pelanggan?");
     assert!(preview.body.contains("<dd>2</dd>"), "{}", preview.body);
     let second = survey_of(&start(&admin, &[("segment", "all")]).await);
-    assert_eq!(asked(&app, second).await, vec![(y, Some(c.area), Some(c.package))]);
+    assert_eq!(
+        asked(&app, second).await,
+        vec![(y, Some(c.area), Some(c.package))]
+    );
 
     // 91 days after the first, x is asked again; y (2 days ago) is not.
     app.clock.advance(Duration::days(2));
     let (admin, _) = app.logged_in(Role::Admin).await;
     let third = survey_of(&start(&admin, &[("segment", "all")]).await);
-    assert_eq!(asked(&app, third).await, vec![(x, Some(c.area), Some(c.package))]);
+    assert_eq!(
+        asked(&app, third).await,
+        vec![(x, Some(c.area), Some(c.package))]
+    );
 }
 
 /// A started survey of everyone in the world, and the path of `to`'s mailed link.
@@ -346,12 +512,22 @@ async fn the_mailed_link_takes_one_answer() {
     let (admin, _) = app.logged_in(Role::Admin).await;
     let (survey, path) = survey_with_link(&app, &admin, "b1@test.id").await;
     // Each customer with an email got exactly one mail.
-    let mut to: Vec<String> = mailed_links(&app, survey).await.into_iter().map(|m| m.0).collect();
+    let mut to: Vec<String> = mailed_links(&app, survey)
+        .await
+        .into_iter()
+        .map(|m| m.0)
+        .collect();
     to.sort();
-    assert_eq!(to, vec!["a1@test.id", "b1@test.id", "b2@test.id", "b3@test.id"]);
+    assert_eq!(
+        to,
+        vec!["a1@test.id", "b1@test.id", "b2@test.id", "b3@test.id"]
+    );
     let body: String = app
         .db()
-        .scalar("SELECT body FROM mail_outbox WHERE to_addr = 'b1@test.id'", vec![])
+        .scalar(
+            "SELECT body FROM mail_outbox WHERE to_addr = 'b1@test.id'",
+            vec![],
+        )
         .await
         .unwrap();
     assert!(body.contains("Halo Pelanggan 3"), "{body}");
@@ -372,45 +548,83 @@ async fn the_mailed_link_takes_one_answer() {
         ("11", "Nilai harus bilangan bulat 0 sampai 10."),
         ("sepuluh", "Nilai harus bilangan bulat 0 sampai 10."),
     ] {
-        let r = visitor.post(&path, &[("score", score), ("reason", "Teknisinya ramah")]).await;
+        let r = visitor
+            .post(&path, &[("score", score), ("reason", "Teknisinya ramah")])
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{score}");
-        assert_eq!(testid_text(&r.body, "score-error").as_deref(), Some(message));
+        assert_eq!(
+            testid_text(&r.body, "score-error").as_deref(),
+            Some(message)
+        );
         r.assert_contains(">Teknisinya ramah</textarea>");
     }
     let long = "a".repeat(1001);
-    let r = visitor.post(&path, &[("score", "9"), ("reason", &long)]).await;
+    let r = visitor
+        .post(&path, &[("score", "9"), ("reason", &long)])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("Alasan terlalu panjang");
     r.assert_contains("name=\"score\" value=\"9\" checked");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM nps_requests WHERE answered_at IS NOT NULL", vec![]).await, 0);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM nps_requests WHERE answered_at IS NOT NULL",
+            vec![]
+        )
+        .await,
+        0
+    );
 
-    let r = visitor.post(&path, &[("score", "9"), ("reason", "  Internetnya stabil  ")]).await;
+    let r = visitor
+        .post(
+            &path,
+            &[("score", "9"), ("reason", "  Internetnya stabil  ")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(testid_text(&r.body, "nps-thanks").is_some());
-    let (score, reason, answered_at): (Option<i64>, String, Option<chrono::DateTime<chrono::Utc>>) = app
-        .db()
-        .fetch_one(
-            "SELECT score, reason, answered_at FROM nps_requests WHERE customer_id = $1",
-            args![w.b1],
-        )
-        .await
-        .unwrap();
-    assert_eq!((score, reason.as_str(), answered_at), (Some(9), "Internetnya stabil", Some(app.clock_now())));
+    let (score, reason, answered_at): (Option<i64>, String, Option<chrono::DateTime<chrono::Utc>>) =
+        app.db()
+            .fetch_one(
+                "SELECT score, reason, answered_at FROM nps_requests WHERE customer_id = $1",
+                args![w.b1],
+            )
+            .await
+            .unwrap();
+    assert_eq!(
+        (score, reason.as_str(), answered_at),
+        (Some(9), "Internetnya stabil", Some(app.clock_now()))
+    );
 
     // Second POST: 409, "already answered", nothing changes.
-    let r = visitor.post(&path, &[("score", "2"), ("reason", "lagi")]).await;
+    let r = visitor
+        .post(&path, &[("score", "2"), ("reason", "lagi")])
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     r.assert_contains("sudah dijawab, terima kasih");
     let r = visitor.get(&path).await;
     assert_eq!(r.status, StatusCode::OK);
     r.assert_contains("sudah dijawab, terima kasih");
-    assert_eq!(testid_text(&r.body, "nps-given").as_deref(), Some("Nilai Anda: 9/10"));
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM nps_requests WHERE answered_at IS NOT NULL", vec![]).await,
+        testid_text(&r.body, "nps-given").as_deref(),
+        Some("Nilai Anda: 9/10")
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM nps_requests WHERE answered_at IS NOT NULL",
+            vec![]
+        )
+        .await,
         1
     );
     assert_eq!(
-        count(&app, "SELECT score FROM nps_requests WHERE customer_id = $1", args![w.b1]).await,
+        count(
+            &app,
+            "SELECT score FROM nps_requests WHERE customer_id = $1",
+            args![w.b1]
+        )
+        .await,
         9
     );
 
@@ -423,10 +637,18 @@ async fn the_mailed_link_takes_one_answer() {
         )
         .await
         .unwrap();
-    assert_eq!(events, vec![("nps.answered".to_string(), "Pelanggan 3".to_string())]);
+    assert_eq!(
+        events,
+        vec![("nps.answered".to_string(), "Pelanggan 3".to_string())]
+    );
     let page = admin.get(&format!("/staff/customers/{}", w.b1)).await;
-    page.assert_contains("Pelanggan 3 memberi nilai NPS 9").assert_contains("Internetnya stabil");
-    assert!(app.audit_actions().await.iter().any(|(a, _, who)| a == "nps.answer" && who == "Pelanggan 3"));
+    page.assert_contains("Pelanggan 3 memberi nilai NPS 9")
+        .assert_contains("Internetnya stabil");
+    assert!(app
+        .audit_actions()
+        .await
+        .iter()
+        .any(|(a, _, who)| a == "nps.answer" && who == "Pelanggan 3"));
 
     // A tampered link: not found.
     let mut tampered = path.clone();
@@ -454,7 +676,15 @@ async fn a_link_older_than_thirty_days_is_refused_politely() {
     r.assert_contains("sudah lewat 30 hari");
     let r = visitor.post(&path, &[("score", "8")]).await;
     assert_eq!(r.status, StatusCode::GONE);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM nps_requests WHERE answered_at IS NOT NULL", vec![]).await, 0);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM nps_requests WHERE answered_at IS NOT NULL",
+            vec![]
+        )
+        .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -475,10 +705,23 @@ async fn a_customer_without_email_answers_in_the_portal() {
             .await
             .unwrap();
     }
-    let sari_id: i64 = count(&app, "SELECT customer_id FROM registrations WHERE id = $1", args![reg]).await;
-    assert!(sari.get("/portal").await.body.find("data-testid=\"nps-card\"").is_none());
+    let sari_id: i64 = count(
+        &app,
+        "SELECT customer_id FROM registrations WHERE id = $1",
+        args![reg],
+    )
+    .await;
+    assert!(sari
+        .get("/portal")
+        .await
+        .body
+        .find("data-testid=\"nps-card\"")
+        .is_none());
     let s = survey_of(&start(&admin, &[("segment", "all")]).await);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM mail_outbox", vec![]).await, 0);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM mail_outbox", vec![]).await,
+        0
+    );
     let request: i64 = count(
         &app,
         "SELECT id FROM nps_requests WHERE survey_id = $1 AND customer_id = $2",
@@ -495,24 +738,48 @@ async fn a_customer_without_email_answers_in_the_portal() {
     form.assert_contains("Seberapa besar kemungkinan Anda merekomendasikan kami kepada teman?");
 
     // Another customer's request: not found, and cannot be answered.
-    assert_eq!(dewi.get(&format!("/portal/nps/{request}")).await.status, StatusCode::NOT_FOUND);
-    let r = dewi.post(&format!("/portal/nps/{request}"), &[("score", "0")]).await;
+    assert_eq!(
+        dewi.get(&format!("/portal/nps/{request}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = dewi
+        .post(&format!("/portal/nps/{request}"), &[("score", "0")])
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
-    let r = sari.post(&format!("/portal/nps/{request}"), &[("score", "")]).await;
+    let r = sari
+        .post(&format!("/portal/nps/{request}"), &[("score", "")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = sari.post(&format!("/portal/nps/{request}"), &[("score", "6"), ("reason", "Sering putus")]).await;
+    let r = sari
+        .post(
+            &format!("/portal/nps/{request}"),
+            &[("score", "6"), ("reason", "Sering putus")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(testid_text(&r.body, "nps-thanks").is_some());
-    let r = sari.post(&format!("/portal/nps/{request}"), &[("score", "10")]).await;
+    let r = sari
+        .post(&format!("/portal/nps/{request}"), &[("score", "10")])
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     r.assert_contains("sudah dijawab, terima kasih");
     assert_eq!(
-        count(&app, "SELECT score FROM nps_requests WHERE id = $1", args![request]).await,
+        count(
+            &app,
+            "SELECT score FROM nps_requests WHERE id = $1",
+            args![request]
+        )
+        .await,
         6
     );
     // Answered: the card is gone.
-    assert!(sari.get("/portal").await.body.find("data-testid=\"nps-card\"").is_none());
+    assert!(sari
+        .get("/portal")
+        .await
+        .body
+        .find("data-testid=\"nps-card\"")
+        .is_none());
     // The timeline names the customer (through their login).
     admin
         .get(&format!("/staff/customers/{sari_id}"))
@@ -543,31 +810,57 @@ async fn the_survey_page_counts_by_hand() {
         )
         .await;
         let token = setia::nps::link::token(&app.state.secret, request, app.clock_now());
-        let reason = if *score == 0 { "Mati tiga hari" } else if *score == 6 { "Lambat malam hari" } else { "" };
+        let reason = if *score == 0 {
+            "Mati tiga hari"
+        } else if *score == 6 {
+            "Lambat malam hari"
+        } else {
+            ""
+        };
         app.clock.advance(Duration::minutes(1));
         let r = app
             .browser()
-            .post(&format!("/nps/{token}"), &[("score", &score.to_string()), ("reason", reason)])
+            .post(
+                &format!("/nps/{token}"),
+                &[("score", &score.to_string()), ("reason", reason)],
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
     let page = admin.get(&format!("/staff/surveys/{s}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(testid_text(&page.body, "nps-sent").as_deref(), Some("12"));
-    assert_eq!(testid_text(&page.body, "nps-answered").as_deref(), Some("10"));
-    assert_eq!(testid_text(&page.body, "nps-rate").as_deref(), Some("83,3%"));
-    assert_eq!(testid_text(&page.body, "nps-score").as_deref(), Some("30,0"));
+    assert_eq!(
+        testid_text(&page.body, "nps-answered").as_deref(),
+        Some("10")
+    );
+    assert_eq!(
+        testid_text(&page.body, "nps-rate").as_deref(),
+        Some("83,3%")
+    );
+    assert_eq!(
+        testid_text(&page.body, "nps-score").as_deref(),
+        Some("30,0")
+    );
     page.assert_contains("Promotor (9–10) <strong>5</strong> (50,0%)")
         .assert_contains("Pasif (7–8) <strong>3</strong> (30,0%)")
         .assert_contains("Detraktor (0–6) <strong>2</strong> (20,0%)");
     // The spread: three 9s, one 0, no 5.
     for (score, n) in [(9, "3"), (0, "1"), (5, "0"), (10, "2")] {
-        let row = page.body.split(&format!("data-testid=\"nps-dist-{score}\"")).nth(1).unwrap();
+        let row = page
+            .body
+            .split(&format!("data-testid=\"nps-dist-{score}\""))
+            .nth(1)
+            .unwrap();
         let row = &row[..row.find("</tr>").unwrap()];
         assert!(row.contains(&format!("<span>{n}</span>")), "{score}: {row}");
     }
     // Reasons, lowest first, each linking to the customer.
-    let reasons = page.body.split("data-testid=\"nps-reasons\"").nth(1).unwrap();
+    let reasons = page
+        .body
+        .split("data-testid=\"nps-reasons\"")
+        .nth(1)
+        .unwrap();
     let low = reasons.find("Mati tiga hari").unwrap();
     let six = reasons.find("Lambat malam hari").unwrap();
     assert!(low < six);
@@ -584,18 +877,39 @@ async fn the_survey_page_counts_by_hand() {
 
     // The score the dashboard reads: all ten in the window, and nothing outside it.
     let now = app.clock_now();
-    let all = setia::nps::store::score(app.db(), now - Duration::hours(1), now + Duration::hours(1), None, None)
-        .await
-        .unwrap();
-    assert_eq!((all.promoters, all.passives, all.detractors, all.answers), (5, 3, 2, 10));
+    let all = setia::nps::store::score(
+        app.db(),
+        now - Duration::hours(1),
+        now + Duration::hours(1),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (all.promoters, all.passives, all.detractors, all.answers),
+        (5, 3, 2, 10)
+    );
     assert_eq!(all.nps(), Some(30.0));
-    let by_area = setia::nps::store::score(app.db(), now - Duration::hours(1), now + Duration::hours(1), Some(c.area), Some(c.package))
-        .await
-        .unwrap();
+    let by_area = setia::nps::store::score(
+        app.db(),
+        now - Duration::hours(1),
+        now + Duration::hours(1),
+        Some(c.area),
+        Some(c.package),
+    )
+    .await
+    .unwrap();
     assert_eq!(by_area, all);
-    let other = setia::nps::store::score(app.db(), now - Duration::hours(1), now + Duration::hours(1), Some(c.uncovered_area), None)
-        .await
-        .unwrap();
+    let other = setia::nps::store::score(
+        app.db(),
+        now - Duration::hours(1),
+        now + Duration::hours(1),
+        Some(c.uncovered_area),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(other.answers, 0);
     // [from, to): the last answer at `now` is outside a window ending at `now`.
     let before = setia::nps::store::score(app.db(), now - Duration::hours(1), now, None, None)
@@ -604,10 +918,16 @@ async fn the_survey_page_counts_by_hand() {
     assert_eq!(before.answers, 9);
     assert_eq!(before.detractors, 1);
     assert_eq!(
-        setia::nps::store::score(app.db(), now + Duration::seconds(1), now + Duration::hours(1), None, None)
-            .await
-            .unwrap()
-            .answers,
+        setia::nps::store::score(
+            app.db(),
+            now + Duration::seconds(1),
+            now + Duration::hours(1),
+            None,
+            None
+        )
+        .await
+        .unwrap()
+        .answers,
         0
     );
 }
