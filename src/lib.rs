@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod news;
 pub mod notify;
+pub mod nps;
 pub mod portal;
 pub mod reports;
 pub mod retention;

@@ -153,6 +153,7 @@ pub const LINKS: &[(&str, &str, &[Role])] = &[
     ("user", "/staff/users/{}", groups::SYSTEM_ADMIN),
     ("company", "/staff/company", groups::COMPANY),
     ("job", "/staff/jobs", groups::SYSTEM_ADMIN),
+    ("survey", "/staff/surveys/{}", groups::OFFICE),
 ];
 
 /// Values stored as codes and the translation keys that put them into words (`<prefix>.<code>`).
@@ -176,6 +177,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("days", "sla.day"),
     ("visit_kind", "visit.kind"),
     ("fail_reason", "visit.fail"),
+    ("nps_segment", "nps.segment"),
 ];
 
 /// A piece of a sentence: text, or a link to a record.

@@ -129,6 +129,18 @@ pub async fn enqueue(
     .await
 }
 
+/// Queues many jobs of one kind inside the caller's transaction, in one statement.
+pub async fn enqueue_many(
+    tx: &mut Tx,
+    kind: &str,
+    payloads: &[serde_json::Value],
+    run_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    let payloads: Vec<String> = payloads.iter().map(|p| p.to_string()).collect();
+    store::insert_many(tx, kind, &payloads, run_at, DEFAULT_MAX_ATTEMPTS, now).await
+}
+
 /// Makes sure the recurring job `kind` exists (one row, whatever the number of instances).
 pub async fn ensure_recurring(
     db: &Db,

@@ -42,6 +42,35 @@ pub async fn insert(
     .await
 }
 
+/// Inserts one job of `kind` per payload, in one statement (keep it to a few hundred).
+pub async fn insert_many(
+    tx: &mut Tx,
+    kind: &str,
+    payloads: &[String],
+    run_at: DateTime<Utc>,
+    max_attempts: i64,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    if payloads.is_empty() {
+        return Ok(0);
+    }
+    let mut sql = String::from(
+        "INSERT INTO jobs (kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at) VALUES ",
+    );
+    let mut a = args![kind, max_attempts, run_at, now];
+    for (i, p) in payloads.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "($1, ${}, 'queued', 0, $2, $3, $4, $4)",
+            a.len() + 1
+        ));
+        a.push(p.as_str().into());
+    }
+    tx.execute(&sql, a).await
+}
+
 /// Inserts the recurring job `kind` (keyed by its kind) unless it already exists.
 pub async fn insert_unique(
     db: &Db,

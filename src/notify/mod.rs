@@ -7,6 +7,7 @@
 //! message with the same `Message-ID`, which receiving systems use to drop duplicates.
 
 pub mod inbox;
+pub mod signed;
 pub mod smtp;
 pub mod store;
 
@@ -40,6 +41,31 @@ pub async fn queue_mail(
     )
     .await?;
     Ok(id)
+}
+
+/// One mail to queue with [`queue_mails`].
+#[derive(Clone, Debug)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// How many mails one statement inserts.
+const MAILS_PER_STATEMENT: usize = 300;
+
+/// Queues many mails and their delivery jobs inside `tx`, a few hundred rows per statement
+/// (a survey mails a whole segment at once). Returns how many were queued.
+pub async fn queue_mails(tx: &mut Tx, mails: &[Mail], now: DateTime<Utc>) -> DbResult<usize> {
+    for chunk in mails.chunks(MAILS_PER_STATEMENT) {
+        let ids = store::insert_many(tx, chunk, now).await?;
+        let payloads: Vec<serde_json::Value> = ids
+            .iter()
+            .map(|id| serde_json::json!({ "outbox_id": id }))
+            .collect();
+        crate::jobs::enqueue_many(tx, DELIVER_JOB, &payloads, now, now).await?;
+    }
+    Ok(mails.len())
 }
 
 /// Sends outbox row `id` once. Already sent (a job that ran again): nothing happens. Someone

@@ -20,6 +20,40 @@ pub async fn insert(
     .await
 }
 
+/// Inserts many mails in one statement (all created at `now`); the new ids, in no promised
+/// order. Keep a call to a few hundred mails: each one binds three values.
+pub async fn insert_many(
+    tx: &mut Tx,
+    mails: &[super::Mail],
+    now: DateTime<Utc>,
+) -> DbResult<Vec<i64>> {
+    if mails.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = String::from(
+        "INSERT INTO mail_outbox (to_addr, subject, body, created_at, status) VALUES ",
+    );
+    let mut a = args![now];
+    for (i, m) in mails.iter().enumerate() {
+        let n = a.len();
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, $1, 'pending')",
+            n + 1,
+            n + 2,
+            n + 3
+        ));
+        a.push(m.to.as_str().into());
+        a.push(m.subject.as_str().into());
+        a.push(m.body.as_str().into());
+    }
+    sql.push_str(" RETURNING id");
+    let rows: Vec<(i64,)> = tx.fetch_all(&sql, a).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
 /// An outbox row claimed for sending.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct OutboxMail {

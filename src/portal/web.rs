@@ -36,6 +36,8 @@ struct HomePage {
     office_phone: String,
     /// Technician visits booked (not installations, which show in their registration's steps).
     visits: Vec<crate::visits::store::VisitRow>,
+    /// An NPS survey request still waiting for this customer's answer.
+    nps_request: Option<i64>,
 }
 
 impl HomePage {
@@ -99,6 +101,7 @@ pub async fn home(
         referrals: customers::referral_counts(&state.db, customer.id).await?,
         promos: crate::catalog::store::running_promos(&state.db, today).await?,
         news: crate::news::store::list_published(&state.db, 3, 0).await?,
+        nps_request: crate::nps::store::open_request(&state.db, customer.id, state.now()).await?,
         steps: &RegStatus::STEPS,
         ctx,
         customer,

@@ -2,40 +2,17 @@
 //! rated and until when, signed with the app's key. Nothing is stored: a link is good until it
 //! expires, and "single use" comes from the one rating a subject may have.
 //!
-//! Token: `{kind}.{id}.{expires unix seconds}.{signature}`, all URL-safe; the signature is
-//! HMAC-SHA256 over the three fields, truncated to 128 bits, in hex.
+//! Token: see [`crate::notify::signed`] (signed for the purpose `setia-rating`).
 
 use chrono::{DateTime, Duration, Utc};
-use hmac::{Mac, SimpleHmac};
-use sha2::Sha256;
 
 use super::model::{SubjectKind, LINK_DAYS};
+use crate::notify::signed;
+pub use crate::notify::signed::LinkError;
 
-type HmacSha256 = SimpleHmac<Sha256>;
-
-/// Bytes of the MAC kept in the token.
-const SIG_BYTES: usize = 16;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum LinkError {
-    /// Not a token this app signed (tampered, truncated, made up).
-    #[error("forged rating link")]
-    Forged,
-    /// Signed by this app, but past its expiry.
-    #[error("expired rating link")]
-    Expired,
-}
-
-fn mac(secret: &[u8], kind: SubjectKind, subject_id: i64, expires: i64) -> HmacSha256 {
-    let mut mac = HmacSha256::new_from_slice(secret).expect("any key length");
-    mac.update(b"setia-rating\0");
-    mac.update(kind.as_str().as_bytes());
-    mac.update(b"\0");
-    mac.update(subject_id.to_string().as_bytes());
-    mac.update(b"\0");
-    mac.update(expires.to_string().as_bytes());
-    mac
-}
+/// What rating links are signed for (the same bytes as before links were shared, so links
+/// already mailed keep working).
+const PURPOSE: &str = "setia-rating";
 
 /// A token for rating `subject_id` of `kind` until `expires_at`.
 pub fn token(
@@ -44,14 +21,7 @@ pub fn token(
     subject_id: i64,
     expires_at: DateTime<Utc>,
 ) -> String {
-    let expires = expires_at.timestamp();
-    let sig = mac(secret, kind, subject_id, expires)
-        .finalize()
-        .into_bytes();
-    format!(
-        "{kind}.{subject_id}.{expires}.{}",
-        hex::encode(&sig[..SIG_BYTES])
-    )
+    signed::token(secret, PURPOSE, kind.as_str(), subject_id, expires_at)
 }
 
 /// What a token names, if this app signed it and it has not expired at `now`. The signature is
@@ -61,34 +31,10 @@ pub fn verify(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<(SubjectKind, i64), LinkError> {
-    let mut parts = token.split('.');
-    let (Some(kind), Some(id), Some(expires), Some(sig), None) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return Err(LinkError::Forged);
-    };
+    let (kind, id) = signed::verify(secret, PURPOSE, token, now)?;
     let kind = SubjectKind::parse(kind)
         .filter(|k| k.as_str() == kind)
         .ok_or(LinkError::Forged)?;
-    // Only the canonical spelling of the numbers (no `+7`, `007`) is the signed one.
-    let canonical = |s: &str| s.parse::<i64>().ok().filter(|n| n.to_string() == s);
-    let (Some(id), Some(expires)) = (canonical(id), canonical(expires)) else {
-        return Err(LinkError::Forged);
-    };
-    let sig = hex::decode(sig).map_err(|_| LinkError::Forged)?;
-    if sig.len() != SIG_BYTES {
-        return Err(LinkError::Forged);
-    }
-    mac(secret, kind, id, expires)
-        .verify_truncated_left(&sig)
-        .map_err(|_| LinkError::Forged)?;
-    if now.timestamp() >= expires {
-        return Err(LinkError::Expired);
-    }
     Ok((kind, id))
 }
 

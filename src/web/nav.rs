@@ -36,6 +36,7 @@ const DIRECTOR: &[(&str, &str)] = &[
     ("/staff/referrals", "nav.referrals"),
     ("/staff/areas/waiting-list", "nav.waiting_list"),
     ("/staff/ratings", "nav.ratings"),
+    ("/staff/surveys", "nps.nav"),
 ];
 
 const ADMIN: &[(&str, &str)] = &[
@@ -52,6 +53,7 @@ const ADMIN: &[(&str, &str)] = &[
     ("/staff/competitors", "nav.competitors"),
     ("/staff/referrals", "nav.referrals"),
     ("/staff/ratings", "nav.ratings"),
+    ("/staff/surveys", "nps.nav"),
 ];
 
 const TECHNICIAN: &[(&str, &str)] = &[("/staff", "nav.my_jobs")];

@@ -20,6 +20,7 @@ mod jobs;
 mod kernel;
 mod limits;
 mod mail;
+mod nps;
 mod portal;
 mod reset;
 mod roles;

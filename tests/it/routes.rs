@@ -198,7 +198,29 @@ async fn world(app: &TestApp) -> (Params, Browser) {
     .unwrap()
     .id;
 
+    // An NPS survey of everyone: the walker's own request for the portal's answer form.
+    let survey = setia::nps::service::start(
+        db,
+        &links,
+        admin_actor,
+        now,
+        setia::nps::model::Segment::All,
+    )
+    .await
+    .unwrap()
+    .survey_id;
+    let nps_request = app
+        .db()
+        .scalar::<i64>(
+            "SELECT id FROM nps_requests WHERE survey_id = $1 AND customer_id = $2",
+            vec![survey.into(), customer_of(own_reg).await.into()],
+        )
+        .await
+        .unwrap();
+
     let params = Params(vec![
+        ("/staff/surveys/", survey.to_string()),
+        ("/portal/nps/", nps_request.to_string()),
         ("/staff/visits/", visit.to_string()),
         ("/portal/tickets/", ticket.to_string()),
         ("/staff/tickets/replies/", saved_reply.to_string()),
