@@ -176,6 +176,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("days", "sla.day"),
     ("visit_kind", "visit.kind"),
     ("fail_reason", "visit.fail"),
+    ("retention_outcome", "risk.outcome"),
 ];
 
 /// A piece of a sentence: text, or a link to a record.

@@ -43,6 +43,7 @@ crate::kinds! {
         VisitCancelled = "visit.cancelled" [visit = "KJG-2026-000401", visit_id = "401", visit_kind = "repair", note = "Pelanggan minta diundur"],
         RatingCreated = "rating.created" [ticket = "TKT-2026-000301", ticket_id = "301", stars = "4"],
         RatingFollowedUp = "rating.followed_up" [ticket = "TKT-2026-000301", ticket_id = "301", stars = "2", note = "Sudah ditelepon"],
+        RetentionContacted = "retention.contacted" [retention_outcome = "accepted", score = "45", offer = "Keluarga 50", note = "Setuju naik paket"],
     }
 }
 

@@ -33,6 +33,7 @@ const DIRECTOR: &[(&str, &str)] = &[
     ("/staff/registrations", "nav.registrations"),
     ("/staff/dispatch", "dispatch.nav"),
     ("/staff/competitors", "nav.competitors"),
+    ("/staff/at-risk", "nav.at_risk"),
     ("/staff/referrals", "nav.referrals"),
     ("/staff/areas/waiting-list", "nav.waiting_list"),
     ("/staff/ratings", "nav.ratings"),
@@ -50,6 +51,7 @@ const ADMIN: &[(&str, &str)] = &[
     ("/staff/areas", "nav.areas"),
     ("/staff/company", "nav.company"),
     ("/staff/competitors", "nav.competitors"),
+    ("/staff/at-risk", "nav.at_risk"),
     ("/staff/referrals", "nav.referrals"),
     ("/staff/ratings", "nav.ratings"),
 ];

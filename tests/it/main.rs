@@ -22,6 +22,7 @@ mod limits;
 mod mail;
 mod portal;
 mod reset;
+mod risk;
 mod roles;
 mod routes;
 mod satisfaction;
