@@ -40,7 +40,10 @@ async fn main() -> anyhow::Result<()> {
     };
     let db = Db::connect(&url).await?;
     db.migrate().await?;
-    println!("backend: {:?}, seeding {CUSTOMERS} customers, {TICKETS} tickets…", db.backend());
+    println!(
+        "backend: {:?}, seeding {CUSTOMERS} customers, {TICKETS} tickets…",
+        db.backend()
+    );
     let t = Instant::now();
     seed(&db).await?;
     println!("seeded in {:.1?}", t.elapsed());
@@ -48,7 +51,10 @@ async fn main() -> anyhow::Result<()> {
     let now = Utc::now();
     let w = RiskWeights::default();
     let all = risk_store::scored(&db, Subject::All, &w, now).await?;
-    let listed = all.iter().filter(|s| s.assessment.score >= w.min_score).count();
+    let listed = all
+        .iter()
+        .filter(|s| s.assessment.score >= w.min_score)
+        .count();
     println!(
         "scored {} customers, {listed} at or above {}, top score {}",
         all.len(),
@@ -56,7 +62,9 @@ async fn main() -> anyhow::Result<()> {
         all.first().map_or(0, |s| s.assessment.score)
     );
     time("all customers", || async {
-        risk_store::scored(&db, Subject::All, &w, now).await.unwrap();
+        risk_store::scored(&db, Subject::All, &w, now)
+            .await
+            .unwrap();
     })
     .await;
     time("one area", || async {
@@ -118,17 +126,14 @@ fn days_after_2019(b: Backend, n: &str) -> String {
 
 /// `SELECT ... FROM` a numbers table 1..=count.
 fn numbers(count: i64) -> String {
-    format!(
-        "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {count})"
-    )
+    format!("WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {count})")
 }
 
 async fn seed(db: &Db) -> anyhow::Result<()> {
     let b = db.backend();
     let now_ts = hours_ago(b, "0");
-    let exec = |sql: String| async move {
-        db.execute(&sql, vec![]).await.map_err(anyhow::Error::from)
-    };
+    let exec =
+        |sql: String| async move { db.execute(&sql, vec![]).await.map_err(anyhow::Error::from) };
     for (i, (mbps, price)) in [(10, 150_000), (20, 250_000), (50, 400_000), (100, 600_000)]
         .iter()
         .enumerate()
@@ -146,7 +151,10 @@ async fn seed(db: &Db) -> anyhow::Result<()> {
         ))
         .await?;
     }
-    exec(format!("INSERT INTO competitors (name, created_at) VALUES ('KompetitorX', {now_ts})")).await?;
+    exec(format!(
+        "INSERT INTO competitors (name, created_at) VALUES ('KompetitorX', {now_ts})"
+    ))
+    .await?;
     exec("INSERT INTO competitor_offers (competitor_id, name, download_mbps, price) VALUES (1, 'Hemat 20', 20, 199000)".into()).await?;
     exec(format!(
         "{} INSERT INTO customers (id, number, name, phone, address, area_id, status, referral_code, created_at, updated_at) \
@@ -181,7 +189,10 @@ async fn seed(db: &Db) -> anyhow::Result<()> {
         numbers(200_000)
     ))
     .await?;
-    exec(format!("INSERT INTO nps_surveys (segment, created_at) VALUES ('all', {now_ts})")).await?;
+    exec(format!(
+        "INSERT INTO nps_surveys (segment, created_at) VALUES ('all', {now_ts})"
+    ))
+    .await?;
     let answered = hours_ago(b, "(n * 13) % 8760");
     exec(format!(
         "{} INSERT INTO nps_requests (survey_id, customer_id, sent_at, score, answered_at) \

@@ -129,7 +129,10 @@ pub async fn list(
         .filter_map(|s| {
             Some(RiskRow {
                 card: cards.remove(&s.customer_id)?,
-                package: package_names.get(&s.package_id).cloned().unwrap_or_default(),
+                package: package_names
+                    .get(&s.package_id)
+                    .cloned()
+                    .unwrap_or_default(),
                 area: s
                     .area_id
                     .and_then(|a| area_names.get(&a).cloned())
@@ -288,10 +291,11 @@ pub async fn record_contact(
                 "/staff/at-risk",
                 Flash::new("risk.flash.recorded")
                     .with("name", &done.customer_name)
-                    .with_key("outcome", Outcome::parse(&form.outcome).map_or_else(
-                        || "risk.outcome.called".to_string(),
-                        |o| o.label_key(),
-                    )),
+                    .with_key(
+                        "outcome",
+                        Outcome::parse(&form.outcome)
+                            .map_or_else(|| "risk.outcome.called".to_string(), |o| o.label_key()),
+                    ),
             ),
         }),
         Err(AppError::Validation(errors)) => render_contact(&state, ctx, id, form, errors).await,
