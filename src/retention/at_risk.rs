@@ -142,8 +142,13 @@ pub async fn list(
             })
         })
         .collect();
-    let outcomes =
-        store::contact_outcomes(&state.db, now - Duration::days(OUTCOME_DAYS), now).await?;
+    let outcomes = store::contact_outcomes(
+        &state.db,
+        now - Duration::days(OUTCOME_DAYS),
+        // The period's end is exclusive; a contact made this very second counts.
+        now + Duration::seconds(1),
+    )
+    .await?;
     page(&ListPage {
         ctx,
         q,

@@ -1,7 +1,7 @@
 //! At-risk customers and retention contacts: a hand-built set whose scores are worked out by hand
 //! below, the ranked list with its reasons, weights from the configuration, recording a contact
-//! (audit, timeline, flash, bad input: 422 as every form here, `web::invalid`), the contacted/stayed figures with the mock clock, and who
-//! may see it.
+//! (audit, timeline, flash; bad input is 422 like every form here, `web::invalid`), the
+//! contacted/stayed figures with the mock clock, and who may see it.
 //!
 //! The clock starts at 28/11/2026 10:00 WIB (03:00 UTC). Default weights: ticket_30d 10,
 //! ticket_90d 4, unresolved 8, breached 10, low_rating 15, detractor 20, failed_visit 8, isolir 15,
