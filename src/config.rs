@@ -59,6 +59,56 @@ pub struct Config {
     /// starts at or after `visit_day_start` and ends by `visit_day_end`.
     pub visit_day_start: String,
     pub visit_day_end: String,
+    /// How the at-risk list scores customers (`[risk]` in TOML).
+    pub risk: RiskWeights,
+}
+
+/// Points each risk signal adds to a customer's score (see [`crate::retention::risk`]), and the
+/// score from which a customer is listed at `/staff/at-risk`. Points are per ticket, rating or
+/// visit where a signal counts things; the others count once.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct RiskWeights {
+    /// Per ticket opened in the last 30 days (it also counts among the 90 days').
+    pub ticket_30d: i64,
+    /// Per ticket opened in the last 90 days.
+    pub ticket_90d: i64,
+    /// Per ticket not yet resolved (any age).
+    pub unresolved: i64,
+    /// Per ticket of the last 90 days that breached its first-response or resolution deadline.
+    pub breached: i64,
+    /// Per rating of 1–2 stars in the last 90 days.
+    pub low_rating: i64,
+    /// Once, when the latest NPS answer of the last 180 days is 0–6.
+    pub detractor: i64,
+    /// Per failed technician visit in the last 90 days.
+    pub failed_visit: i64,
+    /// Once, when isolated now or suspended in the last 180 days.
+    pub isolir: i64,
+    /// Once, for a customer of less than 6 months: new customers leave most.
+    pub new_customer: i64,
+    /// Once, when a competitor offers the customer's speed for less.
+    pub cheaper_offer: i64,
+    /// Customers below this score are not listed.
+    pub min_score: i64,
+}
+
+impl Default for RiskWeights {
+    fn default() -> Self {
+        RiskWeights {
+            ticket_30d: 10,
+            ticket_90d: 4,
+            unresolved: 8,
+            breached: 10,
+            low_rating: 15,
+            detractor: 20,
+            failed_visit: 8,
+            isolir: 15,
+            new_customer: 5,
+            cheaper_offer: 10,
+            min_score: 20,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +205,7 @@ impl Default for Config {
             auto_close_days: 7,
             visit_day_start: "08:00".into(),
             visit_day_end: "17:00".into(),
+            risk: RiskWeights::default(),
         }
     }
 }

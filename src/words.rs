@@ -178,6 +178,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("visit_kind", "visit.kind"),
     ("fail_reason", "visit.fail"),
     ("nps_segment", "nps.segment"),
+    ("retention_outcome", "risk.outcome"),
 ];
 
 /// A piece of a sentence: text, or a link to a record.

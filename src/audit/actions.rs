@@ -97,6 +97,8 @@ crate::kinds! {
         CompetitorUpdate = "competitor.update" [competitor = "NetKita", competitor_id = "9"],
         CompetitorOfferAdd = "competitor.offer_add" [competitor = "NetKita", competitor_id = "9", offer = "Hemat 30", speed = "30 Mbps", price = "Rp 199.000"],
         CompetitorOfferDelete = "competitor.offer_delete" [competitor = "NetKita", competitor_id = "9", offer = "Hemat 30"],
+        // Retention
+        RetentionContact = "retention.contact" [customer = "Sari", customer_id = "5", retention_outcome = "offer_made", score = "45", offer = "Gratis pasang", note = "Minta waktu berpikir"],
         // Background jobs
         JobRetry = "job.retry" [job = "mail", job_id = "12", attempts = "5"],
         JobDiscard = "job.discard" [job = "mail", job_id = "12"],

@@ -44,6 +44,7 @@ crate::kinds! {
         RatingCreated = "rating.created" [ticket = "TKT-2026-000301", ticket_id = "301", stars = "4"],
         RatingFollowedUp = "rating.followed_up" [ticket = "TKT-2026-000301", ticket_id = "301", stars = "2", note = "Sudah ditelepon"],
         NpsAnswered = "nps.answered" [score = "9", note = "Internetnya stabil"],
+        RetentionContacted = "retention.contacted" [retention_outcome = "accepted", score = "45", offer = "Keluarga 50", note = "Setuju naik paket"],
     }
 }
 

@@ -103,9 +103,19 @@ struct ShowPage {
     packages: Vec<PackageRow>,
     referrals: (i64, i64),
     can_edit: bool,
+    /// The risk score now (live customers only) and the retention contacts made.
+    risk: Option<crate::retention::risk::Assessment>,
+    contacts: Vec<crate::retention::store::ContactRow>,
 }
 
 impl ShowPage {
+    /// A risk reason in the reader's language, with its points.
+    fn risk_reason(&self, r: &crate::retention::risk::Reason) -> String {
+        format!("{} (+{})", self.ctx.tf(r.key, r.pairs()), r.points)
+    }
+    fn contact_outcome(&self, c: &crate::retention::store::ContactRow) -> String {
+        self.ctx.t(&c.outcome.label_key()).to_string()
+    }
     fn status_label(&self, s: &dyn std::fmt::Display) -> String {
         self.ctx.t(&status_key(s)).to_string()
     }
@@ -134,6 +144,14 @@ pub async fn show(
         visits: crate::visits::store::serving(&state.db, None, None, Some(id)).await?,
         packages: catalog::all_packages(&state.db).await?,
         referrals: store::referral_counts(&state.db, id).await?,
+        risk: crate::retention::risk_store::score_of(
+            &state.db,
+            id,
+            &state.config.risk,
+            state.now(),
+        )
+        .await?,
+        contacts: crate::retention::store::contacts_of(&state.db, id, 5).await?,
         can_edit: ctx.role() == Some(Role::Admin),
         ctx,
         customer,

@@ -1,5 +1,11 @@
-//! Retention: the competitors customers leave for, and their offers beside our packages.
+//! Retention: the competitors customers leave for, and their offers beside our packages; the
+//! customers at risk of leaving (a score from explainable signals) and the retention contacts
+//! made with them.
 
+mod at_risk;
+pub mod model;
+pub mod risk;
+pub mod risk_store;
 pub mod service;
 pub mod store;
 mod web;
@@ -20,5 +26,14 @@ pub fn routes() -> Routes {
             "/staff/competitors/{id}/offers/{offer_id}/delete",
             manage,
             web::delete_offer,
+        )
+        // Office: the director owns retention, admins (customer service) make most of the
+        // calls; recording a contact changes nothing of the customer's service.
+        .get("/staff/at-risk", read, at_risk::list)
+        .get_post(
+            "/staff/at-risk/{id}/contact",
+            read,
+            at_risk::contact_form,
+            at_risk::record_contact,
         )
 }

@@ -23,6 +23,7 @@ mod mail;
 mod nps;
 mod portal;
 mod reset;
+mod risk;
 mod roles;
 mod routes;
 mod satisfaction;

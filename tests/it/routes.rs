@@ -244,6 +244,7 @@ async fn world(app: &TestApp) -> (Params, Browser) {
         ("/staff/posts/", post.to_string()),
         ("/staff/competitors/", competitor.to_string()),
         ("/staff/competitors/{id}/offers/", offer.to_string()),
+        ("/staff/at-risk/", customer_of(target_reg).await.to_string()),
         ("/news/", "jaringan-baru".into()),
     ]);
     (params, customer)
