@@ -23,7 +23,7 @@ use crate::state::AppState;
 use crate::web::routes::{Access, Route, Routes};
 use crate::web::{self, Ctx};
 use crate::{
-    audit, auth, catalog, customers, dispatch, health, jobs, news, notify, portal, retention,
+    audit, auth, catalog, customers, dispatch, health, jobs, news, notify, portal, reports, retention,
     satisfaction, signup, site, staff, tickets, uploads, users,
 };
 
@@ -59,6 +59,7 @@ fn declared() -> (Routes, Routes) {
         .merge(tickets::sla::routes())
         .merge(dispatch::routes())
         .merge(satisfaction::routes())
+        .merge(reports::pages::routes())
         .merge(notify::inbox::routes())
         .merge(uploads::routes());
     (bare, pages)

@@ -21,6 +21,7 @@ mod kernel;
 mod limits;
 mod mail;
 mod portal;
+mod reports;
 mod reset;
 mod roles;
 mod routes;
