@@ -29,7 +29,10 @@ pub enum Cell {
     /// An instant, shown as its WIB date.
     Date(DateTime<Utc>),
     /// Text linking to a record's page.
-    Link { text: String, href: String },
+    Link {
+        text: String,
+        href: String,
+    },
     Empty,
 }
 
@@ -246,10 +249,17 @@ pub fn to_xlsx(tables: &[Table], lang: Lang) -> Result<Vec<u8>, XlsxError> {
                     }
                     Cell::Date(t) => {
                         let d = t.with_timezone(&wib()).date_naive();
-                        let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                        let x = ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day() as u8,
+                        )?;
                         sheet.write_datetime_with_format(r, c, &x, &date)?;
                     }
-                    Cell::Percent(None) | Cell::Hours(None) | Cell::Number(None, _) | Cell::Empty => {}
+                    Cell::Percent(None)
+                    | Cell::Hours(None)
+                    | Cell::Number(None, _)
+                    | Cell::Empty => {}
                 }
             }
         }
@@ -274,7 +284,11 @@ mod tests {
 
     #[test]
     fn csv_has_a_bom_and_translated_headers() {
-        let mut t = Table::new("x", "report.complaints.by_category", vec!["report.col.count"]);
+        let mut t = Table::new(
+            "x",
+            "report.complaints.by_category",
+            vec!["report.col.count"],
+        );
         t.push(Row::new(vec![Cell::Count(3)]));
         let out = to_csv(&[t.clone()], Lang::En);
         assert!(out.starts_with(&[0xEF, 0xBB, 0xBF]));

@@ -4,9 +4,9 @@
 
 use askama::Template;
 use axum::extract::State;
-use chrono::Datelike;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use chrono::Datelike;
 
 use super::export::{self, Table};
 use super::period::{Period, PeriodQuery, Preset, Scope};
@@ -27,7 +27,11 @@ pub fn routes() -> Routes {
         .get("/staff/reports/complaints.xlsx", office, complaints_xlsx)
         .get("/staff/reports/satisfaction", office, satisfaction)
         .get("/staff/reports/satisfaction.csv", office, satisfaction_csv)
-        .get("/staff/reports/satisfaction.xlsx", office, satisfaction_xlsx)
+        .get(
+            "/staff/reports/satisfaction.xlsx",
+            office,
+            satisfaction_xlsx,
+        )
         .get("/staff/reports/technicians", office, technicians)
         .get("/staff/reports/technicians.csv", office, technicians_csv)
         .get("/staff/reports/technicians.xlsx", office, technicians_xlsx)

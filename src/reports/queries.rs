@@ -12,7 +12,8 @@ use crate::args;
 use crate::db::{Db, DbResult};
 
 /// Tickets in scope: the ticket's area; its package through its subscription.
-const TICKET_SCOPE: &str = "($3 IS NULL OR t.area_id = $3) AND ($4 IS NULL OR t.subscription_id IN \
+const TICKET_SCOPE: &str =
+    "($3 IS NULL OR t.area_id = $3) AND ($4 IS NULL OR t.subscription_id IN \
      (SELECT s4.id FROM subscriptions s4 WHERE s4.package_id = $4))";
 
 /// Ratings in scope: the area copied into the rating; the package of one of the customer's

@@ -170,14 +170,26 @@ async fn complaints(db: &Db, p: &Period, scope: Scope, lang: Lang) -> DbResult<V
     let (mut cat, mut area, mut chan, mut prio) = Default::default();
     let (mut opened, mut ever_resolved, mut reopened) = (0, 0, 0);
     for g in &groups {
-        add(&mut cat, key_label(lang, "ticket.category", &g.category), g.n);
+        add(
+            &mut cat,
+            key_label(lang, "ticket.category", &g.category),
+            g.n,
+        );
         let a = g
             .area_name
             .clone()
             .unwrap_or_else(|| lang.t("report.no_area").to_string());
         add(&mut area, a, g.n);
-        add(&mut chan, key_label(lang, "ticket.channel", &g.channel), g.n);
-        add(&mut prio, key_label(lang, "ticket.priority", &g.priority), g.n);
+        add(
+            &mut chan,
+            key_label(lang, "ticket.channel", &g.channel),
+            g.n,
+        );
+        add(
+            &mut prio,
+            key_label(lang, "ticket.priority", &g.priority),
+            g.n,
+        );
         opened += g.n;
         ever_resolved += g.resolved;
         reopened += g.reopened;
@@ -268,7 +280,10 @@ fn csat_cells(n: i64, stars: i64, satisfied: i64) -> [Cell; 3] {
 }
 
 fn nps_cells(n: i64, promoters: i64, detractors: i64) -> [Cell; 2] {
-    [Cell::Count(n), Cell::Number(nps(promoters, detractors, n), 1)]
+    [
+        Cell::Count(n),
+        Cell::Number(nps(promoters, detractors, n), 1),
+    ]
 }
 
 const CSAT_HEADERS: [&str; 3] = [
@@ -318,19 +333,20 @@ async fn satisfaction(db: &Db, p: &Period, scope: Scope, lang: Lang) -> DbResult
     by_month.push(Row::new(cells).total());
     by_month.note_key = Some("report.satisfaction.note");
 
-    let csat_table = |id, title, first, rows: Vec<queries::CsatRow>, prefix: Option<&str>, missing| {
-        let mut t = Table::new(id, title, [&[first][..], &CSAT_HEADERS].concat());
-        for r in rows {
-            let label = match (prefix, r.key) {
-                (Some(pre), Some(k)) => key_label(lang, pre, &k),
-                (_, k) => none(k, missing),
-            };
-            let mut cells = vec![Cell::Text(label)];
-            cells.extend(csat_cells(r.n, r.stars, r.satisfied));
-            t.push(Row::new(cells));
-        }
-        t
-    };
+    let csat_table =
+        |id, title, first, rows: Vec<queries::CsatRow>, prefix: Option<&str>, missing| {
+            let mut t = Table::new(id, title, [&[first][..], &CSAT_HEADERS].concat());
+            for r in rows {
+                let label = match (prefix, r.key) {
+                    (Some(pre), Some(k)) => key_label(lang, pre, &k),
+                    (_, k) => none(k, missing),
+                };
+                let mut cells = vec![Cell::Text(label)];
+                cells.extend(csat_cells(r.n, r.stars, r.satisfied));
+                t.push(Row::new(cells));
+            }
+            t
+        };
     let by_category = csat_table(
         "satisfaction-category",
         "report.satisfaction.by_category",
@@ -554,7 +570,10 @@ fn tech_cells(name: String, l: &TechLine) -> Vec<Cell> {
         Cell::Count(l.on_time),
         Cell::Percent(percent(l.on_time, l.done)),
         Cell::Count(l.ratings),
-        Cell::Number((l.ratings > 0).then(|| l.stars as f64 / l.ratings as f64), 2),
+        Cell::Number(
+            (l.ratings > 0).then(|| l.stars as f64 / l.ratings as f64),
+            2,
+        ),
     ]
 }
 
@@ -766,7 +785,11 @@ async fn price_tiers(db: &Db, lang: Lang) -> DbResult<(Table, Table)> {
                     Cell::Text(o.name.clone()),
                     Cell::Money(o.price),
                     Cell::Money(per_mbps(o.price, o.mbps)),
-                    Cell::text(if is_cheapest { lang.t("report.cheapest") } else { "" }),
+                    Cell::text(if is_cheapest {
+                        lang.t("report.cheapest")
+                    } else {
+                        ""
+                    }),
                 ])
                 .marked(is_cheapest),
             );
