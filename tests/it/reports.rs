@@ -715,7 +715,7 @@ async fn satisfaction_csat_and_nps_by_month_staff_area_and_comments() {
         app.db()
             .execute(
                 "INSERT INTO nps_requests (survey_id, customer_id, area_id, sent_at, score, answered_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                args![survey, who, area, utc(2026, 9, 1, 0, 0), score.map(|s: i64| s), at],
+                args![survey, who, area, utc(2026, 9, 1, 0, 0), score, at],
             )
             .await
             .unwrap();
