@@ -23,8 +23,8 @@ use crate::state::AppState;
 use crate::web::routes::{Access, Route, Routes};
 use crate::web::{self, Ctx};
 use crate::{
-    audit, auth, catalog, customers, dispatch, health, jobs, news, notify, nps, portal, retention,
-    satisfaction, signup, site, staff, tickets, uploads, users,
+    audit, auth, catalog, customers, dispatch, health, jobs, news, notify, nps, portal, reports,
+    retention, satisfaction, signup, site, staff, tickets, uploads, users,
 };
 
 /// Builds the shared state, wiring in what domains provide to the kernel.
@@ -60,6 +60,7 @@ fn declared() -> (Routes, Routes) {
         .merge(dispatch::routes())
         .merge(satisfaction::routes())
         .merge(nps::routes())
+        .merge(reports::pages::routes())
         .merge(notify::inbox::routes())
         .merge(uploads::routes());
     (bare, pages)

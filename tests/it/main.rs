@@ -22,6 +22,7 @@ mod limits;
 mod mail;
 mod nps;
 mod portal;
+mod reports;
 mod reset;
 mod risk;
 mod roles;

@@ -1,0 +1,239 @@
+//! The four report pages (complaints, satisfaction, technicians, retention) and their CSV and
+//! XLSX downloads. Read-only: parse the period and scope → build the tables → render them as a
+//! page or a file. Office only (admin, director), downloads too.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::Datelike;
+
+use super::export::{self, Table};
+use super::period::{Period, PeriodQuery, Preset, Scope};
+use super::tables::{self, Kind};
+use crate::auth::groups;
+use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::types::wib_date;
+use crate::web::routes::{Access, Routes};
+use crate::web::{Ctx, FieldErrors, Query};
+
+pub fn routes() -> Routes {
+    let office = Access::Roles(groups::OFFICE);
+    Routes::new()
+        .get("/staff/reports/complaints", office, complaints)
+        .get("/staff/reports/complaints.csv", office, complaints_csv)
+        .get("/staff/reports/complaints.xlsx", office, complaints_xlsx)
+        .get("/staff/reports/satisfaction", office, satisfaction)
+        .get("/staff/reports/satisfaction.csv", office, satisfaction_csv)
+        .get(
+            "/staff/reports/satisfaction.xlsx",
+            office,
+            satisfaction_xlsx,
+        )
+        .get("/staff/reports/technicians", office, technicians)
+        .get("/staff/reports/technicians.csv", office, technicians_csv)
+        .get("/staff/reports/technicians.xlsx", office, technicians_xlsx)
+        .get("/staff/reports/retention", office, retention)
+        .get("/staff/reports/retention.csv", office, retention_csv)
+        .get("/staff/reports/retention.xlsx", office, retention_xlsx)
+}
+
+#[derive(Template)]
+#[template(path = "reports/report.html")]
+struct ReportPage {
+    ctx: Ctx,
+    kind: Kind,
+    q: PeriodQuery,
+    errors: FieldErrors,
+    period: Option<Period>,
+    areas: Vec<AreaRow>,
+    packages: Vec<PackageRow>,
+    tables: Vec<Table>,
+    /// `period=…&area=…` asking for the same report again (tabs and downloads).
+    query: String,
+}
+
+impl ReportPage {
+    fn tabs(&self) -> Vec<(&'static str, &'static str, bool)> {
+        Kind::ALL
+            .iter()
+            .map(|k| (k.slug(), k.title_key(), *k == self.kind))
+            .collect()
+    }
+
+    fn presets(&self) -> Vec<(&'static str, &'static str)> {
+        Preset::ALL
+            .iter()
+            .map(|p| (p.as_str(), p.label_key()))
+            .collect()
+    }
+
+    /// The preset shown as chosen: the one asked for, else this month or custom as parsed.
+    fn chosen(&self) -> &str {
+        match &self.period {
+            Some(p) => p.preset.as_str(),
+            None => self.q.period.as_str(),
+        }
+    }
+
+    fn area_chosen(&self, id: &i64) -> bool {
+        self.q.area.trim() == id.to_string()
+    }
+
+    fn package_chosen(&self, id: &i64) -> bool {
+        self.q.package.trim() == id.to_string()
+    }
+}
+
+/// The period and scope asked for, or the field errors.
+fn parse(q: &PeriodQuery, state: &AppState) -> Result<(Period, Scope), FieldErrors> {
+    let today = wib_date(state.now());
+    let period = Period::parse(q, today);
+    let scope = Scope::parse(q);
+    match (period, scope) {
+        (Ok(p), Ok(s)) => Ok((p, s)),
+        (Err(mut a), Err(b)) => {
+            for (field, key) in b.iter() {
+                a.add(field.to_string(), key);
+            }
+            Err(a)
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}
+
+async fn render(state: AppState, ctx: Ctx, q: PeriodQuery, kind: Kind) -> AppResult<Response> {
+    let areas = catalog::all_areas(&state.db).await?;
+    let packages = catalog::all_packages(&state.db).await?;
+    let mut page = ReportPage {
+        ctx,
+        kind,
+        q,
+        errors: FieldErrors::default(),
+        period: None,
+        areas,
+        packages,
+        tables: Vec::new(),
+        query: String::new(),
+    };
+    match parse(&page.q, &state) {
+        Ok((period, scope)) => {
+            page.tables = tables::build(&state.db, kind, &period, scope, page.ctx.lang).await?;
+            page.query = format!("{}{}", period.query(), scope.query());
+            page.period = Some(period);
+            Ok(Html(page.render()?).into_response())
+        }
+        Err(errors) => {
+            page.errors = errors;
+            Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum FileType {
+    Csv,
+    Xlsx,
+}
+
+/// `laporan-keluhan-2026-11` for a calendar month, else `laporan-keluhan-20261101-20261115`.
+fn file_name(kind: Kind, p: &Period, ext: &str) -> String {
+    let whole_month = p.first.day() == 1 && super::period::next_month(p.first) > p.last;
+    let span = if whole_month {
+        p.first.format("%Y-%m").to_string()
+    } else {
+        format!("{}-{}", p.first.format("%Y%m%d"), p.last.format("%Y%m%d"))
+    };
+    format!("{}-{span}.{ext}", kind.file_stem())
+}
+
+async fn download(
+    state: AppState,
+    ctx: Ctx,
+    q: PeriodQuery,
+    kind: Kind,
+    file: FileType,
+) -> AppResult<Response> {
+    let Ok((period, scope)) = parse(&q, &state) else {
+        // The page says what is wrong with the period, keeping what was typed.
+        return render(state, ctx, q, kind).await;
+    };
+    let lang = ctx.lang;
+    let tables = tables::build(&state.db, kind, &period, scope, lang).await?;
+    let (body, mime, ext) = match file {
+        FileType::Csv => (
+            export::to_csv(&tables, lang),
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        FileType::Xlsx => (
+            export::to_xlsx(&tables, lang).map_err(|e| AppError::Internal(e.into()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+    };
+    let disposition = format!("attachment; filename=\"{}\"", file_name(kind, &period, ext));
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).map_err(|e| AppError::Internal(e.into()))?,
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+macro_rules! report_handlers {
+    ($($kind:ident: $page:ident, $csv:ident, $xlsx:ident;)*) => {$(
+        async fn $page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PeriodQuery>) -> AppResult<Response> {
+            render(state, ctx, q, Kind::$kind).await
+        }
+        async fn $csv(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PeriodQuery>) -> AppResult<Response> {
+            download(state, ctx, q, Kind::$kind, FileType::Csv).await
+        }
+        async fn $xlsx(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PeriodQuery>) -> AppResult<Response> {
+            download(state, ctx, q, Kind::$kind, FileType::Xlsx).await
+        }
+    )*};
+}
+
+report_handlers! {
+    Complaints: complaints, complaints_csv, complaints_xlsx;
+    Satisfaction: satisfaction, satisfaction_csv, satisfaction_xlsx;
+    Technicians: technicians, technicians_csv, technicians_xlsx;
+    Retention: retention, retention_csv, retention_xlsx;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn file_names() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let p = Period {
+            preset: Preset::LastMonth,
+            first: d(11, 1),
+            last: d(11, 30),
+        };
+        assert_eq!(
+            file_name(Kind::Complaints, &p, "xlsx"),
+            "laporan-keluhan-2026-11.xlsx"
+        );
+        let p = Period {
+            preset: Preset::Custom,
+            first: d(11, 2),
+            last: d(11, 15),
+        };
+        assert_eq!(
+            file_name(Kind::Retention, &p, "csv"),
+            "laporan-retensi-20261102-20261115.csv"
+        );
+    }
+}
