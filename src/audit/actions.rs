@@ -90,8 +90,8 @@ crate::kinds! {
         RatingCreate = "rating.create" [ticket = "TKT-2026-000301", ticket_id = "301", stars = "2", via = "link"],
         RatingFollowUp = "rating.follow_up" [ticket = "TKT-2026-000301", ticket_id = "301", stars = "2", note = "Sudah ditelepon"],
         // NPS surveys
-        NpsStart = "nps.start" [survey = "#3", survey_id = "3", nps_segment = "area", sent = "120", note = "Cibabat"],
-        NpsAnswer = "nps.answer" [customer = "Sari", customer_id = "5", survey = "#3", survey_id = "3", score = "9"],
+        NpsStart = "nps.start" [survey = "29/11/2026", survey_id = "3", nps_segment = "area", sent = "120", note = "Cibabat"],
+        NpsAnswer = "nps.answer" [customer = "Sari", customer_id = "5", survey = "29/11/2026", survey_id = "3", score = "9"],
         // Competitors
         CompetitorCreate = "competitor.create" [competitor = "NetKita", competitor_id = "9"],
         CompetitorUpdate = "competitor.update" [competitor = "NetKita", competitor_id = "9"],

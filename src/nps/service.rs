@@ -100,7 +100,7 @@ pub async fn start(
         mailed += notify::queue_mails(&mut tx, &mails, now).await?;
     }
     let detail = Detail::new()
-        .record("survey", survey_id, format!("#{survey_id}"))
+        .record("survey", survey_id, crate::types::fmt_date(&now))
         .with("nps_segment", segment.kind())
         .with("sent", asked)
         .note(&segment_note(name, segment));
@@ -180,7 +180,11 @@ pub async fn answer(
     .await?;
     let audit_detail = Detail::new()
         .record("customer", req.customer_id, &req.customer_name)
-        .record("survey", req.survey_id, format!("#{}", req.survey_id))
+        .record(
+            "survey",
+            req.survey_id,
+            crate::types::fmt_date(&req.sent_at),
+        )
         .with("score", score.get());
     audit::record_in(
         &mut tx,
