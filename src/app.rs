@@ -24,7 +24,7 @@ use crate::web::routes::{Access, Route, Routes};
 use crate::web::{self, Ctx};
 use crate::{
     audit, auth, catalog, customers, dispatch, health, jobs, news, notify, portal, retention,
-    satisfaction, signup, site, staff, tickets, uploads, users,
+    reports, satisfaction, signup, site, staff, tickets, uploads, users,
 };
 
 /// Builds the shared state, wiring in what domains provide to the kernel.
@@ -59,6 +59,7 @@ fn declared() -> (Routes, Routes) {
         .merge(tickets::sla::routes())
         .merge(dispatch::routes())
         .merge(satisfaction::routes())
+        .merge(reports::routes())
         .merge(notify::inbox::routes())
         .merge(uploads::routes());
     (bare, pages)

@@ -28,6 +28,7 @@ const SYSTEM_ADMIN: &[(&str, &str)] = &[
 
 const DIRECTOR: &[(&str, &str)] = &[
     ("/staff", "nav.dashboard"),
+    ("/staff/reports", "dashboard.nav"),
     ("/staff/tickets", "nav.tickets"),
     ("/staff/customers", "nav.customers"),
     ("/staff/registrations", "nav.registrations"),
@@ -52,6 +53,7 @@ const ADMIN: &[(&str, &str)] = &[
     ("/staff/competitors", "nav.competitors"),
     ("/staff/referrals", "nav.referrals"),
     ("/staff/ratings", "nav.ratings"),
+    ("/staff/reports", "dashboard.nav"),
 ];
 
 const TECHNICIAN: &[(&str, &str)] = &[("/staff", "nav.my_jobs")];
