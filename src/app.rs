@@ -23,8 +23,8 @@ use crate::state::AppState;
 use crate::web::routes::{Access, Route, Routes};
 use crate::web::{self, Ctx};
 use crate::{
-    audit, auth, catalog, customers, dispatch, health, jobs, news, notify, portal, retention,
-    reports, satisfaction, signup, site, staff, tickets, uploads, users,
+    audit, auth, catalog, customers, dispatch, health, jobs, news, notify, portal, reports,
+    retention, satisfaction, signup, site, staff, tickets, uploads, users,
 };
 
 /// Builds the shared state, wiring in what domains provide to the kernel.

@@ -74,13 +74,16 @@ pub fn registry(config: &Config) -> anyhow::Result<Registry> {
         }
     });
     let report_base = config.base_url.clone();
-    r.register(crate::reports::monthly::MONTHLY_JOB, move |db, _job, now| {
-        let base_url = report_base.clone();
-        async move {
-            crate::reports::monthly::mail_directors(&db, &base_url, now).await?;
-            Ok(Outcome::RunAgainAt(crate::reports::monthly::next_run(now)))
-        }
-    });
+    r.register(
+        crate::reports::monthly::MONTHLY_JOB,
+        move |db, _job, now| {
+            let base_url = report_base.clone();
+            async move {
+                crate::reports::monthly::mail_directors(&db, &base_url, now).await?;
+                Ok(Outcome::RunAgainAt(crate::reports::monthly::next_run(now)))
+            }
+        },
+    );
     r.register(SESSION_SWEEP_JOB, move |db, _job, now| {
         let config = config.clone();
         async move {

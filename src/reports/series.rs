@@ -157,9 +157,7 @@ pub async fn monthly(
                 active: figures::active_at_start(spans, next),
                 terminations,
                 churn: stats::percent(terminations, start),
-                sla: sla
-                    .get(&k)
-                    .and_then(|(n, ok)| stats::percent(*ok, *n)),
+                sla: sla.get(&k).and_then(|(n, ok)| stats::percent(*ok, *n)),
                 csat: csat
                     .get(&k)
                     .and_then(|(n, st)| stats::csat(*st, 0, *n).map(|c| c.0)),

@@ -329,7 +329,14 @@ pub fn figures(ctx: &Ctx, d: &Dashboard, now: DateTime<Utc>) -> Vec<Figure> {
             true,
             "/staff/ratings".into(),
         ),
-        score(ctx, "nps", "dashboard.nps", a.nps, b.nps, "/staff/surveys".into()),
+        score(
+            ctx,
+            "nps",
+            "dashboard.nps",
+            a.nps,
+            b.nps,
+            "/staff/surveys".into(),
+        ),
         counts(
             ctx,
             "referrals",
@@ -389,8 +396,7 @@ pub fn charts(ctx: &Ctx, d: &Dashboard) -> Charts {
             .map(|(k, n)| Item::new(label(k), *n as f64, fmt_int(*n, lang)))
             .collect()
     };
-    let line = |f: &dyn Fn(&super::series::Month) -> Option<f64>,
-                show: &dyn Fn(f64) -> String| {
+    let line = |f: &dyn Fn(&super::series::Month) -> Option<f64>, show: &dyn Fn(f64) -> String| {
         d.months
             .iter()
             .map(|m| MaybeItem {
@@ -421,16 +427,14 @@ pub fn charts(ctx: &Ctx, d: &Dashboard) -> Charts {
         churn: charts::line_chart(&line(&|m| m.churn, &pct), None),
         sources: charts::hbar_chart(&items(&sources, &|k| ctx.t(source_key(k)).to_string())),
         categories: charts::hbar_chart(&items(&d.by_category, &|k| {
-            Category::parse(k)
-                .map_or(k.to_string(), |c| ctx.t(c.label_key()).to_string())
+            Category::parse(k).map_or(k.to_string(), |c| ctx.t(c.label_key()).to_string())
         })),
         areas: charts::hbar_chart(&items(&d.by_area, &|k| k.to_string())),
         csat: charts::line_chart(&line(&|m| m.csat, &dec), Some((1.0, 5.0))),
         nps: charts::line_chart(&line(&|m| m.nps, &dec), Some((-100.0, 100.0))),
         sla: charts::line_chart(&line(&|m| m.sla, &pct), Some((0.0, 100.0))),
         reasons: charts::hbar_chart(&items(&d.reasons, &|k| {
-            TerminationReason::parse(k)
-                .map_or(k.to_string(), |r| ctx.t(r.label_key()).to_string())
+            TerminationReason::parse(k).map_or(k.to_string(), |r| ctx.t(r.label_key()).to_string())
         })),
         competitors: charts::hbar_chart(&items(&d.competitors, &|k| k.to_string())),
     }
@@ -706,8 +710,8 @@ pub async fn monthly(
         .iter()
         .take(5)
         .map(|(k, n)| {
-            let label = Category::parse(k)
-                .map_or(k.to_string(), |c| p.ctx.t(c.label_key()).to_string());
+            let label =
+                Category::parse(k).map_or(k.to_string(), |c| p.ctx.t(c.label_key()).to_string());
             (label, fmt_int(*n, lang))
         })
         .collect();

@@ -124,7 +124,14 @@ async fn ticket(
         .unwrap()
 }
 
-async fn rating(app: &TestApp, kind: &str, subject: i64, customer: i64, stars: i64, when: DateTime<Utc>) {
+async fn rating(
+    app: &TestApp,
+    kind: &str,
+    subject: i64,
+    customer: i64,
+    stars: i64,
+    when: DateTime<Utc>,
+) {
     app.db()
         .execute(
             "INSERT INTO ratings (subject_kind, subject_id, customer_id, stars, via, created_at) VALUES ($1, $2, $3, $4, 'link', $5)",
@@ -168,18 +175,95 @@ async fn world(app: &TestApp) -> World {
         .unwrap();
     // Subscriptions.
     // C1: active since 10 Jan, and a second one since 1 Jun (still one customer).
-    subscription(app, &c, cs[0], c.package, "active", day(1, 10), None, None, None).await;
-    subscription(app, &c, cs[0], c.other_package, "active", day(6, 1), None, None, None).await;
+    subscription(
+        app,
+        &c,
+        cs[0],
+        c.package,
+        "active",
+        day(1, 10),
+        None,
+        None,
+        None,
+    )
+    .await;
+    subscription(
+        app,
+        &c,
+        cs[0],
+        c.other_package,
+        "active",
+        day(6, 1),
+        None,
+        None,
+        None,
+    )
+    .await;
     // C2: active since 1 May.
-    subscription(app, &c, cs[1], c.package, "active", day(5, 1), None, None, None).await;
+    subscription(
+        app,
+        &c,
+        cs[1],
+        c.package,
+        "active",
+        day(5, 1),
+        None,
+        None,
+        None,
+    )
+    .await;
     // C3: 1 Mar – 15 Oct, left for NetCepat over the price (Oct termination).
-    subscription(app, &c, cs[2], c.package, "terminated", day(3, 1), Some(day(10, 15)), Some("price"), Some(competitor)).await;
+    subscription(
+        app,
+        &c,
+        cs[2],
+        c.package,
+        "terminated",
+        day(3, 1),
+        Some(day(10, 15)),
+        Some("price"),
+        Some(competitor),
+    )
+    .await;
     // C4: 10 Sep – 20 Oct, quality (Oct termination).
-    subscription(app, &c, cs[3], c.package, "terminated", day(9, 10), Some(day(10, 20)), Some("quality"), None).await;
+    subscription(
+        app,
+        &c,
+        cs[3],
+        c.package,
+        "terminated",
+        day(9, 10),
+        Some(day(10, 20)),
+        Some("quality"),
+        None,
+    )
+    .await;
     // C5: new, active since 5 Oct.
-    subscription(app, &c, cs[4], c.package, "active", day(10, 5), None, None, None).await;
+    subscription(
+        app,
+        &c,
+        cs[4],
+        c.package,
+        "active",
+        day(10, 5),
+        None,
+        None,
+        None,
+    )
+    .await;
     // C6: 1 Feb – 15 Sep, relocation (Prev termination).
-    subscription(app, &c, cs[5], c.package, "terminated", day(2, 1), Some(day(9, 15)), Some("relocation"), None).await;
+    subscription(
+        app,
+        &c,
+        cs[5],
+        c.package,
+        "terminated",
+        day(2, 1),
+        Some(day(9, 15)),
+        Some("relocation"),
+        None,
+    )
+    .await;
     // Active at the start of 1 Oct: C1, C2, C3, C4 = 4; at the start of 1 Nov: C1, C2, C5 = 3.
     // Oct: terminations 2 (C3, C4), churn 2 ÷ 4 = 50,0%, net growth 3 − 4 = −1.
     // Prev: active at the start of 31 Aug: C1, C2, C3, C6 = 4; at the start of 1 Oct: 4;
@@ -187,20 +271,107 @@ async fn world(app: &TestApp) -> World {
 
     // Sign-ups. Oct: online (installed 5 Oct), walk-in (waiting), referral by C1 (installed
     // 25 Oct) = 3 sign-ups, 2 installations, 1 referral credited. Prev: 1 sign-up installed.
-    registration(app, &c, 1, cs[4], "installed", "online", None, at(10, 3, 3), Some(at(10, 5, 3))).await;
-    let waiting_reg =
-        registration(app, &c, 2, cs[1], "submitted", "walk_in", None, at(10, 10, 3), None).await;
-    registration(app, &c, 3, cs[1], "installed", "online", Some(cs[0]), at(10, 12, 3), Some(at(10, 25, 3))).await;
-    registration(app, &c, 4, cs[3], "installed", "online", None, at(9, 20, 3), Some(at(9, 25, 3))).await;
+    registration(
+        app,
+        &c,
+        1,
+        cs[4],
+        "installed",
+        "online",
+        None,
+        at(10, 3, 3),
+        Some(at(10, 5, 3)),
+    )
+    .await;
+    let waiting_reg = registration(
+        app,
+        &c,
+        2,
+        cs[1],
+        "submitted",
+        "walk_in",
+        None,
+        at(10, 10, 3),
+        None,
+    )
+    .await;
+    registration(
+        app,
+        &c,
+        3,
+        cs[1],
+        "installed",
+        "online",
+        Some(cs[0]),
+        at(10, 12, 3),
+        Some(at(10, 25, 3)),
+    )
+    .await;
+    registration(
+        app,
+        &c,
+        4,
+        cs[3],
+        "installed",
+        "online",
+        None,
+        at(9, 20, 3),
+        Some(at(9, 25, 3)),
+    )
+    .await;
 
     // Tickets. Oct opened: T1, T2, T3 → 3; first responses 1 h, 3 h, 2 h → median 2 h.
     // Resolved in Oct: T1 (10 h), T2 (30 h, first response breached), T4 (opened 10 Sep 01:00
     // UTC, resolved 1 Oct 01:00 UTC = 504 h) → median 30 h; SLA kept 2 of 3 = 66,7%.
     // Prev: opened T4 → 1, first response 4 h; nothing resolved → SLA "–".
-    let t1 = ticket(app, &c, 1, cs[0], "no_connection", at(10, 2, 1), 1, Some(at(10, 2, 11)), false).await;
-    let t2 = ticket(app, &c, 2, cs[1], "slow", at(10, 5, 1), 3, Some(at(10, 6, 7)), true).await;
-    ticket(app, &c, 3, cs[1], "no_connection", at(10, 7, 1), 2, None, false).await;
-    let t4 = ticket(app, &c, 4, cs[0], "billing", at(9, 10, 1), 4, Some(at(10, 1, 1)), false).await;
+    let t1 = ticket(
+        app,
+        &c,
+        1,
+        cs[0],
+        "no_connection",
+        at(10, 2, 1),
+        1,
+        Some(at(10, 2, 11)),
+        false,
+    )
+    .await;
+    let t2 = ticket(
+        app,
+        &c,
+        2,
+        cs[1],
+        "slow",
+        at(10, 5, 1),
+        3,
+        Some(at(10, 6, 7)),
+        true,
+    )
+    .await;
+    ticket(
+        app,
+        &c,
+        3,
+        cs[1],
+        "no_connection",
+        at(10, 7, 1),
+        2,
+        None,
+        false,
+    )
+    .await;
+    let t4 = ticket(
+        app,
+        &c,
+        4,
+        cs[0],
+        "billing",
+        at(9, 10, 1),
+        4,
+        Some(at(10, 1, 1)),
+        false,
+    )
+    .await;
 
     // Ratings. Oct: 5, 2, 4 → CSAT 11 ÷ 3 = 3,7; 4–5 stars 2 of 3 = 66,7%.
     // Prev: one 3-star rating → 3,0 and 0,0%.
@@ -243,7 +414,10 @@ fn chg(r: &Resp, id: &str) -> Option<String> {
 /// The markup of the chart `id` (its `<figure>`).
 fn chart<'a>(r: &'a Resp, id: &str) -> &'a str {
     let marker = format!("data-testid=\"chart-{id}\"");
-    let at = r.body.find(&marker).unwrap_or_else(|| panic!("no chart {id}"));
+    let at = r
+        .body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no chart {id}"));
     let end = r.body[at..].find("</figure>").unwrap() + at;
     &r.body[at..end]
 }
@@ -294,7 +468,9 @@ async fn every_figure_of_last_month_against_the_month_before() {
     assert!(fig(&r, "oldest-signup").starts_with("REG-2026-000002"));
 
     // Each figure links to the list behind it.
-    r.assert_contains("href=\"/staff/reports/terminations?period=last_month\" data-testid=\"figure-churn\"");
+    r.assert_contains(
+        "href=\"/staff/reports/terminations?period=last_month\" data-testid=\"figure-churn\"",
+    );
     r.assert_contains("href=\"/staff/tickets?sla=breached\" data-testid=\"figure-sla\"");
     r.assert_contains("href=\"/staff/ratings\" data-testid=\"figure-csat\"");
     r.assert_contains("href=\"/staff/surveys\" data-testid=\"figure-nps\"");
@@ -306,24 +482,38 @@ async fn every_figure_of_last_month_against_the_month_before() {
     // One point of each chart type: October's bar of active customers (3), its churn (50,0%),
     // CSAT (3,7), NPS (40,0) and SLA (66,7%) points; sign-ups by source and the reasons.
     let active = chart(&r, "active");
-    assert!(active.contains("<title id=\"t-active\">") && active.contains("viewBox=\"0 0 320 180\""));
+    assert!(
+        active.contains("<title id=\"t-active\">") && active.contains("viewBox=\"0 0 320 180\"")
+    );
     assert!(active.contains(">10/26</text>"), "{active}");
     assert!(active.contains(">3</text>"), "{active}");
     assert!(chart(&r, "churn").contains(">50,0%</text>"));
-    assert!(chart(&r, "churn").contains(">25,0%</text>"), "September's point");
+    assert!(
+        chart(&r, "churn").contains(">25,0%</text>"),
+        "September's point"
+    );
     assert!(chart(&r, "csat").contains(">3,7</text>"));
     assert!(chart(&r, "nps").contains(">40,0</text>"));
     assert!(chart(&r, "sla").contains(">66,7%</text>"));
     let sources = chart(&r, "sources");
-    assert!(sources.contains(">Referensi</text>") && sources.contains(">1</text>"), "{sources}");
+    assert!(
+        sources.contains(">Referensi</text>") && sources.contains(">1</text>"),
+        "{sources}"
+    );
     let reasons = chart(&r, "reasons");
     assert!(reasons.contains(">2</text>") || reasons.contains(">1</text>"));
     assert!(chart(&r, "competitors").contains(">NetCepat</text>"));
-    assert!(chart(&r, "categories").contains(">2</text>"), "two no-connection tickets");
+    assert!(
+        chart(&r, "categories").contains(">2</text>"),
+        "two no-connection tickets"
+    );
 
     // Scoped to another area: nothing there, every figure "–" or 0 and empty charts, no error.
     let r = director
-        .get(&format!("/staff/reports?period=last_month&area={}", w.c.uncovered_area))
+        .get(&format!(
+            "/staff/reports?period=last_month&area={}",
+            w.c.uncovered_area
+        ))
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(fig(&r, "churn"), "–");
@@ -347,9 +537,15 @@ async fn the_terminations_list_lists_exactly_the_terminated_of_the_period() {
     // C3: 1 Mar – 15 Oct = 7 months, price, NetCepat; C4: quality, 1 month.
     let c3 = &r.body[r.body.find("term-PLG-000003").unwrap()..];
     let c3 = &c3[..c3.find("</tr>").unwrap()];
-    assert!(c3.contains("15/10/2026") && c3.contains("NetCepat") && c3.contains("7 bulan"), "{c3}");
+    assert!(
+        c3.contains("15/10/2026") && c3.contains("NetCepat") && c3.contains("7 bulan"),
+        "{c3}"
+    );
     assert!(r.body.contains("term-PLG-000004"));
-    assert!(!r.body.contains("term-PLG-000006"), "September's is not October's");
+    assert!(
+        !r.body.contains("term-PLG-000006"),
+        "September's is not October's"
+    );
     // The previous period's list holds C6 only.
     let r = admin
         .get("/staff/reports/terminations?period=custom&from=31/08/2026&to=30/09/2026")
@@ -364,14 +560,18 @@ async fn a_bad_period_is_a_400_with_the_message_and_the_typed_values() {
     let (director, _) = app.logged_in(Role::Director).await;
     for path in ["/staff/reports", "/staff/reports/terminations", "/staff"] {
         let r = director
-            .get(&format!("{path}?period=custom&from=31/02/2026&to=01/03/2026"))
+            .get(&format!(
+                "{path}?period=custom&from=31/02/2026&to=01/03/2026"
+            ))
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}");
         r.assert_contains("value=\"31/02/2026\"");
         r.assert_contains("aria-invalid=\"true\" aria-describedby=\"e-p-from\"");
         r.assert_contains("data-testid=\"period-error\"");
     }
-    let r = director.get("/staff/reports?period=custom&from=10/10/2026&to=01/10/2026").await;
+    let r = director
+        .get("/staff/reports?period=custom&from=10/10/2026&to=01/10/2026")
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     r.assert_contains("Tanggal akhir tidak boleh sebelum tanggal awal.");
     let r = director.get("/staff/reports?period=forever&area=abc").await;
@@ -427,7 +627,10 @@ async fn the_director_lands_on_the_dashboard_and_the_admin_on_what_needs_action(
     // Waiting since 10 Oct: past the office's limit.
     assert!(waiting[..waiting.find("</section>").unwrap()].contains("badge danger"));
     let low = &r.body[r.body.find("data-testid=\"low-ratings\"").unwrap()..];
-    assert!(low[..low.find("</section>").unwrap()].contains("Pelanggan 2"), "the 2-star rating");
+    assert!(
+        low[..low.find("</section>").unwrap()].contains("Pelanggan 2"),
+        "the 2-star rating"
+    );
     // The tiles that repeated the navigation are gone.
     assert!(!r.body.contains("class=\"card\" href=\"/staff/packages\""));
     // The technician's home is still their day.
@@ -468,7 +671,9 @@ async fn on_the_first_of_the_month_each_director_is_mailed_once() {
         .await
         .unwrap();
     app.create_user(Role::Admin, "admin@blitz.test").await;
-    setia::worker::schedule_recurring(app.db(), now).await.unwrap();
+    setia::worker::schedule_recurring(app.db(), now)
+        .await
+        .unwrap();
     // 28 Nov: not yet.
     run_jobs(&app).await;
     assert!(smtp.messages().is_empty());
@@ -480,14 +685,26 @@ async fn on_the_first_of_the_month_each_director_is_mailed_once() {
     to.sort();
     assert_eq!(to, ["dirut@blitz.test", "wadir@blitz.test"]);
     let m = &got[0];
-    assert_eq!(m.header("Subject").as_deref(), Some("Laporan bulanan 11/2026"));
+    assert_eq!(
+        m.header("Subject").as_deref(),
+        Some("Laporan bulanan 11/2026")
+    );
     let body = m.body();
-    assert!(body.contains("https://crm.blitz.test/staff/reports/monthly?month=2026-11"), "{body}");
-    assert!(body.contains("Pelanggan aktif: 0") && body.contains("NPS: –"), "{body}");
+    assert!(
+        body.contains("https://crm.blitz.test/staff/reports/monthly?month=2026-11"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Pelanggan aktif: 0") && body.contains("NPS: –"),
+        "{body}"
+    );
     // The job moved on to 1 January 07:00 WIB.
     let run_at: DateTime<Utc> = app
         .db()
-        .scalar("SELECT run_at FROM jobs WHERE kind = 'reports.monthly'", args![])
+        .scalar(
+            "SELECT run_at FROM jobs WHERE kind = 'reports.monthly'",
+            args![],
+        )
         .await
         .unwrap();
     assert_eq!(run_at, Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap());
