@@ -108,8 +108,9 @@ pub async fn signups_by_source(
     .await
 }
 
-/// Installations done and referrals credited: registrations installed in `[from, to)`, and
-/// those of them with a referrer.
+/// Installations done and referrals credited: registrations with `installed_at` in
+/// `[from, to)` (set only when installed), and those of them with a referrer. (No status
+/// condition, so the read goes through `registrations_installed`.)
 pub async fn installations(
     db: &Db,
     from: DateTime<Utc>,
@@ -121,7 +122,7 @@ pub async fn installations(
     db.fetch_one(
         &format!(
             "SELECT COUNT(*), COALESCE(SUM(CASE WHEN referrer_id IS NOT NULL THEN 1 ELSE 0 END), 0) \
-             FROM registrations WHERE status = 'installed' AND installed_at >= $1 AND installed_at < $2{s}"
+             FROM registrations WHERE installed_at >= $1 AND installed_at < $2{s}"
         ),
         a,
     )
