@@ -60,7 +60,7 @@ fn declared() -> (Routes, Routes) {
         .merge(dispatch::routes())
         .merge(satisfaction::routes())
         .merge(nps::routes())
-        .merge(reports::pages::routes())
+        .merge(reports::routes())
         .merge(notify::inbox::routes())
         .merge(uploads::routes());
     (bare, pages)

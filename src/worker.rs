@@ -73,6 +73,17 @@ pub fn registry(config: &Config) -> anyhow::Result<Registry> {
             Ok(Outcome::RunAgainAt(now + TICKET_CLOCK_EVERY))
         }
     });
+    let report_base = config.base_url.clone();
+    r.register(
+        crate::reports::monthly::MONTHLY_JOB,
+        move |db, _job, now| {
+            let base_url = report_base.clone();
+            async move {
+                crate::reports::monthly::mail_directors(&db, &base_url, now).await?;
+                Ok(Outcome::RunAgainAt(crate::reports::monthly::next_run(now)))
+            }
+        },
+    );
     r.register(SESSION_SWEEP_JOB, move |db, _job, now| {
         let config = config.clone();
         async move {
@@ -89,6 +100,9 @@ pub fn registry(config: &Config) -> anyhow::Result<Registry> {
 pub async fn schedule_recurring(db: &Db, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
     jobs::ensure_recurring(db, SESSION_SWEEP_JOB, now, now).await?;
     jobs::ensure_recurring(db, TICKET_CLOCK_JOB, now, now).await?;
+    // The monthly report mail, on the first day of each month (WIB).
+    let monthly = crate::reports::monthly::next_run(now);
+    jobs::ensure_recurring(db, crate::reports::monthly::MONTHLY_JOB, monthly, now).await?;
     Ok(())
 }
 

@@ -28,6 +28,7 @@ const SYSTEM_ADMIN: &[(&str, &str)] = &[
 
 const DIRECTOR: &[(&str, &str)] = &[
     ("/staff", "nav.dashboard"),
+    ("/staff/reports", "dashboard.nav"),
     ("/staff/tickets", "nav.tickets"),
     ("/staff/customers", "nav.customers"),
     ("/staff/registrations", "nav.registrations"),
@@ -55,6 +56,7 @@ const ADMIN: &[(&str, &str)] = &[
     ("/staff/at-risk", "nav.at_risk"),
     ("/staff/referrals", "nav.referrals"),
     ("/staff/ratings", "nav.ratings"),
+    ("/staff/reports", "dashboard.nav"),
     ("/staff/surveys", "nps.nav"),
 ];
 

@@ -10,6 +10,7 @@ mod auth;
 mod bilingual;
 mod confirm;
 mod customers;
+mod dashboard;
 mod db;
 mod demo;
 mod dispatch;
