@@ -28,7 +28,7 @@ pub fn fmt_int(n: i64, lang: Lang) -> String {
     let sep = if lang == Lang::Id { '.' } else { ',' };
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -125,7 +125,7 @@ fn rate(
                 a - b,
                 ctx.tf(
                     "dashboard.pp",
-                    &[("n", fmt_dec((a - b).abs(), ctx.lang).as_str())],
+                    [("n", fmt_dec((a - b).abs(), ctx.lang).as_str())],
                 ),
                 higher_is_good,
             )
@@ -191,7 +191,7 @@ fn oldest(
             label_key,
             value: ctx.tf(
                 "dashboard.waiting_since",
-                &[
+                [
                     ("number", number.as_str()),
                     ("age", ctx.span((now - *since).num_seconds()).as_str()),
                 ],
@@ -571,7 +571,7 @@ impl TerminationsPage {
                     - i32::from(t.ended_on.day() < s.day());
                 self.ctx.tf(
                     "dashboard.months",
-                    &[("n", months.max(0).to_string().as_str())],
+                    [("n", months.max(0).to_string().as_str())],
                 )
             }
             None => "–".into(),
@@ -689,7 +689,7 @@ pub async fn monthly(
     p.month = first.format("%Y-%m").to_string();
     p.title = p.ctx.tf(
         "dashboard.monthly_title",
-        &[("month", first.format("%m/%Y").to_string().as_str())],
+        [("month", first.format("%m/%Y").to_string().as_str())],
     );
     p.previous_label = d.previous.label();
     p.figures = figures(&p.ctx, &d, now);

@@ -189,7 +189,7 @@ pub fn assess(s: &Signals, w: &RiskWeights, today: NaiveDate) -> Assessment {
         );
     }
     // Largest first; equal points keep the order above (the signals' order).
-    reasons.sort_by(|a, b| b.points.cmp(&a.points));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.points));
     Assessment {
         score: reasons.iter().map(|r| r.points).sum(),
         reasons,

@@ -272,7 +272,7 @@ async fn segments_pick_active_customers_by_area_package_and_tenure() {
         )
         .await;
     preview.assert_contains("Kirim survei NPS ke 1 pelanggan?");
-    assert_eq!(testid_text(&preview.body, "confirm").is_some(), true);
+    assert!(testid_text(&preview.body, "confirm").is_some());
     let s2 = survey_of(&start(&admin, &[("segment", "package"), ("package", &package)]).await);
     assert_eq!(
         asked(&app, s2).await,
