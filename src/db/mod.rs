@@ -316,6 +316,21 @@ impl Tx {
     /// other rows (a customer's status from its subscriptions) is computed from what no one else
     /// is changing. PostgreSQL: `SELECT … FOR UPDATE`; SQLite's single writer already serialises
     /// write transactions.
+    /// Serialises the writers of `table` until the transaction ends, for a rule that spans
+    /// rows ("a customer is asked at most once per 90 days"): PostgreSQL takes a lock that
+    /// conflicts with itself but not with readers; SQLite's single writer already serialises.
+    pub async fn lock_table(&mut self, table: &'static str) -> DbResult<()> {
+        if let Tx::Postgres(t) = self {
+            arg::pg_query(
+                &format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"),
+                args![],
+            )
+            .execute(&mut **t)
+            .await?;
+        }
+        Ok(())
+    }
+
     pub async fn lock_row(&mut self, table: &'static str, id: i64) -> DbResult<()> {
         if let Tx::Postgres(t) = self {
             arg::pg_query(

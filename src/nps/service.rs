@@ -73,6 +73,8 @@ pub async fn start(
     };
     let today = wib_date(now);
     let mut tx = db.begin().await?;
+    // Two surveys started at once must not both ask the same customer.
+    tx.lock_table("nps_requests").await?;
     let survey_id = store::insert_survey(&mut tx, segment, actor.id, now).await?;
     let asked = store::insert_requests(&mut tx, survey_id, segment, today, now).await?;
     if asked == 0 {

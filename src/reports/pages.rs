@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::Datelike;
 
 use super::export::{self, Table};
-use super::period::{Period, PeriodQuery, Preset, Scope};
+use super::period::{Period, PeriodQuery, Scope};
 use super::tables::{self, Kind};
 use crate::auth::groups;
 use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
@@ -56,34 +56,8 @@ struct ReportPage {
 }
 
 impl ReportPage {
-    fn tabs(&self) -> Vec<(&'static str, &'static str, bool)> {
-        Kind::ALL
-            .iter()
-            .map(|k| (k.slug(), k.title_key(), *k == self.kind))
-            .collect()
-    }
-
-    fn presets(&self) -> Vec<(&'static str, &'static str)> {
-        Preset::ALL
-            .iter()
-            .map(|p| (p.as_str(), p.label_key()))
-            .collect()
-    }
-
-    /// The preset shown as chosen: the one asked for, else this month or custom as parsed.
-    fn chosen(&self) -> &str {
-        match &self.period {
-            Some(p) => p.preset.as_str(),
-            None => self.q.period.as_str(),
-        }
-    }
-
-    fn area_chosen(&self, id: &i64) -> bool {
-        self.q.area.trim() == id.to_string()
-    }
-
-    fn package_chosen(&self, id: &i64) -> bool {
-        self.q.package.trim() == id.to_string()
+    fn action(&self) -> String {
+        format!("/staff/reports/{}", self.kind.slug())
     }
 }
 
@@ -212,6 +186,7 @@ report_handlers! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reports::period::Preset;
     use chrono::NaiveDate;
 
     #[test]

@@ -487,6 +487,8 @@ pub struct DashboardPage {
     pub previous_label: String,
     pub figures: Vec<Figure>,
     pub charts: Option<Charts>,
+    /// The period and scope as a query string, for the report tabs.
+    pub query: String,
 }
 
 fn bad_request<T: Template>(t: &T) -> AppResult<Response> {
@@ -513,6 +515,7 @@ pub async fn render_dashboard(
             previous_label: String::new(),
             figures: Vec::new(),
             charts: None,
+            query: String::new(),
         }),
         Ok((period, scope)) => {
             let d = Dashboard::load(&state.db, period, scope).await?;
@@ -521,6 +524,7 @@ pub async fn render_dashboard(
                 charts: Some(charts(&ctx, &d)),
                 period_label: d.period.label(),
                 previous_label: d.previous.label(),
+                query: format!("{}{}", d.period.query(), d.scope.query()),
                 ctx,
                 q,
                 picker,

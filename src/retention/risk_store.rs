@@ -215,7 +215,7 @@ pub async fn signals(
         }
     }
 
-    // Failed visits that ended in 90 days (index visits_failed, migration 0015).
+    // Failed visits that ended in 90 days (index visits_failed, migration 0014).
     let mut args = args![d90];
     let f = subject.customer_filter("customer_id", 2, &mut args);
     let rows: Vec<Count> = db
@@ -233,7 +233,7 @@ pub async fn signals(
         }
     }
 
-    // Suspensions in 180 days (index subscription_events_kind_at, migration 0015).
+    // Suspensions in 180 days (index subscription_events_kind_at, migration 0014).
     let mut args = args![d180];
     let f = subject.customer_filter("s.customer_id", 2, &mut args);
     let rows: Vec<Dated> = db
