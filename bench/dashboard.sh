@@ -5,6 +5,7 @@
 #   bench/dashboard.sh                 # both databases
 #   DBS=sqlite bench/dashboard.sh      # one
 #   CUSTOMERS=20000 TICKETS=200000 RUNS=10 bench/dashboard.sh
+#   PAGES=/staff/reports bench/dashboard.sh   # only the dashboard
 #
 # Builds the release binary, generates the data set once per size and database (cached under
 # $BENCH_CACHE, default /var/tmp/setia-bench; PostgreSQL in database setia_bench_<size>), starts
@@ -18,6 +19,8 @@ CUSTOMERS=${CUSTOMERS:-100000}
 TICKETS=${TICKETS:-1000000}
 RUNS=${RUNS:-20}
 DBS=${DBS:-"sqlite postgres"}
+PAGES=${PAGES:-"/staff/reports /staff/reports/complaints /staff/reports/satisfaction \
+/staff/reports/technicians /staff/reports/retention /staff/at-risk"}
 CACHE=${BENCH_CACHE:-/var/tmp/setia-bench}
 PG=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 PORT=${PORT:-18080}
@@ -86,8 +89,7 @@ measure() {
     printf '{"db":"%s","customers":%s,"tickets":%s,"runs":%s,"cores":%s,"date":"%s","pages":{' \
         "$db" "$CUSTOMERS" "$TICKETS" "$RUNS" "$(nproc)" "$(date -u +%FT%TZ)" >"$out"
     local first=1
-    for page in /staff/reports /staff/reports/complaints /staff/reports/satisfaction \
-        /staff/reports/technicians /staff/reports/retention /staff/at-risk; do
+    for page in $PAGES; do
         local ms p50 p90 max
         ms=$(time_url "$page?$q" "$jar")
         p50=$(echo "$ms" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')

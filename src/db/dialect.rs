@@ -25,19 +25,6 @@ impl Backend {
         }
     }
 
-    /// The seconds from timestamp column `from` to timestamp column `to` as a floating-point
-    /// number (durations for medians: first response, resolution).
-    pub fn seconds_between(self, from: &str, to: &str) -> String {
-        match self {
-            Backend::Sqlite => {
-                format!("CAST((julianday({to}) - julianday({from})) * 86400.0 AS REAL)")
-            }
-            Backend::Postgres => {
-                format!("CAST(EXTRACT(EPOCH FROM ({to} - {from})) AS DOUBLE PRECISION)")
-            }
-        }
-    }
-
     /// `column` contains the pattern bound at `$param` (built with
     /// [`like_pattern`](super::like_pattern), which lower-cases it), ignoring case in all of
     /// Unicode (SQLite connections get a Unicode `lower`, see `sqlite_unicode`).

@@ -312,10 +312,6 @@ impl Tx {
 }
 
 impl Tx {
-    /// Locks the row `id` of `table` until the transaction ends, so that a value derived from
-    /// other rows (a customer's status from its subscriptions) is computed from what no one else
-    /// is changing. PostgreSQL: `SELECT … FOR UPDATE`; SQLite's single writer already serialises
-    /// write transactions.
     /// Serialises the writers of `table` until the transaction ends, for a rule that spans
     /// rows ("a customer is asked at most once per 90 days"): PostgreSQL takes a lock that
     /// conflicts with itself but not with readers; SQLite's single writer already serialises.
@@ -331,6 +327,10 @@ impl Tx {
         Ok(())
     }
 
+    /// Locks the row `id` of `table` until the transaction ends, so that a value derived from
+    /// other rows (a customer's status from its subscriptions) is computed from what no one else
+    /// is changing. PostgreSQL: `SELECT … FOR UPDATE`; SQLite's single writer already serialises
+    /// write transactions.
     pub async fn lock_row(&mut self, table: &'static str, id: i64) -> DbResult<()> {
         if let Tx::Postgres(t) = self {
             arg::pg_query(

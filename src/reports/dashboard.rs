@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::figures::{self, Numbers};
+use super::days::{self, Days};
+use super::figures::{self, Numbers, Subscriptions};
 use super::period::{next_month, Period, Scope};
 use super::series::{self, Month};
 use crate::db::{Db, DbResult};
@@ -30,19 +31,33 @@ impl Dashboard {
         let months = period.months_back(12);
         // One read of the subscriptions serves both periods and the twelve months.
         let from = previous.first.min(months[0]);
-        let until = (period.last + Duration::days(1)).max(next_month(period.last));
-        let spans = figures::spans(db, from, until, &scope).await?;
-        let (start, end) = (period.start(), period.end());
+        // The period's last month ends the twelve months.
+        let last = next_month(period.last) - Duration::days(1);
+        // Independent reads side by side on the read pool.
+        let (subs, days) = tokio::try_join!(
+            Subscriptions::load(db, from, last, &scope),
+            Days::load(db, from, last, &scope),
+        )?;
+        let (now, before, months, by_area, reasons, competitors, oldest_signup, oldest_visit) = tokio::try_join!(
+            Numbers::of(db, &period, &scope, &subs, &days),
+            Numbers::of(db, &previous, &scope, &subs, &days),
+            series::monthly(db, &months, &scope, &subs, &days),
+            days::opened_by_area(db, period.first, period.last, &scope),
+            figures::terminations_by(db, &period, &scope, false),
+            figures::terminations_by(db, &period, &scope, true),
+            figures::oldest_waiting_signup(db, &scope),
+            figures::oldest_waiting_visit(db, &scope),
+        )?;
         Ok(Dashboard {
-            now: Numbers::of(db, &period, &scope, &spans).await?,
-            before: Numbers::of(db, &previous, &scope, &spans).await?,
-            months: series::monthly(db, &months, &scope, &spans).await?,
-            by_category: figures::tickets_by_category(db, start, end, &scope).await?,
-            by_area: figures::tickets_by_area(db, start, end, &scope).await?,
-            reasons: figures::terminations_by(db, &period, &scope, false).await?,
-            competitors: figures::terminations_by(db, &period, &scope, true).await?,
-            oldest_signup: figures::oldest_waiting_signup(db, &scope).await?,
-            oldest_visit: figures::oldest_waiting_visit(db, &scope).await?,
+            by_category: now.by_category.clone(),
+            now,
+            before,
+            months,
+            by_area,
+            reasons,
+            competitors,
+            oldest_signup,
+            oldest_visit,
             period,
             previous,
             scope,

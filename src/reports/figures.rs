@@ -1,12 +1,13 @@
 //! The dashboard's figures over a period: one SQL read per figure (each through an index on its
-//! time column), the definitions of issue #10 in one place. Active customers and terminations are
-//! computed in Rust from one read of the subscriptions alive in the span asked for, so the period,
-//! the previous period and the twelve monthly points come from the same rows.
-
-use std::collections::HashSet;
+//! time column), the definitions of issue #10 in one place. Active customers and terminations come
+//! from counts of subscriptions per day read once, so the period, the previous period and the
+//! twelve monthly points come from the same read; the ticket and rating figures from the daily
+//! summary
+//! (`report_days`).
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
+use super::days::Days;
 use super::period::{Period, Scope};
 use super::stats;
 use crate::args;
@@ -26,65 +27,121 @@ fn scope_sql(scope: &Scope, area: &str, package: &str, a: &mut Vec<Arg>) -> Stri
     sql
 }
 
-/// `tickets t`, joined to its subscription when the scope names a package (a ticket's package
-/// is its subscription's).
-fn tickets_from(scope: &Scope) -> &'static str {
-    if scope.package_id.is_some() {
-        "tickets t JOIN subscriptions ps ON ps.id = t.subscription_id"
-    } else {
-        "tickets t"
-    }
-}
-
-/// One subscription's life, for active customers and terminations.
-#[derive(Clone, Debug, sqlx::FromRow)]
+/// One subscription's life: a customer with several subscriptions is active while any is.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct Span {
     pub customer_id: i64,
-    pub status: String,
     pub started_on: Option<NaiveDate>,
     pub ended_on: Option<NaiveDate>,
 }
 
-/// Active customers and terminations: the subscriptions (in scope) that started or ended
-/// before `until` and had not ended before `from`, i.e. everything needed to count the active
-/// customers on any day in `[from, until]` and the terminations between them.
-pub async fn spans(
-    db: &Db,
-    from: NaiveDate,
-    until: NaiveDate,
-    scope: &Scope,
-) -> DbResult<Vec<Span>> {
-    let mut a = args![from, until];
-    let s = scope_sql(scope, "area_id", "package_id", &mut a);
-    db.fetch_all(
-        &format!(
-            "SELECT customer_id, status, started_on, ended_on FROM subscriptions \
-             WHERE (started_on < $2 OR ended_on < $2) AND (ended_on IS NULL OR ended_on >= $1){s}"
-        ),
-        a,
-    )
-    .await
-}
-
-/// Active customers at the start of `day` (before anything of that day): distinct customers
-/// with a subscription that started before it and had not ended before it — the same as the
-/// active customers on the day before.
-pub fn active_at_start(spans: &[Span], day: NaiveDate) -> i64 {
-    let mut seen: HashSet<i64> = HashSet::new();
-    for s in spans {
-        if s.started_on.is_some_and(|d| d < day) && s.ended_on.is_none_or(|e| e >= day) {
-            seen.insert(s.customer_id);
-        }
+impl Span {
+    /// Active at the start of `day`: started before it and not ended before it.
+    fn covers(&self, day: NaiveDate) -> bool {
+        self.started_on.is_some_and(|d| d < day) && self.ended_on.is_none_or(|e| e >= day)
     }
-    seen.len() as i64
 }
 
-/// Terminations: subscriptions with status 'terminated' and `ended_on` from `first` to `last`.
-pub fn terminations(spans: &[Span], first: NaiveDate, last: NaiveDate) -> i64 {
-    spans
-        .iter()
-        .filter(|s| s.status == "terminated" && s.ended_on.is_some_and(|e| e >= first && e <= last))
-        .count() as i64
+/// Active customers and terminations in a scope, from counts per day (a few thousand rows
+/// however many subscriptions there are).
+#[derive(Clone, Debug, Default)]
+pub struct Subscriptions {
+    /// Running totals, by day, of the subscriptions that started (and of those that ended):
+    /// `(day, count up to and including it)`. Only subscriptions that started and did not end
+    /// before they started, so that started − ended is the number active.
+    started: Vec<(NaiveDate, i64)>,
+    ended: Vec<(NaiveDate, i64)>,
+    /// The subscriptions of customers with more than one, sorted by customer: such a customer
+    /// counts once.
+    several: Vec<Span>,
+    /// Terminations (status 'terminated') per `ended_on` day, in the span loaded.
+    terminated: Vec<(NaiveDate, i64)>,
+}
+
+/// `(day, n)` sorted by day → running totals.
+fn running(mut days: Vec<(NaiveDate, i64)>) -> Vec<(NaiveDate, i64)> {
+    days.sort_unstable();
+    let mut total = 0;
+    for d in &mut days {
+        total += d.1;
+        d.1 = total;
+    }
+    days
+}
+
+/// The running total of the days before `day`.
+fn total_before(days: &[(NaiveDate, i64)], day: NaiveDate) -> i64 {
+    match days.partition_point(|d| d.0 < day) {
+        0 => 0,
+        i => days[i - 1].1,
+    }
+}
+
+impl Subscriptions {
+    /// Everything needed for the active customers on any day and the terminations from `from`
+    /// to `until` (both included), in `scope`.
+    pub async fn load(
+        db: &Db,
+        from: NaiveDate,
+        until: NaiveDate,
+        scope: &Scope,
+    ) -> DbResult<Subscriptions> {
+        let mut a = Vec::new();
+        let s = scope_sql(scope, "area_id", "package_id", &mut a);
+        let valid = "started_on IS NOT NULL AND (ended_on IS NULL OR ended_on >= started_on)";
+        let started_sql = format!(
+            "SELECT started_on, COUNT(*) FROM subscriptions WHERE {valid}{s} GROUP BY started_on"
+        );
+        let ended_sql = format!(
+            "SELECT ended_on, COUNT(*) FROM subscriptions \
+             WHERE {valid} AND ended_on IS NOT NULL{s} GROUP BY ended_on"
+        );
+        let several_sql = format!(
+            "SELECT customer_id, started_on, ended_on FROM subscriptions \
+             WHERE customer_id IN (SELECT customer_id FROM subscriptions WHERE TRUE{s} \
+             GROUP BY customer_id HAVING COUNT(*) > 1){s}"
+        );
+        let mut t = args![from, until];
+        let ts = scope_sql(scope, "area_id", "package_id", &mut t);
+        let terminated_sql = format!(
+            "SELECT ended_on, COUNT(*) FROM subscriptions WHERE status = 'terminated' \
+             AND ended_on >= $1 AND ended_on <= $2{ts} GROUP BY ended_on"
+        );
+        // Four index scans, side by side on the read pool.
+        let (started, ended, mut several, terminated) = tokio::try_join!(
+            db.fetch_all(&started_sql, a.clone()),
+            db.fetch_all(&ended_sql, a.clone()),
+            db.fetch_all::<Span>(&several_sql, a),
+            db.fetch_all(&terminated_sql, t),
+        )?;
+        several.sort_unstable_by_key(|s| s.customer_id);
+        Ok(Subscriptions {
+            started: running(started),
+            ended: running(ended),
+            several,
+            terminated: running(terminated),
+        })
+    }
+
+    /// Active customers at the start of `day` (before anything of that day): distinct customers
+    /// with a subscription that started before it and had not ended before it — the same as the
+    /// active customers on the day before.
+    pub fn active_at_start(&self, day: NaiveDate) -> i64 {
+        let mut n = total_before(&self.started, day) - total_before(&self.ended, day);
+        // A customer with k subscriptions active counted k times: once is right.
+        for one in self.several.chunk_by(|a, b| a.customer_id == b.customer_id) {
+            let active = one.iter().filter(|s| s.covers(day)).count() as i64;
+            n -= (active - 1).max(0);
+        }
+        n
+    }
+
+    /// Terminations: subscriptions with status 'terminated' and `ended_on` from `first` to `last`
+    /// (within the span loaded).
+    pub fn terminations(&self, first: NaiveDate, last: NaiveDate) -> i64 {
+        total_before(&self.terminated, last + Duration::days(1))
+            - total_before(&self.terminated, first)
+    }
 }
 
 /// Sign-ups: registrations submitted in `[from, to)`, per source (`referral` when referred,
@@ -123,148 +180,6 @@ pub async fn installations(
         &format!(
             "SELECT COUNT(*), COALESCE(SUM(CASE WHEN referrer_id IS NOT NULL THEN 1 ELSE 0 END), 0) \
              FROM registrations WHERE installed_at >= $1 AND installed_at < $2{s}"
-        ),
-        a,
-    )
-    .await
-}
-
-/// Tickets opened: `created_at` in `[from, to)`, per `group` (a column of `t`, or the area's name).
-async fn tickets_grouped(
-    db: &Db,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    scope: &Scope,
-    by_area: bool,
-) -> DbResult<Vec<(String, i64)>> {
-    let mut a = args![from, to];
-    let s = scope_sql(scope, "t.area_id", "ps.package_id", &mut a);
-    let (col, join) = if by_area {
-        (
-            "COALESCE(ar.name, '–')",
-            " LEFT JOIN areas ar ON ar.id = t.area_id",
-        )
-    } else {
-        ("t.category", "")
-    };
-    db.fetch_all(
-        &format!(
-            "SELECT {col} AS k, COUNT(*) AS n FROM {}{join} \
-             WHERE t.created_at >= $1 AND t.created_at < $2{s} GROUP BY {col} ORDER BY COUNT(*) DESC, {col}",
-            tickets_from(scope)
-        ),
-        a,
-    )
-    .await
-}
-
-/// Tickets opened (`created_at` in `[from, to)`) per category, most first.
-pub async fn tickets_by_category(
-    db: &Db,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    scope: &Scope,
-) -> DbResult<Vec<(String, i64)>> {
-    tickets_grouped(db, from, to, scope, false).await
-}
-
-/// Tickets opened (`created_at` in `[from, to)`) per area name, most first.
-pub async fn tickets_by_area(
-    db: &Db,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    scope: &Scope,
-) -> DbResult<Vec<(String, i64)>> {
-    tickets_grouped(db, from, to, scope, true).await
-}
-
-/// First response time: `first_response_at − created_at` in seconds, of the tickets opened in
-/// `[from, to)` that were answered.
-pub async fn first_response_secs(
-    db: &Db,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    scope: &Scope,
-) -> DbResult<Vec<f64>> {
-    let mut a = args![from, to];
-    let s = scope_sql(scope, "t.area_id", "ps.package_id", &mut a);
-    let secs = db
-        .backend()
-        .seconds_between("t.created_at", "t.first_response_at");
-    let rows: Vec<(f64,)> = db
-        .fetch_all(
-            &format!(
-                "SELECT {secs} FROM {} WHERE t.created_at >= $1 AND t.created_at < $2 \
-                 AND t.first_response_at IS NOT NULL{s}",
-                tickets_from(scope)
-            ),
-            a,
-        )
-        .await?;
-    Ok(rows.into_iter().map(|r| r.0.round()).collect())
-}
-
-/// A ticket resolved in the period: its resolution time and whether it kept its SLA.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct Resolved {
-    pub secs: f64,
-    pub kept: bool,
-}
-
-/// Resolution time and SLA compliance, over the tickets resolved in `[from, to)`
-/// (`resolved_at` in the period): `resolved_at − created_at` in seconds, and kept = breached
-/// neither the first-response nor the resolution deadline. SLA compliance % is always over the
-/// tickets resolved in the period, here and in every report.
-pub async fn resolved(
-    db: &Db,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    scope: &Scope,
-) -> DbResult<Vec<Resolved>> {
-    let mut a = args![from, to];
-    let s = scope_sql(scope, "t.area_id", "ps.package_id", &mut a);
-    let secs = db
-        .backend()
-        .seconds_between("t.created_at", "t.resolved_at");
-    db.fetch_all(
-        &format!(
-            "SELECT {secs} AS secs, \
-             CASE WHEN t.first_response_breached = TRUE OR t.resolution_breached = TRUE THEN FALSE ELSE TRUE END AS kept \
-             FROM {} WHERE t.resolved_at >= $1 AND t.resolved_at < $2{s}",
-            tickets_from(scope)
-        ),
-        a,
-    )
-    .await
-}
-
-/// `FROM ratings r …` with the joins a package scope needs (a rating's package is the rated
-/// ticket's or installation's subscription's).
-fn ratings_from(scope: &Scope) -> &'static str {
-    if scope.package_id.is_some() {
-        "ratings r LEFT JOIN tickets rt ON r.subject_kind = 'ticket' AND rt.id = r.subject_id \
-         LEFT JOIN visits rv ON r.subject_kind = 'installation' AND rv.id = r.subject_id \
-         JOIN subscriptions ps ON ps.id = COALESCE(rt.subscription_id, rv.subscription_id)"
-    } else {
-        "ratings r"
-    }
-}
-
-/// CSAT: (ratings, sum of stars, ratings of 4–5 stars) with `created_at` in `[from, to)`.
-pub async fn csat(
-    db: &Db,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    scope: &Scope,
-) -> DbResult<(i64, i64, i64)> {
-    let mut a = args![from, to];
-    let s = scope_sql(scope, "r.area_id", "ps.package_id", &mut a);
-    db.fetch_one(
-        &format!(
-            "SELECT COUNT(*), CAST(COALESCE(SUM(r.stars), 0) AS BIGINT), \
-             COALESCE(SUM(CASE WHEN r.stars >= 4 THEN 1 ELSE 0 END), 0) \
-             FROM {} WHERE r.created_at >= $1 AND r.created_at < $2{s}",
-            ratings_from(scope)
         ),
         a,
     )
@@ -415,6 +330,8 @@ pub struct Numbers {
     pub referrals: i64,
     pub terminations: i64,
     pub tickets: i64,
+    /// Tickets opened per category, most first.
+    pub by_category: Vec<(String, i64)>,
     /// Medians in seconds.
     pub first_response: Option<f64>,
     pub resolution: Option<f64>,
@@ -438,37 +355,37 @@ impl Numbers {
         self.active_end - self.active_start
     }
 
-    /// Every figure of period `p`; `spans` must cover `[p.first, p.last + 1]`.
-    pub async fn of(db: &Db, p: &Period, scope: &Scope, spans: &[Span]) -> DbResult<Numbers> {
+    /// Every figure of period `p`; `subs` and `days` must cover its days.
+    pub async fn of(
+        db: &Db,
+        p: &Period,
+        scope: &Scope,
+        subs: &Subscriptions,
+        days: &Days,
+    ) -> DbResult<Numbers> {
         let (from, to) = (p.start(), p.end());
-        let by_source = signups_by_source(db, from, to, scope).await?;
-        let (installations, referrals) = installations(db, from, to, scope).await?;
-        let tickets: i64 = tickets_by_category(db, from, to, scope)
-            .await?
-            .iter()
-            .map(|r| r.1)
-            .sum();
-        let mut fr = first_response_secs(db, from, to, scope).await?;
-        let res = resolved(db, from, to, scope).await?;
-        let kept = res.iter().filter(|r| r.kept).count() as i64;
-        let mut secs: Vec<f64> = res.iter().map(|r| r.secs.round()).collect();
-        let (ratings, stars, satisfied) = csat(db, from, to, scope).await?;
-        let (answers, promoters, detractors) = nps(db, from, to, scope).await?;
+        let (by_source, (installations, referrals), (answers, promoters, detractors)) = tokio::try_join!(
+            signups_by_source(db, from, to, scope),
+            installations(db, from, to, scope),
+            nps(db, from, to, scope),
+        )?;
+        let mut t = days.sum(p.first, p.last);
         Ok(Numbers {
-            active_start: active_at_start(spans, p.first),
-            active_end: active_at_start(spans, p.last + Duration::days(1)),
+            active_start: subs.active_at_start(p.first),
+            active_end: subs.active_at_start(p.last + Duration::days(1)),
             signups: by_source.iter().map(|r| r.1).sum(),
             by_source,
             installations,
             referrals,
-            terminations: terminations(spans, p.first, p.last),
-            tickets,
-            first_response: stats::median(&mut fr),
-            resolution: stats::median(&mut secs),
-            resolved: res.len() as i64,
-            sla: stats::percent(kept, res.len() as i64),
-            ratings,
-            csat: stats::csat(stars, satisfied, ratings),
+            terminations: subs.terminations(p.first, p.last),
+            tickets: t.opened,
+            by_category: std::mem::take(&mut t.by_category),
+            first_response: stats::median(&mut t.first_responses),
+            resolution: stats::median(&mut t.resolutions),
+            resolved: t.resolved,
+            sla: stats::percent(t.kept, t.resolved),
+            ratings: t.ratings,
+            csat: stats::csat(t.stars, t.satisfied, t.ratings),
             nps_answers: answers,
             nps: stats::nps(promoters, detractors, answers),
         })
@@ -483,31 +400,54 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, m, day).unwrap()
     }
 
-    fn span(c: i64, status: &str, start: Option<NaiveDate>, end: Option<NaiveDate>) -> Span {
-        Span {
-            customer_id: c,
-            status: status.into(),
-            started_on: start,
-            ended_on: end,
+    /// What `Subscriptions::load` would read from these subscriptions: (customer, terminated,
+    /// started, ended).
+    fn subs(rows: &[(i64, bool, Option<NaiveDate>, Option<NaiveDate>)]) -> Subscriptions {
+        let valid = |r: &&(i64, bool, Option<NaiveDate>, Option<NaiveDate>)| {
+            r.2.is_some() && r.3.is_none_or(|e| Some(e) >= r.2)
+        };
+        let per_day = |days: Vec<NaiveDate>| days.into_iter().map(|d| (d, 1)).collect();
+        let several = rows
+            .iter()
+            .filter(|r| rows.iter().filter(|o| o.0 == r.0).count() > 1)
+            .map(|r| Span {
+                customer_id: r.0,
+                started_on: r.2,
+                ended_on: r.3,
+            })
+            .collect();
+        Subscriptions {
+            started: running(per_day(
+                rows.iter().filter(valid).filter_map(|r| r.2).collect(),
+            )),
+            ended: running(per_day(
+                rows.iter().filter(valid).filter_map(|r| r.3).collect(),
+            )),
+            several,
+            terminated: running(per_day(
+                rows.iter().filter(|r| r.1).filter_map(|r| r.3).collect(),
+            )),
         }
     }
 
     #[test]
     fn active_counts_each_customer_once_and_ends_count_on_their_day() {
-        let s = vec![
-            span(1, "active", Some(d(1, 10)), None),
+        let s = subs(&[
+            (1, false, Some(d(1, 10)), None),
             // Customer 1 again, on a second address: still one customer.
-            span(1, "active", Some(d(2, 10)), None),
-            span(2, "terminated", Some(d(1, 5)), Some(d(3, 15))),
+            (1, false, Some(d(2, 10)), None),
+            (2, true, Some(d(1, 5)), Some(d(3, 15))),
             // Never installed, terminated.
-            span(3, "terminated", None, Some(d(3, 20))),
-        ];
-        assert_eq!(active_at_start(&s, d(1, 10)), 1);
-        assert_eq!(active_at_start(&s, d(1, 11)), 2);
+            (3, true, None, Some(d(3, 20))),
+        ]);
+        assert_eq!(s.active_at_start(d(1, 10)), 1);
+        assert_eq!(s.active_at_start(d(1, 11)), 2);
+        assert_eq!(s.active_at_start(d(2, 11)), 2);
         // Ended on 15 March: active at the start of that day, not of the next.
-        assert_eq!(active_at_start(&s, d(3, 15)), 2);
-        assert_eq!(active_at_start(&s, d(3, 16)), 1);
-        assert_eq!(terminations(&s, d(3, 1), d(3, 31)), 2);
-        assert_eq!(terminations(&s, d(3, 16), d(3, 19)), 0);
+        assert_eq!(s.active_at_start(d(3, 15)), 2);
+        assert_eq!(s.active_at_start(d(3, 16)), 1);
+        assert_eq!(s.terminations(d(3, 1), d(3, 31)), 2);
+        assert_eq!(s.terminations(d(3, 16), d(3, 19)), 0);
+        assert_eq!(s.terminations(d(3, 20), d(3, 20)), 1);
     }
 }

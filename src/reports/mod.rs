@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod dashboard;
+pub mod days;
 pub mod export;
 pub mod figures;
 pub mod monthly;

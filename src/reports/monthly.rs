@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::figures::{self, Numbers};
+use super::days::Days;
+use super::figures::{Numbers, Subscriptions};
 use super::period::{day_start, next_month, Scope};
 use super::stats::fmt_percent;
 use super::web::{fmt_int, last_month, month_period};
@@ -56,8 +57,9 @@ pub async fn mail_directors(db: &Db, base_url: &str, now: DateTime<Utc>) -> anyh
     let period = month_period(first);
     let month = first.format("%Y-%m").to_string();
     let scope = Scope::default();
-    let spans = figures::spans(db, period.first, period.last + Duration::days(1), &scope).await?;
-    let n = Numbers::of(db, &period, &scope, &spans).await?;
+    let subs = Subscriptions::load(db, period.first, period.last, &scope).await?;
+    let days = Days::load(db, period.first, period.last, &scope).await?;
+    let n = Numbers::of(db, &period, &scope, &subs, &days).await?;
     let link = format!(
         "{}/staff/reports/monthly?month={month}",
         base_url.trim_end_matches('/')

@@ -23,6 +23,7 @@ mod limits;
 mod mail;
 mod nps;
 mod portal;
+mod report_days;
 mod reports;
 mod reset;
 mod risk;
