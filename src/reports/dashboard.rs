@@ -6,8 +6,16 @@ use chrono::{DateTime, Duration, Utc};
 use super::days::{self, Days};
 use super::figures::{self, Numbers, Subscriptions};
 use super::period::{next_month, Period, Scope};
+use super::queries::{self, KeyCount};
 use super::series::{self, Month};
 use crate::db::{Db, DbResult};
+
+/// (key, count) pairs for a chart; `none` names a missing key.
+fn counts(rows: Vec<KeyCount>, none: &str) -> Vec<(String, i64)> {
+    rows.into_iter()
+        .map(|r| (r.key.unwrap_or_else(|| none.to_string()), r.n))
+        .collect()
+}
 
 pub struct Dashboard {
     pub period: Period,
@@ -43,8 +51,8 @@ impl Dashboard {
             Numbers::of(db, &previous, &scope, &subs, &days),
             series::monthly(db, &months, &scope, &subs, &days),
             days::opened_by_area(db, period.first, period.last, &scope),
-            figures::terminations_by(db, &period, &scope, false),
-            figures::terminations_by(db, &period, &scope, true),
+            queries::termination_reasons(db, period.first, period.last, scope),
+            queries::competitors_moved_to(db, period.first, period.last, scope),
             figures::oldest_waiting_signup(db, &scope),
             figures::oldest_waiting_visit(db, &scope),
         )?;
@@ -54,8 +62,8 @@ impl Dashboard {
             before,
             months,
             by_area,
-            reasons,
-            competitors,
+            reasons: counts(reasons, "other"),
+            competitors: counts(competitors, "–"),
             oldest_signup,
             oldest_visit,
             period,

@@ -289,36 +289,6 @@ pub async fn termination_list(
     .await
 }
 
-/// Terminations (status 'terminated', `ended_on` within the period's days) per reason, or per
-/// competitor moved to (those with one), most first.
-pub async fn terminations_by(
-    db: &Db,
-    p: &Period,
-    scope: &Scope,
-    competitor: bool,
-) -> DbResult<Vec<(String, i64)>> {
-    let mut a = args![p.first, p.last];
-    let s = scope_sql(scope, "s.area_id", "s.package_id", &mut a);
-    let (col, join, only) = if competitor {
-        (
-            "co.name",
-            " JOIN competitors co ON co.id = s.competitor_id",
-            "",
-        )
-    } else {
-        ("COALESCE(s.termination_reason, 'other')", "", "")
-    };
-    db.fetch_all(
-        &format!(
-            "SELECT {col} AS k, COUNT(*) AS n FROM subscriptions s{join} \
-             WHERE s.status = 'terminated' AND s.ended_on >= $1 AND s.ended_on <= $2{only}{s} \
-             GROUP BY {col} ORDER BY COUNT(*) DESC, {col}"
-        ),
-        a,
-    )
-    .await
-}
-
 /// The figures of one period.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Numbers {

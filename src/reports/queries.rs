@@ -1,6 +1,7 @@
 //! The SQL of the four reports (complaints, satisfaction, technicians, retention): grouped counts
-//! over an indexed time range, and, where a median or a per-visit check is needed, one column of
-//! values fetched once. Read-only; every function takes the period's bounds and the scope.
+//! over an indexed time range, and, where a per-visit check is needed, the rows fetched once
+//! (ticket times come from the daily summary, `reports::days`). Read-only; every function takes
+//! the period's bounds and the scope.
 //!
 //! Parameters are always `$1` from, `$2` to (instants, to excluded; or days, both included),
 //! `$3` area, `$4` package.
@@ -64,55 +65,6 @@ pub async fn ticket_groups(
              FROM tickets t LEFT JOIN areas a ON a.id = t.area_id \
              WHERE t.created_at >= $1 AND t.created_at < $2 AND {TICKET_SCOPE} \
              GROUP BY t.category, t.area_id, a.name, t.channel, t.priority"
-        ),
-        args![from, to, scope.area_id, scope.package_id],
-    )
-    .await
-}
-
-/// When something began and when it ended.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct Span {
-    pub began: DateTime<Utc>,
-    pub ended: DateTime<Utc>,
-}
-
-impl Span {
-    pub fn hours(&self) -> f64 {
-        (self.ended - self.began).num_seconds().max(0) as f64 / 3600.0
-    }
-}
-
-/// First response time: tickets opened in the period that have been answered, `created_at` and
-/// `first_response_at`.
-pub async fn first_responses(
-    db: &Db,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    scope: Scope,
-) -> DbResult<Vec<Span>> {
-    db.fetch_all(
-        &format!(
-            "SELECT t.created_at AS began, t.first_response_at AS ended FROM tickets t \
-             WHERE t.created_at >= $1 AND t.created_at < $2 AND t.first_response_at IS NOT NULL AND {TICKET_SCOPE}"
-        ),
-        args![from, to, scope.area_id, scope.package_id],
-    )
-    .await
-}
-
-/// Resolution time: tickets resolved in the period (still resolved or closed since), `created_at`
-/// and `resolved_at`. Reads the `(status, resolved_at)` index.
-pub async fn resolutions(
-    db: &Db,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    scope: Scope,
-) -> DbResult<Vec<Span>> {
-    db.fetch_all(
-        &format!(
-            "SELECT t.created_at AS began, t.resolved_at AS ended FROM tickets t \
-             WHERE t.status IN ('resolved', 'closed') AND t.resolved_at >= $1 AND t.resolved_at < $2 AND {TICKET_SCOPE}"
         ),
         args![from, to, scope.area_id, scope.package_id],
     )
@@ -397,7 +349,8 @@ pub struct KeyCount {
     pub n: i64,
 }
 
-/// Terminations in `[first, last]` per `termination_reason`, most first.
+/// Terminations in `[first, last]` per `termination_reason` ('other' when none given), most
+/// first.
 pub async fn termination_reasons(
     db: &Db,
     first: NaiveDate,
@@ -406,9 +359,9 @@ pub async fn termination_reasons(
 ) -> DbResult<Vec<KeyCount>> {
     db.fetch_all(
         &format!(
-            "SELECT s.termination_reason AS key, COUNT(*) AS n FROM subscriptions s \
+            "SELECT COALESCE(s.termination_reason, 'other') AS key, COUNT(*) AS n FROM subscriptions s \
              WHERE s.status = 'terminated' AND s.ended_on >= $1 AND s.ended_on <= $2 AND {SUB_SCOPE} \
-             GROUP BY s.termination_reason ORDER BY COUNT(*) DESC, s.termination_reason"
+             GROUP BY COALESCE(s.termination_reason, 'other') ORDER BY COUNT(*) DESC, key"
         ),
         args![first, last, scope.area_id, scope.package_id],
     )

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveTime, TimeZone};
 
+use super::days::Days;
 use super::export::{Cell, Row, Table};
 use super::period::{next_month, Period, Scope};
-use super::queries::{self, By, KeyCount, Span};
+use super::queries::{self, By, KeyCount};
 use super::stats::{csat, median, nps, percent, percentile};
 use crate::catalog::store as catalog;
 use crate::db::{Db, DbResult};
@@ -145,9 +146,9 @@ fn key_label(lang: Lang, prefix: &str, key: &str) -> String {
 
 // ---- complaints ----
 
-/// Median and p90 in hours of some spans.
-fn spans_row(label: String, spans: &[Span]) -> Row {
-    let mut hours: Vec<f64> = spans.iter().map(Span::hours).collect();
+/// Median and p90 in hours of some durations in seconds.
+fn times_row(label: String, secs: &[f64]) -> Row {
+    let mut hours: Vec<f64> = secs.iter().map(|s| s / 3600.0).collect();
     Row::new(vec![
         Cell::Text(label),
         Cell::Count(hours.len() as i64),
@@ -164,8 +165,10 @@ fn spans_row(label: String, spans: &[Span]) -> Row {
 async fn complaints(db: &Db, p: &Period, scope: Scope, lang: Lang) -> DbResult<Vec<Table>> {
     let (from, to) = (p.start(), p.end());
     let groups = queries::ticket_groups(db, from, to, scope).await?;
-    let first = queries::first_responses(db, from, to, scope).await?;
-    let resolved = queries::resolutions(db, from, to, scope).await?;
+    // Times from the daily summary the dashboard reads (the same definitions, and exact).
+    let times = Days::load(db, p.first, p.last, &scope)
+        .await?
+        .sum(p.first, p.last);
 
     let (mut cat, mut area, mut chan, mut prio) = Default::default();
     let (mut opened, mut ever_resolved, mut reopened) = (0, 0, 0);
@@ -207,13 +210,13 @@ async fn complaints(db: &Db, p: &Period, scope: Scope, lang: Lang) -> DbResult<V
         ],
     )
     .note("report.complaints.times_note");
-    summary.push(spans_row(
+    summary.push(times_row(
         lang.t("report.complaints.first_response").into(),
-        &first,
+        &times.first_responses,
     ));
-    summary.push(spans_row(
+    summary.push(times_row(
         lang.t("report.complaints.resolution").into(),
-        &resolved,
+        &times.resolutions,
     ));
 
     let mut reopen = Table::new(
