@@ -131,6 +131,12 @@ async fn open_db(config: &Config) -> anyhow::Result<Db> {
     }
     let db = Db::connect(&url).await?;
     db.migrate().await?;
+    // The dashboard's daily summary of days written since it last ran (every day once, after
+    // the upgrade that added it): here rather than in the first dashboard view.
+    let rebuilt = crate::reports::days::refresh(&db).await?;
+    if rebuilt > 0 {
+        tracing::info!(days = rebuilt, "dashboard summary brought up to date");
+    }
     Ok(db)
 }
 

@@ -87,17 +87,19 @@ CREATE TRIGGER ratings_report_days AFTER INSERT OR UPDATE OR DELETE ON ratings
     FOR EACH ROW EXECUTE FUNCTION report_days_rating();
 
 -- Tickets and ratings count under their subscription's package: a package change moves them.
+-- (Tickets are found through the customer's index; installation visits through their own.)
 CREATE FUNCTION report_days_package() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF OLD.package_id IS DISTINCT FROM NEW.package_id THEN
         INSERT INTO report_days_stale (wib_date)
             SELECT (created_at AT TIME ZONE 'Asia/Jakarta')::date FROM tickets
-                WHERE subscription_id = NEW.id
+                WHERE customer_id = NEW.customer_id AND subscription_id = NEW.id
             UNION SELECT (resolved_at AT TIME ZONE 'Asia/Jakarta')::date FROM tickets
-                WHERE subscription_id = NEW.id AND resolved_at IS NOT NULL
+                WHERE customer_id = NEW.customer_id AND subscription_id = NEW.id
+                AND resolved_at IS NOT NULL
             UNION SELECT (r.created_at AT TIME ZONE 'Asia/Jakarta')::date FROM ratings r
                 JOIN tickets t ON r.subject_kind = 'ticket' AND t.id = r.subject_id
-                WHERE t.subscription_id = NEW.id
+                WHERE t.customer_id = NEW.customer_id AND t.subscription_id = NEW.id
             UNION SELECT (r.created_at AT TIME ZONE 'Asia/Jakarta')::date FROM ratings r
                 JOIN visits v ON r.subject_kind = 'installation' AND v.id = r.subject_id
                 WHERE v.subscription_id = NEW.id;
@@ -127,3 +129,5 @@ CREATE INDEX registrations_installed
 DROP INDEX subscriptions_ended;
 CREATE INDEX subscriptions_ended ON subscriptions
     (status, ended_on, termination_reason, competitor_id, area_id, package_id);
+-- The installation visits of a subscription whose package changes (trigger above).
+CREATE INDEX visits_subscription ON visits (subscription_id);

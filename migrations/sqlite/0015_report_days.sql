@@ -75,16 +75,19 @@ CREATE TRIGGER ratings_report_days_delete AFTER DELETE ON ratings BEGIN
 END;
 
 -- Tickets and ratings count under their subscription's package: a package change moves them.
+-- (Tickets are found through the customer's index; installation visits through their own.)
 CREATE TRIGGER subscriptions_report_days_package AFTER UPDATE OF package_id ON subscriptions
 WHEN OLD.package_id IS NOT NEW.package_id
 BEGIN
     INSERT INTO report_days_stale (wib_date)
-        SELECT date(created_at, '+7 hours') FROM tickets WHERE subscription_id = NEW.id
+        SELECT date(created_at, '+7 hours') FROM tickets
+            WHERE customer_id = NEW.customer_id AND subscription_id = NEW.id
         UNION SELECT date(resolved_at, '+7 hours') FROM tickets
-            WHERE subscription_id = NEW.id AND resolved_at IS NOT NULL
+            WHERE customer_id = NEW.customer_id AND subscription_id = NEW.id
+            AND resolved_at IS NOT NULL
         UNION SELECT date(r.created_at, '+7 hours') FROM ratings r
             JOIN tickets t ON r.subject_kind = 'ticket' AND t.id = r.subject_id
-            WHERE t.subscription_id = NEW.id
+            WHERE t.customer_id = NEW.customer_id AND t.subscription_id = NEW.id
         UNION SELECT date(r.created_at, '+7 hours') FROM ratings r
             JOIN visits v ON r.subject_kind = 'installation' AND v.id = r.subject_id
             WHERE v.subscription_id = NEW.id;
@@ -107,3 +110,5 @@ CREATE INDEX registrations_installed
 DROP INDEX subscriptions_ended;
 CREATE INDEX subscriptions_ended ON subscriptions
     (status, ended_on, termination_reason, competitor_id, area_id, package_id);
+-- The installation visits of a subscription whose package changes (trigger above).
+CREATE INDEX visits_subscription ON visits (subscription_id);

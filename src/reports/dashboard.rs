@@ -25,7 +25,6 @@ pub struct Dashboard {
     pub before: Numbers,
     /// The 12 months ending with the period's last month.
     pub months: Vec<Month>,
-    pub by_category: Vec<(String, i64)>,
     pub by_area: Vec<(String, i64)>,
     pub reasons: Vec<(String, i64)>,
     pub competitors: Vec<(String, i64)>,
@@ -41,7 +40,7 @@ impl Dashboard {
         let from = previous.first.min(months[0]);
         // The period's last month ends the twelve months.
         let last = next_month(period.last) - Duration::days(1);
-        // Independent reads side by side on the read pool.
+        // Independent reads side by side (the summary's refresh first, on the writer).
         let (subs, days) = tokio::try_join!(
             Subscriptions::load(db, from, last, &scope),
             Days::load(db, from, last, &scope),
@@ -57,7 +56,6 @@ impl Dashboard {
             figures::oldest_waiting_visit(db, &scope),
         )?;
         Ok(Dashboard {
-            by_category: now.by_category.clone(),
             now,
             before,
             months,

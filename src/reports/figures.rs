@@ -1,9 +1,8 @@
-//! The dashboard's figures over a period: one SQL read per figure (each through an index on its
-//! time column), the definitions of issue #10 in one place. Active customers and terminations come
-//! from counts of subscriptions per day read once, so the period, the previous period and the
-//! twelve monthly points come from the same read; the ticket and rating figures from the daily
-//! summary
-//! (`report_days`).
+//! The dashboard's figures over a period, the definitions of issue #10 in one place. Sign-ups,
+//! installations and NPS: one SQL read each through an index on its time column. Active
+//! customers and terminations: counts of subscriptions per day, read once for the period, the
+//! previous period and the twelve monthly points. Tickets and ratings: the daily summary
+//! (`reports::days`).
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -107,7 +106,7 @@ impl Subscriptions {
             "SELECT ended_on, COUNT(*) FROM subscriptions WHERE status = 'terminated' \
              AND ended_on >= $1 AND ended_on <= $2{ts} GROUP BY ended_on"
         );
-        // Four index scans, side by side on the read pool.
+        // Four reads side by side on the read pool.
         let (started, ended, mut several, terminated) = tokio::try_join!(
             db.fetch_all(&started_sql, a.clone()),
             db.fetch_all(&ended_sql, a.clone()),

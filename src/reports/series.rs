@@ -27,7 +27,7 @@ pub struct Month {
     pub nps: Option<f64>,
 }
 
-/// Every series for `months` (first days, oldest first); `subs` and `tickets` must cover the
+/// Every series for `months` (first days, oldest first); `subs` and `days` must cover the
 /// months.
 pub async fn monthly(
     db: &Db,

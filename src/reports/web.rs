@@ -426,7 +426,7 @@ pub fn charts(ctx: &Ctx, d: &Dashboard) -> Charts {
         ),
         churn: charts::line_chart(&line(&|m| m.churn, &pct), None),
         sources: charts::hbar_chart(&items(&sources, &|k| ctx.t(source_key(k)).to_string())),
-        categories: charts::hbar_chart(&items(&d.by_category, &|k| {
+        categories: charts::hbar_chart(&items(&d.now.by_category, &|k| {
             Category::parse(k).map_or(k.to_string(), |c| ctx.t(c.label_key()).to_string())
         })),
         areas: charts::hbar_chart(&items(&d.by_area, &|k| k.to_string())),
@@ -710,6 +710,7 @@ pub async fn monthly(
         })
         .collect();
     p.top_categories = d
+        .now
         .by_category
         .iter()
         .take(5)
