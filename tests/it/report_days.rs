@@ -22,6 +22,7 @@ fn wib(t: DateTime<Utc>) -> NaiveDate {
 #[derive(Debug, Default, PartialEq)]
 struct Truth {
     opened: i64,
+    categories: BTreeMap<String, i64>,
     first: Vec<f64>,
     resolved: i64,
     kept: i64,
@@ -31,27 +32,33 @@ struct Truth {
 }
 
 type TicketRow = (
+    String,
     DateTime<Utc>,
     Option<DateTime<Utc>>,
     Option<DateTime<Utc>>,
     bool,
 );
 
-async fn truth(db: &Db, package: Option<i64>) -> BTreeMap<NaiveDate, Truth> {
+/// The scope: (area, package), `None` for all.
+type In = (Option<i64>, Option<i64>);
+
+async fn truth(db: &Db, (area, package): In) -> BTreeMap<NaiveDate, Truth> {
     let mut by: BTreeMap<NaiveDate, Truth> = BTreeMap::new();
     let tickets: Vec<TicketRow> = db
         .fetch_all(
-            "SELECT t.created_at, t.first_response_at, t.resolved_at, t.first_response_breached \
+            "SELECT t.category, t.created_at, t.first_response_at, t.resolved_at, \
+             t.first_response_breached OR t.resolution_breached \
              FROM tickets t JOIN subscriptions s ON s.id = t.subscription_id \
-             WHERE ($1 IS NULL OR s.package_id = $1)",
-            args![package],
+             WHERE ($1 IS NULL OR t.area_id = $1) AND ($2 IS NULL OR s.package_id = $2)",
+            args![area, package],
         )
         .await
         .unwrap();
     let secs = |a: DateTime<Utc>, b: DateTime<Utc>| (b - a).num_seconds() as f64;
-    for (created, first, resolved, breached) in tickets {
+    for (category, created, first, resolved, breached) in tickets {
         let t = by.entry(wib(created)).or_default();
         t.opened += 1;
+        *t.categories.entry(category).or_default() += 1;
         if let Some(f) = first {
             t.first.push(secs(created, f));
         }
@@ -65,8 +72,9 @@ async fn truth(db: &Db, package: Option<i64>) -> BTreeMap<NaiveDate, Truth> {
     let ratings: Vec<(DateTime<Utc>, i64)> = db
         .fetch_all(
             "SELECT r.created_at, r.stars FROM ratings r JOIN tickets t ON t.id = r.subject_id \
-             JOIN subscriptions s ON s.id = t.subscription_id WHERE ($1 IS NULL OR s.package_id = $1)",
-            args![package],
+             JOIN subscriptions s ON s.id = t.subscription_id \
+             WHERE ($1 IS NULL OR r.area_id = $1) AND ($2 IS NULL OR s.package_id = $2)",
+            args![area, package],
         )
         .await
         .unwrap();
@@ -86,10 +94,10 @@ async fn summary(
     db: &Db,
     first: NaiveDate,
     last: NaiveDate,
-    package: Option<i64>,
+    (area, package): In,
 ) -> BTreeMap<NaiveDate, Truth> {
     let scope = Scope {
-        area_id: None,
+        area_id: area,
         package_id: package,
     };
     let d = Days::load(db, first, last, &scope).await.unwrap();
@@ -101,6 +109,7 @@ async fn summary(
         s.resolutions.sort_by(f64::total_cmp);
         let t = Truth {
             opened: s.opened,
+            categories: s.by_category.into_iter().collect(),
             first: s.first_responses,
             resolved: s.resolved,
             kept: s.kept,
@@ -130,6 +139,7 @@ async fn the_summary_equals_the_tickets_after_concurrent_writes_and_refreshes() 
         )
         .await
         .unwrap();
+    let areas = [c.area, c.uncovered_area];
     let mut subs = Vec::new();
     for package in [c.package, c.other_package] {
         subs.push(
@@ -151,6 +161,7 @@ async fn the_summary_equals_the_tickets_after_concurrent_writes_and_refreshes() 
         let db = db.clone();
         let subs = subs.clone();
         writers.push(tokio::spawn(async move {
+            let categories = ["slow", "no_connection", "billing"];
             for i in 0..25i64 {
                 let n = w * 100 + i;
                 let created = base + Duration::minutes(n * 53 % (6 * 24 * 60));
@@ -158,8 +169,15 @@ async fn the_summary_equals_the_tickets_after_concurrent_writes_and_refreshes() 
                     .insert_returning(
                         "INSERT INTO tickets (number, customer_id, subscription_id, area_id, category, priority, \
                          status, channel, summary, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, 'slow', 'normal', 'open', 'portal', 'Lambat', $5, $5) RETURNING id",
-                        args![format!("TKT-T-{n:05}"), customer, subs[(n % 2) as usize], c.area, created],
+                         VALUES ($1, $2, $3, $4, $5, 'normal', 'open', 'portal', 'Lambat', $6, $6) RETURNING id",
+                        args![
+                            format!("TKT-T-{n:05}"),
+                            customer,
+                            subs[(n % 2) as usize],
+                            areas[(n / 2 % 2) as usize],
+                            categories[(n % 3) as usize],
+                            created
+                        ],
                     )
                     .await
                     .unwrap();
@@ -172,8 +190,9 @@ async fn the_summary_equals_the_tickets_after_concurrent_writes_and_refreshes() 
                 if n % 3 != 0 {
                     let resolved = created + Duration::hours(2 + n % 30);
                     db.execute(
-                        "UPDATE tickets SET status = 'resolved', resolved_at = $2, first_response_breached = $3 WHERE id = $1",
-                        args![id, resolved, n % 4 == 0],
+                        "UPDATE tickets SET status = 'resolved', resolved_at = $2, first_response_breached = $3, \
+                         resolution_breached = $4 WHERE id = $1",
+                        args![id, resolved, n % 4 == 0, n % 7 == 0],
                     )
                     .await
                     .unwrap();
@@ -187,9 +206,9 @@ async fn the_summary_equals_the_tickets_after_concurrent_writes_and_refreshes() 
                         .unwrap();
                     } else {
                         db.execute(
-                            "INSERT INTO ratings (subject_kind, subject_id, customer_id, stars, via, created_at) \
-                             VALUES ('ticket', $1, $2, $3, 'link', $4)",
-                            args![id, customer, 1 + n % 5, resolved + Duration::hours(1)],
+                            "INSERT INTO ratings (subject_kind, subject_id, customer_id, area_id, stars, via, created_at) \
+                             VALUES ('ticket', $1, $2, $3, $4, 'link', $5)",
+                            args![id, customer, areas[(n / 2 % 2) as usize], 1 + n % 5, resolved + Duration::hours(1)],
                         )
                         .await
                         .unwrap();
@@ -216,13 +235,19 @@ async fn the_summary_equals_the_tickets_after_concurrent_writes_and_refreshes() 
         wib(base) - Duration::days(1),
         wib(base) + Duration::days(10),
     );
-    for package in [None, Some(c.package), Some(c.other_package)] {
-        let expected = truth(&db, package).await;
-        assert!(expected.values().map(|t| t.opened).sum::<i64>() >= 40);
+    for scope in [
+        (None, None),
+        (None, Some(c.package)),
+        (None, Some(c.other_package)),
+        (Some(c.area), None),
+        (Some(c.uncovered_area), Some(c.other_package)),
+    ] {
+        let expected = truth(&db, scope).await;
+        assert!(expected.values().map(|t| t.opened).sum::<i64>() >= 20);
         assert_eq!(
-            summary(&db, first, last, package).await,
+            summary(&db, first, last, scope).await,
             expected,
-            "package {package:?}"
+            "scope {scope:?}"
         );
     }
 
@@ -234,11 +259,11 @@ async fn the_summary_equals_the_tickets_after_concurrent_writes_and_refreshes() 
     .await
     .unwrap();
     assert_eq!(
-        summary(&db, first, last, Some(c.other_package)).await,
-        truth(&db, Some(c.other_package)).await
+        summary(&db, first, last, (None, Some(c.other_package))).await,
+        truth(&db, (None, Some(c.other_package))).await
     );
     assert_eq!(
-        summary(&db, first, last, Some(c.package)).await,
+        summary(&db, first, last, (None, Some(c.package))).await,
         BTreeMap::new()
     );
 }
