@@ -78,11 +78,13 @@ impl Db {
             let opts = PgConnectOptions::from_str(url)?;
             let write = PgPoolOptions::new()
                 .max_connections(10)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts.clone())
                 .await?;
             let read = PgPoolOptions::new()
                 .max_connections(10)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_lazy_with(opts.options([("default_transaction_read_only", "on")]));
             Ok(Db::Postgres { read, write })
@@ -95,12 +97,14 @@ impl Db {
             let write = SqlitePoolOptions::new()
                 .after_connect(|conn, _| Box::pin(unicode_lower(conn)))
                 .max_connections(1)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(base.clone().create_if_missing(true))
                 .await?;
             let read = SqlitePoolOptions::new()
                 .after_connect(|conn, _| Box::pin(unicode_lower(conn)))
                 .max_connections(8)
+                .test_before_acquire(false)
                 .connect_with(base.read_only(true))
                 .await?;
             Ok(Db::Sqlite { read, write })
