@@ -15,49 +15,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CUSTOMERS=${CUSTOMERS:-100000}
-TICKETS=${TICKETS:-1000000}
 RUNS=${RUNS:-20}
 DBS=${DBS:-"sqlite postgres"}
 PAGES=${PAGES:-"/staff/reports /staff/reports/complaints /staff/reports/satisfaction \
 /staff/reports/technicians /staff/reports/retention /staff/at-risk"}
-CACHE=${BENCH_CACHE:-/var/tmp/setia-bench}
-PG=${PG_URL:-postgres://postgres@127.0.0.1:5432}
-PORT=${PORT:-18080}
-PASSWORD=bench-direktur-2026
-BIN=target/release/setia
+source bench/lib.sh
 
 cargo build --release --quiet
-mkdir -p "$CACHE" bench/results
-
-size="${CUSTOMERS}_${TICKETS}"
-
-# Environment selecting one database, for the setia commands below.
-db_env() {
-    case "$1" in
-        sqlite) echo "SETIA_DATA_DIR=$CACHE/sqlite-$size" ;;
-        postgres) echo "SETIA_DATA_DIR=$CACHE/pg-$size SETIA_DATABASE_URL=$PG/setia_bench_$size" ;;
-    esac
-}
-
-prepare() {
-    local db=$1 marker="$CACHE/$1-$size.ready"
-    [ -f "$marker" ] && return
-    echo "== generating $CUSTOMERS customers and $TICKETS tickets on $db (once; cached)"
-    if [ "$db" = sqlite ]; then
-        rm -rf "$CACHE/sqlite-$size"
-    else
-        psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS setia_bench_$size" -c "CREATE DATABASE setia_bench_$size"
-    fi
-    mkdir -p "$CACHE/$db-$size" "$CACHE/pg-$size"
-    env $(db_env "$db") "$BIN" migrate >/dev/null
-    local started=$SECONDS
-    env $(db_env "$db") "$BIN" demo --customers "$CUSTOMERS" --tickets "$TICKETS" >"$CACHE/$db-$size.demo.log"
-    echo "   generated in $((SECONDS - started)) s"
-    echo "$PASSWORD" | env $(db_env "$db") "$BIN" user create --role director \
-        --email bench-director@setia.local --name "Bench Director" --password-stdin >/dev/null
-    touch "$marker"
-}
 
 # Milliseconds of RUNS requests of one URL, sorted.
 time_url() {
@@ -71,15 +35,10 @@ time_url() {
 measure() {
     local db=$1 jar log out
     jar=$(mktemp) log=$(mktemp)
-    env $(db_env "$db") "$BIN" serve --listen "127.0.0.1:$PORT" >"$log" 2>&1 &
-    local pid=$!
+    start_server "$db" "$PORT"
+    local pid=$SERVER_PID
     trap 'kill $pid 2>/dev/null || true' RETURN
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
-    local csrf
-    csrf=$(curl -s -c "$jar" "http://127.0.0.1:$PORT/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1)
-    curl -s -o /dev/null -b "$jar" -c "$jar" -H "Origin: http://127.0.0.1:$PORT" \
-        --data-urlencode "_csrf=$csrf" --data-urlencode "login=bench-director@setia.local" \
-        --data-urlencode "password=$PASSWORD" "http://127.0.0.1:$PORT/login"
+    login "$PORT" "$jar" "$DIRECTOR" "$PASSWORD"
     local to from q
     to=$(TZ=Asia/Jakarta date +%d/%m/%Y)
     from=$(TZ=Asia/Jakarta date -d "-1 year +1 day" +%d/%m/%Y)

@@ -3,6 +3,7 @@
 pub mod changes;
 pub mod events;
 pub mod model;
+mod search;
 pub mod service;
 pub mod store;
 mod subscriptions;

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::model::{CustomerStatus, SubStatus};
 use crate::args;
-use crate::db::{counter, like_pattern, Arg, Conn, Db, DbResult, Tx};
+use crate::db::{counter, Conn, Db, DbResult, Tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CustomerRow {
@@ -23,7 +23,7 @@ pub struct CustomerRow {
     pub created_at: DateTime<Utc>,
 }
 
-const CUSTOMER_SELECT: &str =
+pub(super) const CUSTOMER_SELECT: &str =
     "SELECT c.id, c.number, c.user_id, c.name, c.phone, c.email, c.address, c.area_id, \
      a.name AS area_name, c.status, c.referral_code, c.referred_by, c.created_at \
      FROM customers c LEFT JOIN areas a ON a.id = c.area_id";
@@ -183,143 +183,6 @@ pub async fn set_status(
     )
     .await?;
     Ok(())
-}
-
-#[derive(Default)]
-pub struct Filter {
-    pub q: String,
-    pub status: Option<CustomerStatus>,
-    pub area_id: Option<i64>,
-    pub package_id: Option<i64>,
-}
-
-/// What a search box entry looks like, so exact identifiers use an index instead of a scan.
-#[derive(Debug, PartialEq)]
-enum SearchTerm {
-    None,
-    Phone(String),
-    Number(String),
-    /// A registration number (`REG-2026-000123`): the customer who signed up with it.
-    Registration(String),
-    Email(String),
-    Text {
-        pattern: String,
-        phone_digits: Option<String>,
-    },
-}
-
-impl SearchTerm {
-    fn classify(q: &str) -> SearchTerm {
-        let q = q.trim();
-        if q.is_empty() {
-            return SearchTerm::None;
-        }
-        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-        let looks_numeric = q
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-.()".contains(c));
-        if looks_numeric && digits.len() >= 9 {
-            if let Ok(p) = crate::types::PhoneNumber::parse(q) {
-                return SearchTerm::Phone(p.as_str().to_string());
-            }
-        }
-        let upper = q.to_uppercase();
-        if upper.len() == 10
-            && upper.starts_with("PLG-")
-            && upper[4..].chars().all(|c| c.is_ascii_digit())
-        {
-            return SearchTerm::Number(upper);
-        }
-        if upper.starts_with("REG-") && upper.len() == 15 {
-            return SearchTerm::Registration(upper);
-        }
-        if let Ok(e) = crate::types::Email::parse(q) {
-            return SearchTerm::Email(e.as_str().to_string());
-        }
-        // Partial phone numbers: the digits after a leading 0 or 62, as stored after +62.
-        let phone_digits = (looks_numeric && digits.len() >= 4)
-            .then(|| like_pattern(digits.trim_start_matches("62").trim_start_matches('0')));
-        SearchTerm::Text {
-            pattern: like_pattern(q),
-            phone_digits,
-        }
-    }
-}
-
-/// One page of customers, newest first, after the cursor `before_id` (keyset paging: the cost
-/// does not grow with the page number).
-pub async fn search(
-    db: &Db,
-    f: &Filter,
-    before_id: Option<i64>,
-    limit: i64,
-) -> DbResult<Vec<CustomerRow>> {
-    let mut sql = format!("{CUSTOMER_SELECT} WHERE 1 = 1");
-    let mut a: Vec<Arg> = Vec::new();
-    match SearchTerm::classify(&f.q) {
-        SearchTerm::None => {}
-        // Whole phone numbers, customer numbers and emails hit their unique indexes.
-        SearchTerm::Phone(p) => {
-            a.push(p.into());
-            sql.push_str(&format!(" AND c.phone = ${}", a.len()));
-        }
-        SearchTerm::Number(n) => {
-            a.push(n.into());
-            sql.push_str(&format!(" AND c.number = ${}", a.len()));
-        }
-        SearchTerm::Registration(n) => {
-            a.push(n.into());
-            sql.push_str(&format!(
-                " AND c.id IN (SELECT customer_id FROM registrations WHERE number = ${})",
-                a.len()
-            ));
-        }
-        SearchTerm::Email(e) => {
-            a.push(e.into());
-            sql.push_str(&format!(" AND c.email = ${}", a.len()));
-        }
-        SearchTerm::Text {
-            pattern,
-            phone_digits,
-        } => {
-            a.push(pattern.into());
-            let n = a.len();
-            sql.push_str(&format!(
-                " AND (LOWER(c.name) LIKE ${n} ESCAPE '\\' OR LOWER(c.number) LIKE ${n} ESCAPE '\\' \
-                 OR LOWER(COALESCE(c.email, '')) LIKE ${n} ESCAPE '\\' OR LOWER(c.address) LIKE ${n} ESCAPE '\\'"
-            ));
-            if let Some(digits) = phone_digits {
-                a.push(digits.into());
-                sql.push_str(&format!(" OR c.phone LIKE ${} ESCAPE '\\'", a.len()));
-            }
-            sql.push(')');
-        }
-    }
-    if let Some(s) = &f.status {
-        a.push(s.as_str().into());
-        sql.push_str(&format!(" AND c.status = ${}", a.len()));
-    }
-    if let Some(area) = f.area_id {
-        a.push(area.into());
-        sql.push_str(&format!(" AND c.area_id = ${}", a.len()));
-    }
-    if let Some(p) = f.package_id {
-        a.push(p.into());
-        // Current subscriptions, or the package a prospect signed up for.
-        sql.push_str(&format!(
-            " AND (EXISTS (SELECT 1 FROM subscriptions s WHERE s.customer_id = c.id AND s.package_id = ${0} AND s.status <> 'terminated') \
-             OR EXISTS (SELECT 1 FROM registrations r WHERE r.customer_id = c.id AND r.package_id = ${0} \
-             AND r.status IN ('submitted', 'verified', 'scheduled')))",
-            a.len()
-        ));
-    }
-    if let Some(before) = before_id {
-        a.push(before.into());
-        sql.push_str(&format!(" AND c.id < ${}", a.len()));
-    }
-    a.push(limit.into());
-    sql.push_str(&format!(" ORDER BY c.id DESC LIMIT ${}", a.len()));
-    db.fetch_all(&sql, a).await
 }
 
 pub async fn count_by_status(db: &Db) -> DbResult<Vec<(String, i64)>> {
@@ -580,46 +443,6 @@ pub async fn top_referrers(db: &Db, limit: i64) -> DbResult<Vec<Referrer>> {
 
 pub async fn count(db: &Db) -> DbResult<i64> {
     db.scalar("SELECT COUNT(*) FROM customers", args![]).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::SearchTerm;
-
-    #[test]
-    fn search_terms() {
-        assert_eq!(
-            SearchTerm::classify(" 0812-3456-7890 "),
-            SearchTerm::Phone("+6281234567890".into())
-        );
-        assert_eq!(
-            SearchTerm::classify("plg-000123"),
-            SearchTerm::Number("PLG-000123".into())
-        );
-        assert_eq!(
-            SearchTerm::classify("Dewi@Mail.id"),
-            SearchTerm::Email("dewi@mail.id".into())
-        );
-        assert_eq!(
-            SearchTerm::classify("3456"),
-            SearchTerm::Text {
-                pattern: "%3456%".into(),
-                phone_digits: Some("%3456%".into())
-            }
-        );
-        assert_eq!(
-            SearchTerm::classify("dewi"),
-            SearchTerm::Text {
-                pattern: "%dewi%".into(),
-                phone_digits: None
-            }
-        );
-        assert_eq!(SearchTerm::classify("   "), SearchTerm::None);
-        assert_eq!(
-            SearchTerm::classify("reg-2026-000201"),
-            SearchTerm::Registration("REG-2026-000201".into())
-        );
-    }
 }
 
 // ---- complaints, as the customer page lists them ----

@@ -6,8 +6,9 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use super::model::{status_key, CustomerStatus};
+use super::search::{self, Filter};
 use super::service::{self, ProfileInput};
-use super::store::{self, CustomerRow, Filter, Referrer, SubscriptionRow, TimelineEntry};
+use super::store::{self, CustomerRow, Referrer, SubscriptionRow, TimelineEntry};
 use crate::auth::{password, Role};
 use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
 use crate::error::{AppError, AppResult};
@@ -72,7 +73,7 @@ pub async fn list(
         area_id: q.area.parse().ok(),
         package_id: q.package.parse().ok(),
     };
-    let mut rows = store::search(&state.db, &filter, q.before, PER_PAGE + 1).await?;
+    let mut rows = search::search(&state.db, &filter, q.before, PER_PAGE + 1).await?;
     let next_cursor = if rows.len() as i64 > PER_PAGE {
         rows.truncate(PER_PAGE as usize);
         rows.last().map(|r| r.id)

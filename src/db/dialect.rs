@@ -49,6 +49,18 @@ impl Backend {
         }
     }
 
+    /// The keys of every document of the full-text index table `index` that contains every
+    /// word of the query bound at `$param` (as for [`Backend::full_text_select`]), for
+    /// `key IN (…)` beside other conditions.
+    pub fn full_text_keys(self, index: &str, param: usize) -> String {
+        match self {
+            Backend::Sqlite => format!("SELECT rowid FROM {index} WHERE {index} MATCH ${param}"),
+            Backend::Postgres => {
+                format!("SELECT id FROM {index} WHERE doc @@ to_tsquery('simple', ${param})")
+            }
+        }
+    }
+
     /// The query text for [`Backend::full_text_select`] from what a person typed: its words
     /// (letters and digits only, so nothing typed is read as query syntax), each a prefix, all
     /// required. `None` when nothing searchable is left.

@@ -122,7 +122,7 @@ pub async fn file(
         // Parallel filings by one customer are counted one after the other.
         tx.lock_row("customers", customer_id).await?;
         let since = now - chrono::Duration::hours(1);
-        if store::filed_by_since(&mut tx, user, since).await? >= limit {
+        if store::filed_by_since(&mut tx, customer_id, user, since, limit).await? >= limit {
             return Err(AppError::field("limit", "ticket.error.too_many"));
         }
     }

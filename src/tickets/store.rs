@@ -126,10 +126,20 @@ pub async fn of_customer(db: &Db, customer_id: i64, limit: i64) -> DbResult<Vec<
 }
 
 /// Tickets a customer filed themselves since `since` (for the per-customer limit).
-pub async fn filed_by_since(tx: &mut Tx, user_id: i64, since: DateTime<Utc>) -> DbResult<i64> {
+/// How many of `customer_id`'s complaints `user_id` filed since `since`, counting no further
+/// than `limit` (the customer's index, newest first: the cost stays that of one customer's
+/// tickets however many the office holds).
+pub async fn filed_by_since(
+    tx: &mut Tx,
+    customer_id: i64,
+    user_id: i64,
+    since: DateTime<Utc>,
+    limit: i64,
+) -> DbResult<i64> {
     tx.scalar(
-        "SELECT COUNT(*) FROM tickets WHERE created_by = $1 AND created_at >= $2",
-        args![user_id, since],
+        "SELECT COUNT(*) FROM (SELECT 1 FROM tickets WHERE customer_id = $1 AND created_by = $2 \
+         AND created_at >= $3 ORDER BY id DESC LIMIT $4) t",
+        args![customer_id, user_id, since, limit],
     )
     .await
 }

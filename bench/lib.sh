@@ -1,0 +1,95 @@
+# Shared by the benchmark scripts (sourced, not run): the release binary, the cached ISP-sized
+# data set per database, starting Setia and logging in. Nothing leaves 127.0.0.1.
+
+CUSTOMERS=${CUSTOMERS:-100000}
+TICKETS=${TICKETS:-1000000}
+CACHE=${BENCH_CACHE:-/var/tmp/setia-bench}
+PG=${PG_URL:-postgres://postgres@127.0.0.1:5432}
+PORT=${PORT:-18080}
+BIN=target/release/setia
+DIRECTOR=bench-director@setia.local
+ADMIN=bench-admin@setia.local
+PASSWORD=bench-direktur-2026
+# Every generated customer shares the demo customers' password (src/demo/mod.rs).
+CUSTOMER_PASSWORD=pelanggan-demo-2026
+size="${CUSTOMERS}_${TICKETS}"
+
+mkdir -p "$CACHE" bench/results
+
+# Environment selecting one database, for the setia commands below.
+db_env() {
+    case "$1" in
+        sqlite) echo "SETIA_DATA_DIR=$CACHE/sqlite-$size" ;;
+        postgres) echo "SETIA_DATA_DIR=$CACHE/pg-$size SETIA_DATABASE_URL=$PG/setia_bench_$size" ;;
+    esac
+}
+
+# One value from the database (a row count, an id).
+sql() {
+    case "$1" in
+        sqlite) sqlite3 "$CACHE/sqlite-$size/setia.db" "$2" ;;
+        postgres) psql -qtAX "$PG/setia_bench_$size" -c "$2" ;;
+    esac
+}
+
+# Generates the data set once per size and database, with a director and an admin to log in.
+prepare() {
+    local db=$1 marker="$CACHE/$1-$size.ready"
+    [ -f "$marker" ] && return
+    echo "== generating $CUSTOMERS customers and $TICKETS tickets on $db (once; cached)"
+    if [ "$db" = sqlite ]; then
+        rm -rf "$CACHE/sqlite-$size"
+    else
+        psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS setia_bench_$size" -c "CREATE DATABASE setia_bench_$size"
+    fi
+    mkdir -p "$CACHE/sqlite-$size" "$CACHE/pg-$size"
+    env $(db_env "$db") "$BIN" migrate >/dev/null
+    local started=$SECONDS
+    env $(db_env "$db") "$BIN" demo --customers "$CUSTOMERS" --tickets "$TICKETS" >"$CACHE/$db-$size.demo.log"
+    echo "   generated in $((SECONDS - started)) s"
+    echo "$((SECONDS - started))" >"$CACHE/$db-$size.seconds"
+    echo "$PASSWORD" | env $(db_env "$db") "$BIN" user create --role director \
+        --email "$DIRECTOR" --name "Bench Director" --password-stdin >/dev/null
+    echo "$PASSWORD" | env $(db_env "$db") "$BIN" user create --role admin \
+        --email "$ADMIN" --name "Bench Admin" --password-stdin >/dev/null
+    touch "$marker"
+}
+
+# Starts Setia on the given port in the background (extra environment after the port); sets
+# $SERVER_PID and waits until it answers.
+start_server() {
+    local db=$1 port=$2
+    shift 2
+    env $(db_env "$db") "$@" "$BIN" serve --listen "127.0.0.1:$port" >>"$CACHE/serve-$db-$port.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 300); do
+        curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return
+        kill -0 "$SERVER_PID" 2>/dev/null || { echo "Setia did not start: $CACHE/serve-$db-$port.log" >&2; exit 1; }
+        sleep 0.2
+    done
+    echo "Setia did not answer on port $port" >&2
+    exit 1
+}
+
+# The CSRF token of a page, with the cookie jar updated.
+csrf_of() {
+    local port=$1 jar=$2 path=$3
+    curl -s -b "$jar" -c "$jar" "http://127.0.0.1:$port$path" |
+        sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1
+}
+
+# Logs in (email or phone) into the cookie jar; fails loudly when the login is refused.
+login() {
+    local port=$1 jar=$2 who=$3 password=$4 csrf status
+    csrf=$(csrf_of "$port" "$jar" /login)
+    status=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" -c "$jar" \
+        -H "Origin: http://127.0.0.1:$port" --data-urlencode "_csrf=$csrf" \
+        --data-urlencode "login=$who" --data-urlencode "password=$password" \
+        "http://127.0.0.1:$port/login")
+    [ "$status" = 303 ] || { echo "login as $who failed: HTTP $status" >&2; exit 1; }
+}
+
+# The Cookie header value of a jar.
+cookie_of() {
+    awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) printf "%s%s=%s", (n++ ? "; " : ""), $6, $7 }' "$1"
+}
