@@ -7,7 +7,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
 
-use crate::db::Db;
+use crate::db::{ConnectOptions, Db, Synchronous};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
@@ -18,6 +18,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `postgres://…` selects PostgreSQL; empty means SQLite in `data_dir`.
     pub database_url: Option<String>,
+    /// SQLite's `PRAGMA synchronous`: `normal` (default; survives a crash of the process) or
+    /// `full` (also survives a power loss; one fsync per commit).
+    pub sqlite_synchronous: Synchronous,
     /// Marks cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
     /// Public base URL, used in links sent out by mail or chat and for the Origin check.
@@ -185,6 +188,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".parse().expect("valid default address"),
             data_dir: PathBuf::from("./data"),
             database_url: None,
+            sqlite_synchronous: Synchronous::Normal,
             secure_cookies: false,
             base_url: "http://127.0.0.1:8080".into(),
             session_idle_minutes: 120,
@@ -229,6 +233,13 @@ impl Config {
             .as_deref()
             .map(str::trim)
             .filter(|h| !h.is_empty())
+    }
+
+    /// How to open the database (see [`Db::connect_with`]).
+    pub fn connect_options(&self) -> ConnectOptions {
+        ConnectOptions {
+            sqlite_synchronous: self.sqlite_synchronous,
+        }
     }
 
     /// The database URL in force: the configured one, or SQLite inside the data directory.

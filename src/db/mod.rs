@@ -71,9 +71,55 @@ pub enum Backend {
 
 pub type DbResult<T> = Result<T, sqlx::Error>;
 
+/// How hard SQLite works to keep a commit (`PRAGMA synchronous`; PostgreSQL ignores it).
+/// In WAL mode `Normal` loses nothing when the process crashes, but the last commits before a
+/// power loss or OS crash may be rolled back; `Full` syncs the WAL at every commit and survives
+/// that too, at the price of one `fsync` per commit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Synchronous {
+    #[default]
+    Normal,
+    Full,
+}
+
+impl TryFrom<String> for Synchronous {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "normal" => Ok(Synchronous::Normal),
+            "full" => Ok(Synchronous::Full),
+            _ => Err(format!(
+                "sqlite_synchronous must be \"normal\" or \"full\", not {s:?}"
+            )),
+        }
+    }
+}
+
+impl From<Synchronous> for String {
+    fn from(s: Synchronous) -> String {
+        match s {
+            Synchronous::Normal => "normal".into(),
+            Synchronous::Full => "full".into(),
+        }
+    }
+}
+
+/// Connection settings beyond the URL.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ConnectOptions {
+    pub sqlite_synchronous: Synchronous,
+}
+
 impl Db {
-    /// Opens the database named by `url` (`sqlite://…` or `postgres://…`).
+    /// Opens the database named by `url` (`sqlite://…` or `postgres://…`) with the default
+    /// [`ConnectOptions`].
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        Db::connect_with(url, ConnectOptions::default()).await
+    }
+
+    /// Opens the database named by `url` with `options`.
+    pub async fn connect_with(url: &str, options: ConnectOptions) -> anyhow::Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url)?;
             let write = PgPoolOptions::new()
@@ -91,7 +137,10 @@ impl Db {
         } else if url.starts_with("sqlite:") {
             let base = SqliteConnectOptions::from_str(url)?
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                .synchronous(match options.sqlite_synchronous {
+                    Synchronous::Normal => SqliteSynchronous::Normal,
+                    Synchronous::Full => SqliteSynchronous::Full,
+                })
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             let write = SqlitePoolOptions::new()
