@@ -1,4 +1,4 @@
-//! The command line: `setia serve | worker | migrate | user create | demo`.
+//! The command line: `setia serve | worker | migrate | user create | demo | backup | restore`.
 
 use std::io::BufRead;
 use std::net::SocketAddr;
@@ -60,6 +60,25 @@ enum Command {
         /// Also generate this many tickets with their threads over the generated customers.
         #[arg(long, default_value_t = 0)]
         tickets: usize,
+    },
+    /// Copy the SQLite database to FILE while Setia keeps running (a consistent snapshot with
+    /// every upload in it), then check the copy. FILE must not exist. For PostgreSQL use pg_dump.
+    #[command(after_help = "The copy is one consistent snapshot (VACUUM INTO), \
+made while the server may keep writing; it is checked with PRAGMA integrity_check. Restore it with \
+`setia restore FILE` into an empty data directory.")]
+    Backup {
+        /// The new backup file (it must not exist yet), e.g. setia-2026-11-29.db.
+        file: PathBuf,
+    },
+    /// Bring a backup made by `setia backup` back into an empty data directory (data_dir /
+    /// SETIA_DATA_DIR; refused if a setia.db is there). Checks it before putting it in place.
+    /// For PostgreSQL use pg_restore.
+    #[command(after_help = "Stop Setia first. The backup is copied next to \
+setia.db, checked (PRAGMA integrity_check, known migrations) and then moved into place; `setia \
+serve` applies any newer migrations.")]
+    Restore {
+        /// The backup file written by `setia backup`.
+        file: PathBuf,
     },
     /// Manage user accounts.
     User {
@@ -168,6 +187,34 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             }
             println!("\nEvery demo customer logs in with their phone number and the customer password above.");
         }
+        Command::Backup { file } => {
+            let s = crate::db::backup::backup(&config.database_url(), &file).await?;
+            println!(
+                "Backup written to {}: {}, {} customers, {} tickets; integrity check ok.",
+                s.path.display(),
+                megabytes(s.bytes),
+                s.customers,
+                s.tickets
+            );
+        }
+        Command::Restore { file } => {
+            let r = crate::db::backup::restore(&config.database_url(), &file).await?;
+            println!(
+                "Restored {} to {}: {}, {} customers, {} tickets; integrity check ok; {} migrations \
+                 applied{}.",
+                file.display(),
+                r.summary.path.display(),
+                megabytes(r.summary.bytes),
+                r.summary.customers,
+                r.summary.tickets,
+                r.applied,
+                if r.pending > 0 {
+                    format!(", {} newer ones will be applied by `setia serve`", r.pending)
+                } else {
+                    String::new()
+                }
+            );
+        }
         Command::Worker => {
             let db = open_db(&config).await?;
             let worker = crate::worker::spawn(db.clone(), &config, Arc::new(SystemClock)).await?;
@@ -247,6 +294,10 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

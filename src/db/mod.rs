@@ -9,6 +9,7 @@
 //! app instead of failing with `SQLITE_BUSY`.
 
 mod arg;
+pub mod backup;
 pub mod counter;
 mod dialect;
 pub mod schema;
