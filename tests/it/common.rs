@@ -89,8 +89,14 @@ pub async fn spawn() -> TestApp {
 }
 
 pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_on(true, configure).await
+}
+
+/// As [`spawn_with`], on SQLite even when the suite runs on PostgreSQL if `pg` is false (for
+/// tests of SQLite's own features).
+pub async fn spawn_on(pg: bool, configure: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (url, pg) = fresh_database(dir.path(), true).await;
+    let (url, pg) = fresh_database(dir.path(), pg).await;
     let db = Db::connect(&url).await.expect("connect");
     db.migrate().await.expect("migrate");
     let clock = MockClock::new(Utc.with_ymd_and_hms(2026, 11, 28, 3, 0, 0).unwrap());

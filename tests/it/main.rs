@@ -3,10 +3,12 @@
 
 mod common;
 mod fixtures;
+mod process;
 mod smtp;
 
 mod audit_tx;
 mod auth;
+mod backup;
 mod bilingual;
 mod confirm;
 mod customers;
@@ -14,6 +16,7 @@ mod dashboard;
 mod db;
 mod demo;
 mod dispatch;
+mod durability;
 mod field;
 mod i18n;
 mod inbox;
