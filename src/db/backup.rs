@@ -208,12 +208,17 @@ pub async fn inspect(file: &Path) -> anyhow::Result<Summary> {
 }
 
 /// `PRAGMA integrity_check` of `file`: `None` when it answers `ok`, else its first findings.
+/// It reads every page (a minute or so at ISP size), so a spinner shows it is working.
 pub async fn integrity_error(file: &Path) -> anyhow::Result<Option<String>> {
+    let spinner = ProgressBar::new_spinner();
+    spinner.set_message("integrity check…");
+    spinner.enable_steady_tick(Duration::from_millis(120));
     let mut conn = open(file, false).await?;
     let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check(20)")
         .fetch_all(&mut conn)
         .await?;
     conn.close().await?;
+    spinner.finish_and_clear();
     Ok(if rows.len() == 1 && rows[0] == "ok" {
         None
     } else {

@@ -102,6 +102,7 @@ async fn a_backup_taken_under_write_load_restores_every_acknowledged_complaint()
     );
     assert_eq!(process::integrity_check(&restored_url).await, vec!["ok"]);
     process::assert_all_present(&restored_url, &before).await;
+    process::assert_none_half_written(&restored_url).await;
     let tickets: i64 = {
         let rdb = Db::connect(&restored_url).await.unwrap();
         let n = rdb

@@ -38,6 +38,7 @@ async fn every_acknowledged_complaint_survives_a_sigkill_mid_stream() {
 
     let restarted = Server::start(&env, &cwd).await;
     process::assert_all_present(&db.url, &acked).await;
+    process::assert_none_half_written(&db.url).await;
     if db.is_sqlite() {
         assert_eq!(process::integrity_check(&db.url).await, vec!["ok"]);
     }

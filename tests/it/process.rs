@@ -411,6 +411,22 @@ pub async fn assert_all_present(url: &str, filed: &[Filed]) {
     db.close().await;
 }
 
+/// Every complaint in the database at `url` has its opening message: none was half written
+/// (the ticket row committed without its thread).
+pub async fn assert_none_half_written(url: &str) {
+    let db = Db::connect(url).await.expect("open the database");
+    let bare: Vec<(i64,)> = db
+        .fetch_all(
+            "SELECT t.id FROM tickets t WHERE NOT EXISTS \
+             (SELECT 1 FROM ticket_messages m WHERE m.ticket_id = t.id)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    db.close().await;
+    assert!(bare.is_empty(), "complaints without a message: {bare:?}");
+}
+
 /// `PRAGMA integrity_check` of the SQLite database at `url`.
 pub async fn integrity_check(url: &str) -> Vec<String> {
     let db = Db::connect(url).await.expect("open the database");
