@@ -61,8 +61,9 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         tickets: usize,
     },
-    /// Copy the SQLite database to FILE while Setia keeps running (a consistent snapshot with
-    /// every upload in it), then check the copy. FILE must not exist. For PostgreSQL use pg_dump.
+    /// Copy the SQLite database to a new FILE while Setia runs (for PostgreSQL: pg_dump).
+    ///
+    /// A consistent snapshot with every upload in it, checked afterwards. FILE must not exist.
     #[command(after_help = "The copy is one consistent snapshot (VACUUM INTO), \
 made while the server may keep writing; it is checked with PRAGMA integrity_check. Restore it with \
 `setia restore FILE` into an empty data directory.")]
@@ -70,9 +71,10 @@ made while the server may keep writing; it is checked with PRAGMA integrity_chec
         /// The new backup file (it must not exist yet), e.g. setia-2026-11-29.db.
         file: PathBuf,
     },
-    /// Bring a backup made by `setia backup` back into an empty data directory (data_dir /
-    /// SETIA_DATA_DIR; refused if a setia.db is there). Checks it before putting it in place.
-    /// For PostgreSQL use pg_restore.
+    /// Put a backup back into an empty data directory (for PostgreSQL: pg_restore).
+    ///
+    /// The data directory is data_dir / SETIA_DATA_DIR; refused if a setia.db is there. The
+    /// backup is checked before it is put in place.
     #[command(after_help = "Stop Setia first. The backup is copied next to \
 setia.db, checked (PRAGMA integrity_check, known migrations) and then moved into place; `setia \
 serve` applies any newer migrations.")]
