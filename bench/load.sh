@@ -63,7 +63,7 @@ scenario() {
     for conns in $CONNS; do
         local table=${TABLE_OF[$name]:-} before=0 after
         [ -n "$table" ] && before=$(sql "$DB" "SELECT COUNT(*) FROM $table")
-        local pid results=() files=() i=0
+        local pid results=() files=() jobs=() i=0
         for pid in "${PIDS[@]}"; do reset_peak "$pid"; done
         local per=$((conns / ${#PORTS[@]})) threads=$((2 / ${#PORTS[@]}))
         for port in "${PORTS[@]}"; do
@@ -72,16 +72,18 @@ scenario() {
             files+=("$out")
             if [ "$kind" = read ]; then
                 wrk_json "$per" "$threads" "$port" "$path" -H "Cookie: $cookie" -s bench/wrk/read.lua >"$out" &
+                jobs+=($!)
             else
                 (
                     export "$@" COOKIE="$cookie" ORIGIN="http://127.0.0.1:$port" \
                         RUN="$name-$conns-$i-$RANDOM" WRITE_SECONDS=$((DURATION - 3))
                     wrk_json "$per" "$threads" "$port" "$path" -s bench/wrk/write.lua
                 ) >"$out" &
+                jobs+=($!)
             fi
             i=$((i + 1))
         done
-        wait
+        wait "${jobs[@]}"
         for out in "${files[@]}"; do results+=("$(cat "$out")"); rm -f "$out"; done
         local peak=0 p
         for pid in "${PIDS[@]}"; do p=$(peak_kb "$pid"); [ "$p" -gt "$peak" ] && peak=$p; done

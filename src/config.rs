@@ -21,6 +21,8 @@ pub struct Config {
     /// SQLite's `PRAGMA synchronous`: `normal` (default; survives a crash of the process) or
     /// `full` (also survives a power loss; one fsync per commit).
     pub sqlite_synchronous: Synchronous,
+    /// Connections in the read pool.
+    pub db_read_connections: u32,
     /// Marks cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
     /// Public base URL, used in links sent out by mail or chat and for the Origin check.
@@ -189,6 +191,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./data"),
             database_url: None,
             sqlite_synchronous: Synchronous::Normal,
+            db_read_connections: 8,
             secure_cookies: false,
             base_url: "http://127.0.0.1:8080".into(),
             session_idle_minutes: 120,
@@ -239,6 +242,7 @@ impl Config {
     pub fn connect_options(&self) -> ConnectOptions {
         ConnectOptions {
             sqlite_synchronous: self.sqlite_synchronous,
+            read_connections: self.db_read_connections.max(1),
         }
     }
 

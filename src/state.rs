@@ -1,8 +1,11 @@
 //! The state every request handler gets. Part of the shared kernel: it depends on no domain, and
 //! `app.rs` (the top) fills in what domains provide (how to load the brand shown in headers).
 
+use std::any::Any;
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -21,7 +24,55 @@ pub struct AppState {
     pub limits: Arc<crate::web::limits::RateLimits>,
     /// The bound on concurrent password hashing; see [`crate::auth::password::Hashing`].
     pub hashing: Arc<crate::auth::password::Hashing>,
-    brand: BrandCache,
+    /// Rarely changing reads that every visitor gets (see [`Cache`]).
+    pub cache: Arc<Cache>,
+    brand: BrandLoader,
+}
+
+/// This instance's copy of reads that change rarely and that many requests show (the public
+/// site's packages, promos, areas, news and company profile): each kept for the TTL its reader
+/// gives, and all dropped when a staff member changes anything through this instance (the
+/// request middleware calls [`Cache::clear`]). Other instances show a change within that TTL.
+#[derive(Default)]
+pub struct Cache {
+    entries: RwLock<HashMap<String, (Instant, Arc<dyn Any + Send + Sync>)>>,
+    /// Bumped by every clear, so a read that began before a change is not stored after it.
+    generation: AtomicU64,
+}
+
+impl Cache {
+    /// The value under `key` if read less than `ttl` ago, else `load`'s (then kept).
+    pub async fn get_or_load<T, Fut>(
+        &self,
+        key: &str,
+        ttl: Duration,
+        load: impl FnOnce() -> Fut,
+    ) -> DbResult<Arc<T>>
+    where
+        T: Any + Send + Sync,
+        Fut: Future<Output = DbResult<T>>,
+    {
+        if let Some((at, value)) = self.entries.read().expect("cache lock").get(key) {
+            if at.elapsed() < ttl {
+                if let Ok(v) = value.clone().downcast::<T>() {
+                    return Ok(v);
+                }
+            }
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let value = Arc::new(load().await?);
+        let mut entries = self.entries.write().expect("cache lock");
+        if self.generation.load(Ordering::Acquire) == generation {
+            entries.insert(key.to_string(), (Instant::now(), value.clone()));
+        }
+        Ok(value)
+    }
+
+    pub fn clear(&self) {
+        let mut entries = self.entries.write().expect("cache lock");
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        entries.clear();
+    }
 }
 
 /// What every page header shows of the company.
@@ -39,15 +90,6 @@ pub type BrandFuture = Pin<Box<dyn Future<Output = DbResult<Brand>> + Send>>;
 
 /// The brand is read on every page; it changes rarely, and other instances pick up a change
 /// within [`BRAND_TTL`].
-#[derive(Clone)]
-struct BrandCache {
-    cached: Arc<RwLock<Option<Fetched>>>,
-    load: BrandLoader,
-}
-
-/// The brand and when it was read.
-type Fetched = (Instant, Arc<Brand>);
-
 const BRAND_TTL: Duration = Duration::from_secs(30);
 
 impl AppState {
@@ -68,10 +110,8 @@ impl AppState {
             config: Arc::new(config),
             clock,
             secret: Arc::new(secret),
-            brand: BrandCache {
-                cached: Default::default(),
-                load: brand,
-            },
+            cache: Arc::default(),
+            brand,
         }
     }
 
@@ -88,18 +128,8 @@ impl AppState {
     }
 
     pub async fn brand(&self) -> DbResult<Arc<Brand>> {
-        if let Some((at, b)) = self.brand.cached.read().expect("cache lock").as_ref() {
-            if at.elapsed() < BRAND_TTL {
-                return Ok(b.clone());
-            }
-        }
-        let fresh = Arc::new((self.brand.load)(self.db.clone()).await?);
-        *self.brand.cached.write().expect("cache lock") = Some((Instant::now(), fresh.clone()));
-        Ok(fresh)
-    }
-
-    /// Call after the company profile changed so this instance shows it at once.
-    pub fn forget_brand(&self) {
-        *self.brand.cached.write().expect("cache lock") = None;
+        self.cache
+            .get_or_load("brand", BRAND_TTL, || (self.brand)(self.db.clone()))
+            .await
     }
 }

@@ -30,3 +30,7 @@ INSERT INTO customer_search (id, doc) SELECT id, customer_search_doc(customers) 
 
 -- The customer list filtered by area and status, newest first (it walked customers_status).
 CREATE INDEX customers_area_status ON customers (area_id, status, id);
+
+-- One customer's low ratings for the risk score on the customer page (it read every rating of
+-- the last 90 days through ratings_created).
+CREATE INDEX ratings_customer ON ratings (customer_id, created_at);

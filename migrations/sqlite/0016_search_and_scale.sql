@@ -34,6 +34,10 @@ INSERT INTO customer_search (rowid, doc)
 -- The customer list filtered by area and status, newest first (it walked customers_status).
 CREATE INDEX customers_area_status ON customers (area_id, status, id);
 
+-- One customer's low ratings for the risk score on the customer page (it read every rating of
+-- the last 90 days through ratings_created).
+CREATE INDEX ratings_customer ON ratings (customer_id, created_at);
+
 -- The stale-day list keeps a day once (SQLite only: its single writer makes "not there yet"
 -- safe; on PostgreSQL a unique day would make concurrent ticket writers wait for each other).
 -- Adding a row per ticket grew the list to a million rows while the data set was generated,

@@ -61,12 +61,13 @@ fn expired(state: &AppState, s: &SessionUser, now: DateTime<Utc>) -> bool {
     now - s.last_seen_at > idle || now - s.created_at > absolute || !s.active
 }
 
-/// The live session for a cookie token, or `None` (and the row is gone) if it expired.
-pub async fn load(state: &AppState, token: &str) -> DbResult<Option<SessionUser>> {
+/// The live session for a cookie token, or `None` (and the row is gone) if it expired; with the
+/// user's unread notifications counted up to `unread_cap`.
+pub async fn load(state: &AppState, token: &str, unread_cap: i64) -> DbResult<Option<SessionUser>> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
-    let Some(s) = store::find_session(&state.db, &token_hash(token)).await? else {
+    let Some(s) = store::find_session(&state.db, &token_hash(token), unread_cap).await? else {
         return Ok(None);
     };
     let now = state.clock.now();

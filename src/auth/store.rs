@@ -16,13 +16,19 @@ pub struct SessionUser {
     pub active: bool,
     pub must_change_password: bool,
     pub lang: Option<String>,
+    /// The user's unread notifications, counted up to the cap given to [`find_session`].
+    pub unread: i64,
 }
 
-pub async fn find_session(db: &Db, id: &str) -> DbResult<Option<SessionUser>> {
+/// The session and its user, with the bell's count in the same query (every page needs both).
+pub async fn find_session(db: &Db, id: &str, unread_cap: i64) -> DbResult<Option<SessionUser>> {
     db.fetch_optional(
         "SELECT s.id AS session_id, s.created_at, s.last_seen_at, u.id AS user_id, u.name, u.role, u.active, \
-         u.must_change_password, u.lang FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
-        args![id],
+         u.must_change_password, u.lang, \
+         (SELECT COUNT(*) FROM (SELECT 1 FROM notifications n \
+          WHERE n.user_id = u.id AND n.read_at IS NULL LIMIT $2) capped) AS unread \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
+        args![id, unread_cap],
     )
     .await
 }

@@ -136,23 +136,34 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let customer = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let db = &state.db;
+    // The independent reads side by side on the read pool.
+    let (customer, subscriptions, registrations, timeline, tickets, visits, packages, referrals) =
+        tokio::try_join!(
+            store::get(db, id),
+            store::subscriptions_of(db, id),
+            registrations::of_customer(db, id),
+            store::timeline(db, id),
+            store::tickets_of(db, id, 20),
+            crate::visits::store::serving(db, None, None, Some(id)),
+            catalog::all_packages(db),
+            store::referral_counts(db, id),
+        )?;
+    let customer = customer.ok_or(AppError::NotFound)?;
+    let (risk, contacts) = tokio::try_join!(
+        crate::retention::risk_store::score_of(db, id, &state.config.risk, state.now()),
+        crate::retention::store::contacts_of(db, id, 5),
+    )?;
     page(&ShowPage {
-        subscriptions: store::subscriptions_of(&state.db, id).await?,
-        registrations: registrations::of_customer(&state.db, id).await?,
-        timeline: store::timeline(&state.db, id).await?,
-        tickets: store::tickets_of(&state.db, id, 20).await?,
-        visits: crate::visits::store::serving(&state.db, None, None, Some(id)).await?,
-        packages: catalog::all_packages(&state.db).await?,
-        referrals: store::referral_counts(&state.db, id).await?,
-        risk: crate::retention::risk_store::score_of(
-            &state.db,
-            id,
-            &state.config.risk,
-            state.now(),
-        )
-        .await?,
-        contacts: crate::retention::store::contacts_of(&state.db, id, 5).await?,
+        subscriptions,
+        registrations,
+        timeline,
+        tickets,
+        visits,
+        packages,
+        referrals,
+        risk,
+        contacts,
         can_edit: ctx.role() == Some(Role::Admin),
         ctx,
         customer,

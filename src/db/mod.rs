@@ -107,9 +107,20 @@ impl From<Synchronous> for String {
 }
 
 /// Connection settings beyond the URL.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct ConnectOptions {
     pub sqlite_synchronous: Synchronous,
+    /// Connections of the read pool (each SQLite one has its own thread).
+    pub read_connections: u32,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            sqlite_synchronous: Synchronous::default(),
+            read_connections: 8,
+        }
+    }
 }
 
 impl Db {
@@ -130,7 +141,7 @@ impl Db {
                 .connect_with(opts.clone())
                 .await?;
             let read = PgPoolOptions::new()
-                .max_connections(10)
+                .max_connections(options.read_connections)
                 .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_lazy_with(opts.options([("default_transaction_read_only", "on")]));
@@ -153,7 +164,7 @@ impl Db {
                 .await?;
             let read = SqlitePoolOptions::new()
                 .after_connect(|conn, _| Box::pin(unicode_lower(conn)))
-                .max_connections(8)
+                .max_connections(options.read_connections)
                 .test_before_acquire(false)
                 .connect_with(base.read_only(true))
                 .await?;

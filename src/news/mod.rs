@@ -24,3 +24,19 @@ pub fn routes() -> Routes {
         .post("/staff/posts/{id}/unpublish", content, admin::unpublish)
         .post("/staff/posts/{id}/delete", content, admin::delete)
 }
+
+/// The newest `n` published posts, read at most once per [`crate::catalog::SHOWN_TTL`] by each
+/// instance (the home page and the portal show them).
+pub async fn latest(
+    state: &crate::state::AppState,
+    n: i64,
+) -> crate::db::DbResult<std::sync::Arc<Vec<store::PostRow>>> {
+    state
+        .cache
+        .get_or_load(
+            &format!("news.latest.{n}"),
+            crate::catalog::SHOWN_TTL,
+            || store::list_published(&state.db, n, 0),
+        )
+        .await
+}

@@ -72,36 +72,42 @@ pub async fn home(
     user: CurrentUser,
 ) -> AppResult<Response> {
     let customer = me(&state, &user).await?;
+    let today = crate::types::wib_date(state.now());
+    let db = &state.db;
+    // Independent reads side by side; what every customer sees comes from this instance's cache.
+    let (registrations, company, shown, news, visits, subscriptions, referrals, nps_request) = tokio::try_join!(
+        registrations::of_customer(db, customer.id),
+        crate::site::shown_company(&state),
+        crate::catalog::shown(&state, today),
+        crate::news::latest(&state, 3),
+        crate::visits::store::serving(db, None, None, Some(customer.id)),
+        customers::subscriptions_of(db, customer.id),
+        customers::referral_counts(db, customer.id),
+        crate::nps::store::open_request(db, customer.id, state.now()),
+    )?;
     let mut open = Vec::new();
-    for reg in registrations::of_customer(&state.db, customer.id).await? {
+    for reg in registrations {
         // Installed registrations show up as subscriptions; the rest show their progress.
         if reg.status != RegStatus::Installed {
             open.push(progress(&state, reg).await?);
         }
     }
-    let today = state
-        .clock
-        .now()
-        .with_timezone(&crate::types::wib())
-        .date_naive();
-    let company = crate::site::store::company(&state.db).await?;
     page(&HomePage {
         whatsapp: crate::types::PhoneNumber::parse(&company.whatsapp)
             .map(|p| p.as_str().trim_start_matches('+').to_string())
             .unwrap_or_default(),
-        office_phone: company.phone,
-        visits: crate::visits::store::serving(&state.db, None, None, Some(customer.id))
-            .await?
+        office_phone: company.phone.clone(),
+        visits: visits
             .into_iter()
             .filter(|v| {
                 v.status.is_booked() && v.kind != crate::visits::model::VisitKind::Installation
             })
             .collect(),
-        subscriptions: customers::subscriptions_of(&state.db, customer.id).await?,
-        referrals: customers::referral_counts(&state.db, customer.id).await?,
-        promos: crate::catalog::store::running_promos(&state.db, today).await?,
-        news: crate::news::store::list_published(&state.db, 3, 0).await?,
-        nps_request: crate::nps::store::open_request(&state.db, customer.id, state.now()).await?,
+        subscriptions,
+        referrals,
+        promos: shown.promos.clone(),
+        news: news.as_ref().clone(),
+        nps_request,
         steps: &RegStatus::STEPS,
         ctx,
         customer,

@@ -11,7 +11,7 @@ use super::pipeline::{self, NewSignup, SignupError};
 use super::progress::owned_registration;
 use super::store::RegistrationRow;
 use crate::auth::{password, session};
-use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
+use crate::catalog::store::{AreaRow, PackageRow};
 use crate::customers::store as customers;
 use crate::error::{AppError, AppResult};
 use crate::site::store::WaitingEntry;
@@ -80,14 +80,14 @@ async fn render_form(
     already_registered: bool,
     valid: bool,
 ) -> AppResult<Response> {
+    let shown = crate::catalog::shown(state, crate::types::wib_date(state.now())).await?;
     let p = FormPage {
         ctx,
         form,
         errors,
-        packages: catalog::published_packages(&state.db).await?,
-        promos: catalog::running_promo_packages(&state.db, crate::types::wib_date(state.now()))
-            .await?,
-        areas: catalog::published_areas(&state.db).await?,
+        packages: shown.packages.clone(),
+        promos: shown.promo_packages.clone(),
+        areas: shown.areas.clone(),
         already_registered,
     };
     if valid {

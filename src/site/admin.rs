@@ -238,7 +238,6 @@ pub async fn save_company(
         hero,
     )
     .await?;
-    state.forget_brand();
     Ok(redirect_with_flash(
         &state,
         "/staff/company",

@@ -10,7 +10,7 @@ use crate::catalog::model::{deal_for, today_wib, Deal};
 use crate::catalog::store::{self as catalog, AreaRow, PackageRow, PromoPackage, PromoRow};
 use crate::error::AppResult;
 use crate::news::render_markdown;
-use crate::news::store::{self as news, PostRow};
+use crate::news::store::PostRow;
 use crate::state::AppState;
 use crate::types::{Email, PhoneNumber};
 use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Form, Query};
@@ -41,21 +41,20 @@ impl HomePage {
 const HOME_POSTS: i64 = 3;
 
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let company = store::company(&state.db).await?;
     let today = today_wib(state.clock.as_ref());
-    let packages = catalog::published_packages(&state.db).await?;
-    let links = catalog::running_promo_packages(&state.db, today).await?;
-    let promos = catalog::running_promos(&state.db, today).await?;
-    let posts = news::list_published(&state.db, HOME_POSTS, 0).await?;
-    let areas = catalog::published_areas(&state.db).await?;
+    let (company, shown, posts) = tokio::try_join!(
+        super::shown_company(&state),
+        crate::catalog::shown(&state, today),
+        crate::news::latest(&state, HOME_POSTS),
+    )?;
     page(&HomePage {
         ctx,
-        company,
-        packages,
-        links,
-        promos,
-        posts,
-        areas,
+        company: company.as_ref().clone(),
+        packages: shown.packages.clone(),
+        links: shown.promo_packages.clone(),
+        promos: shown.promos.clone(),
+        posts: posts.as_ref().clone(),
+        areas: shown.areas.clone(),
     })
 }
 

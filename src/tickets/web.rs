@@ -127,12 +127,16 @@ pub async fn list(
         Sort::Due
     };
     let after = Cursor::decode(&q.after);
-    let (rows, next) =
-        store::list(&state.db, &filter_of(&q, &user), sort, after, PER_PAGE, now).await?;
+    let filter = filter_of(&q, &user);
+    let ((rows, next), areas, admins) = tokio::try_join!(
+        store::list(&state.db, &filter, sort, after, PER_PAGE, now),
+        catalog::all_areas(&state.db),
+        users::list_by_role(&state.db, Role::Admin),
+    )?;
     page(&ListPage {
         next: next.map(|c| c.encode()),
-        areas: catalog::all_areas(&state.db).await?,
-        admins: users::list_by_role(&state.db, Role::Admin).await?,
+        areas,
+        admins,
         ctx,
         q,
         rows,

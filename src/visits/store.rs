@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::model::{FailReason, Slot, VisitKind, VisitStatus};
 use crate::args;
-use crate::db::{Conn, Db, DbResult, Tx};
+use crate::db::{Args, Conn, Db, DbResult, Tx};
 
 /// A visit with what people need to read it: the customer, the area, the technician, the
 /// registration or ticket it serves and the package concerned.
@@ -214,18 +214,40 @@ pub async fn set_status(
     Ok(n == 1)
 }
 
+/// `v.<column> = $n OR …` for the keys given, with their arguments; `None` when none is. (A
+/// `column = NULL OR …` for the missing ones made SQLite sort every visit of the table by id,
+/// seconds at 128,000 visits, instead of reading one index.)
+fn keyed(keys: [(&str, Option<i64>); 3]) -> Option<(String, Args)> {
+    let mut args: Args = Vec::new();
+    let mut terms = Vec::new();
+    for (column, value) in keys {
+        if let Some(v) = value {
+            args.push(v.into());
+            terms.push(format!("v.{column} = ${}", args.len()));
+        }
+    }
+    (!terms.is_empty()).then(|| (format!("({})", terms.join(" OR ")), args))
+}
+
 /// Open visits (queued or booked) serving a registration or a ticket.
 pub async fn open_for(
     tx: &mut Tx,
     registration_id: Option<i64>,
     ticket_id: Option<i64>,
 ) -> DbResult<Vec<VisitRow>> {
+    let Some((keys, args)) = keyed([
+        ("registration_id", registration_id),
+        ("ticket_id", ticket_id),
+        ("customer_id", None),
+    ]) else {
+        return Ok(Vec::new());
+    };
     tx.fetch_all(
         &format!(
-            "{SELECT} WHERE (v.registration_id = $1 OR v.ticket_id = $2) \
+            "{SELECT} WHERE {keys} \
              AND v.status IN ('queued', 'scheduled', 'on_the_way', 'in_progress') ORDER BY v.id"
         ),
-        args![registration_id, ticket_id],
+        args,
     )
     .await
 }
@@ -237,12 +259,16 @@ pub async fn serving(
     ticket_id: Option<i64>,
     customer_id: Option<i64>,
 ) -> DbResult<Vec<VisitRow>> {
+    let Some((keys, args)) = keyed([
+        ("registration_id", registration_id),
+        ("ticket_id", ticket_id),
+        ("customer_id", customer_id),
+    ]) else {
+        return Ok(Vec::new());
+    };
     db.fetch_all(
-        &format!(
-            "{SELECT} WHERE v.registration_id = $1 OR v.ticket_id = $2 OR v.customer_id = $3 \
-             ORDER BY v.id DESC LIMIT 50"
-        ),
-        args![registration_id, ticket_id, customer_id],
+        &format!("{SELECT} WHERE {keys} ORDER BY v.id DESC LIMIT 50"),
+        args,
     )
     .await
 }

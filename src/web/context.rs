@@ -40,10 +40,12 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let session_cookie = cookies::get(&parts.headers, cookies::SESSION).map(str::to_owned);
     let mut user = None;
     let mut user_lang = None;
+    let mut unread_now = 0;
     if let Some(token) = &session_cookie {
-        match session::load(&state, token).await {
+        match session::load(&state, token, crate::notify::inbox::COUNT_CAP).await {
             Ok(Some(s)) => {
                 user_lang = s.lang.as_deref().and_then(Lang::parse);
+                unread_now = s.unread;
                 user = Some(CurrentUser {
                     id: s.user_id,
                     name: s.name,
@@ -83,16 +85,10 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         Ok(c) => (c.name.clone(), c.logo.clone(), c.whatsapp.clone()),
         Err(e) => return unavailable(e, ip, path, &request_id),
     };
-    // The bell's count, for pages a person sees (a failure only leaves the bell without it).
-    let unread = match &user {
-        Some(u) if parts.method == Method::GET && crate::notify::inbox::counts_on(&path) => {
-            crate::notify::inbox::unread_count(&state.db, u.id)
-                .await
-                .inspect_err(|e| tracing::warn!(error = %e, "counting unread notifications failed"))
-                .ok()
-        }
-        _ => None,
-    };
+    // The bell's count (read with the session), for pages a person sees.
+    let unread =
+        (user.is_some() && parts.method == Method::GET && crate::notify::inbox::counts_on(&path))
+            .then_some(unread_now);
     let ctx = Ctx {
         lang,
         user,
@@ -125,6 +121,14 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         next.run(req).await
     };
 
+    // A change made by staff (content, packages, the company profile) shows at once in this
+    // instance; see `state::Cache`.
+    if unsafe_method
+        && res.status().as_u16() < 400
+        && ctx.user.as_ref().is_some_and(|u| u.role != Role::Customer)
+    {
+        state.cache.clear();
+    }
     if let Some(page) = error_page(&ctx, &res, &request_id) {
         res = page;
     }

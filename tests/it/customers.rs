@@ -325,6 +325,87 @@ async fn customer_list_searches_filters_and_pages_by_keyset() {
     );
 }
 
+/// The customer search box reads a full-text index (no scan of every customer): each typed word
+/// is the start of a word of the name, number, email, address or phone, and the index follows
+/// edits.
+#[tokio::test]
+async fn customer_search_finds_words_and_phone_starts_and_follows_edits() {
+    let app = spawn().await;
+    let c = catalog(&app).await;
+    let (_, budi) = sign_up(
+        &app,
+        &c,
+        "Budiman Santoso",
+        "0812-7000-1111",
+        "budi@warnet.id",
+    )
+    .await;
+    sign_up(&app, &c, "Siti Rahayu", "0857-7000-2222", "").await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let found = |body: &str, name: &str| body.contains(name);
+    for (q, budi_found, siti_found) in [
+        ("budi", true, false),
+        ("Budiman santoso", true, false),
+        ("SANTO", true, false),
+        ("warnet", true, false),
+        ("0812 7000", true, false),
+        ("+62 857 7000", false, true),
+        ("857", false, true),
+        ("kolonel masturi", true, true),
+        ("rahayu budiman", false, false),
+        ("zzqxw", false, false),
+        ("-*- \"", false, false),
+    ] {
+        let page = admin
+            .get(&format!("/staff/customers?q={}", urlencode(q)))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{q}");
+        assert_eq!(found(&page.body, "Budiman Santoso"), budi_found, "{q}");
+        assert_eq!(found(&page.body, "Siti Rahayu"), siti_found, "{q}");
+        if !budi_found && !siti_found {
+            page.assert_contains("Tidak ada data.");
+        }
+    }
+    let id: i64 = app
+        .db()
+        .scalar(
+            "SELECT customer_id FROM registrations WHERE id = $1",
+            setia::args![budi],
+        )
+        .await
+        .unwrap();
+    let r = admin
+        .post(
+            &format!("/staff/customers/{id}/edit"),
+            &[
+                ("name", "Bambang Wijaya"),
+                ("phone", "0812-7000-1111"),
+                ("email", ""),
+                ("address", "Jl. Sudirman 3"),
+                ("area_id", &c.area.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    admin
+        .get("/staff/customers?q=bambang")
+        .await
+        .assert_contains("Bambang Wijaya");
+    for old in ["budiman", "warnet", "masturi"] {
+        let page = admin.get(&format!("/staff/customers?q={old}")).await;
+        assert!(!page.body.contains("Bambang Wijaya"), "{old}");
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn staff_create_walk_in_customers_and_edit_profiles_with_audit() {
     let app = spawn().await;

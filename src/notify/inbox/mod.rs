@@ -3,7 +3,8 @@
 //! A service that wants to tell a user something calls [`push`] inside its own transaction, with
 //! a translation key, the key's variables and a local link (the ticket). Nothing is rendered
 //! then: the text is made when the notification is read, in the reader's language
-//! ([`text`]). The header shows the unread count ([`unread_count`], capped), the pages list the
+//! ([`text`]). The header shows the unread count (up to [`COUNT_CAP`], read with the session by
+//! `auth::store::find_session`), the pages list the
 //! recent ones, and opening one marks it read and goes to its link ([`open`]). Read ones are
 //! deleted after [`KEEP_READ`] by the hourly sweep ([`sweep`]).
 
@@ -89,11 +90,6 @@ pub async fn push(
         now,
     )
     .await
-}
-
-/// How many unread notifications `user_id` has, up to [`COUNT_CAP`] (one indexed query).
-pub async fn unread_count(db: &Db, user_id: i64) -> DbResult<i64> {
-    store::unread_count(db, user_id, COUNT_CAP).await
 }
 
 /// The count as the bell shows it: `"99+"` above 99.

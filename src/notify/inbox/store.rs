@@ -40,18 +40,6 @@ pub async fn insert(
     Ok(())
 }
 
-/// Unread notifications of `user_id`, counting no further than `cap` (the index on
-/// `(user_id, read_at)` answers it without touching more than `cap` entries).
-pub async fn unread_count(c: impl Into<Conn<'_>>, user_id: i64, cap: i64) -> DbResult<i64> {
-    c.into()
-        .scalar(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM notifications \
-             WHERE user_id = $1 AND read_at IS NULL LIMIT $2) capped",
-            args![user_id, cap],
-        )
-        .await
-}
-
 /// Up to `limit` notifications of `user_id`, newest first, older than id `before` if given
 /// (keyset paging on the `(user_id, id)` index).
 pub async fn recent(
