@@ -27,6 +27,10 @@ ONLY=${ONLY:-.}
 EXTRA_ENV=${EXTRA_ENV:-}
 FILERS=${FILERS:-200}
 source bench/lib.sh
+[ "$DURATION" -ge 8 ] || { echo "DURATION must be at least 8 (seconds): writes stop 4 s before the end" >&2; exit 1; }
+# A two-digit number per run, in the sign-up flood's phone numbers (distinct across runs).
+RUN_NO=$(( ($(cat "$CACHE/run-number" 2>/dev/null || echo 0) + 1) % 100 ))
+echo "$RUN_NO" >"$CACHE/run-number"
 
 for tool in wrk sqlite3 psql; do
     command -v $tool >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk sqlite3 postgresql-client >/dev/null; }
@@ -61,8 +65,9 @@ scenario() {
     [[ $name =~ $ONLY ]] || return 0
     local conns
     for conns in $CONNS; do
-        local table=${TABLE_OF[$name]:-} before=0 after
-        [ -n "$table" ] && before=$(sql "$DB" "SELECT COUNT(*) FROM $table")
+        # The write check: rows past the table's mark (its newest id, or newest session).
+        local table=${TABLE_OF[$name]:-} mark=${MARK_OF[$name]:-} before=""
+        [ -n "$table" ] && before=$(sql "$DB" "SELECT MAX($mark) FROM $table")
         local pid results=() files=() jobs=() i=0
         for pid in "${PIDS[@]}"; do reset_peak "$pid"; done
         local per=$((conns / ${#PORTS[@]})) threads=$((2 / ${#PORTS[@]}))
@@ -76,7 +81,8 @@ scenario() {
             else
                 (
                     export "$@" COOKIE="$cookie" ORIGIN="http://127.0.0.1:$port" \
-                        RUN="$name-$conns-$i-$RANDOM" WRITE_SECONDS=$((DURATION - 3))
+                        RUN="$name-$conns-$i-$RANDOM" WRITE_SECONDS=$((DURATION - 4)) \
+                        PHONE_PREFIX="0857$(printf %02d "$RUN_NO")$i$((conns == 16 ? 1 : 6))"
                     wrk_json "$per" "$threads" "$port" "$path" -s bench/wrk/write.lua
                 ) >"$out" &
                 jobs+=($!)
@@ -89,8 +95,7 @@ scenario() {
         for pid in "${PIDS[@]}"; do p=$(peak_kb "$pid"); [ "$p" -gt "$peak" ] && peak=$p; done
         local growth=null
         if [ -n "$table" ]; then
-            after=$(sql "$DB" "SELECT COUNT(*) FROM $table")
-            growth=$((after - before))
+            growth=$(sql "$DB" "SELECT COUNT(*) FROM $table WHERE $mark > '$before'")
         fi
         # Combine the instances: requests/s and counts add up, latencies are the worse one.
         local line
@@ -134,6 +139,7 @@ filers_file() {
 
 # Rows that each write scenario adds one of per acknowledged response.
 declare -A TABLE_OF=([ticket_file]=tickets [staff_reply]=ticket_messages [signup_flood]=registrations [login_flood]=sessions)
+declare -A MARK_OF=([ticket_file]=id [staff_reply]=id [signup_flood]=id [login_flood]=created_at)
 declare -A CEILING=()
 WRITE_CHECK_FAILED=0
 command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }

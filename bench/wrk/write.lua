@@ -78,10 +78,11 @@ function request()
     path = "/staff/tickets/" .. ids[(n * 7 + tid) % #ids + 1] .. "/reply"
     body = "body=" .. enc("Baik Bapak/Ibu, sedang kami periksa. Ref " .. tag)
   elseif kind == "signup" then
-    -- A distinct mobile number per request: 0857 + thread + counter.
-    body = string.format("name=%s&phone=0857%d%07d&email=&address=%s&area_id=%s&package_id=%s"
+    -- A distinct mobile number per request: the run's prefix (0857, run, instance, connections)
+    -- + thread + counter.
+    body = string.format("name=%s&phone=%s%d%05d&email=&address=%s&area_id=%s&package_id=%s"
       .. "&referral_code=&password=%s&consent=on",
-      enc("Pendaftar " .. tag), tid, n, enc("Jl. Beban No. " .. n),
+      enc("Pendaftar " .. tag), os.getenv("PHONE_PREFIX"), tid, n % 100000, enc("Jl. Beban No. " .. n),
       os.getenv("AREA"), os.getenv("PACKAGE"), enc("rahasia-beban-" .. tag))
   elseif kind == "login" then
     body = "login=" .. enc(os.getenv("LOGIN")) .. "&password=" .. enc(os.getenv("PASSWORD"))

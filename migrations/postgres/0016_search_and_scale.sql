@@ -12,7 +12,7 @@ CREATE FUNCTION customer_search_doc(c customers) RETURNS tsvector LANGUAGE sql I
     SELECT to_tsvector('simple', regexp_replace(
         c.name || ' ' || c.number || ' ' || COALESCE(c.email, '') || ' ' || c.address
         || ' ' || c.phone || ' ' || substr(c.phone, 4) || ' 0' || substr(c.phone, 4),
-        '[^[:alnum:]]+', ' ', 'g'))
+        '[[:space:][:punct:]]+', ' ', 'g'))
 $$;
 
 CREATE FUNCTION customer_search_keep() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -38,14 +38,15 @@ CREATE INDEX customers_area_status ON customers (area_id, status, id);
 -- the last 90 days through ratings_created).
 CREATE INDEX ratings_customer ON ratings (customer_id, created_at);
 
--- The stale-day list keeps a day once (SQLite only: its single writer makes "not there yet"
--- safe; on PostgreSQL a unique day would make concurrent ticket writers wait for each other).
+-- A day joins the stale-day list only when it is not listed yet (SQLite only: its single writer
+-- makes "not there yet" safe; on PostgreSQL a unique day would make concurrent ticket writers
+-- wait for each other).
 -- Adding a row per ticket grew the list to a million rows while the data set was generated,
 -- and each UNION built a temporary table.
 DROP TRIGGER tickets_report_days_insert;
 CREATE TRIGGER tickets_report_days_insert AFTER INSERT ON tickets BEGIN
     INSERT INTO report_days_stale (wib_date)
-        SELECT d FROM (SELECT date(NEW.created_at, '+7 hours') AS d
+        SELECT DISTINCT d FROM (SELECT date(NEW.created_at, '+7 hours') AS d
             UNION ALL SELECT date(NEW.resolved_at, '+7 hours'))
         WHERE d IS NOT NULL AND NOT EXISTS (SELECT 1 FROM report_days_stale s WHERE s.wib_date = d);
 END;
@@ -59,7 +60,7 @@ WHEN OLD.created_at IS NOT NEW.created_at OR OLD.first_response_at IS NOT NEW.fi
     OR OLD.resolution_breached IS NOT NEW.resolution_breached
 BEGIN
     INSERT INTO report_days_stale (wib_date)
-        SELECT d FROM (SELECT date(OLD.created_at, '+7 hours') AS d
+        SELECT DISTINCT d FROM (SELECT date(OLD.created_at, '+7 hours') AS d
             UNION ALL SELECT date(NEW.created_at, '+7 hours')
             UNION ALL SELECT date(OLD.resolved_at, '+7 hours')
             UNION ALL SELECT date(NEW.resolved_at, '+7 hours'))
@@ -69,7 +70,7 @@ END;
 DROP TRIGGER tickets_report_days_delete;
 CREATE TRIGGER tickets_report_days_delete AFTER DELETE ON tickets BEGIN
     INSERT INTO report_days_stale (wib_date)
-        SELECT d FROM (SELECT date(OLD.created_at, '+7 hours') AS d
+        SELECT DISTINCT d FROM (SELECT date(OLD.created_at, '+7 hours') AS d
             UNION ALL SELECT date(OLD.resolved_at, '+7 hours'))
         WHERE d IS NOT NULL AND NOT EXISTS (SELECT 1 FROM report_days_stale s WHERE s.wib_date = d);
 END;
@@ -88,7 +89,7 @@ WHEN OLD.created_at IS NOT NEW.created_at OR OLD.stars IS NOT NEW.stars
     OR OLD.subject_id IS NOT NEW.subject_id
 BEGIN
     INSERT INTO report_days_stale (wib_date)
-        SELECT d FROM (SELECT date(OLD.created_at, '+7 hours') AS d
+        SELECT DISTINCT d FROM (SELECT date(OLD.created_at, '+7 hours') AS d
             UNION ALL SELECT date(NEW.created_at, '+7 hours'))
         WHERE NOT EXISTS (SELECT 1 FROM report_days_stale s WHERE s.wib_date = d);
 END;

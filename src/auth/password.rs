@@ -108,7 +108,8 @@ impl Hashing {
 /// block array lands in the heap of whichever blocking thread ran it and stays there, so peak
 /// memory grew with the threads that ever hashed (measured: 16 hashes under a bound of 2 still
 /// peaked at 271 MB; with a fixed threshold 43 MB). A fixed threshold keeps large allocations
-/// mmapped and hands them back on free, so the bound really bounds memory.
+/// mmapped and hands them back on free, so the bound really bounds memory. (mimalloc was tried
+/// as the global allocator: the sign-up flood then peaked at 210 MB; see bench/README.md.)
 fn return_large_allocations() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes an allocator tunable; it is callable at any time.

@@ -24,6 +24,9 @@ enum SearchTerm {
     /// Words, each a prefix of a word of the customer's name, number, email, address or phone
     /// (the full-text index `customer_search`).
     Words(String),
+    /// Digits that may start a phone number typed locally or a customer number: any one of
+    /// these prefixes.
+    Digits(Vec<String>),
 }
 
 impl SearchTerm {
@@ -54,17 +57,18 @@ impl SearchTerm {
         if let Ok(e) = crate::types::Email::parse(q) {
             return SearchTerm::Email(e.as_str().to_string());
         }
-        // The start of a phone number typed as 0812…, 62812… or +62 812…: one word, the digits
-        // after the country code or the leading 0 (the index holds that form too).
-        if looks_numeric
-            && digits.len() >= 4
-            && (digits.starts_with('0') || digits.starts_with("62"))
-        {
+        // The start of a phone number typed as 0812…, 62812… or +62 812… (the index holds the
+        // digits after the country code or the leading 0 too), or the digits of a PLG number.
+        if looks_numeric && digits.len() >= 4 {
             let local = digits
                 .strip_prefix("62")
                 .unwrap_or(&digits)
                 .trim_start_matches('0');
-            return SearchTerm::Words(local.to_string());
+            let mut prefixes = vec![digits.clone()];
+            if local.len() >= 3 && local != digits {
+                prefixes.push(local.to_string());
+            }
+            return SearchTerm::Digits(prefixes);
         }
         SearchTerm::Words(q.to_string())
     }
@@ -101,6 +105,11 @@ pub async fn search(
         SearchTerm::Email(e) => {
             a.push(e.into());
             sql.push_str(&format!(" AND c.email = ${}", a.len()));
+        }
+        SearchTerm::Digits(prefixes) => {
+            a.push(db.backend().full_text_any(&prefixes).into());
+            let keys = db.backend().full_text_keys("customer_search", a.len());
+            sql.push_str(&format!(" AND c.id IN ({keys})"));
         }
         SearchTerm::Words(typed) => match db.backend().full_text_query(&typed) {
             Some(query) => {
@@ -161,15 +170,23 @@ mod tests {
         );
         assert_eq!(
             SearchTerm::classify("0812 34"),
-            SearchTerm::Words("81234".into())
+            SearchTerm::Digits(vec!["081234".into(), "81234".into()])
         );
         assert_eq!(
             SearchTerm::classify("+62 857"),
-            SearchTerm::Words("857".into())
+            SearchTerm::Digits(vec!["62857".into(), "857".into()])
+        );
+        assert_eq!(
+            SearchTerm::classify("000123"),
+            SearchTerm::Digits(vec!["000123".into(), "123".into()])
+        );
+        assert_eq!(
+            SearchTerm::classify("000003"),
+            SearchTerm::Digits(vec!["000003".into()])
         );
         assert_eq!(
             SearchTerm::classify("3456"),
-            SearchTerm::Words("3456".into())
+            SearchTerm::Digits(vec!["3456".into()])
         );
         assert_eq!(
             SearchTerm::classify("dewi"),

@@ -88,6 +88,30 @@ impl Backend {
         })
     }
 
+    /// The query text for [`Backend::full_text_keys`] matching a document with a word that
+    /// starts with any of `prefixes` (only their letters and digits count, as in
+    /// [`Backend::full_text_query`]).
+    pub fn full_text_any(self, prefixes: &[String]) -> String {
+        let words = prefixes
+            .iter()
+            .map(|p| {
+                p.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect::<String>()
+            })
+            .filter(|w| !w.is_empty());
+        match self {
+            Backend::Sqlite => words
+                .map(|w| format!("\"{w}\"*"))
+                .collect::<Vec<_>>()
+                .join(" OR "),
+            Backend::Postgres => words
+                .map(|w| format!("{w}:*"))
+                .collect::<Vec<_>>()
+                .join(" | "),
+        }
+    }
+
     /// Adds a document to the full-text index table `index`: `$1` its key (the rowid on SQLite,
     /// the `id` column on PostgreSQL), `$2` its text, `$3` the `extra` column.
     pub fn full_text_insert(self, index: &str, extra: &str) -> String {

@@ -105,6 +105,15 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     parts.extensions.insert(state.limits.clone());
     let mut req = Request::from_parts(parts, body);
 
+    // Reports wait for a slot (see `AppState::heavy_reads`); the director's home is the dashboard.
+    let heavy = path.starts_with("/staff/reports")
+        || path.starts_with("/staff/at-risk")
+        || (path == "/staff" && ctx.role() == Some(Role::Director));
+    let _slot = if heavy {
+        state.heavy_reads.acquire().await.ok()
+    } else {
+        None
+    };
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let exempt = CSRF_EXEMPT.iter().any(|p| path.starts_with(p));
     let mut res = if let Err(e) = refuse_control_chars_in_url(req.uri()) {

@@ -194,6 +194,7 @@ async fn sqlite_synchronous_is_applied_and_a_wrong_value_stops_setia_at_start() 
             &url,
             ConnectOptions {
                 sqlite_synchronous: setting,
+                ..ConnectOptions::default()
             },
         )
         .await

@@ -353,6 +353,9 @@ async fn customer_search_finds_words_and_phone_starts_and_follows_edits() {
         ("857", false, true),
         ("kolonel masturi", true, true),
         ("rahayu budiman", false, false),
+        // The digits of a customer number, zeros included.
+        ("000001", true, false),
+        ("PLG-000002", false, true),
         ("zzqxw", false, false),
         ("-*- \"", false, false),
     ] {
