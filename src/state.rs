@@ -38,10 +38,13 @@ pub struct AppState {
 /// request middleware calls [`Cache::clear`]). Other instances show a change within that TTL.
 #[derive(Default)]
 pub struct Cache {
-    entries: RwLock<HashMap<String, (Instant, Arc<dyn Any + Send + Sync>)>>,
+    entries: RwLock<HashMap<String, Cached>>,
     /// Bumped by every clear, so a read that began before a change is not stored after it.
     generation: AtomicU64,
 }
+
+/// A cached value and when it was read.
+type Cached = (Instant, Arc<dyn Any + Send + Sync>);
 
 impl Cache {
     /// The value under `key` if read less than `ttl` ago, else `load`'s (then kept).
