@@ -24,7 +24,7 @@ use crate::users;
     about = "Setia: a web CRM for internet service providers",
     after_help = "Settings: defaults < setia.toml < environment < flags. Environment: SETIA_LISTEN \
 (127.0.0.1:8080), SETIA_DATA_DIR (./data, holds setia.db), SETIA_DATABASE_URL (postgres://... selects \
-PostgreSQL), SETIA_SQLITE_SYNCHRONOUS (normal|full), SETIA_SECURE_COOKIES, SETIA_BASE_URL, SETIA_SESSION_IDLE_MINUTES, SETIA_SESSION_ABSOLUTE_HOURS, \
+PostgreSQL), SETIA_SQLITE_SYNCHRONOUS (normal|full), SETIA_DB_READ_CONNECTIONS, SETIA_SECURE_COOKIES, SETIA_BASE_URL, SETIA_SESSION_IDLE_MINUTES, SETIA_SESSION_ABSOLUTE_HOURS, \
 SETIA_MAX_BODY_BYTES, SETIA_LOG_JSON, SETIA_TRUSTED_PROXIES, SETIA_SMTP_HOST, SETIA_SMTP_PORT, \
 SETIA_SMTP_TLS (none|starttls|tls), SETIA_SMTP_USER, SETIA_SMTP_PASSWORD, SETIA_MAIL_FROM; RUST_LOG sets log levels. See README.md."
 )]

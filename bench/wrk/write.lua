@@ -79,10 +79,10 @@ function request()
     body = "body=" .. enc("Baik Bapak/Ibu, sedang kami periksa. Ref " .. tag)
   elseif kind == "signup" then
     -- A distinct mobile number per request: the run's prefix (0857, run, instance, connections)
-    -- + thread + counter.
-    body = string.format("name=%s&phone=%s%d%05d&email=&address=%s&area_id=%s&package_id=%s"
+    -- + thread + counter: 13 digits.
+    body = string.format("name=%s&phone=%s%d%04d&email=&address=%s&area_id=%s&package_id=%s"
       .. "&referral_code=&password=%s&consent=on",
-      enc("Pendaftar " .. tag), os.getenv("PHONE_PREFIX"), tid, n % 100000, enc("Jl. Beban No. " .. n),
+      enc("Pendaftar " .. tag), os.getenv("PHONE_PREFIX"), tid, n % 10000, enc("Jl. Beban No. " .. n),
       os.getenv("AREA"), os.getenv("PACKAGE"), enc("rahasia-beban-" .. tag))
   elseif kind == "login" then
     body = "login=" .. enc(os.getenv("LOGIN")) .. "&password=" .. enc(os.getenv("PASSWORD"))

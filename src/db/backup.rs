@@ -117,8 +117,10 @@ pub async fn backup(url: &str, dest: &Path) -> anyhow::Result<Summary> {
         return Err(e);
     }
     if let Some(bad) = integrity_error(dest).await? {
+        // Not left behind as if it were a backup (and so the next run can use the name).
+        let _ = std::fs::remove_file(dest);
         bail!(
-            "the copy {} failed the integrity check: {bad}",
+            "the copy {} failed the integrity check and was removed: {bad}",
             dest.display()
         );
     }
