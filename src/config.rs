@@ -57,7 +57,7 @@ pub struct Config {
     /// How long a request waits for a hashing slot before it gets 503 with `Retry-After`.
     pub hash_wait_ms: u64,
     /// Most complaints one customer may file in the portal within an hour.
-    pub tickets_per_hour: i64,
+    pub tickets_per_hour: u32,
     /// A resolved ticket closes by itself after this many days without a customer reply.
     pub auto_close_days: i64,
     /// Technician visits happen inside these working hours (WIB, `HH:MM`): every visit window
@@ -191,7 +191,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./data"),
             database_url: None,
             sqlite_synchronous: Synchronous::Normal,
-            db_read_connections: 8,
+            db_read_connections: crate::db::ConnectOptions::default().read_connections,
             secure_cookies: false,
             base_url: "http://127.0.0.1:8080".into(),
             session_idle_minutes: 120,

@@ -26,9 +26,8 @@ pub struct AppState {
     pub hashing: Arc<crate::auth::password::Hashing>,
     /// Rarely changing reads that every visitor gets (see [`Cache`]).
     pub cache: Arc<Cache>,
-    /// The dashboard, reports and at-risk list that may be computed at once (each reads a
-    /// year of summaries: unbounded, 64 at once took 600 MB and every one timed out).
-    pub heavy_reads: Arc<tokio::sync::Semaphore>,
+    /// Slots for the reads that read a year of data; see [`crate::web::limits::HeavyReads`].
+    pub heavy_reads: Arc<crate::web::limits::HeavyReads>,
     brand: BrandLoader,
 }
 
@@ -117,9 +116,7 @@ impl AppState {
             clock,
             secret: Arc::new(secret),
             cache: Arc::default(),
-            heavy_reads: Arc::new(tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
-            )),
+            heavy_reads: Arc::default(),
             brand,
         }
     }

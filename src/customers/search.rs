@@ -2,7 +2,7 @@
 
 use super::model::CustomerStatus;
 use super::store::{CustomerRow, CUSTOMER_SELECT};
-use crate::db::{Arg, Db, DbResult};
+use crate::db::{Arg, Backend, Db, DbResult};
 
 #[derive(Default)]
 pub struct Filter {
@@ -72,6 +72,16 @@ impl SearchTerm {
         }
         SearchTerm::Words(q.to_string())
     }
+
+    /// The full-text query for the words or digits typed; `None` when nothing searchable was
+    /// typed (only punctuation) or the term is not a full-text one.
+    fn full_text_query(&self, backend: Backend) -> Option<String> {
+        match self {
+            SearchTerm::Digits(prefixes) => Some(backend.full_text_any(prefixes)),
+            SearchTerm::Words(typed) => backend.full_text_query(typed),
+            _ => None,
+        }
+    }
 }
 
 /// One page of customers, newest first, after the cursor `before_id` (keyset paging: the cost
@@ -106,20 +116,17 @@ pub async fn search(
             a.push(e.into());
             sql.push_str(&format!(" AND c.email = ${}", a.len()));
         }
-        SearchTerm::Digits(prefixes) => {
-            a.push(db.backend().full_text_any(&prefixes).into());
-            let keys = db.backend().full_text_keys("customer_search", a.len());
-            sql.push_str(&format!(" AND c.id IN ({keys})"));
-        }
-        SearchTerm::Words(typed) => match db.backend().full_text_query(&typed) {
-            Some(query) => {
-                a.push(query.into());
-                let keys = db.backend().full_text_keys("customer_search", a.len());
-                sql.push_str(&format!(" AND c.id IN ({keys})"));
+        term @ (SearchTerm::Digits(_) | SearchTerm::Words(_)) => {
+            match term.full_text_query(db.backend()) {
+                Some(query) => {
+                    a.push(query.into());
+                    let keys = db.backend().full_text_keys("customer_search", a.len());
+                    sql.push_str(&format!(" AND c.id IN ({keys})"));
+                }
+                // Nothing searchable typed (only punctuation): nothing matches.
+                None => sql.push_str(" AND 1 = 0"),
             }
-            // Nothing searchable typed (only punctuation): nothing matches.
-            None => sql.push_str(" AND 1 = 0"),
-        },
+        }
     }
     if let Some(s) = &f.status {
         a.push(s.as_str().into());

@@ -355,10 +355,16 @@ pub async fn scenarios(
                 field_step(state, clock, actor, visit.id, VisitStatus::OnTheWay).await?;
             }
             Outcome::WorkingToday => {
-                let t = at(0).unwrap_or(now).min(now - Duration::minutes(30));
+                // Set out half an hour ago, but today: just after midnight, at midnight (setting
+                // out is refused before the planned day).
+                let midnight = at(-60 * i64::from(start)).unwrap_or(now);
+                let t = at(0)
+                    .unwrap_or(now)
+                    .min(now - Duration::minutes(30))
+                    .max(midnight);
                 clock.advance(t - clock.now());
                 field_step(state, clock, actor, visit.id, VisitStatus::OnTheWay).await?;
-                clock.advance(Duration::minutes(20));
+                clock.advance((t + Duration::minutes(20)).min(now) - clock.now());
                 field_step(state, clock, actor, visit.id, VisitStatus::InProgress).await?;
             }
             _ => {}

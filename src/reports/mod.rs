@@ -25,4 +25,6 @@ pub fn routes() -> Routes {
         .get("/staff/reports/terminations", office, web::terminations)
         .get("/staff/reports/monthly", office, web::monthly)
         .merge(pages::routes())
+        // Each reads up to a year of summaries.
+        .all_heavy()
 }

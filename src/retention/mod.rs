@@ -30,6 +30,7 @@ pub fn routes() -> Routes {
         // Office: the director owns retention, admins (customer service) make most of the
         // calls; recording a contact changes nothing of the customer's service.
         .get("/staff/at-risk", read, at_risk::list)
+        .heavy()
         .get_post(
             "/staff/at-risk/{id}/contact",
             read,

@@ -18,7 +18,10 @@ use crate::web::routes::{Access, Routes};
 use crate::web::{page, Ctx, CurrentUser, Query};
 
 pub fn routes() -> Routes {
-    Routes::new().get("/staff", Access::Roles(groups::STAFF), home)
+    // The director's home is the dashboard.
+    Routes::new()
+        .get("/staff", Access::Roles(groups::STAFF), home)
+        .heavy_for(&[Role::Director])
 }
 
 /// Rows of each "needs action" list on the admin's home.

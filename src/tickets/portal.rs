@@ -163,7 +163,7 @@ pub async fn file(
                 channel: Channel::Web,
                 body: f.body.clone(),
                 photos,
-                hourly_limit: Some(state.config.tickets_per_hour),
+                hourly_limit: Some(i64::from(state.config.tickets_per_hour)),
             },
         )
         .await

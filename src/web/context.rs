@@ -41,8 +41,15 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let mut user = None;
     let mut user_lang = None;
     let mut unread_now = 0;
+    // The bell's count is read with the session, for pages a person sees only.
+    let shows_bell = parts.method == Method::GET && crate::notify::inbox::counts_on(&path);
     if let Some(token) = &session_cookie {
-        match session::load(&state, token, crate::notify::inbox::COUNT_CAP).await {
+        let cap = if shows_bell {
+            crate::notify::inbox::COUNT_CAP
+        } else {
+            0
+        };
+        match session::load(&state, token, cap).await {
             Ok(Some(s)) => {
                 user_lang = s.lang.as_deref().and_then(Lang::parse);
                 unread_now = s.unread;
@@ -85,10 +92,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         Ok(c) => (c.name.clone(), c.logo.clone(), c.whatsapp.clone()),
         Err(e) => return unavailable(e, ip, path, &request_id),
     };
-    // The bell's count (read with the session), for pages a person sees.
-    let unread =
-        (user.is_some() && parts.method == Method::GET && crate::notify::inbox::counts_on(&path))
-            .then_some(unread_now);
+    let unread = (user.is_some() && shows_bell).then_some(unread_now);
     let ctx = Ctx {
         lang,
         user,
@@ -103,17 +107,9 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     };
     parts.extensions.insert(ctx.clone());
     parts.extensions.insert(state.limits.clone());
+    parts.extensions.insert(state.heavy_reads.clone());
     let mut req = Request::from_parts(parts, body);
 
-    // Reports wait for a slot (see `AppState::heavy_reads`); the director's home is the dashboard.
-    let heavy = path.starts_with("/staff/reports")
-        || path.starts_with("/staff/at-risk")
-        || (path == "/staff" && ctx.role() == Some(Role::Director));
-    let _slot = if heavy {
-        state.heavy_reads.acquire().await.ok()
-    } else {
-        None
-    };
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let exempt = CSRF_EXEMPT.iter().any(|p| path.starts_with(p));
     let mut res = if let Err(e) = refuse_control_chars_in_url(req.uri()) {

@@ -3,6 +3,8 @@
 //! runs. The durable, shared throttling of failed logins lives in the database (`auth`).
 //!
 //! Use: `post(handler).layer(limits::rate_limit(Policy::Signup))` on the route that needs it.
+//!
+//! Also here: the slots for heavy reads ([`HeavyReads`]), which bound memory rather than floods.
 
 use std::future::Future;
 use std::net::IpAddr;
@@ -17,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use crate::auth::Role;
 use crate::config::{RateLimit, RateLimitsConfig};
 use crate::error::AppError;
 use crate::web::Ctx;
@@ -120,6 +123,45 @@ pub fn rate_limit(
 
 /// The future the rate-limit middleware returns.
 pub type Limited = Pin<Box<dyn Future<Output = Response> + Send>>;
+
+/// The reads that may run at once in this instance among those that read a year of data (the
+/// dashboard, reports, the at-risk list): unbounded, 64 at once took 600 MB and every one timed
+/// out. One slot per core, at least two. Routes ask for one with `Routes::heavy` and friends.
+pub struct HeavyReads(tokio::sync::Semaphore);
+
+impl HeavyReads {
+    pub fn new() -> HeavyReads {
+        HeavyReads(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
+        ))
+    }
+}
+
+impl Default for HeavyReads {
+    fn default() -> Self {
+        HeavyReads::new()
+    }
+}
+
+/// The layer for a heavy route: the request waits for one of the instance's [`HeavyReads`]
+/// slots (the context middleware hands them over in the extensions) when the user's role is in
+/// `roles`, or always for `None`.
+pub fn heavy_slot(
+    roles: Option<&'static [Role]>,
+) -> FromFnLayer<impl Fn(Request, Next) -> Limited + Clone, (), (Request,)> {
+    axum::middleware::from_fn(move |req: Request, next: Next| {
+        Box::pin(async move {
+            let role = req.extensions().get::<Ctx>().and_then(Ctx::role);
+            let slots = req.extensions().get::<Arc<HeavyReads>>().cloned();
+            let wanted = roles.is_none_or(|r| role.is_some_and(|role| r.contains(&role)));
+            let _slot = match &slots {
+                Some(slots) if wanted => slots.0.acquire().await.ok(),
+                _ => None,
+            };
+            next.run(req).await
+        }) as Limited
+    })
+}
 
 async fn limited(policy: Policy, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {

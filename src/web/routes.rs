@@ -139,10 +139,44 @@ impl Routes {
 
     /// Puts the route just declared behind a per-address rate limit (its form posts; page views
     /// are not limited), see [`crate::web::limits`].
-    pub fn limited(mut self, policy: crate::web::limits::Policy) -> Routes {
+    pub fn limited(self, policy: crate::web::limits::Policy) -> Routes {
+        self.map_last(|h| h.layer(crate::web::limits::rate_limit(policy)))
+    }
+
+    /// Makes the route just declared wait for a heavy-read slot
+    /// ([`crate::web::limits::HeavyReads`]).
+    pub fn heavy(self) -> Routes {
+        self.map_last(|h| h.layer(crate::web::limits::heavy_slot(None)))
+    }
+
+    /// Like [`Routes::heavy`], for users of `roles` only (the staff home is heavy for the
+    /// director, whose home is the dashboard).
+    pub fn heavy_for(self, roles: &'static [Role]) -> Routes {
+        self.map_last(|h| h.layer(crate::web::limits::heavy_slot(Some(roles))))
+    }
+
+    /// Makes every route declared so far in this set wait for a heavy-read slot (a domain whose
+    /// pages are all heavy, such as the reports, so that a new page cannot miss it).
+    pub fn all_heavy(mut self) -> Routes {
+        self.decls = self
+            .decls
+            .into_iter()
+            .map(|d| Decl {
+                handlers: d.handlers.layer(crate::web::limits::heavy_slot(None)),
+                ..d
+            })
+            .collect();
+        self
+    }
+
+    /// Wraps the handlers of the route just declared.
+    fn map_last(
+        mut self,
+        wrap: impl FnOnce(MethodRouter<AppState>) -> MethodRouter<AppState>,
+    ) -> Routes {
         let d = self.decls.pop().expect("a route was declared");
         self.decls.push(Decl {
-            handlers: d.handlers.layer(crate::web::limits::rate_limit(policy)),
+            handlers: wrap(d.handlers),
             ..d
         });
         self

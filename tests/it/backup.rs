@@ -69,12 +69,7 @@ async fn a_backup_taken_under_write_load_restores_every_acknowledged_complaint()
         &cwd,
         Duration::from_secs(20),
     );
-    assert!(!again.status.success());
-    assert!(
-        text(&again.stderr).contains("already exists"),
-        "{}",
-        text(&again.stderr)
-    );
+    process::assert_refused(&again, "already exists");
     assert_eq!(std::fs::metadata(&file).unwrap().len(), len);
     drop(server);
 
@@ -122,12 +117,7 @@ async fn a_backup_taken_under_write_load_restores_every_acknowledged_complaint()
         fresh.path(),
         Duration::from_secs(20),
     );
-    assert!(!again.status.success());
-    assert!(
-        text(&again.stderr).contains("already exists"),
-        "{}",
-        text(&again.stderr)
-    );
+    process::assert_refused(&again, "already exists");
 
     // Setia runs on the restored database: a customer logs in and finds a complaint.
     let restored = Server::start(&renv, fresh.path()).await;
@@ -163,12 +153,7 @@ async fn backup_and_restore_on_postgresql_point_to_pg_dump_and_pg_restore() {
         out_dir.path(),
         Duration::from_secs(20),
     );
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("pg_dump"),
-        "{}",
-        text(&out.stderr)
-    );
+    process::assert_refused(&out, "pg_dump");
     assert!(!file.exists(), "nothing written on PostgreSQL");
     std::fs::write(&file, b"not used").unwrap();
     let out = run(
@@ -177,12 +162,7 @@ async fn backup_and_restore_on_postgresql_point_to_pg_dump_and_pg_restore() {
         out_dir.path(),
         Duration::from_secs(20),
     );
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("pg_restore"),
-        "{}",
-        text(&out.stderr)
-    );
+    process::assert_refused(&out, "pg_restore");
 }
 
 #[tokio::test]
@@ -212,12 +192,7 @@ async fn sqlite_synchronous_is_applied_and_a_wrong_value_stops_setia_at_start() 
     let mut env = env_for(&url, dir.path());
     env.push(("SETIA_SQLITE_SYNCHRONOUS", "fast".into()));
     let out = run(&["migrate"], &env, dir.path(), Duration::from_secs(20));
-    assert!(!out.status.success());
-    let err = text(&out.stderr);
-    assert!(
-        err.contains("sqlite_synchronous must be \"normal\" or \"full\""),
-        "{err}"
-    );
+    process::assert_refused(&out, "sqlite_synchronous must be \"normal\" or \"full\"");
     env.pop();
     env.push(("SETIA_SQLITE_SYNCHRONOUS", "FULL".into()));
     let out = run(&["migrate"], &env, dir.path(), Duration::from_secs(20));

@@ -440,3 +440,13 @@ pub async fn integrity_check(url: &str) -> Vec<String> {
     db.close().await;
     rows
 }
+
+/// Asserts that a run of the binary failed and that its error output names `expected`.
+pub fn assert_refused(out: &Output, expected: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "succeeded; expected a refusal naming {expected:?}: {err}"
+    );
+    assert!(err.contains(expected), "expected {expected:?} in: {err}");
+}
