@@ -44,7 +44,18 @@ impl Backend {
                 "SELECT {column} FROM {index} WHERE {index} MATCH ${param} ORDER BY rowid DESC LIMIT ${limit}"
             ),
             Backend::Postgres => format!(
-                "SELECT {column} FROM {index} WHERE doc @@ to_tsquery('simple', ${param}) ORDER BY id DESC LIMIT ${limit}"
+                "SELECT {column} FROM {index} WHERE doc @@ to_tsquery('simple', ${param}) ORDER BY {index}.id DESC LIMIT ${limit}"
+            ),
+        }
+    }
+
+    /// The whole numbers of a JSON array bound at `$param` (`"[3,1,2]"`), as rows for
+    /// `id IN (…)`: one statement text however many there are, so it is prepared once.
+    pub fn id_list(self, param: usize) -> String {
+        match self {
+            Backend::Sqlite => format!("SELECT value FROM json_each(${param})"),
+            Backend::Postgres => format!(
+                "SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(${param} AS JSON))"
             ),
         }
     }
@@ -55,9 +66,13 @@ impl Backend {
     pub fn full_text_keys(self, index: &str, param: usize) -> String {
         match self {
             Backend::Sqlite => format!("SELECT rowid FROM {index} WHERE {index} MATCH ${param}"),
-            Backend::Postgres => {
-                format!("SELECT id FROM {index} WHERE doc @@ to_tsquery('simple', ${param})")
-            }
+            // OFFSET 0 keeps PostgreSQL from folding the subquery into the outer query: it then
+            // guesses a rare word matches ~0.1 % and walks the outer table backwards checking
+            // each row (100 ms for a search with no match on 100,000 customers) instead of
+            // asking the index (under 1 ms; a common name about 17 ms).
+            Backend::Postgres => format!(
+                "SELECT id FROM {index} WHERE doc @@ to_tsquery('simple', ${param}) OFFSET 0"
+            ),
         }
     }
 

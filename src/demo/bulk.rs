@@ -889,8 +889,8 @@ async fn nps(
     Ok(())
 }
 
-/// Moves PostgreSQL's identity sequences past the generated ids and refreshes the planners'
-/// statistics on both databases.
+/// Moves PostgreSQL's identity sequences past the generated ids, tidies the full-text indexes
+/// and refreshes the planners' statistics on both databases.
 async fn finish(db: &Db) -> DbResult<()> {
     if db.backend() == Backend::Postgres {
         for table in [
@@ -915,8 +915,21 @@ async fn finish(db: &Db) -> DbResult<()> {
             )
             .await?;
         }
+        // The full-text GIN indexes keep bulk inserts in a pending list that every search
+        // reads through (a search with no match: 13 ms before, 0.6 ms after); VACUUM merges it.
+        db.execute("VACUUM ANALYZE", args![]).await?;
+    } else {
+        // Bulk inserts leave the full-text indexes in many segments, which every search then
+        // merges: one b-tree each (a few seconds; a common word's search 12 -> 6 ms).
+        for index in ["ticket_search", "customer_search"] {
+            db.execute(
+                &format!("INSERT INTO {index} ({index}) VALUES ('optimize')"),
+                args![],
+            )
+            .await?;
+        }
+        db.execute("ANALYZE", args![]).await?;
     }
-    db.execute("ANALYZE", args![]).await?;
     Ok(())
 }
 

@@ -83,7 +83,7 @@ async fn home(
             Some(Action {
                 waiting: registrations::list(&state.db, &waiting, LIST, 0).await?,
                 waiting_total: registrations::count(&state.db, &waiting).await?,
-                desk: crate::tickets::store::desk_counts(&state.db, now).await?,
+                desk: crate::tickets::list::desk_counts(&state.db, now).await?,
                 visits: store::stuck_visits(&state.db, wib_date(now), LIST).await?,
                 low: ratings::low_ratings(&state.db, LowFilter::ToCallBack, None, LIST).await?,
             })

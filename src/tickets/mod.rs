@@ -1,6 +1,8 @@
 //! Complaints (tickets): filing by customers and staff, the thread, status moves, assignment,
 //! SLA clocks, lists and search.
 
+mod caller;
+pub mod list;
 pub mod model;
 mod notice;
 mod portal;
@@ -22,8 +24,8 @@ pub fn routes() -> Routes {
         .get("/portal/tickets", customer, portal::list)
         .get("/portal/tickets/{id}", customer, portal::show)
         .get("/staff/tickets", office, web::list)
-        .get("/staff/tickets/new", admin, web::new_form)
-        .post("/staff/tickets/new", admin, web::file)
+        .get("/staff/tickets/new", admin, caller::new_form)
+        .post("/staff/tickets/new", admin, caller::file)
         .get("/staff/tickets/{id}", office, web::show)
         .post("/staff/tickets/{id}/reply", admin, web::reply)
         .post("/staff/tickets/{id}/compose", admin, web::compose)

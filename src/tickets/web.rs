@@ -1,5 +1,5 @@
 //! The complaint desk for staff: lists with filters and search, the ticket with its thread,
-//! replies and notes, status, assignment and priority, and filing for a caller.
+//! replies and notes, status, assignment and priority (filing for a caller: [`super::caller`]).
 
 use askama::Template;
 use axum::extract::State;
@@ -7,9 +7,10 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::list::{self, Cursor, Filter, SlaFilter, Sort, StatusFilter};
 use super::model::{Category, Channel, Priority, TicketStatus};
-use super::service::{self, Caller, NewTicketInput, StaffReply};
-use super::store::{self, Cursor, Filter, SavedReply, SlaFilter, Sort, StatusFilter, TicketRow};
+use super::service::{self, StaffReply};
+use super::store::{self, SavedReply, TicketRow};
 use super::thread::Thread;
 use crate::auth::Role;
 use crate::catalog::store::{self as catalog, AreaRow};
@@ -17,7 +18,6 @@ use crate::customers::model::status_key;
 use crate::customers::store::{self as customers, CustomerRow, SubscriptionRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::types::PhoneNumber;
 use crate::users::store::{self as users, UserRow};
 use crate::web::{
     self, page, redirect_with_flash, Confirm, Confirmed, Ctx, CurrentUser, FieldErrors, Flash,
@@ -129,7 +129,7 @@ pub async fn list(
     let after = Cursor::decode(&q.after);
     let filter = filter_of(&q, &user);
     let ((rows, next), areas, admins) = tokio::try_join!(
-        store::list(&state.db, &filter, sort, after, PER_PAGE, now),
+        list::page(&state.db, &filter, sort, after, PER_PAGE, now),
         catalog::all_areas(&state.db),
         users::list_by_role(&state.db, Role::Admin),
     )?;
@@ -222,7 +222,7 @@ async fn show_page(
         None => None,
     };
     let thread = Thread::load(&state.db, id, true).await?;
-    let mut others = store::list(
+    let mut others = list::page(
         &state.db,
         &Filter {
             customer_id: Some(t.customer_id),
@@ -378,7 +378,7 @@ pub async fn reply(
     }
 }
 
-fn back(state: &AppState, id: i64, flash: Flash) -> Response {
+pub(super) fn back(state: &AppState, id: i64, flash: Flash) -> Response {
     redirect_with_flash(state, &format!("/staff/tickets/{id}"), flash)
 }
 
@@ -498,190 +498,4 @@ pub async fn set_priority(
         .with("number", &t.number)
         .with_key("priority", p.label_key());
     Ok(back(&state, id, flash))
-}
-
-// ---- filing for a caller ----
-
-#[derive(Deserialize, Default, Clone)]
-#[serde(default)]
-pub struct NewForm {
-    customer: String,
-    /// The caller's phone: finds the customer, or starts a new one.
-    phone: String,
-    name: String,
-    address: String,
-    area: String,
-    subscription: String,
-    category: String,
-    priority: String,
-    channel: String,
-    body: String,
-}
-
-#[derive(Template)]
-#[template(path = "tickets/new.html")]
-struct NewPage {
-    ctx: Ctx,
-    form: NewForm,
-    errors: FieldErrors,
-    customer: Option<CustomerRow>,
-    subscriptions: Vec<SubscriptionRow>,
-    /// A phone was looked up and nobody has it.
-    unknown_phone: bool,
-    areas: Vec<AreaRow>,
-}
-
-impl NewPage {
-    fn status_label(&self, s: &dyn std::fmt::Display) -> String {
-        self.ctx.t(&status_key(s)).to_string()
-    }
-}
-
-async fn new_page(
-    state: &AppState,
-    ctx: Ctx,
-    mut form: NewForm,
-    errors: FieldErrors,
-) -> AppResult<NewPage> {
-    let mut customer = match form.customer.parse::<i64>() {
-        Ok(id) => Some(
-            customers::get(&state.db, id)
-                .await?
-                .ok_or(AppError::NotFound)?,
-        ),
-        Err(_) => None,
-    };
-    let mut unknown_phone = false;
-    if customer.is_none() && !form.phone.trim().is_empty() {
-        if let Ok(phone) = PhoneNumber::parse(&form.phone) {
-            customer = customers::by_phone(&state.db, phone.as_str()).await?;
-            unknown_phone = customer.is_none();
-        }
-    }
-    let subscriptions = match &customer {
-        Some(c) => {
-            let mut subs = customers::subscriptions_of(&state.db, c.id).await?;
-            subs.retain(|s| s.status.as_str() != "terminated");
-            if form.subscription.is_empty() && form.customer.is_empty() {
-                form.subscription = subs.first().map(|s| s.id.to_string()).unwrap_or_default();
-            }
-            subs
-        }
-        None => Vec::new(),
-    };
-    if let Some(c) = &customer {
-        form.customer = c.id.to_string();
-    }
-    if form.channel.is_empty() {
-        form.channel = Channel::Phone.as_str().into();
-    }
-    Ok(NewPage {
-        areas: catalog::all_areas(&state.db).await?,
-        ctx,
-        form,
-        errors,
-        customer,
-        subscriptions,
-        unknown_phone,
-    })
-}
-
-pub async fn new_form(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(form): Query<NewForm>,
-) -> AppResult<Response> {
-    let mut errors = FieldErrors::default();
-    if !form.phone.trim().is_empty() {
-        errors.check("phone", PhoneNumber::parse(&form.phone));
-    }
-    let p = new_page(&state, ctx, form, errors).await?;
-    if p.errors.is_empty() {
-        page(&p)
-    } else {
-        web::invalid(&p)
-    }
-}
-
-pub async fn file(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<NewForm>,
-) -> AppResult<Response> {
-    let mut errors = FieldErrors::default();
-    let caller = match f.customer.parse::<i64>() {
-        Ok(id) => Some(Caller::Customer(id)),
-        Err(_) => {
-            let phone = errors.check("phone", PhoneNumber::parse(&f.phone));
-            let name = errors.check("name", web::required(&f.name, 120));
-            let address = errors.check("address", web::optional(&f.address, 500));
-            let area_id = match f.area.trim() {
-                "" => None,
-                a => {
-                    let known = catalog::all_areas(&state.db).await?;
-                    let id = a
-                        .parse::<i64>()
-                        .ok()
-                        .filter(|id| known.iter().any(|k| k.id == *id));
-                    if id.is_none() {
-                        errors.add("area", "ticket.error.area");
-                    }
-                    id
-                }
-            };
-            match (phone, name, address) {
-                (Some(phone), Some(name), Some(address)) => Some(Caller::New {
-                    name,
-                    phone,
-                    address: address.unwrap_or_default(),
-                    area_id,
-                }),
-                _ => None,
-            }
-        }
-    };
-    let category = Category::parse(&f.category);
-    if category.is_none() {
-        errors.add("category", "ticket.error.category");
-    }
-    let priority = Priority::parse(&f.priority);
-    let channel = Channel::parse(&f.channel);
-    if channel.is_none() {
-        errors.add("channel", "ticket.error.channel");
-    }
-    errors.check("body", service::parse_body(&f.body));
-    let subscription_id = match f.subscription.trim() {
-        "" => None,
-        s => s.parse().ok(),
-    };
-    let (Some(caller), Some(category), Some(channel), true) =
-        (caller, category, channel, errors.is_empty())
-    else {
-        return web::invalid(&new_page(&state, ctx, f, errors).await?);
-    };
-    let result = service::file(
-        &state.db,
-        &state.links(),
-        ctx.actor(),
-        state.now(),
-        NewTicketInput {
-            caller,
-            subscription_id,
-            category,
-            priority,
-            channel,
-            body: f.body.clone(),
-            photos: Vec::new(),
-            hourly_limit: None,
-        },
-    )
-    .await;
-    match result {
-        Ok(filed) => {
-            let flash = Flash::new("ticket.flash.filed_staff").with("number", &filed.number);
-            Ok(back(&state, filed.id, flash))
-        }
-        Err(AppError::Validation(errors)) => web::invalid(&new_page(&state, ctx, f, errors).await?),
-        Err(e) => Err(e),
-    }
 }

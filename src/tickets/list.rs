@@ -1,0 +1,276 @@
+//! The staff's ticket lists: filters, search, keyset paging and the desk's counts.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::model::{Category, Channel, Priority, TicketStatus};
+use super::store::{TicketRow, SELECT};
+use crate::args;
+use crate::db::{Arg, Backend, Db, DbResult};
+
+/// Which tickets a staff list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// New, open and waiting: what still needs the office.
+    #[default]
+    Active,
+    Any,
+    Is(TicketStatus),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlaFilter {
+    Breached,
+    DueSoon,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub status: StatusFilter,
+    pub category: Option<Category>,
+    pub priority: Option<Priority>,
+    pub channel: Option<Channel>,
+    pub area_id: Option<i64>,
+    /// `Some(None)`: unassigned only.
+    pub assignee: Option<Option<i64>>,
+    pub customer_id: Option<i64>,
+    pub sla: Option<SlaFilter>,
+    /// What was typed in the search box.
+    pub q: String,
+}
+
+/// Where the next page of a list starts. Lists sorted by due time show the tickets with a
+/// running clock first (earliest deadline first), then the others (newest first).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cursor {
+    Due(DateTime<Utc>, i64),
+    Undated(i64),
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        match self {
+            Cursor::Due(at, id) => format!("d{}_{id}", at.timestamp_micros()),
+            Cursor::Undated(id) => format!("u{id}"),
+        }
+    }
+
+    pub fn decode(s: &str) -> Option<Cursor> {
+        if let Some(rest) = s.strip_prefix('d') {
+            let (micros, id) = rest.split_once('_')?;
+            let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+            return Some(Cursor::Due(at, id.parse().ok()?));
+        }
+        Some(Cursor::Undated(s.strip_prefix('u')?.parse().ok()?))
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Due,
+    Newest,
+}
+
+/// The WHERE conditions of `f` (joined with AND), appending their arguments to `args`;
+/// `found` holds the ids a search matched.
+fn conditions(
+    backend: Backend,
+    f: &Filter,
+    found: Option<&str>,
+    now: DateTime<Utc>,
+    args: &mut Vec<Arg>,
+) -> Vec<String> {
+    let mut w = Vec::new();
+    let arg = |args: &mut Vec<Arg>, v: Arg| {
+        args.push(v);
+        format!("${}", args.len())
+    };
+    match f.status {
+        StatusFilter::Active => w.push("t.status IN ('new', 'open', 'waiting')".to_string()),
+        StatusFilter::Any => {}
+        StatusFilter::Is(s) => w.push(format!("t.status = {}", arg(args, s.into()))),
+    }
+    if let Some(v) = f.category {
+        w.push(format!("t.category = {}", arg(args, v.into())));
+    }
+    if let Some(v) = f.priority {
+        w.push(format!("t.priority = {}", arg(args, v.into())));
+    }
+    if let Some(v) = f.channel {
+        w.push(format!("t.channel = {}", arg(args, v.into())));
+    }
+    if let Some(v) = f.area_id {
+        w.push(format!("t.area_id = {}", arg(args, v.into())));
+    }
+    match f.assignee {
+        Some(Some(id)) => w.push(format!("t.assignee_id = {}", arg(args, id.into()))),
+        Some(None) => w.push("t.assignee_id IS NULL".into()),
+        None => {}
+    }
+    if let Some(v) = f.customer_id {
+        w.push(format!("t.customer_id = {}", arg(args, v.into())));
+    }
+    match f.sla {
+        Some(SlaFilter::Breached) => {
+            let p = arg(args, now.into());
+            w.push(format!(
+                "(t.due_at < {p} OR t.first_response_breached = TRUE OR t.resolution_breached = TRUE)"
+            ));
+        }
+        Some(SlaFilter::DueSoon) => {
+            let from = arg(args, now.into());
+            let to = arg(args, (now + Duration::hours(1)).into());
+            w.push(format!("t.due_at >= {from} AND t.due_at < {to}"));
+        }
+        None => {}
+    }
+    if let Some(ids) = found {
+        // The ids a search found, as one bound list.
+        args.push(ids.into());
+        w.push(format!("t.id IN ({})", backend.id_list(args.len())));
+    }
+    w
+}
+
+/// Most matches a search considers (the newest): a search narrows the list first, then the
+/// filters and the order apply to what it found.
+pub const SEARCH_LIMIT: i64 = 1000;
+
+/// The tickets whose number, customer phone or message words match what was typed, newest
+/// first. Each part is served by an index (the number, the customer's tickets, the full-text
+/// index), so a search never walks the tickets table.
+async fn search_ids(db: &Db, typed: &str) -> DbResult<Vec<i64>> {
+    let backend = db.backend();
+    let mut parts = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
+    let number = typed.to_uppercase();
+    if number.starts_with("TKT-") {
+        args.push(number.into());
+        parts.push(format!(
+            "SELECT id FROM tickets WHERE number = ${}",
+            args.len()
+        ));
+    }
+    if let Ok(phone) = crate::types::PhoneNumber::parse(typed) {
+        args.push(phone.as_str().into());
+        parts.push(format!(
+            "SELECT t.id FROM customers c JOIN tickets t ON t.customer_id = c.id WHERE c.phone = ${}",
+            args.len()
+        ));
+    }
+    args.push(SEARCH_LIMIT.into());
+    let limit = args.len();
+    if let Some(words) = backend.full_text_query(typed) {
+        args.push(words.into());
+        let newest =
+            backend.full_text_select("ticket_search", "ticket_id AS id", args.len(), limit);
+        parts.push(format!("SELECT id FROM ({newest}) words"));
+    }
+    if parts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id FROM ({}) found ORDER BY id DESC LIMIT ${limit}",
+        parts.join(" UNION "),
+    );
+    let rows: Vec<(i64,)> = db.fetch_all(&sql, args).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// One page of a staff list and where the next one starts.
+pub async fn page(
+    db: &Db,
+    f: &Filter,
+    sort: Sort,
+    after: Option<Cursor>,
+    limit: i64,
+    now: DateTime<Utc>,
+) -> DbResult<(Vec<TicketRow>, Option<Cursor>)> {
+    let q = f.q.trim();
+    let found = if q.is_empty() {
+        None
+    } else {
+        let ids = search_ids(db, q).await?;
+        if ids.is_empty() {
+            return Ok((Vec::new(), None));
+        }
+        Some(serde_json::to_string(&ids).expect("numbers serialise"))
+    };
+    let found = found.as_deref();
+    let backend = db.backend();
+    let mut rows = Vec::new();
+    if sort == Sort::Due && !matches!(after, Some(Cursor::Undated(_))) {
+        let mut args = Vec::new();
+        let mut w = conditions(backend, f, found, now, &mut args);
+        w.push("t.due_at IS NOT NULL".into());
+        if let Some(Cursor::Due(at, id)) = after {
+            args.push(at.into());
+            args.push(id.into());
+            let (a, b) = (args.len() - 1, args.len());
+            w.push(format!(
+                "(t.due_at > ${a} OR (t.due_at = ${a} AND t.id > ${b}))"
+            ));
+        }
+        args.push((limit + 1).into());
+        let sql = format!(
+            "{SELECT} WHERE {} ORDER BY t.due_at, t.id LIMIT ${}",
+            w.join(" AND "),
+            args.len()
+        );
+        rows = db.fetch_all::<TicketRow>(&sql, args).await?;
+        if rows.len() as i64 > limit {
+            rows.truncate(limit as usize);
+            let next = rows
+                .last()
+                .map(|r| Cursor::Due(r.due_at.unwrap_or_default(), r.id));
+            return Ok((rows, next));
+        }
+    }
+    let left = limit - rows.len() as i64;
+    let mut args = Vec::new();
+    let mut w = conditions(backend, f, found, now, &mut args);
+    if sort == Sort::Due {
+        w.push("t.due_at IS NULL".into());
+    }
+    if let Some(Cursor::Undated(id)) = after {
+        args.push(id.into());
+        w.push(format!("t.id < ${}", args.len()));
+    }
+    args.push((left + 1).into());
+    let sql = format!(
+        "{SELECT} {} ORDER BY t.id DESC LIMIT ${}",
+        if w.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", w.join(" AND "))
+        },
+        args.len()
+    );
+    let mut more = db.fetch_all::<TicketRow>(&sql, args).await?;
+    let next = if more.len() as i64 > left {
+        more.truncate(left as usize);
+        // When the dated part filled the page, the undated part starts on the next one.
+        Some(
+            more.last()
+                .map_or(Cursor::Undated(i64::MAX), |r| Cursor::Undated(r.id)),
+        )
+    } else {
+        None
+    };
+    rows.extend(more);
+    Ok((rows, next))
+}
+
+/// The counts on the staff home page: (open, unassigned, due within the hour, breached), over
+/// the active tickets only.
+pub async fn desk_counts(db: &Db, now: DateTime<Utc>) -> DbResult<(i64, i64, i64, i64)> {
+    db.fetch_one(
+        "SELECT COUNT(*), \
+         COALESCE(SUM(CASE WHEN assignee_id IS NULL THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN due_at >= $1 AND due_at < $2 THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN due_at < $1 OR first_response_breached = TRUE OR resolution_breached = TRUE THEN 1 ELSE 0 END), 0) \
+         FROM tickets WHERE status IN ('new', 'open', 'waiting')",
+        args![now, now + Duration::hours(1)],
+    )
+    .await
+}
