@@ -28,9 +28,12 @@ EXTRA_ENV=${EXTRA_ENV:-}
 FILERS=${FILERS:-200}
 source bench/lib.sh
 [ "$DURATION" -ge 8 ] || { echo "DURATION must be at least 8 (seconds): writes stop 4 s before the end" >&2; exit 1; }
-# A two-digit number per run, in the sign-up flood's phone numbers (distinct across runs).
-RUN_NO=$(( ($(cat "$CACHE/run-number" 2>/dev/null || echo 0) + 1) % 100 ))
-echo "$RUN_NO" >"$CACHE/run-number"
+# A two-digit number per run of a setup, in the sign-up flood's phone numbers: distinct across
+# runs and across the setups of one run (postgres and postgres2 share a database).
+next_run_no() {
+    RUN_NO=$(( ($(cat "$CACHE/run-number" 2>/dev/null || echo 0) + 1) % 100 ))
+    echo "$RUN_NO" >"$CACHE/run-number"
+}
 
 for tool in wrk sqlite3 psql; do
     command -v $tool >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk sqlite3 postgresql-client >/dev/null; }
@@ -162,6 +165,7 @@ for setup in $SETUPS; do
         postgres2) DB=postgres PORTS=("$PORT" $((PORT + 1))) ;;
     esac
     prepare "$DB"
+    next_run_no
     PIDS=()
     for port in "${PORTS[@]}"; do
         start_server "$DB" "$port" $RUN_ENV

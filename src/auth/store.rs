@@ -20,7 +20,8 @@ pub struct SessionUser {
     pub unread: i64,
 }
 
-/// The session and its user, with the bell's count in the same query (every page needs both).
+/// The session and its user, with the bell's count in the same query (capped at `unread_cap`;
+/// 0 where no bell is shown).
 pub async fn find_session(db: &Db, id: &str, unread_cap: i64) -> DbResult<Option<SessionUser>> {
     db.fetch_optional(
         "SELECT s.id AS session_id, s.created_at, s.last_seen_at, u.id AS user_id, u.name, u.role, u.active, \

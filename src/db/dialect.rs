@@ -157,9 +157,17 @@ mod tests {
         assert!(Backend::Sqlite
             .full_text_select("ticket_search", "ticket_id", 2, 3)
             .contains("MATCH $2 ORDER BY rowid DESC LIMIT $3"));
+        // Newest by the index's own key, not by a selected column that happens to be called id.
         assert!(Backend::Postgres
-            .full_text_select("ticket_search", "ticket_id", 2, 3)
-            .contains("@@"));
+            .full_text_select("ticket_search", "ticket_id AS id", 2, 3)
+            .contains("@@ to_tsquery('simple', $2) ORDER BY ticket_search.id DESC LIMIT $3"));
+        assert_eq!(
+            Backend::Sqlite.id_list(4),
+            "SELECT value FROM json_each($4)"
+        );
+        assert!(Backend::Postgres
+            .id_list(4)
+            .contains("json_array_elements_text(CAST($4 AS JSON))"));
         assert_eq!(
             Backend::Sqlite
                 .full_text_query("Modem \"mati\" OR*")

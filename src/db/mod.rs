@@ -310,15 +310,19 @@ impl Db {
     }
 }
 
-/// Process-wide SQLite settings, before the first connection. SQLite keeps allocation
-/// statistics behind one mutex that every allocation of every connection takes (with a reader
-/// thread per connection, a point of contention); Setia reads none of them. `sqlite3_config`
-/// is refused once SQLite has started, which only leaves the statistics on.
+/// Process-wide SQLite settings, before the first connection (every place that opens one calls
+/// this first). SQLite keeps allocation statistics behind one mutex that every allocation of
+/// every connection takes (with a reader thread per connection, a point of contention); Setia
+/// reads none of them. `sqlite3_config` is refused once SQLite has started, which only leaves
+/// the statistics on.
 fn sqlite_process_settings() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        // SAFETY: sets a documented global option with its one int argument; refused (not
-        // undefined) when SQLite is already initialised.
+        // SAFETY: sets a documented global option with its one int argument. SQLite requires
+        // that no other thread is inside SQLite meanwhile: this runs before the first connection
+        // of the process is opened (Db::connect_with and backup::open call it first; the Once
+        // makes later calls wait for it). Once SQLite is initialised the call is refused with
+        // SQLITE_MISUSE, not undefined.
         unsafe {
             libsqlite3_sys::sqlite3_config(
                 libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS,

@@ -355,9 +355,12 @@ pub async fn scenarios(
                 field_step(state, clock, actor, visit.id, VisitStatus::OnTheWay).await?;
             }
             Outcome::WorkingToday => {
-                // Set out half an hour ago, but today: just after midnight, at midnight (setting
-                // out is refused before the planned day).
-                let midnight = at(-60 * i64::from(start)).unwrap_or(now);
+                // Set out half an hour ago, but not before 00:00 WIB of the planned day (setting
+                // out earlier is refused).
+                let midnight = wib()
+                    .from_local_datetime(&date.and_time(NaiveTime::MIN))
+                    .single()
+                    .map_or(now, |t| t.with_timezone(&Utc));
                 let t = at(0)
                     .unwrap_or(now)
                     .min(now - Duration::minutes(30))

@@ -21,7 +21,7 @@ pub fn routes() -> Routes {
     // The director's home is the dashboard.
     Routes::new()
         .get("/staff", Access::Roles(groups::STAFF), home)
-        .heavy_for(&[Role::Director])
+        .heavy_for(groups::DIRECTOR)
 }
 
 /// Rows of each "needs action" list on the admin's home.

@@ -1,5 +1,5 @@
 //! Staff filing a complaint for a caller (phone, WhatsApp, a walk-in): the customer is found
-//! by phone number or customer number, and the ticket is filed as the customer's own.
+//! by phone number (or created from the call), and the ticket is filed as the customer's own.
 
 use askama::Template;
 use axum::extract::State;

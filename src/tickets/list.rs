@@ -72,7 +72,7 @@ pub enum Sort {
 }
 
 /// The WHERE conditions of `f` (joined with AND), appending their arguments to `args`;
-/// `found` holds the ids a search matched.
+/// `found`: the ids a search matched, as a JSON array (bound as one list).
 fn conditions(
     backend: Backend,
     f: &Filter,
@@ -125,7 +125,6 @@ fn conditions(
         None => {}
     }
     if let Some(ids) = found {
-        // The ids a search found, as one bound list.
         args.push(ids.into());
         w.push(format!("t.id IN ({})", backend.id_list(args.len())));
     }

@@ -7,7 +7,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::list::{self, Cursor, Filter, SlaFilter, Sort, StatusFilter};
+use super::list::{self as lists, Cursor, Filter, SlaFilter, Sort, StatusFilter};
 use super::model::{Category, Channel, Priority, TicketStatus};
 use super::service::{self, StaffReply};
 use super::store::{self, SavedReply, TicketRow};
@@ -129,7 +129,7 @@ pub async fn list(
     let after = Cursor::decode(&q.after);
     let filter = filter_of(&q, &user);
     let ((rows, next), areas, admins) = tokio::try_join!(
-        list::page(&state.db, &filter, sort, after, PER_PAGE, now),
+        lists::page(&state.db, &filter, sort, after, PER_PAGE, now),
         catalog::all_areas(&state.db),
         users::list_by_role(&state.db, Role::Admin),
     )?;
@@ -222,7 +222,7 @@ async fn show_page(
         None => None,
     };
     let thread = Thread::load(&state.db, id, true).await?;
-    let mut others = list::page(
+    let mut others = lists::page(
         &state.db,
         &Filter {
             customer_id: Some(t.customer_id),

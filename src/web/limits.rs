@@ -121,12 +121,13 @@ pub fn rate_limit(
     })
 }
 
-/// The future the rate-limit middleware returns.
+/// The future the rate-limit and heavy-read layers return.
 pub type Limited = Pin<Box<dyn Future<Output = Response> + Send>>;
 
 /// The reads that may run at once in this instance among those that read a year of data (the
 /// dashboard, reports, the at-risk list): unbounded, 64 at once took 600 MB and every one timed
-/// out. One slot per core, at least two. Routes ask for one with `Routes::heavy` and friends.
+/// out. One slot per core, at least two. Routes ask for one with `Routes::heavy` and friends
+/// (`crate::web::routes::Heavy`).
 pub struct HeavyReads(tokio::sync::Semaphore);
 
 impl HeavyReads {
@@ -153,6 +154,10 @@ pub fn heavy_slot(
         Box::pin(async move {
             let role = req.extensions().get::<Ctx>().and_then(Ctx::role);
             let slots = req.extensions().get::<Arc<HeavyReads>>().cloned();
+            debug_assert!(
+                slots.is_some(),
+                "the context middleware hands over the slots"
+            );
             let wanted = roles.is_none_or(|r| role.is_some_and(|role| r.contains(&role)));
             let _slot = match &slots {
                 Some(slots) if wanted => slots.0.acquire().await.ok(),

@@ -8,6 +8,7 @@ pub mod context;
 pub mod cookies;
 pub mod ctx;
 pub mod flash;
+pub mod lane;
 pub mod limits;
 pub mod nav;
 pub mod routes;

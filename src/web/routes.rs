@@ -51,12 +51,23 @@ impl Access {
     }
 }
 
-/// One row of the table: a method on a path, and who may use it.
+/// One row of the table: a method on a path, who may use it, and whether it waits for a
+/// heavy-read slot.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Route {
     pub method: Method,
     pub path: &'static str,
     pub access: Access,
+    pub heavy: Option<Heavy>,
+}
+
+/// Who waits for one of the instance's heavy-read slots ([`crate::web::limits::HeavyReads`])
+/// on a route: pages that read up to a year of data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Heavy {
+    Everyone,
+    /// Users of these roles only (the staff home is the director's dashboard).
+    Roles(&'static [Role]),
 }
 
 /// One declaration: a path, its methods, one access rule and the (unguarded) handlers.
@@ -67,6 +78,7 @@ struct Decl {
     handlers: MethodRouter<AppState>,
     /// Takes files: served with the upload body limit instead of the default one.
     upload: bool,
+    heavy: Option<Heavy>,
 }
 
 /// A set of declared routes; domains return one from their `routes()`, `app.rs` merges them and
@@ -133,6 +145,7 @@ impl Routes {
             access,
             handlers,
             upload: false,
+            heavy: None,
         });
         self
     }
@@ -143,29 +156,27 @@ impl Routes {
         self.map_last(|h| h.layer(crate::web::limits::rate_limit(policy)))
     }
 
-    /// Makes the route just declared wait for a heavy-read slot
-    /// ([`crate::web::limits::HeavyReads`]).
+    /// Makes the route just declared wait for a heavy-read slot (see [`Heavy`]).
     pub fn heavy(self) -> Routes {
-        self.map_last(|h| h.layer(crate::web::limits::heavy_slot(None)))
+        self.heavy_last(Heavy::Everyone)
     }
 
-    /// Like [`Routes::heavy`], for users of `roles` only (the staff home is heavy for the
-    /// director, whose home is the dashboard).
+    /// Like [`Routes::heavy`], for users of `roles` only.
     pub fn heavy_for(self, roles: &'static [Role]) -> Routes {
-        self.map_last(|h| h.layer(crate::web::limits::heavy_slot(Some(roles))))
+        self.heavy_last(Heavy::Roles(roles))
     }
 
     /// Makes every route declared so far in this set wait for a heavy-read slot (a domain whose
-    /// pages are all heavy, such as the reports, so that a new page cannot miss it).
+    /// pages are all heavy, such as the reports; a test checks their paths in the table).
     pub fn all_heavy(mut self) -> Routes {
-        self.decls = self
-            .decls
-            .into_iter()
-            .map(|d| Decl {
-                handlers: d.handlers.layer(crate::web::limits::heavy_slot(None)),
-                ..d
-            })
-            .collect();
+        for d in &mut self.decls {
+            d.heavy = Some(Heavy::Everyone);
+        }
+        self
+    }
+
+    fn heavy_last(mut self, heavy: Heavy) -> Routes {
+        self.decls.last_mut().expect("a route was declared").heavy = Some(heavy);
         self
     }
 
@@ -206,6 +217,7 @@ impl Routes {
                     method: m.clone(),
                     path: d.path,
                     access: d.access,
+                    heavy: d.heavy,
                 })
             })
             .collect()
@@ -239,6 +251,20 @@ impl Routes {
     }
 }
 
+impl Decl {
+    /// The handlers, behind a heavy-read slot when the route is heavy (the layer is added once
+    /// here, however often the route was marked).
+    fn into_handlers(self) -> MethodRouter<AppState> {
+        match self.heavy {
+            None => self.handlers,
+            Some(Heavy::Everyone) => self.handlers.layer(crate::web::limits::heavy_slot(None)),
+            Some(Heavy::Roles(roles)) => self
+                .handlers
+                .layer(crate::web::limits::heavy_slot(Some(roles))),
+        }
+    }
+}
+
 fn build(decls: Vec<Decl>) -> Router<AppState> {
     {
         let mut paths: Vec<&'static str> = Vec::new();
@@ -260,14 +286,17 @@ fn build(decls: Vec<Decl>) -> Router<AppState> {
             let handlers = if uniform {
                 let merged = of_path
                     .into_iter()
-                    .map(|d| d.handlers)
+                    .map(Decl::into_handlers)
                     .reduce(MethodRouter::merge)
                     .expect("a path has at least one declaration");
                 guard_path(merged, access)
             } else {
                 of_path
                     .into_iter()
-                    .map(|d| guard_methods(d.handlers, d.access))
+                    .map(|d| {
+                        let access = d.access;
+                        guard_methods(d.into_handlers(), access)
+                    })
                     .reduce(MethodRouter::merge)
                     .expect("a path has at least one declaration")
             };

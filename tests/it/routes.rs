@@ -9,7 +9,7 @@ use setia::catalog::store::{self as catalog, NewPromo};
 use setia::news::store::{self as news, Kind, NewPost};
 use setia::retention::store as retention;
 use setia::users::store::{self as users, NewUser};
-use setia::web::routes::{Access, Route};
+use setia::web::routes::{Access, Heavy, Route};
 
 use crate::common::{spawn, Browser, Resp, TestApp, PASSWORD};
 use crate::fixtures::{self, catalog as catalog_fixture, sign_up};
@@ -361,6 +361,22 @@ async fn a_wrong_method_meets_the_guard_before_405() {
     let (sysadmin, _) = app.logged_in(Role::SystemAdmin).await;
     let r = sysadmin.post("/staff/audit", &[]).await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+/// The pages that read up to a year of data wait for a heavy-read slot (the reports, the
+/// at-risk list, and the staff home, which is the director's dashboard), and only they do.
+#[test]
+fn heavy_reads_are_marked_in_the_table() {
+    for r in route_table() {
+        let expected = if r.path.starts_with("/staff/reports") || r.path == "/staff/at-risk" {
+            Some(Heavy::Everyone)
+        } else if r.path == "/staff" {
+            Some(Heavy::Roles(groups::DIRECTOR))
+        } else {
+            None
+        };
+        assert_eq!(r.heavy, expected, "{} {}", r.method, r.path);
+    }
 }
 
 #[test]
