@@ -112,19 +112,16 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let exempt = CSRF_EXEMPT.iter().any(|p| path.starts_with(p));
-    let write_lane = state.db.backend() == crate::db::Backend::Sqlite;
     let mut res = if let Err(e) = refuse_control_chars_in_url(req.uri()) {
         e.into_response()
     } else if unsafe_method && !exempt {
         match verify_csrf(&state, req, &csrf_cookie).await {
             Ok(r) => {
                 req = r;
-                crate::web::lane::run(write_lane, next.run(req)).await
+                next.run(req).await
             }
             Err(e) => e.into_response(),
         }
-    } else if unsafe_method {
-        crate::web::lane::run(write_lane, next.run(req)).await
     } else {
         next.run(req).await
     };

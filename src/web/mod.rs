@@ -8,7 +8,6 @@ pub mod context;
 pub mod cookies;
 pub mod ctx;
 pub mod flash;
-pub mod lane;
 pub mod limits;
 pub mod nav;
 pub mod routes;
