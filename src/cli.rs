@@ -317,6 +317,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let state = app::state(db.clone(), config, clock).await?;
     // The job worker (mail delivery, the hourly session sweep) runs beside the web server.
     let worker = crate::worker::spawn(db.clone(), &state.config, state.clock.clone()).await?;
+    let trimming = crate::memory::trim_every(std::time::Duration::from_secs(5));
     let listener = TcpListener::bind(listen).await?;
     tracing::info!("Setia listening on http://{}", listener.local_addr()?);
     axum::serve(
@@ -325,6 +326,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    trimming.abort();
     worker.shutdown().await;
     db.close().await;
     Ok(())

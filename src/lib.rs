@@ -15,6 +15,7 @@ pub mod error;
 pub mod health;
 pub mod i18n;
 pub mod jobs;
+pub mod memory;
 pub mod news;
 pub mod notify;
 pub mod nps;

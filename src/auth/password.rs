@@ -55,7 +55,7 @@ pub struct Hashing {
 impl Hashing {
     /// `permits` of 0 means max(2, number of cores).
     pub fn new(permits: usize, wait: Duration) -> Hashing {
-        return_large_allocations();
+        crate::memory::return_large_allocations();
         let permits = if permits == 0 {
             std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -101,20 +101,6 @@ impl Hashing {
     pub async fn verify_dummy(&self, password: String) -> Result<(), AppError> {
         let _slot = self.slot().await?;
         verify_dummy(password).await
-    }
-}
-
-/// glibc raises its mmap threshold after the first large free; from then on every 19 MB argon2
-/// block array lands in the heap of whichever blocking thread ran it and stays there, so peak
-/// memory grew with the threads that ever hashed (measured: 16 hashes under a bound of 2 still
-/// peaked at 271 MB; with a fixed threshold 43 MB). A fixed threshold keeps large allocations
-/// mmapped and hands them back on free, so the bound really bounds memory. (mimalloc was tried
-/// as the global allocator: the sign-up flood then peaked at 210 MB; see bench/README.md.)
-fn return_large_allocations() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes an allocator tunable; it is callable at any time.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
 }
 

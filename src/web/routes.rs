@@ -152,8 +152,13 @@ impl Routes {
 
     /// Puts the route just declared behind a per-address rate limit (its form posts; page views
     /// are not limited), see [`crate::web::limits`].
-    pub fn limited(self, policy: crate::web::limits::Policy) -> Routes {
-        self.map_last(|h| h.layer(crate::web::limits::rate_limit(policy)))
+    pub fn limited(mut self, policy: crate::web::limits::Policy) -> Routes {
+        let d = self.decls.pop().expect("a route was declared");
+        self.decls.push(Decl {
+            handlers: d.handlers.layer(crate::web::limits::rate_limit(policy)),
+            ..d
+        });
+        self
     }
 
     /// Makes the route just declared wait for a heavy-read slot (see [`Heavy`]).
@@ -177,19 +182,6 @@ impl Routes {
 
     fn heavy_last(mut self, heavy: Heavy) -> Routes {
         self.decls.last_mut().expect("a route was declared").heavy = Some(heavy);
-        self
-    }
-
-    /// Wraps the handlers of the route just declared.
-    fn map_last(
-        mut self,
-        wrap: impl FnOnce(MethodRouter<AppState>) -> MethodRouter<AppState>,
-    ) -> Routes {
-        let d = self.decls.pop().expect("a route was declared");
-        self.decls.push(Decl {
-            handlers: wrap(d.handlers),
-            ..d
-        });
         self
     }
 
