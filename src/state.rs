@@ -33,8 +33,9 @@ pub struct AppState {
 
 /// This instance's copy of reads that change rarely and that many requests show (the public
 /// site's packages, promos, areas, news and company profile): each kept for the TTL its reader
-/// gives, and all dropped when a staff member changes anything through this instance (the
-/// request middleware calls [`Cache::clear`]). Other instances show a change within that TTL.
+/// gives, and all dropped when a form post through a route that publishes succeeds in this
+/// instance ([`crate::web::routes::Routes::publishes`]). Other instances show a change within
+/// that TTL.
 #[derive(Default)]
 pub struct Cache {
     entries: RwLock<HashMap<String, Cached>>,

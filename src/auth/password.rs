@@ -4,10 +4,10 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::seq::SliceRandom;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::AppError;
 
@@ -45,9 +45,10 @@ pub fn check_policy_for(password: &str, user_inputs: &[&str]) -> Result<(), &'st
 
 /// The bound on concurrent argon2 work (each hash or verify holds about 19 MB): a request waits
 /// up to `wait` for one of `permits` slots, then gets [`AppError::Busy`] (503, `Retry-After`).
-/// Without it, 16 concurrent sign-ups took the server to about 3 GB.
+/// Without it, 16 concurrent sign-ups took the server to about 3 GB. The slot is held by the
+/// hashing itself, so a client that goes away mid-hash frees it only when the work ends.
 pub struct Hashing {
-    slots: Semaphore,
+    slots: Arc<Semaphore>,
     permits: usize,
     wait: Duration,
 }
@@ -65,7 +66,7 @@ impl Hashing {
             permits
         };
         Hashing {
-            slots: Semaphore::new(permits),
+            slots: Arc::new(Semaphore::new(permits)),
             permits,
             wait,
         }
@@ -77,8 +78,8 @@ impl Hashing {
 
     /// Takes one slot (held until the permit is dropped). Also lets tests and benchmarks fill
     /// the bound.
-    pub async fn slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
-        match tokio::time::timeout(self.wait, self.slots.acquire()).await {
+    pub async fn slot(&self) -> Result<OwnedSemaphorePermit, AppError> {
+        match tokio::time::timeout(self.wait, self.slots.clone().acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
             Ok(Err(closed)) => Err(AppError::Internal(closed.into())),
             Err(_) => {
@@ -89,73 +90,77 @@ impl Hashing {
     }
 
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
-        let _slot = self.slot().await?;
-        hash(password).await
+        let slot = self.slot().await?;
+        blocking(move || {
+            let hashed = hash_now(&password);
+            drop(slot);
+            hashed
+        })
+        .await?
     }
 
     pub async fn verify(&self, password: String, stored: String) -> Result<bool, AppError> {
-        let _slot = self.slot().await?;
-        verify(password, stored).await
-    }
-
-    pub async fn verify_dummy(&self, password: String) -> Result<(), AppError> {
-        let _slot = self.slot().await?;
-        verify_dummy(password).await
-    }
-}
-
-/// Hashes on the blocking pool: argon2 is deliberately slow. Unbounded: requests go through
-/// [`Hashing`]; this is for the command line and the demo loader.
-pub async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
-    })
-    .await
-    .map_err(anyhow::Error::from)?
-    .map_err(AppError::Internal)
-}
-
-/// Verifies on the blocking pool. A malformed stored hash simply fails.
-pub async fn verify(password: String, stored: String) -> Result<bool, AppError> {
-    let ok = tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&stored)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await
-    .map_err(anyhow::Error::from)?;
-    Ok(ok)
-}
-
-/// Verifies against the hash of a random password, so that "no such account" takes as long as
-/// "wrong password" and timing tells an attacker nothing.
-pub async fn verify_dummy(password: String) -> Result<(), AppError> {
-    static DUMMY: LazyLock<String> = LazyLock::new(|| {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(generate().as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .unwrap_or_default()
-    });
-    tokio::task::spawn_blocking(move || {
-        let stored = PasswordHash::new(&DUMMY).ok();
-        stored.map(|p| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &p)
-                .is_ok()
+        let slot = self.slot().await?;
+        blocking(move || {
+            let ok = verify_now(&password, &stored);
+            drop(slot);
+            ok
         })
+        .await
+    }
+
+    /// Verifies against the hash of a random password, so that "no such account" takes as long
+    /// as "wrong password" and timing tells an attacker nothing.
+    pub async fn verify_dummy(&self, password: String) -> Result<(), AppError> {
+        static DUMMY: LazyLock<String> =
+            LazyLock::new(|| hash_now(&generate()).unwrap_or_default());
+        let slot = self.slot().await?;
+        blocking(move || {
+            let ok = verify_now(&password, &DUMMY);
+            drop(slot);
+            ok
+        })
+        .await
+        .map(|_| ())
+    }
+}
+
+/// Runs argon2 work on the blocking pool: it is deliberately slow. The [`Hashing`] methods move
+/// their slot into the work and drop it when the work ends.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+fn hash_now(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing failed: {e}")))
+}
+
+/// Whether `password` matches `stored`; a malformed stored hash simply fails.
+fn verify_now(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
     })
-    .await
-    .map_err(anyhow::Error::from)?;
-    Ok(())
+}
+
+/// Hashes without a bound: for the command line and the demo loader (requests go through
+/// [`Hashing`]).
+pub async fn hash(password: String) -> Result<String, AppError> {
+    blocking(move || hash_now(&password)).await?
+}
+
+/// Verifies without a bound (tests and tools; requests go through [`Hashing`]).
+pub async fn verify(password: String, stored: String) -> Result<bool, AppError> {
+    blocking(move || verify_now(&password, &stored)).await
 }
 
 /// A one-time password that is easy to read out and type: no 0/O or 1/l/I.
@@ -208,6 +213,34 @@ mod tests {
             .await
             .unwrap());
         assert!(!verify("kuda-lari-di-bandung".into(), h).await.unwrap());
-        verify_dummy("x".into()).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_hash_keeps_its_slot_when_its_caller_goes_away() {
+        let hashing = Arc::new(Hashing::new(1, Duration::ZERO));
+        let h = hashing.clone();
+        let caller = tokio::spawn(async move { h.hash("kuda-lari-di-cimahi".into()).await });
+        tokio::time::timeout(Duration::from_secs(10), async {
+            while hashing.slots.available_permits() == 1 {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        })
+        .await
+        .expect("the hash takes the slot");
+        caller.abort();
+        assert!(caller.await.unwrap_err().is_cancelled());
+        assert!(
+            matches!(hashing.slot().await, Err(AppError::Busy(_))),
+            "the work goes on, so its slot is still taken"
+        );
+        tokio::time::timeout(Duration::from_secs(30), async {
+            while hashing.slots.available_permits() == 0 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+        .await
+        .expect("the slot is free once the hash ends");
+        let dummy = Hashing::new(1, Duration::from_secs(30));
+        dummy.verify_dummy("x".into()).await.unwrap();
     }
 }

@@ -64,11 +64,7 @@ struct FormPage {
 
 impl FormPage {
     fn render_page(self) -> AppResult<Response> {
-        if self.errors.is_empty() {
-            page(&self)
-        } else {
-            web::invalid(&self)
-        }
+        web::page_or_invalid(&self, self.errors.is_empty())
     }
 }
 

@@ -14,10 +14,16 @@ use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
     use Access::Public;
-    let content = Access::Roles(groups::CONTENT);
     Routes::new()
         .get("/packages", Public, web::packages)
         .get("/promos", Public, web::promos)
+        .merge(staff_routes())
+}
+
+/// The staff's pages for what the public site shows: every form post publishes.
+fn staff_routes() -> Routes {
+    let content = Access::Roles(groups::CONTENT);
+    Routes::new()
         .get_post("/staff/packages", content, packages::list, packages::create)
         .get("/staff/packages/new", content, packages::new_form)
         .get_post(
@@ -41,6 +47,7 @@ pub fn routes() -> Routes {
         .get_post("/staff/areas", content, areas::list, areas::create)
         .get("/staff/areas/new", content, areas::new_form)
         .get_post("/staff/areas/{id}", content, areas::show, areas::update)
+        .all_publish()
 }
 
 /// What the public pages show of the catalogue on a day (WIB): read at most once per

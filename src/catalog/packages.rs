@@ -73,11 +73,7 @@ struct FormPage {
 
 impl FormPage {
     fn render_page(self, valid: bool) -> AppResult<Response> {
-        if valid {
-            page(&self)
-        } else {
-            web::invalid(&self)
-        }
+        web::page_or_invalid(&self, valid)
     }
 }
 

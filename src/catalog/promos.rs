@@ -149,11 +149,7 @@ async fn render(
         packages,
         preview,
     };
-    if valid {
-        page(&p)
-    } else {
-        web::invalid(&p)
-    }
+    web::page_or_invalid(&p, valid)
 }
 
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {

@@ -72,16 +72,6 @@ impl SearchTerm {
         }
         SearchTerm::Words(q.to_string())
     }
-
-    /// The full-text query for the words or digits typed; `None` when nothing searchable was
-    /// typed (only punctuation) or the term is not a full-text one.
-    fn full_text_query(&self, backend: Backend) -> Option<String> {
-        match self {
-            SearchTerm::Digits(prefixes) => Some(backend.full_text_any(prefixes)),
-            SearchTerm::Words(typed) => backend.full_text_query(typed),
-            _ => None,
-        }
-    }
 }
 
 /// One page of customers, newest first, after the cursor `before_id` (keyset paging: the cost
@@ -116,16 +106,13 @@ pub async fn search(
             a.push(e.into());
             sql.push_str(&format!(" AND c.email = ${}", a.len()));
         }
-        term @ (SearchTerm::Digits(_) | SearchTerm::Words(_)) => {
-            match term.full_text_query(db.backend()) {
-                Some(query) => {
-                    a.push(query.into());
-                    let keys = db.backend().full_text_keys("customer_search", a.len());
-                    sql.push_str(&format!(" AND c.id IN ({keys})"));
-                }
-                // Nothing searchable typed (only punctuation): nothing matches.
-                None => sql.push_str(" AND 1 = 0"),
-            }
+        SearchTerm::Digits(prefixes) => {
+            let query = db.backend().full_text_any(&prefixes);
+            matching_full_text(db.backend(), Some(query), &mut sql, &mut a);
+        }
+        SearchTerm::Words(typed) => {
+            let query = db.backend().full_text_query(&typed);
+            matching_full_text(db.backend(), query, &mut sql, &mut a);
         }
     }
     if let Some(s) = &f.status {
@@ -155,6 +142,19 @@ pub async fn search(
     a.push(limit.into());
     sql.push_str(&format!(" ORDER BY c.id DESC LIMIT ${}", a.len()));
     db.fetch_all(&sql, a).await
+}
+
+/// Keeps the customers whose full-text document matches `query`; `None` (only punctuation was
+/// typed) matches nobody.
+fn matching_full_text(backend: Backend, query: Option<String>, sql: &mut String, a: &mut Vec<Arg>) {
+    match query {
+        Some(query) => {
+            a.push(query.into());
+            let keys = backend.full_text_keys("customer_search", a.len());
+            sql.push_str(&format!(" AND c.id IN ({keys})"));
+        }
+        None => sql.push_str(" AND 1 = 0"),
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::retention::store::{self as retention, CompetitorRow};
 use crate::state::AppState;
 use crate::web::{
-    self, page, redirect_with_flash, Confirm, Confirmed, Ctx, FieldErrors, Flash, Form, Path,
+    self, redirect_with_flash, Confirm, Confirmed, Ctx, FieldErrors, Flash, Form, Path,
 };
 
 async fn load(state: &AppState, id: i64) -> AppResult<SubscriptionRow> {
@@ -176,11 +176,7 @@ async fn render_terminate(
         reasons: &TerminationReason::ALL,
         competitors: retention::competitors(&state.db).await?,
     };
-    if valid {
-        page(&p)
-    } else {
-        web::invalid(&p)
-    }
+    web::page_or_invalid(&p, valid)
 }
 
 pub async fn terminate_form(

@@ -201,11 +201,7 @@ async fn render_form(
         areas: catalog::all_areas(&state.db).await?,
         packages: catalog::published_packages(&state.db).await?,
     };
-    if valid {
-        page(&p)
-    } else {
-        web::invalid(&p)
-    }
+    web::page_or_invalid(&p, valid)
 }
 
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {

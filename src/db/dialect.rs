@@ -80,27 +80,17 @@ impl Backend {
     /// (letters and digits only, so nothing typed is read as query syntax), each a prefix, all
     /// required. `None` when nothing searchable is left.
     pub fn full_text_query(self, typed: &str) -> Option<String> {
-        let words: Vec<String> = typed
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .take(8)
-            .map(str::to_lowercase)
-            .collect();
-        if words.is_empty() {
-            return None;
-        }
-        Some(match self {
-            Backend::Sqlite => words
-                .iter()
-                .map(|w| format!("\"{w}\"*"))
-                .collect::<Vec<_>>()
-                .join(" "),
-            Backend::Postgres => words
-                .iter()
-                .map(|w| format!("{w}:*"))
-                .collect::<Vec<_>>()
-                .join(" & "),
-        })
+        let words = typed_words(typed);
+        (!words.is_empty()).then(|| self.joined(words, true, true))
+    }
+
+    /// Like [`Backend::full_text_query`], but each word as typed, not as a prefix: a common
+    /// word is then one list in the index, read newest first only as far as needed, where its
+    /// prefix merges the lists of every longer word first (5 ms for "lambat" in 3.2 million
+    /// messages against 1 ms).
+    pub fn full_text_words(self, typed: &str) -> Option<String> {
+        let words = typed_words(typed);
+        (!words.is_empty()).then(|| self.joined(words, true, false))
     }
 
     /// The query text for [`Backend::full_text_keys`] matching a document with a word that
@@ -115,16 +105,28 @@ impl Backend {
                     .collect::<String>()
             })
             .filter(|w| !w.is_empty());
-        match self {
-            Backend::Sqlite => words
-                .map(|w| format!("\"{w}\"*"))
-                .collect::<Vec<_>>()
-                .join(" OR "),
-            Backend::Postgres => words
-                .map(|w| format!("{w}:*"))
-                .collect::<Vec<_>>()
-                .join(" | "),
-        }
+        self.joined(words, false, true)
+    }
+
+    /// `words` in the backend's query syntax, each as a `prefix` or as it is, joined so that all
+    /// of them (`all`) or any of them must match.
+    fn joined(self, words: impl IntoIterator<Item = String>, all: bool, prefix: bool) -> String {
+        let joiner = match (self, all) {
+            (Backend::Sqlite, true) => " ",
+            (Backend::Sqlite, false) => " OR ",
+            (Backend::Postgres, true) => " & ",
+            (Backend::Postgres, false) => " | ",
+        };
+        let star = if prefix { "*" } else { "" };
+        words
+            .into_iter()
+            .map(|w| match self {
+                Backend::Sqlite => format!("\"{w}\"{star}"),
+                Backend::Postgres if prefix => format!("{w}:*"),
+                Backend::Postgres => w,
+            })
+            .collect::<Vec<_>>()
+            .join(joiner)
     }
 
     /// Adds a document to the full-text index table `index`: `$1` its key (the rowid on SQLite,
@@ -139,6 +141,16 @@ impl Backend {
             ),
         }
     }
+}
+
+/// The words of what a person typed, lower-cased: letters and digits only, at most eight.
+fn typed_words(typed: &str) -> Vec<String> {
+    typed
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(str::to_lowercase)
+        .collect()
 }
 
 #[cfg(test)]
@@ -179,6 +191,17 @@ mod tests {
             Some("modem:* & mati:*")
         );
         assert_eq!(Backend::Sqlite.full_text_query(" -*- "), None);
+        assert_eq!(
+            Backend::Sqlite
+                .full_text_words("Modem \"mati\"*")
+                .as_deref(),
+            Some("\"modem\" \"mati\"")
+        );
+        assert_eq!(
+            Backend::Postgres.full_text_words("modem: mati!").as_deref(),
+            Some("modem & mati")
+        );
+        assert_eq!(Backend::Postgres.full_text_words("&|!"), None);
         assert_eq!(
             Backend::Sqlite.contains_ci("name", 1),
             Backend::Postgres.contains_ci("name", 1)

@@ -16,9 +16,7 @@ use crate::uploads::store::{self as uploads, Upload};
 use crate::users::store::{self as users, UserRow};
 use crate::visits::model::{parse_time, Slot, VisitKind, VisitStatus, WorkingHours};
 use crate::visits::store::{self as visits, EventRow, ReportRow, VisitRow};
-use crate::web::{
-    self, page, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Flash, Form, Path,
-};
+use crate::web::{self, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Flash, Form, Path};
 
 pub fn working_hours(state: &AppState) -> WorkingHours {
     WorkingHours::from_config(&state.config.visit_day_start, &state.config.visit_day_end)
@@ -125,11 +123,7 @@ async fn render(
         errors,
         clash,
     };
-    if valid {
-        page(&p)
-    } else {
-        web::invalid(&p)
-    }
+    web::page_or_invalid(&p, valid)
 }
 
 async fn load(state: &AppState, id: i64) -> AppResult<VisitRow> {

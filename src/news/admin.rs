@@ -107,11 +107,7 @@ fn render(
         kinds: &Kind::ALL,
         preview,
     };
-    if valid {
-        page(&p)
-    } else {
-        web::invalid(&p)
-    }
+    web::page_or_invalid(&p, valid)
 }
 
 pub async fn new_form(ctx: Ctx) -> AppResult<Response> {

@@ -13,16 +13,23 @@ pub use markdown::{render_markdown, slugify};
 
 pub fn routes() -> Routes {
     use Access::Public;
-    let content = Access::Roles(groups::CONTENT);
     Routes::new()
         .get("/news", Public, web::list)
         .get("/news/{slug}", Public, web::show)
+        .merge(staff_routes())
+}
+
+/// The staff's pages for the news: every form post publishes.
+fn staff_routes() -> Routes {
+    let content = Access::Roles(groups::CONTENT);
+    Routes::new()
         .get_post("/staff/posts", content, admin::list, admin::create)
         .get("/staff/posts/new", content, admin::new_form)
         .get_post("/staff/posts/{id}", content, admin::show, admin::update)
         .post("/staff/posts/{id}/publish", content, admin::publish)
         .post("/staff/posts/{id}/unpublish", content, admin::unpublish)
         .post("/staff/posts/{id}/delete", content, admin::delete)
+        .all_publish()
 }
 
 /// The newest `n` published posts, read at most once per [`crate::catalog::SHOWN_TTL`] by each

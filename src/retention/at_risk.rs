@@ -220,11 +220,7 @@ async fn render_contact(
         form,
         errors,
     };
-    if valid {
-        page(&p)
-    } else {
-        web::invalid(&p)
-    }
+    web::page_or_invalid(&p, valid)
 }
 
 pub async fn contact_form(

@@ -13,7 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::types::Rupiah;
 use crate::web::{
-    self, page, redirect_with_flash, Confirm, ConfirmForm, Ctx, FieldErrors, Flash, Form, Path,
+    self, redirect_with_flash, Confirm, ConfirmForm, Ctx, FieldErrors, Flash, Form, Path,
 };
 
 #[derive(Deserialize, Default, Clone)]
@@ -51,11 +51,7 @@ async fn render_list(
         form,
         errors,
     };
-    if valid {
-        page(&p)
-    } else {
-        web::invalid(&p)
-    }
+    web::page_or_invalid(&p, valid)
 }
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -144,11 +140,7 @@ async fn render_show(
         offer,
         errors,
     };
-    if valid {
-        page(&p)
-    } else {
-        web::invalid(&p)
-    }
+    web::page_or_invalid(&p, valid)
 }
 
 pub async fn show(

@@ -167,11 +167,7 @@ async fn render_detail(
         steps: &RegStatus::STEPS,
         can_act,
     };
-    if valid {
-        page(&page_data)
-    } else {
-        web::invalid(&page_data)
-    }
+    web::page_or_invalid(&page_data, valid)
 }
 
 pub async fn detail(

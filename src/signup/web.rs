@@ -90,11 +90,7 @@ async fn render_form(
         areas: shown.areas.clone(),
         already_registered,
     };
-    if valid {
-        page(&p)
-    } else {
-        web::invalid(&p)
-    }
+    web::page_or_invalid(&p, valid)
 }
 
 #[derive(Template)]

@@ -30,6 +30,7 @@ pub fn routes() -> Routes {
             admin::save_company,
         )
         .uploads()
+        .publishes()
         .get(
             "/staff/areas/waiting-list",
             Access::Roles(groups::OFFICE),

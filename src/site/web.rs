@@ -220,11 +220,7 @@ async fn coverage_page(
         errors,
         packages,
     };
-    if p.errors.is_empty() {
-        page(&p)
-    } else {
-        web::invalid(&p)
-    }
+    web::page_or_invalid(&p, p.errors.is_empty())
 }
 
 pub async fn coverage(

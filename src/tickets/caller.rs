@@ -15,7 +15,7 @@ use crate::customers::store::{self as customers, CustomerRow, SubscriptionRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::types::PhoneNumber;
-use crate::web::{self, page, Ctx, FieldErrors, Flash, Form, Query};
+use crate::web::{self, Ctx, FieldErrors, Flash, Form, Query};
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -111,11 +111,7 @@ pub async fn new_form(
         errors.check("phone", PhoneNumber::parse(&form.phone));
     }
     let p = new_page(&state, ctx, form, errors).await?;
-    if p.errors.is_empty() {
-        page(&p)
-    } else {
-        web::invalid(&p)
-    }
+    web::page_or_invalid(&p, p.errors.is_empty())
 }
 
 pub async fn file(

@@ -10,7 +10,7 @@ use super::store::{self, SavedReply};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::{
-    self, page, redirect_with_flash, Confirm, ConfirmForm, Ctx, FieldErrors, Flash, Form, Path,
+    self, redirect_with_flash, Confirm, ConfirmForm, Ctx, FieldErrors, Flash, Form, Path,
 };
 
 #[derive(Deserialize, Default)]
@@ -46,11 +46,7 @@ async fn render(
         form,
         errors,
     };
-    if valid {
-        page(&p)
-    } else {
-        web::invalid(&p)
-    }
+    web::page_or_invalid(&p, valid)
 }
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {

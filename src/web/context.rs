@@ -11,11 +11,12 @@ use axum::response::{Html, IntoResponse, Response};
 use hmac::{Mac, SimpleHmac};
 use sha2::Sha256;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use crate::auth::{session, Role};
 use crate::error::{AppError, ErrorInfo, FieldErrors};
 use crate::i18n::Lang;
-use crate::state::AppState;
+use crate::state::{AppState, Cache};
 use crate::web::{cookies, Ctx, CurrentUser};
 
 type HmacSha256 = SimpleHmac<Sha256>;
@@ -108,6 +109,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     parts.extensions.insert(ctx.clone());
     parts.extensions.insert(state.limits.clone());
     parts.extensions.insert(state.heavy_reads.clone());
+    parts.extensions.insert(state.cache.clone());
     let mut req = Request::from_parts(parts, body);
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -126,14 +128,6 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         next.run(req).await
     };
 
-    // A change made by staff (content, packages, the company profile) shows at once in this
-    // instance; see `state::Cache`.
-    if unsafe_method
-        && res.status().as_u16() < 400
-        && ctx.user.as_ref().is_some_and(|u| u.role != Role::Customer)
-    {
-        state.cache.clear();
-    }
     if let Some(page) = error_page(&ctx, &res, &request_id) {
         res = page;
     }
@@ -457,4 +451,22 @@ mod tests {
         let body = to_bytes(out.into_body(), 1 << 20).await.unwrap();
         assert!(String::from_utf8_lossy(&body).contains("«phone»"));
     }
+}
+
+/// The layer of a route that publishes ([`crate::web::routes::Routes::publishes`]): a form post
+/// it answers with success empties this instance's public cache ([`crate::state::Cache`], handed
+/// over in the extensions), so the change shows at once here; other instances show it within
+/// the cache's TTL.
+pub async fn clear_public_cache(req: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let cache = req.extensions().get::<Arc<Cache>>().cloned();
+    debug_assert!(
+        cache.is_some(),
+        "the context middleware hands over the cache"
+    );
+    let res = next.run(req).await;
+    if let Some(cache) = cache.filter(|_| unsafe_method && res.status().as_u16() < 400) {
+        cache.clear();
+    }
+    res
 }

@@ -39,6 +39,15 @@ pub fn invalid<T: Template>(t: &T) -> AppResult<Response> {
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(t.render()?)).into_response())
 }
 
+/// The page when its form was `valid` (or not yet sent), else the same page as [`invalid`].
+pub fn page_or_invalid<T: Template>(t: &T, valid: bool) -> AppResult<Response> {
+    if valid {
+        page(t)
+    } else {
+        invalid(t)
+    }
+}
+
 /// 303 to `to`, the right answer to a successful form POST.
 pub fn redirect(to: &str) -> Response {
     Redirect::to(to).into_response()

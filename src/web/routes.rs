@@ -51,14 +51,15 @@ impl Access {
     }
 }
 
-/// One row of the table: a method on a path, who may use it, and whether it waits for a
-/// heavy-read slot.
+/// One row of the table: a method on a path, who may use it, whether it waits for a
+/// heavy-read slot and whether it changes what the public site shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Route {
     pub method: Method,
     pub path: &'static str,
     pub access: Access,
     pub heavy: Option<Heavy>,
+    pub publishes: bool,
 }
 
 /// Who waits for one of the instance's heavy-read slots ([`crate::web::limits::HeavyReads`])
@@ -79,6 +80,8 @@ struct Decl {
     /// Takes files: served with the upload body limit instead of the default one.
     upload: bool,
     heavy: Option<Heavy>,
+    /// A successful form post changes what the public site shows (see [`Routes::publishes`]).
+    publishes: bool,
 }
 
 /// A set of declared routes; domains return one from their `routes()`, `app.rs` merges them and
@@ -146,6 +149,7 @@ impl Routes {
             handlers,
             upload: false,
             heavy: None,
+            publishes: false,
         });
         self
     }
@@ -185,6 +189,26 @@ impl Routes {
         self
     }
 
+    /// Marks the route just declared as changing what the public site shows (packages, promos,
+    /// areas, news, the company profile): after a successful form post through it this
+    /// instance's [`crate::state::Cache`] is emptied, so the change shows at once.
+    pub fn publishes(mut self) -> Routes {
+        self.decls
+            .last_mut()
+            .expect("a route was declared")
+            .publishes = true;
+        self
+    }
+
+    /// Like [`Routes::publishes`], for every route declared so far in this set (a domain whose
+    /// staff pages all edit public content).
+    pub fn all_publish(mut self) -> Routes {
+        for d in &mut self.decls {
+            d.publishes = true;
+        }
+        self
+    }
+
     /// Marks the path just declared as taking files (multipart): it gets the upload body limit
     /// ([`crate::uploads::body_limit`]) in place of the default one.
     pub fn uploads(mut self) -> Routes {
@@ -210,6 +234,7 @@ impl Routes {
                     path: d.path,
                     access: d.access,
                     heavy: d.heavy,
+                    publishes: d.publishes,
                 })
             })
             .collect()
@@ -244,15 +269,23 @@ impl Routes {
 }
 
 impl Decl {
-    /// The handlers, behind a heavy-read slot when the route is heavy (the layer is added once
-    /// here, however often the route was marked).
+    /// The handlers, behind a heavy-read slot when the route is heavy and followed by emptying
+    /// the public cache when it publishes (each layer is added once here, however often the
+    /// route was marked).
     fn into_handlers(self) -> MethodRouter<AppState> {
+        let handlers = if self.publishes {
+            self.handlers.layer(axum::middleware::from_fn(
+                crate::web::context::clear_public_cache,
+            ))
+        } else {
+            self.handlers
+        };
         match self.heavy {
-            None => self.handlers,
-            Some(Heavy::Everyone) => self.handlers.layer(crate::web::limits::heavy_slot(None)),
-            Some(Heavy::Roles(roles)) => self
-                .handlers
-                .layer(crate::web::limits::heavy_slot(Some(roles))),
+            None => handlers,
+            Some(Heavy::Everyone) => handlers.layer(crate::web::limits::heavy_slot(None)),
+            Some(Heavy::Roles(roles)) => {
+                handlers.layer(crate::web::limits::heavy_slot(Some(roles)))
+            }
         }
     }
 }

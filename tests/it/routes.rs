@@ -480,3 +480,22 @@ fn no_route_is_added_outside_the_table() {
         found.join("\n")
     );
 }
+
+#[test]
+fn routes_that_change_the_public_site_are_marked_in_the_table() {
+    let publishing = [
+        "/staff/packages",
+        "/staff/promos",
+        "/staff/areas",
+        "/staff/posts",
+    ];
+    for r in route_table() {
+        // The waiting list only reads the areas.
+        let expected = r.path == "/staff/company"
+            || (r.path != "/staff/areas/waiting-list"
+                && publishing
+                    .iter()
+                    .any(|p| r.path == *p || r.path.starts_with(&format!("{p}/"))));
+        assert_eq!(r.publishes, expected, "{} {}", r.method, r.path);
+    }
+}

@@ -16,7 +16,7 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::tickets::model::Priority;
 use crate::types::wib_date;
-use crate::web::{self, page, redirect_with_flash, Ctx, FieldErrors, Flash, Form, Path};
+use crate::web::{self, redirect_with_flash, Ctx, FieldErrors, Flash, Form, Path};
 
 const PAGE: &str = "/staff/settings/sla";
 
@@ -168,11 +168,7 @@ async fn render(
         holidays,
         errors,
     };
-    if valid {
-        page(&p)
-    } else {
-        web::invalid(&p)
-    }
+    web::page_or_invalid(&p, valid)
 }
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
