@@ -410,6 +410,24 @@ fn error_page(ctx: &Ctx, res: &Response, request_id: &str) -> Option<Response> {
     Some(out)
 }
 
+/// The layer of a route that publishes ([`crate::web::routes::Routes::publishes`]): a form post
+/// it answers with success empties this instance's public cache ([`crate::state::Cache`], handed
+/// over in the extensions), so the change shows at once here; other instances show it within
+/// the cache's TTL.
+pub async fn clear_public_cache(req: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let cache = req.extensions().get::<Arc<Cache>>().cloned();
+    debug_assert!(
+        cache.is_some(),
+        "the context middleware hands over the cache"
+    );
+    let res = next.run(req).await;
+    if let Some(cache) = cache.filter(|_| unsafe_method && res.status().as_u16() < 400) {
+        cache.clear();
+    }
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,22 +469,4 @@ mod tests {
         let body = to_bytes(out.into_body(), 1 << 20).await.unwrap();
         assert!(String::from_utf8_lossy(&body).contains("«phone»"));
     }
-}
-
-/// The layer of a route that publishes ([`crate::web::routes::Routes::publishes`]): a form post
-/// it answers with success empties this instance's public cache ([`crate::state::Cache`], handed
-/// over in the extensions), so the change shows at once here; other instances show it within
-/// the cache's TTL.
-pub async fn clear_public_cache(req: Request, next: Next) -> Response {
-    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let cache = req.extensions().get::<Arc<Cache>>().cloned();
-    debug_assert!(
-        cache.is_some(),
-        "the context middleware hands over the cache"
-    );
-    let res = next.run(req).await;
-    if let Some(cache) = cache.filter(|_| unsafe_method && res.status().as_u16() < 400) {
-        cache.clear();
-    }
-    res
 }
