@@ -62,7 +62,6 @@ fn bar(total: u64, what: &'static str) -> ProgressBar {
 /// Opens one SQLite connection to `file` with Setia's Unicode `lower()` (the integrity check and
 /// the copy evaluate index expressions with it). Journal mode and the file are left as they are.
 async fn open(file: &Path, read_only: bool) -> anyhow::Result<SqliteConnection> {
-    super::sqlite_process_settings();
     let mut conn = SqliteConnectOptions::new()
         .filename(file)
         .create_if_missing(false)

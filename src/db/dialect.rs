@@ -60,6 +60,16 @@ impl Backend {
         }
     }
 
+    /// `column` of all rows aggregated into one JSON array, as text (`[3,1,2]`; `[]` for no
+    /// rows): many values in one row, which sqlx's SQLite driver hands over once instead of
+    /// once per row.
+    pub fn json_array_agg(self, column: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("json_group_array({column})"),
+            Backend::Postgres => format!("COALESCE(CAST(json_agg({column}) AS TEXT), '[]')"),
+        }
+    }
+
     /// The keys of every document of the full-text index table `index` that contains every
     /// word of the query bound at `$param` (as for [`Backend::full_text_select`]), for
     /// `key IN (…)` beside other conditions.
@@ -173,6 +183,7 @@ mod tests {
         assert!(Backend::Postgres
             .full_text_select("ticket_search", "ticket_id AS id", 2, 3)
             .contains("@@ to_tsquery('simple', $2) ORDER BY ticket_search.id DESC LIMIT $3"));
+        assert_eq!(Backend::Sqlite.json_array_agg("id"), "json_group_array(id)");
         assert_eq!(
             Backend::Sqlite.id_list(4),
             "SELECT value FROM json_each($4)"

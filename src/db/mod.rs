@@ -149,7 +149,6 @@ impl Db {
                 .connect_lazy_with(opts.options([("default_transaction_read_only", "on")]));
             Ok(Db::Postgres { read, write })
         } else if url.starts_with("sqlite:") {
-            sqlite_process_settings();
             let base = SqliteConnectOptions::from_str(url)?
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(match options.sqlite_synchronous {
@@ -308,28 +307,6 @@ impl Db {
             Db::Postgres { write, .. } => arg::pg_query_scalar(sql, args).fetch_one(write).await,
         }
     }
-}
-
-/// Process-wide SQLite settings, before the first connection (every place that opens one calls
-/// this first). SQLite keeps allocation statistics behind one mutex that every allocation of
-/// every connection takes (with a reader thread per connection, a point of contention); Setia
-/// reads none of them. `sqlite3_config` is refused once SQLite has started, which only leaves
-/// the statistics on.
-fn sqlite_process_settings() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        // SAFETY: sets a documented global option with its one int argument. SQLite requires
-        // that no other thread is inside SQLite meanwhile: this runs before the first connection
-        // of the process is opened (Db::connect_with and backup::open call it first; the Once
-        // makes later calls wait for it). Once SQLite is initialised the call is refused with
-        // SQLITE_MISUSE, not undefined.
-        unsafe {
-            libsqlite3_sys::sqlite3_config(
-                libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS,
-                0 as std::ffi::c_int,
-            );
-        }
-    });
 }
 
 async fn unicode_lower(conn: &mut sqlx::SqliteConnection) -> DbResult<()> {

@@ -164,13 +164,17 @@ async fn search_ids(db: &Db, typed: &str) -> DbResult<Vec<i64>> {
 }
 
 /// The tickets of the newest [`SEARCH_LIMIT`] messages with the words typed (a ticket once per
-/// message). Words count as typed first; only when fewer messages than that have them do longer
+/// message; read as one JSON list). Words count as typed first; only when fewer messages than that have them do longer
 /// words that start with them count too ("lamb" finds "lambat"): a common word is then read
 /// newest first only as far as needed, instead of merging the index's lists of every longer
 /// word it begins first (bench/README.md).
 async fn word_hits(db: &Db, typed: &str) -> DbResult<Vec<i64>> {
     let backend = db.backend();
-    let newest = backend.full_text_select("ticket_search", "ticket_id", 1, 2);
+    let sql = format!(
+        "SELECT {} FROM ({}) hits",
+        backend.json_array_agg("ticket_id"),
+        backend.full_text_select("ticket_search", "ticket_id", 1, 2)
+    );
     let mut hits = Vec::new();
     for words in [
         backend.full_text_words(typed),
@@ -179,8 +183,8 @@ async fn word_hits(db: &Db, typed: &str) -> DbResult<Vec<i64>> {
     .into_iter()
     .flatten()
     {
-        let rows: Vec<(i64,)> = db.fetch_all(&newest, args![words, SEARCH_LIMIT]).await?;
-        hits = rows.into_iter().map(|r| r.0).collect();
+        let list: String = db.scalar(&sql, args![words, SEARCH_LIMIT]).await?;
+        hits = serde_json::from_str(&list).map_err(|e| sqlx::Error::Decode(e.into()))?;
         if hits.len() as i64 >= SEARCH_LIMIT {
             break;
         }
