@@ -549,3 +549,24 @@ async fn two_hundred_concurrent_writes_through_http_are_all_stored() {
         .unwrap();
     assert_eq!(audited, 200);
 }
+
+/// The bundled SQLite is built as `.cargo/config.toml` says: no shared page-cache group (one
+/// mutex for every connection's pages) and no allocation statistics (one mutex for every
+/// allocation). A build that lost those flags (say, LIBSQLITE3_FLAGS set otherwise in the
+/// environment) is slower by half on the staff pages without failing anything else.
+#[tokio::test]
+async fn sqlite_is_built_without_its_process_wide_mutexes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::connect(&Db::sqlite_url(dir.path())).await.unwrap();
+    let used = |option: &'static str| {
+        let db = db.clone();
+        async move {
+            db.scalar::<i64>("SELECT sqlite_compileoption_used($1)", setia::args![option])
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(used("ENABLE_MEMORY_MANAGEMENT").await, 0);
+    assert_eq!(used("DEFAULT_MEMSTATUS=0").await, 1);
+    assert_eq!(used("ENABLE_FTS5").await, 1);
+}
