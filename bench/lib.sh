@@ -52,22 +52,27 @@ prepare() {
         echo "   generated in $((SECONDS - started)) s"
         echo "$((SECONDS - started))" >"$CACHE/$db-$size.seconds"
         bench_users "$db"
+        # The copy is made under a temporary name and renamed once whole, so an interrupted
+        # copy is made again next time. PostgreSQL's copy is vacuumed and frozen first (else
+        # every run would set hint bits on millions of rows while it measures reads).
         if [ "$db" = sqlite ]; then
-            sqlite3 "$CACHE/sqlite-$size/setia.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-            cp "$CACHE/sqlite-$size/setia.db" "$pristine"
+            sqlite3 "$CACHE/sqlite-$size/setia.db" ".backup '$pristine.tmp'"
+            mv "$pristine.tmp" "$pristine"
         else
-            psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS setia_bench_${size}_pristine" \
-                -c "CREATE DATABASE setia_bench_${size}_pristine TEMPLATE setia_bench_$size"
+            psql -v ON_ERROR_STOP=1 "$PG/setia_bench_$size" -qc "VACUUM (FREEZE, ANALYZE)"
+            psql -v ON_ERROR_STOP=1 "$PG/postgres" -qc "DROP DATABASE IF EXISTS setia_bench_${size}_pristine" \
+                -c "CREATE DATABASE setia_bench_${size}_pristine TEMPLATE setia_bench_$size STRATEGY FILE_COPY"
             touch "$pristine"
         fi
     fi
     echo "== $db: the generated data set, as generated"
     if [ "$db" = sqlite ]; then
+        cp "$pristine" "$CACHE/sqlite-$size/setia.db.tmp"
         rm -f "$CACHE/sqlite-$size/setia.db-wal" "$CACHE/sqlite-$size/setia.db-shm"
-        cp "$pristine" "$CACHE/sqlite-$size/setia.db"
+        mv "$CACHE/sqlite-$size/setia.db.tmp" "$CACHE/sqlite-$size/setia.db"
     else
-        psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS setia_bench_$size" \
-            -c "CREATE DATABASE setia_bench_$size TEMPLATE setia_bench_${size}_pristine"
+        psql -v ON_ERROR_STOP=1 "$PG/postgres" -qc "DROP DATABASE IF EXISTS setia_bench_$size" \
+            -c "CREATE DATABASE setia_bench_$size TEMPLATE setia_bench_${size}_pristine STRATEGY FILE_COPY"
     fi
 }
 

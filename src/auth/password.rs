@@ -90,23 +90,11 @@ impl Hashing {
     }
 
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
-        let slot = self.slot().await?;
-        blocking(move || {
-            let hashed = hash_now(&password);
-            drop(slot);
-            hashed
-        })
-        .await?
+        self.run(move || hash_now(&password)).await?
     }
 
     pub async fn verify(&self, password: String, stored: String) -> Result<bool, AppError> {
-        let slot = self.slot().await?;
-        blocking(move || {
-            let ok = verify_now(&password, &stored);
-            drop(slot);
-            ok
-        })
-        .await
+        self.run(move || verify_now(&password, &stored)).await
     }
 
     /// Verifies against the hash of a random password, so that "no such account" takes as long
@@ -114,19 +102,28 @@ impl Hashing {
     pub async fn verify_dummy(&self, password: String) -> Result<(), AppError> {
         static DUMMY: LazyLock<String> =
             LazyLock::new(|| hash_now(&generate()).unwrap_or_default());
+        self.run(move || verify_now(&password, &DUMMY))
+            .await
+            .map(|_| ())
+    }
+
+    /// Runs `work` on the blocking pool once a slot is free. The slot moves into the work and is
+    /// freed when the work ends: a client that goes away mid-hash does not free it early.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
         let slot = self.slot().await?;
         blocking(move || {
-            let ok = verify_now(&password, &DUMMY);
+            let done = work();
             drop(slot);
-            ok
+            done
         })
         .await
-        .map(|_| ())
     }
 }
 
-/// Runs argon2 work on the blocking pool: it is deliberately slow. The [`Hashing`] methods move
-/// their slot into the work and drop it when the work ends.
+/// Runs argon2 work on the blocking pool: it is deliberately slow.
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
@@ -216,30 +213,35 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_hash_keeps_its_slot_when_its_caller_goes_away() {
+    async fn work_keeps_its_slot_when_its_caller_goes_away() {
         let hashing = Arc::new(Hashing::new(1, Duration::ZERO));
+        let (started_tx, started) = std::sync::mpsc::channel();
+        let (finish, finish_rx) = std::sync::mpsc::channel::<()>();
         let h = hashing.clone();
-        let caller = tokio::spawn(async move { h.hash("kuda-lari-di-cimahi".into()).await });
-        tokio::time::timeout(Duration::from_secs(10), async {
-            while hashing.slots.available_permits() == 1 {
-                tokio::time::sleep(Duration::from_millis(1)).await;
-            }
-        })
-        .await
-        .expect("the hash takes the slot");
+        let caller = tokio::spawn(async move {
+            h.run(move || {
+                started_tx.send(()).unwrap();
+                finish_rx.recv().unwrap();
+            })
+            .await
+        });
+        tokio::task::spawn_blocking(move || started.recv().unwrap())
+            .await
+            .unwrap();
         caller.abort();
         assert!(caller.await.unwrap_err().is_cancelled());
         assert!(
             matches!(hashing.slot().await, Err(AppError::Busy(_))),
             "the work goes on, so its slot is still taken"
         );
-        tokio::time::timeout(Duration::from_secs(30), async {
+        finish.send(()).unwrap();
+        tokio::time::timeout(Duration::from_secs(10), async {
             while hashing.slots.available_permits() == 0 {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         })
         .await
-        .expect("the slot is free once the hash ends");
+        .expect("the slot is free once the work ends");
         let dummy = Hashing::new(1, Duration::from_secs(30));
         dummy.verify_dummy("x".into()).await.unwrap();
     }

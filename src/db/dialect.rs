@@ -33,8 +33,8 @@ impl Backend {
     }
 
     /// The newest documents (at most `$limit`) of the full-text index table `index` that
-    /// contain every word of the query bound at `$param` (built by
-    /// [`Backend::full_text_query`]) as a word prefix; selects the index's `column`. Newest is
+    /// match the query bound at `$param` (built by [`Backend::full_text_words`] or
+    /// [`Backend::full_text_query`]); selects the index's `column`. Newest is
     /// by key, which both engines read in order without sorting every match. SQLite: an FTS5
     /// table (key: the rowid); PostgreSQL: a table with an `id` key, a `tsvector` column `doc`
     /// and a GIN index.

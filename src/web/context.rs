@@ -416,13 +416,13 @@ fn error_page(ctx: &Ctx, res: &Response, request_id: &str) -> Option<Response> {
 /// the cache's TTL.
 pub async fn clear_public_cache(req: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let cache = req.extensions().get::<Arc<Cache>>().cloned();
-    debug_assert!(
-        cache.is_some(),
-        "the context middleware hands over the cache"
-    );
+    let cache = req
+        .extensions()
+        .get::<Arc<Cache>>()
+        .cloned()
+        .expect("the context middleware hands over the cache");
     let res = next.run(req).await;
-    if let Some(cache) = cache.filter(|_| unsafe_method && res.status().as_u16() < 400) {
+    if unsafe_method && res.status().as_u16() < 400 {
         cache.clear();
     }
     res

@@ -234,7 +234,8 @@ impl Routes {
                     path: d.path,
                     access: d.access,
                     heavy: d.heavy,
-                    publishes: d.publishes,
+                    // Only a form post changes anything (see the layer).
+                    publishes: d.publishes && *m != Method::GET,
                 })
             })
             .collect()
