@@ -122,10 +122,11 @@ pub async fn send(
     ];
     let bell_key = format!("visit.notice.{key}");
     let link = format!("{}{path}", links.base_url);
+    // One bell row for all, then the mails and their jobs (a statement per table).
+    let users: Vec<i64> = to.iter().filter_map(|r| r.id).collect();
+    inbox::push(tx, &users, &bell_key, &bell, &path, now).await?;
+    let mut mails = Vec::with_capacity(to.len());
     for r in to {
-        if let Some(user) = r.id {
-            inbox::push(tx, user, &bell_key, &bell, &path, now).await?;
-        }
         let Some(email) = r.email else { continue };
         let lang = r.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
         let vars = [
@@ -138,9 +139,12 @@ pub async fn send(
             ("link", link.as_str()),
             ("extra", extra),
         ];
-        let subject = lang.tf(&format!("visit.mail.{key}_subject"), &vars);
-        let body = lang.tf(&format!("visit.mail.{key}_body"), &vars);
-        notify::queue_mail(tx, &email, &subject, &body, now).await?;
+        mails.push(notify::Mail {
+            to: email,
+            subject: lang.tf(&format!("visit.mail.{key}_subject"), &vars),
+            body: lang.tf(&format!("visit.mail.{key}_body"), &vars),
+        });
     }
+    notify::queue_mails(tx, &mails, now).await?;
     Ok(())
 }

@@ -55,7 +55,8 @@ pub struct Mail {
 const MAILS_PER_STATEMENT: usize = 300;
 
 /// Queues many mails and their delivery jobs inside `tx`, a few hundred rows per statement
-/// (a survey mails a whole segment at once). Returns how many were queued.
+/// (a survey mails a whole segment at once; a notice, every recipient of it). Returns how many
+/// were queued.
 pub async fn queue_mails(tx: &mut Tx, mails: &[Mail], now: DateTime<Utc>) -> DbResult<usize> {
     for chunk in mails.chunks(MAILS_PER_STATEMENT) {
         let ids = store::insert_many(tx, chunk, now).await?;

@@ -13,7 +13,7 @@ use crate::smtp::run_jobs;
 /// Pushes one notification for `user` in its own transaction; returns its id.
 async fn push(app: &TestApp, user: i64, key: &str, vars: &[(&str, &str)], link: &str) -> i64 {
     let mut tx = app.db().begin().await.unwrap();
-    inbox::push(&mut tx, user, key, vars, link, app.clock_now())
+    inbox::push(&mut tx, &[user], key, vars, link, app.clock_now())
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -240,7 +240,7 @@ async fn a_notification_never_redirects_off_the_site() {
         let mut tx = app.db().begin().await.unwrap();
         let r = inbox::push(
             &mut tx,
-            admin_id,
+            &[admin_id],
             "inbox.message.ticket_update",
             &[("number", "x")],
             link,
@@ -252,7 +252,7 @@ async fn a_notification_never_redirects_off_the_site() {
     let mut tx = app.db().begin().await.unwrap();
     let r = inbox::push(
         &mut tx,
-        admin_id,
+        &[admin_id],
         "no.such.key",
         &[],
         "/staff",
@@ -361,7 +361,7 @@ async fn the_count_is_capped_and_older_pages_follow_by_keyset() {
     for n in 1..=120 {
         inbox::push(
             &mut tx,
-            admin_id,
+            &[admin_id],
             "inbox.message.ticket_update",
             &[("number", &format!("TKT-2026-{n:06}"))],
             "/staff",

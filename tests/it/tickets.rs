@@ -1291,3 +1291,36 @@ async fn review_fixes_priority_keeps_paused_time_and_lists_reach_every_ticket() 
     assert_eq!(r.status, StatusCode::CONFLICT);
     r.assert_contains("Balasan panjang yang tidak boleh hilang");
 }
+
+#[tokio::test]
+async fn a_new_complaint_tells_every_admin_once_by_bell_and_mail() {
+    let app = spawn().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, first) = app.logged_in(Role::Admin).await;
+    let (_, second) = app.logged_in(Role::Admin).await;
+    let (cust, _, sub) = customer(&app, &c, &admin, "081234567051").await;
+    file(&cust, sub, "no_connection", "Internet mati sejak pagi", &[]).await;
+    let bells: Vec<(i64,)> = app
+        .db()
+        .fetch_all(
+            "SELECT user_id FROM notifications WHERE message_key = 'notice.new' ORDER BY user_id",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut admins = vec![first, second];
+    admins.sort();
+    assert_eq!(bells.into_iter().map(|b| b.0).collect::<Vec<_>>(), admins);
+    // One mail per admin and one to the customer, each with exactly one delivery job.
+    let (mails, delivered): (i64, i64) = app
+        .db()
+        .fetch_one(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN (SELECT COUNT(*) FROM jobs j \
+             WHERE j.kind = 'mail.deliver' AND j.payload = '{\"outbox_id\":' || o.id || '}') = 1 \
+             THEN 1 ELSE 0 END), 0) FROM mail_outbox o WHERE o.subject LIKE '%TKT-2026-000001%'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!((mails, delivered), (3, 3));
+}

@@ -48,8 +48,8 @@ pub fn routes() -> Routes {
         .get("/staff/notifications/{id}", staff, web::staff_open)
 }
 
-/// Tells `user_id` something, inside the caller's transaction (so it exists exactly when the
-/// change it is about does).
+/// Tells each of `user_ids` something (one statement for all), inside the caller's transaction
+/// (so it exists exactly when the change it is about does).
 ///
 /// `message_key` is a translation key (of the caller's area, e.g. `tickets.notify.reply`) whose
 /// `{name}` placeholders are filled from `vars` when the notification is read, in the reader's
@@ -61,7 +61,7 @@ pub fn routes() -> Routes {
 /// key is not translated or the link is not a local path.
 pub async fn push(
     tx: &mut Tx,
-    user_id: i64,
+    user_ids: &[i64],
     message_key: &str,
     vars: &[(&str, &str)],
     link: &str,
@@ -83,7 +83,7 @@ pub async fn push(
         .collect();
     store::insert(
         tx,
-        user_id,
+        user_ids,
         message_key,
         &serde_json::Value::Object(vars).to_string(),
         link,

@@ -23,18 +23,30 @@ impl Notification {
     }
 }
 
+/// One notification for each of `user_ids`, in one statement.
 pub async fn insert(
     tx: &mut Tx,
-    user_id: i64,
+    user_ids: &[i64],
     message_key: &str,
     vars_json: &str,
     link: &str,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
+    if user_ids.is_empty() {
+        return Ok(());
+    }
+    let mut a = args![message_key, vars_json, link, now];
+    let mut rows = Vec::with_capacity(user_ids.len());
+    for id in user_ids {
+        a.push((*id).into());
+        rows.push(format!("(${}, $1, $2, $3, $4)", a.len()));
+    }
     tx.execute(
-        "INSERT INTO notifications (user_id, message_key, vars, link, created_at) \
-         VALUES ($1, $2, $3, $4, $5)",
-        args![user_id, message_key, vars_json, link, now],
+        &format!(
+            "INSERT INTO notifications (user_id, message_key, vars, link, created_at) VALUES {}",
+            rows.join(", ")
+        ),
+        a,
     )
     .await?;
     Ok(())
