@@ -794,7 +794,7 @@ async fn the_bell_shows_on_a_phone_without_opening_the_menu() {
         let number = format!("TKT-2026-{n:06}");
         setia::notify::inbox::push(
             &mut tx,
-            user,
+            &[user],
             "inbox.message.ticket_update",
             &[("number", number.as_str())],
             "/staff",
