@@ -112,7 +112,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     parts.extensions.insert(state.cache.clone());
     let mut req = Request::from_parts(parts, body);
 
-    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let unsafe_method = !crate::web::reads_only(req.method());
     let exempt = CSRF_EXEMPT.iter().any(|p| path.starts_with(p));
     let mut res = if let Err(e) = refuse_control_chars_in_url(req.uri()) {
         e.into_response()
@@ -415,7 +415,7 @@ fn error_page(ctx: &Ctx, res: &Response, request_id: &str) -> Option<Response> {
 /// over in the extensions), so the change shows at once here; other instances show it within
 /// the cache's TTL.
 pub async fn clear_public_cache(req: Request, next: Next) -> Response {
-    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let unsafe_method = !crate::web::reads_only(req.method());
     let cache = req
         .extensions()
         .get::<Arc<Cache>>()

@@ -13,7 +13,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use axum::extract::Request;
-use axum::http::Method;
 use axum::middleware::{FromFnLayer, Next};
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
@@ -169,7 +168,7 @@ pub fn heavy_slot(
 }
 
 async fn limited(policy: Policy, req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if crate::web::reads_only(req.method()) {
         return next.run(req).await;
     }
     let limits = req.extensions().get::<Arc<RateLimits>>().cloned();

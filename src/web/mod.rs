@@ -39,6 +39,13 @@ pub fn invalid<T: Template>(t: &T) -> AppResult<Response> {
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(t.render()?)).into_response())
 }
 
+/// Whether a request with `method` only reads (GET, HEAD, OPTIONS): such requests skip the CSRF
+/// check, the form-post rate limits and emptying the public cache.
+pub fn reads_only(method: &axum::http::Method) -> bool {
+    use axum::http::Method;
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
 /// The page when its form was `valid` (or not yet sent), else the same page as [`invalid`].
 pub fn page_or_invalid<T: Template>(t: &T, valid: bool) -> AppResult<Response> {
     if valid {
