@@ -235,7 +235,7 @@ impl Routes {
                     access: d.access,
                     heavy: d.heavy,
                     // Only a form post changes anything (see the layer).
-                    publishes: d.publishes && *m != Method::GET,
+                    publishes: d.publishes && !crate::web::reads_only(m),
                 })
             })
             .collect()
