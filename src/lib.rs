@@ -1,5 +1,8 @@
 //! Setia: a web CRM for internet service providers.
 
+// `setia::…` paths work inside the crate too (the code `#[derive(LiteRow)]` generates).
+extern crate self as setia;
+
 pub mod app;
 pub mod audit;
 pub mod auth;

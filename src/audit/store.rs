@@ -16,7 +16,7 @@ pub struct NewEntry<'a> {
     pub ip: &'a str,
 }
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct Entry {
     pub id: i64,
     pub at: DateTime<Utc>,

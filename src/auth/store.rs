@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::args;
 use crate::db::{Conn, Db, DbResult, Tx};
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct SessionUser {
     pub session_id: String,
     pub created_at: DateTime<Utc>,

@@ -7,7 +7,7 @@ use crate::db::{Conn, Db, DbResult, Tx};
 use crate::i18n::Lang;
 use crate::types::Rupiah;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct PackageRow {
     pub id: i64,
     pub name: String,
@@ -92,7 +92,7 @@ pub async fn get_package(db: &Db, id: i64) -> DbResult<Option<PackageRow>> {
     .await
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct AreaRow {
     pub id: i64,
     pub name: String,
@@ -205,7 +205,7 @@ pub async fn set_area_published(c: impl Into<Conn<'_>>, id: i64, published: bool
         .await
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct PromoRow {
     pub id: i64,
     pub title: String,
@@ -413,7 +413,7 @@ pub async fn promo_packages(db: &Db, promo_id: i64) -> DbResult<Vec<PromoLink>> 
 }
 
 /// A published package linked to a running promo.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct PromoPackage {
     pub promo_id: i64,
     pub promo_title: String,

@@ -6,7 +6,7 @@ use super::model::{CustomerStatus, SubStatus};
 use crate::args;
 use crate::db::{counter, Conn, Db, DbResult, Tx};
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct CustomerRow {
     pub id: i64,
     pub number: String,
@@ -195,7 +195,7 @@ pub async fn count_by_status(db: &Db) -> DbResult<Vec<(String, i64)>> {
 
 // ---- subscriptions ----
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct SubscriptionRow {
     pub id: i64,
     pub customer_id: i64,
@@ -353,7 +353,7 @@ pub async fn add_subscription_event(
     Ok(())
 }
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct PackageChange {
     pub at: DateTime<Utc>,
     pub from_name: Option<String>,
@@ -372,7 +372,7 @@ pub async fn package_history(db: &Db, subscription_id: i64) -> DbResult<Vec<Pack
 
 // ---- timeline ----
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
     pub kind: String,
@@ -418,7 +418,7 @@ pub async fn referral_counts(db: &Db, customer_id: i64) -> DbResult<(i64, i64)> 
     .await
 }
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct Referrer {
     pub id: i64,
     pub number: String,
@@ -449,7 +449,7 @@ pub async fn count(db: &Db) -> DbResult<i64> {
 
 /// One of a customer's complaints on their page. (Read here, not through the tickets domain,
 /// which itself builds on customers.)
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct TicketLine {
     pub id: i64,
     pub number: String,

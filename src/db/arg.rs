@@ -3,8 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::query::{Query, QueryAs, QueryScalar};
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
-use sqlx::{FromRow, Postgres, Sqlite};
+use sqlx::{FromRow, Postgres};
 
 use super::Scalar;
 
@@ -72,22 +71,8 @@ macro_rules! bind_one {
     };
 }
 
-pub(super) fn sqlite_query(sql: &str, args: Args) -> Query<'_, Sqlite, SqliteArguments<'_>> {
-    bind_all(sqlx::query(sql), args, |q, a| bind_one!(q, a))
-}
-
 pub(super) fn pg_query(sql: &str, args: Args) -> Query<'_, Postgres, PgArguments> {
     bind_all(sqlx::query(sql), args, |q, a| bind_one!(q, a))
-}
-
-pub(super) fn sqlite_query_as<T>(
-    sql: &str,
-    args: Args,
-) -> QueryAs<'_, Sqlite, T, SqliteArguments<'_>>
-where
-    T: for<'r> FromRow<'r, SqliteRow>,
-{
-    bind_all(sqlx::query_as(sql), args, |q, a| bind_one!(q, a))
 }
 
 pub(super) fn pg_query_as<T>(sql: &str, args: Args) -> QueryAs<'_, Postgres, T, PgArguments>
@@ -95,13 +80,6 @@ where
     T: for<'r> FromRow<'r, PgRow>,
 {
     bind_all(sqlx::query_as(sql), args, |q, a| bind_one!(q, a))
-}
-
-pub(super) fn sqlite_query_scalar<T: Scalar>(
-    sql: &str,
-    args: Args,
-) -> QueryScalar<'_, Sqlite, T, SqliteArguments<'_>> {
-    bind_all(sqlx::query_scalar(sql), args, |q, a| bind_one!(q, a))
 }
 
 pub(super) fn pg_query_scalar<T: Scalar>(

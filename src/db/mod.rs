@@ -1,22 +1,25 @@
 //! Database access for both backends.
 //!
 //! SQL is written once, with `$1`-style placeholders that both SQLite and PostgreSQL accept, and
-//! run through [`Db`] / [`Tx`], which dispatch to the backend's own sqlx driver (no `Any` driver:
-//! dates and typed nulls must work). Rows are decoded with `#[derive(sqlx::FromRow)]`, which is
-//! generic over the backend.
+//! run through [`Db`] / [`Tx`], which dispatch to PostgreSQL's sqlx driver or to Setia's own
+//! SQLite executor ([`lite`]: statements run on the calling thread). Rows are decoded with
+//! `#[derive(sqlx::FromRow, LiteRow)]`: one derive per backend, reading the same attributes.
+//! sqlx's SQLite driver still applies the migrations and makes backups.
 //!
-//! SQLite gets one writer connection and a separate read pool, so concurrent writes queue in the
-//! app instead of failing with `SQLITE_BUSY`.
+//! SQLite gets one writer connection and separate read connections, so concurrent writes queue
+//! in the app instead of failing with `SQLITE_BUSY`.
 
 mod arg;
 pub mod backup;
 pub mod counter;
 mod dialect;
+pub mod lite;
 pub mod schema;
 mod sqlite_unicode;
 mod text_enum;
 
 pub use arg::{Arg, Args};
+pub use setia_macros::LiteRow;
 
 use crate::args;
 
@@ -24,35 +27,27 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use lite::{Lite, LiteTx};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
-};
-use sqlx::{FromRow, Postgres, Sqlite, Transaction};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode};
+use sqlx::{ConnectOptions as _, Connection as _, FromRow, Postgres, Transaction};
 
 /// A row type that decodes on both backends.
-pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
-{}
+pub trait Row: lite::FromRow + for<'r> FromRow<'r, PgRow> + Send + Unpin + 'static {}
+impl<T> Row for T where T: lite::FromRow + for<'r> FromRow<'r, PgRow> + Send + Unpin + 'static {}
 
 /// A scalar type that decodes on both backends.
 pub trait Scalar:
-    for<'r> sqlx::Decode<'r, Sqlite>
-    + sqlx::Type<Sqlite>
-    + for<'r> sqlx::Decode<'r, Postgres>
-    + sqlx::Type<Postgres>
-    + Send
-    + Unpin
+    lite::Value + for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres> + Send + Unpin + 'static
 {
 }
 impl<T> Scalar for T where
-    T: for<'r> sqlx::Decode<'r, Sqlite>
-        + sqlx::Type<Sqlite>
+    T: lite::Value
         + for<'r> sqlx::Decode<'r, Postgres>
         + sqlx::Type<Postgres>
         + Send
         + Unpin
+        + 'static
 {
 }
 
@@ -60,7 +55,7 @@ impl<T> Scalar for T where
 /// method fails at once on either (and not only on SQLite in production).
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite(Lite),
     Postgres { read: PgPool, write: PgPool },
 }
 
@@ -110,7 +105,7 @@ impl From<Synchronous> for String {
 #[derive(Clone, Copy, Debug)]
 pub struct ConnectOptions {
     pub sqlite_synchronous: Synchronous,
-    /// Connections of the read pool (each SQLite one has its own thread).
+    /// Connections of the read pool (SQLite: the idle ones kept open).
     pub read_connections: u32,
 }
 
@@ -149,28 +144,15 @@ impl Db {
                 .connect_lazy_with(opts.options([("default_transaction_read_only", "on")]));
             Ok(Db::Postgres { read, write })
         } else if url.starts_with("sqlite:") {
-            let base = SqliteConnectOptions::from_str(url)?
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(match options.sqlite_synchronous {
-                    Synchronous::Normal => SqliteSynchronous::Normal,
-                    Synchronous::Full => SqliteSynchronous::Full,
-                })
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
-            let write = SqlitePoolOptions::new()
-                .after_connect(|conn, _| Box::pin(unicode_lower(conn)))
-                .max_connections(1)
-                .test_before_acquire(false)
-                .acquire_timeout(Duration::from_secs(30))
-                .connect_with(base.clone().create_if_missing(true))
-                .await?;
-            let read = SqlitePoolOptions::new()
-                .after_connect(|conn, _| Box::pin(unicode_lower(conn)))
-                .max_connections(options.read_connections)
-                .test_before_acquire(false)
-                .connect_with(base.read_only(true))
-                .await?;
-            Ok(Db::Sqlite { read, write })
+            let path = SqliteConnectOptions::from_str(url)?
+                .get_filename()
+                .to_path_buf();
+            let lite = Lite::open(
+                &path,
+                options.sqlite_synchronous,
+                options.read_connections as usize,
+            )?;
+            Ok(Db::Sqlite(lite))
         } else {
             anyhow::bail!("unsupported database URL (use sqlite://… or postgres://…)")
         }
@@ -190,49 +172,59 @@ impl Db {
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
-            Db::Sqlite { write, .. } => sqlx::migrate!("migrations/sqlite").run(write).await?,
-            Db::Postgres { write, .. } => sqlx::migrate!("migrations/postgres").run(write).await?,
+            Db::Sqlite(_) => self.run_migrator(sqlx::migrate!("migrations/sqlite")).await,
+            Db::Postgres { .. } => {
+                self.run_migrator(sqlx::migrate!("migrations/postgres"))
+                    .await
+            }
         }
-        Ok(())
     }
 
     /// Applies the migrations up to and including `version` only: for tests that fill a
     /// database as an older release left it and then migrate it. (Builds the migrator from its
     /// fields, which sqlx marks semver-exempt; sqlx is pinned to 0.8.6.)
     pub async fn migrate_through(&self, version: i64) -> anyhow::Result<()> {
-        fn upto(m: sqlx::migrate::Migrator, version: i64) -> sqlx::migrate::Migrator {
-            let migrations: Vec<_> = m
-                .migrations
-                .iter()
-                .filter(|x| x.version <= version)
-                .cloned()
-                .collect();
-            sqlx::migrate::Migrator {
-                migrations: migrations.into(),
-                ..m
-            }
-        }
+        let all = match self {
+            Db::Sqlite(_) => sqlx::migrate!("migrations/sqlite"),
+            Db::Postgres { .. } => sqlx::migrate!("migrations/postgres"),
+        };
+        let migrations: Vec<_> = all
+            .migrations
+            .iter()
+            .filter(|x| x.version <= version)
+            .cloned()
+            .collect();
+        self.run_migrator(sqlx::migrate::Migrator {
+            migrations: migrations.into(),
+            ..all
+        })
+        .await
+    }
+
+    /// Applies `migrator` with sqlx (on SQLite through a connection of its own, closed after).
+    pub async fn run_migrator(&self, migrator: sqlx::migrate::Migrator) -> anyhow::Result<()> {
         match self {
-            Db::Sqlite { write, .. } => {
-                upto(sqlx::migrate!("migrations/sqlite"), version)
-                    .run(write)
-                    .await?
+            Db::Sqlite(lite) => {
+                let mut conn = SqliteConnectOptions::new()
+                    .filename(lite.path())
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+                    .connect()
+                    .await?;
+                unicode_lower(&mut conn).await?;
+                let result = migrator.run(&mut conn).await;
+                conn.close().await?;
+                result?;
             }
-            Db::Postgres { write, .. } => {
-                upto(sqlx::migrate!("migrations/postgres"), version)
-                    .run(write)
-                    .await?
-            }
+            Db::Postgres { write, .. } => migrator.run(write).await?,
         }
         Ok(())
     }
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite { read, write } => {
-                read.close().await;
-                write.close().await;
-            }
+            Db::Sqlite(lite) => lite.close().await,
             Db::Postgres { read, write } => {
                 read.close().await;
                 write.close().await;
@@ -249,7 +241,7 @@ impl Db {
 
     pub async fn begin(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
+            Db::Sqlite(lite) => Tx::Sqlite(lite.begin().await?),
             Db::Postgres { write, .. } => Tx::Postgres(write.begin().await?),
         })
     }
@@ -257,10 +249,7 @@ impl Db {
     /// Runs a statement on the writer; returns the number of affected rows.
     pub async fn execute(&self, sql: &str, args: Args) -> DbResult<u64> {
         match self {
-            Db::Sqlite { write, .. } => arg::sqlite_query(sql, args)
-                .execute(write)
-                .await
-                .map(|r| r.rows_affected()),
+            Db::Sqlite(lite) => lite.write(|c| lite::run(c, sql, &args, |_| Ok(()))).await,
             Db::Postgres { write, .. } => arg::pg_query(sql, args)
                 .execute(write)
                 .await
@@ -270,14 +259,20 @@ impl Db {
 
     pub async fn fetch_all<T: Row>(&self, sql: &str, args: Args) -> DbResult<Vec<T>> {
         match self {
-            Db::Sqlite { read, .. } => arg::sqlite_query_as(sql, args).fetch_all(read).await,
+            Db::Sqlite(lite) => {
+                let sql = sql.to_owned();
+                lite.read(move |c| lite::all(c, &sql, &args)).await
+            }
             Db::Postgres { read: pool, .. } => arg::pg_query_as(sql, args).fetch_all(pool).await,
         }
     }
 
     pub async fn fetch_optional<T: Row>(&self, sql: &str, args: Args) -> DbResult<Option<T>> {
         match self {
-            Db::Sqlite { read, .. } => arg::sqlite_query_as(sql, args).fetch_optional(read).await,
+            Db::Sqlite(lite) => {
+                let sql = sql.to_owned();
+                lite.read(move |c| lite::optional(c, &sql, &args)).await
+            }
             Db::Postgres { read: pool, .. } => {
                 arg::pg_query_as(sql, args).fetch_optional(pool).await
             }
@@ -286,14 +281,22 @@ impl Db {
 
     pub async fn fetch_one<T: Row>(&self, sql: &str, args: Args) -> DbResult<T> {
         match self {
-            Db::Sqlite { read, .. } => arg::sqlite_query_as(sql, args).fetch_one(read).await,
+            Db::Sqlite(lite) => {
+                let sql = sql.to_owned();
+                lite.read(move |c| lite::optional(c, &sql, &args))
+                    .await?
+                    .ok_or(sqlx::Error::RowNotFound)
+            }
             Db::Postgres { read: pool, .. } => arg::pg_query_as(sql, args).fetch_one(pool).await,
         }
     }
 
     pub async fn scalar<T: Scalar>(&self, sql: &str, args: Args) -> DbResult<T> {
         match self {
-            Db::Sqlite { read, .. } => arg::sqlite_query_scalar(sql, args).fetch_one(read).await,
+            Db::Sqlite(lite) => {
+                let sql = sql.to_owned();
+                lite.read(move |c| lite::scalar(c, &sql, &args)).await
+            }
             Db::Postgres { read: pool, .. } => {
                 arg::pg_query_scalar(sql, args).fetch_one(pool).await
             }
@@ -303,20 +306,20 @@ impl Db {
     /// Runs `sql` on the writer and returns one value (e.g. `INSERT … RETURNING id`).
     pub async fn insert_returning<T: Scalar>(&self, sql: &str, args: Args) -> DbResult<T> {
         match self {
-            Db::Sqlite { write, .. } => arg::sqlite_query_scalar(sql, args).fetch_one(write).await,
+            Db::Sqlite(lite) => lite.write(|c| lite::scalar(c, sql, &args)).await,
             Db::Postgres { write, .. } => arg::pg_query_scalar(sql, args).fetch_one(write).await,
         }
     }
 }
 
-async fn unicode_lower(conn: &mut sqlx::SqliteConnection) -> DbResult<()> {
+async fn unicode_lower(conn: &mut SqliteConnection) -> DbResult<()> {
     let mut handle = conn.lock_handle().await?;
     sqlite_unicode::register(handle.as_raw_handle())
 }
 
 /// A transaction on the writer.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(LiteTx),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -330,17 +333,14 @@ impl Tx {
 
     pub async fn commit(self) -> DbResult<()> {
         match self {
-            Tx::Sqlite(t) => t.commit().await,
+            Tx::Sqlite(t) => t.commit(),
             Tx::Postgres(t) => t.commit().await,
         }
     }
 
     pub async fn execute(&mut self, sql: &str, args: Args) -> DbResult<u64> {
         match self {
-            Tx::Sqlite(t) => arg::sqlite_query(sql, args)
-                .execute(&mut **t)
-                .await
-                .map(|r| r.rows_affected()),
+            Tx::Sqlite(t) => lite::run(t.conn()?, sql, &args, |_| Ok(())),
             Tx::Postgres(t) => arg::pg_query(sql, args)
                 .execute(&mut **t)
                 .await
@@ -350,29 +350,21 @@ impl Tx {
 
     pub async fn fetch_all<T: Row>(&mut self, sql: &str, args: Args) -> DbResult<Vec<T>> {
         match self {
-            Tx::Sqlite(t) => arg::sqlite_query_as(sql, args).fetch_all(&mut **t).await,
+            Tx::Sqlite(t) => lite::all(t.conn()?, sql, &args),
             Tx::Postgres(t) => arg::pg_query_as(sql, args).fetch_all(&mut **t).await,
         }
     }
 
     pub async fn fetch_optional<T: Row>(&mut self, sql: &str, args: Args) -> DbResult<Option<T>> {
         match self {
-            Tx::Sqlite(t) => {
-                arg::sqlite_query_as(sql, args)
-                    .fetch_optional(&mut **t)
-                    .await
-            }
+            Tx::Sqlite(t) => lite::optional(t.conn()?, sql, &args),
             Tx::Postgres(t) => arg::pg_query_as(sql, args).fetch_optional(&mut **t).await,
         }
     }
 
     pub async fn scalar<T: Scalar>(&mut self, sql: &str, args: Args) -> DbResult<T> {
         match self {
-            Tx::Sqlite(t) => {
-                arg::sqlite_query_scalar(sql, args)
-                    .fetch_one(&mut **t)
-                    .await
-            }
+            Tx::Sqlite(t) => lite::scalar(t.conn()?, sql, &args),
             Tx::Postgres(t) => arg::pg_query_scalar(sql, args).fetch_one(&mut **t).await,
         }
     }

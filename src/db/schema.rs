@@ -366,7 +366,7 @@ pub async fn introspect(db: &Db) -> DbResult<Schema> {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, crate::db::LiteRow)]
 struct SqliteColumn {
     tbl: String,
     name: String,
@@ -377,7 +377,7 @@ struct SqliteColumn {
     pk: i64,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, crate::db::LiteRow)]
 struct SqliteIndexColumn {
     tbl: String,
     idx: String,
@@ -389,7 +389,7 @@ struct SqliteIndexColumn {
     col: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, crate::db::LiteRow)]
 struct SqliteForeignKey {
     tbl: String,
     id: i64,
@@ -402,7 +402,7 @@ struct SqliteForeignKey {
     on_delete: String,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, crate::db::LiteRow)]
 struct PgConstraint {
     tbl: String,
     /// `p` = primary key, `u` = unique, `f` = foreign key.

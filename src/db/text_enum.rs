@@ -44,20 +44,11 @@ macro_rules! text_enum {
             }
         }
 
-        impl ::sqlx::Type<::sqlx::Sqlite> for $name {
-            fn type_info() -> <::sqlx::Sqlite as ::sqlx::Database>::TypeInfo {
-                <&str as ::sqlx::Type<::sqlx::Sqlite>>::type_info()
-            }
-            fn compatible(ty: &<::sqlx::Sqlite as ::sqlx::Database>::TypeInfo) -> bool {
-                <&str as ::sqlx::Type<::sqlx::Sqlite>>::compatible(ty)
-            }
-        }
-
-        impl<'r> ::sqlx::Decode<'r, ::sqlx::Sqlite> for $name {
+        impl $crate::db::lite::Value for $name {
             fn decode(
-                v: <::sqlx::Sqlite as ::sqlx::Database>::ValueRef<'r>,
+                v: ::rusqlite::types::ValueRef<'_>,
             ) -> Result<Self, ::sqlx::error::BoxDynError> {
-                let s = <&str as ::sqlx::Decode<::sqlx::Sqlite>>::decode(v)?;
+                let s = v.as_str()?;
                 $name::parse(s)
                     .ok_or_else(|| format!("unknown {} {s:?}", stringify!($name)).into())
             }

@@ -47,7 +47,7 @@ impl Notice {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, crate::db::LiteRow)]
 struct Recipient {
     id: Option<i64>,
     email: Option<String>,

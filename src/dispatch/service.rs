@@ -596,7 +596,7 @@ pub async fn open_job(
     notes: &str,
 ) -> AppResult<VisitRow> {
     let mut tx = db.begin().await?;
-    #[derive(sqlx::FromRow)]
+    #[derive(sqlx::FromRow, crate::db::LiteRow)]
     struct Source {
         customer_id: i64,
         subscription_id: Option<i64>,

@@ -174,7 +174,9 @@ pub async fn run_due(
         let result = match registry.handlers.get(job.kind.as_str()) {
             Some(handler) => {
                 // A panicking handler must not take the worker down; it counts as a failure.
-                let fut = handler(db.clone(), job.clone(), now);
+                // Its reads run off the runtime's threads: a job may read a year of data, and
+                // requests should not wait behind it.
+                let fut = crate::db::lite::offloaded(handler(db.clone(), job.clone(), now));
                 match tokio::spawn(fut).await {
                     Ok(r) => r,
                     Err(e) => Err(anyhow::anyhow!("job panicked: {e}")),

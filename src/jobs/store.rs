@@ -7,7 +7,7 @@ use super::status;
 use crate::args;
 use crate::db::{Arg, Backend, Db, DbResult, Tx};
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct Job {
     pub id: i64,
     pub kind: String,
@@ -172,7 +172,7 @@ pub async fn fail(
 }
 
 /// A job as the jobs page shows it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct JobRow {
     pub id: i64,
     pub kind: String,

@@ -35,7 +35,7 @@ impl Kind {
     }
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct PostRow {
     pub id: i64,
     pub slug: String,

@@ -55,7 +55,7 @@ pub async fn insert_many(
 }
 
 /// An outbox row claimed for sending.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct OutboxMail {
     pub id: i64,
     pub to_addr: String,

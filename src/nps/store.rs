@@ -39,7 +39,7 @@ pub fn asked_since(now: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// Who a survey for a segment would reach, before it is started.
-#[derive(Clone, Debug, Default, sqlx::FromRow)]
+#[derive(Clone, Debug, Default, sqlx::FromRow, crate::db::LiteRow)]
 pub struct Reach {
     /// Active customers in the segment.
     pub in_segment: i64,
@@ -115,7 +115,7 @@ pub async fn insert_requests(
 }
 
 /// A request whose customer gets the question by mail.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct MailTarget {
     pub request_id: i64,
     pub name: String,
@@ -146,7 +146,7 @@ pub async fn mail_targets(
 }
 
 /// One request, with its customer.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct RequestRow {
     pub id: i64,
     pub survey_id: i64,
@@ -208,7 +208,7 @@ pub async fn open_request(db: &Db, customer_id: i64, now: DateTime<Utc>) -> DbRe
 }
 
 /// Answers by group.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow, crate::db::LiteRow)]
 pub struct NpsCounts {
     /// Scores 9–10.
     pub promoters: i64,
@@ -256,7 +256,7 @@ pub async fn score(
 }
 
 /// A survey with its counts so far.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct SurveyRow {
     pub id: i64,
     pub segment: SegmentKind,
@@ -338,7 +338,7 @@ pub async fn distribution(db: &Db, id: i64) -> DbResult<[i64; 11]> {
 }
 
 /// An answer with a reason, as the survey page lists it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct ReasonRow {
     pub customer_id: i64,
     pub customer_name: String,

@@ -28,7 +28,7 @@ const DAYS_PER_TX: i64 = 31;
 const ALL: i64 = -1;
 
 /// One summary row: a WIB day's tickets in one area and package (0 = none, −1 = all).
-#[derive(Clone, Debug, Default, sqlx::FromRow)]
+#[derive(Clone, Debug, Default, sqlx::FromRow, crate::db::LiteRow)]
 struct DayRow {
     wib_date: NaiveDate,
     area_id: i64,
@@ -45,7 +45,7 @@ struct DayRow {
 }
 
 /// A ticket as one day's summary needs it.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, crate::db::LiteRow)]
 struct TicketRow {
     area_id: i64,
     package_id: i64,

@@ -27,7 +27,7 @@ fn scope_sql(scope: &Scope, area: &str, package: &str, a: &mut Vec<Arg>) -> Stri
 }
 
 /// One subscription's life: a customer with several subscriptions is active while any is.
-#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow, crate::db::LiteRow)]
 pub struct Span {
     pub customer_id: i64,
     pub started_on: Option<NaiveDate>,
@@ -247,7 +247,7 @@ pub async fn oldest_waiting_visit(
 }
 
 /// A terminated subscription as the terminations list shows it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct Termination {
     pub customer_id: i64,
     pub customer_name: String,

@@ -22,7 +22,7 @@ pub fn next_run(now: DateTime<Utc>) -> DateTime<Utc> {
     day_start(next_month(wib_date(now))) + Duration::hours(7)
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, crate::db::LiteRow)]
 struct Director {
     id: i64,
     name: String,

@@ -35,7 +35,7 @@ const SUB_SCOPE: &str = "($3 IS NULL OR s.area_id = $3) AND ($4 IS NULL OR s.pac
 // ---- complaints ----
 
 /// Tickets opened in the period that share a category, area, channel and priority.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct TicketGroup {
     pub category: String,
     pub area_name: Option<String>,
@@ -74,7 +74,7 @@ pub async fn ticket_groups(
 // ---- satisfaction ----
 
 /// Ratings sharing one key (a month, category, staff member or area).
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct CsatRow {
     pub key: Option<String>,
     pub n: i64,
@@ -131,7 +131,7 @@ pub async fn csat_by(
 }
 
 /// NPS answers sharing one key (a month or an area).
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct NpsRow {
     pub key: Option<String>,
     pub n: i64,
@@ -172,7 +172,7 @@ pub async fn nps_by(
 }
 
 /// A rating with its comment, for "the latest comments".
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct CommentRow {
     pub subject_kind: String,
     pub subject_id: i64,
@@ -211,7 +211,7 @@ pub async fn comments(
 // ---- technicians ----
 
 /// Ended visits of one technician with one outcome (and failure reason).
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct OutcomeRow {
     pub technician_id: i64,
     pub technician_name: String,
@@ -244,7 +244,7 @@ pub async fn visit_outcomes(
 }
 
 /// A done visit's appointment and when work started, for the on-time rate.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct DoneVisit {
     pub technician_id: i64,
     pub planned_date: Option<NaiveDate>,
@@ -273,7 +273,7 @@ pub async fn done_visits(
 }
 
 /// Ratings naming one technician.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct TechRating {
     pub technician_id: i64,
     pub technician_name: String,
@@ -304,7 +304,7 @@ pub async fn technician_ratings(
 
 // ---- retention ----
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct DayCount {
     pub day: NaiveDate,
     pub n: i64,
@@ -343,7 +343,7 @@ pub async fn active_at_start(db: &Db, day: NaiveDate, scope: Scope) -> DbResult<
 }
 
 /// A termination's reason key (or competitor's name) and how many.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct KeyCount {
     pub key: Option<String>,
     pub n: i64,
@@ -387,7 +387,7 @@ pub async fn competitors_moved_to(
 }
 
 /// A leaver's subscription start and end.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct Tenure {
     pub started_on: Option<NaiveDate>,
     pub ended_on: NaiveDate,

@@ -40,7 +40,7 @@ impl Subject {
 }
 
 /// One live (active or isolated) subscription.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct LiveSub {
     pub customer_id: i64,
     pub subscription_id: i64,
@@ -92,7 +92,7 @@ async fn live_subs(db: &Db, subject: Subject) -> DbResult<Vec<LiveSub>> {
     db.fetch_all(&sql, args).await
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, crate::db::LiteRow)]
 struct TicketCounts {
     customer_id: i64,
     t30: i64,
@@ -100,13 +100,13 @@ struct TicketCounts {
     breached: i64,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, crate::db::LiteRow)]
 struct Count {
     customer_id: i64,
     n: i64,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, crate::db::LiteRow)]
 struct Dated {
     customer_id: i64,
     value: i64,

@@ -7,7 +7,7 @@ use crate::args;
 use crate::db::{Arg, Conn, Db, DbResult};
 use crate::types::Rupiah;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct CompetitorRow {
     pub id: i64,
     pub name: String,
@@ -52,7 +52,7 @@ pub async fn update(c: impl Into<Conn<'_>>, id: i64, name: &str, notes: &str) ->
         .await
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct OfferRow {
     pub id: i64,
     pub competitor_id: i64,
@@ -110,7 +110,7 @@ pub async fn delete_offer(
 // Retention contacts ------------------------------------------------------------------------
 
 /// One retention contact, with the names of what it points at.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct ContactRow {
     pub id: i64,
     pub customer_id: i64,
@@ -217,7 +217,7 @@ pub struct ContactOutcomes {
 /// Days after a first contact at which "still a customer" is judged.
 pub const STAYED_DAYS: i64 = 90;
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, crate::db::LiteRow)]
 struct ContactSub {
     customer_id: i64,
     created_at: DateTime<Utc>,
@@ -271,7 +271,7 @@ pub async fn contact_outcomes(
     Ok(out)
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct CustomerCard {
     pub id: i64,
     pub number: String,

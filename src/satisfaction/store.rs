@@ -8,7 +8,7 @@ use crate::args;
 use crate::db::{Arg, Conn, Db, DbResult};
 
 /// One stored rating.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct RatingRow {
     pub id: i64,
     pub subject_kind: SubjectKind,
@@ -33,7 +33,7 @@ const RATING_SELECT: &str =
      area_id, via, created_at, followed_up_at, followed_up_by, follow_up_note FROM ratings";
 
 /// The facts of a rated thing that a rating copies, and who may rate it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct Subject {
     pub id: i64,
     /// What people call it: the ticket number.
@@ -154,7 +154,7 @@ pub enum LowFilter {
 }
 
 /// A low rating as the call-back list shows it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct LowRow {
     pub id: i64,
     pub subject_kind: SubjectKind,

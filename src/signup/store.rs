@@ -6,7 +6,7 @@ use super::model::RegStatus;
 use crate::args;
 use crate::db::{counter, Arg, Conn, Db, DbResult, Tx};
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct RegistrationRow {
     pub id: i64,
     pub number: String,

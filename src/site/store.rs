@@ -7,7 +7,7 @@ use crate::db::{Conn, Db, DbResult, Tx};
 use crate::i18n::Lang;
 use crate::uploads::{self, ImageRef};
 
-#[derive(Clone, Debug, Default, sqlx::FromRow)]
+#[derive(Clone, Debug, Default, sqlx::FromRow, crate::db::LiteRow)]
 pub struct Company {
     pub name: String,
     pub tagline: String,
@@ -150,7 +150,7 @@ pub async fn add_to_waiting_list(
     .map(|row| row.map(|(id,)| id))
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct WaitingRow {
     pub id: i64,
     pub name: String,

@@ -7,7 +7,7 @@ use crate::db::{Db, DbResult};
 
 /// A visit that needs the office: failed and not handed to a new attempt, or still open after
 /// its planned day.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct StuckVisit {
     pub id: i64,
     pub number: String,

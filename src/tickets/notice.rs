@@ -55,7 +55,7 @@ impl Notice {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, crate::db::LiteRow)]
 struct Recipient {
     /// The login, for the bell; `None` for a customer without one (mail only).
     id: Option<i64>,

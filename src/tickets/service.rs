@@ -60,7 +60,7 @@ pub struct NewTicketInput {
 }
 
 /// What filing needs to know of the customer.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, crate::db::LiteRow)]
 struct Customer {
     area_id: Option<i64>,
     number: String,

@@ -6,7 +6,7 @@ use super::model::{Category, Channel, Priority, TicketStatus};
 use crate::args;
 use crate::db::{Arg, Conn, Db, DbResult, Tx};
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct TicketRow {
     pub id: i64,
     pub number: String,
@@ -236,7 +236,7 @@ pub async fn update(
 
 // ---- messages ----
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct MessageRow {
     pub id: i64,
     pub ticket_id: i64,
@@ -333,7 +333,7 @@ pub async fn resolved_before(db: &Db, before: DateTime<Utc>, limit: i64) -> DbRe
 
 // ---- saved replies ----
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct SavedReply {
     pub id: i64,
     pub title: String,

@@ -20,7 +20,7 @@ pub struct Attach {
     pub subject_id: Option<i64>,
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct Upload {
     pub id: i64,
     pub hash: String,

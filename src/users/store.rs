@@ -6,7 +6,7 @@ use crate::args;
 use crate::auth::Role;
 use crate::db::{like_pattern, Conn, Db, DbResult, Tx};
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct UserRow {
     pub id: i64,
     pub email: Option<String>,

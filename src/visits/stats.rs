@@ -9,7 +9,7 @@ use crate::args;
 use crate::db::{Db, DbResult};
 
 /// How many visits of one technician ended one way on one WIB day.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct OutcomeRow {
     pub technician_id: i64,
     pub technician_name: String,
@@ -39,7 +39,7 @@ pub async fn outcomes(
     .await
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct ReasonRow {
     pub reason: Option<FailReason>,
     pub n: i64,
@@ -61,7 +61,7 @@ pub async fn fail_reasons(
 }
 
 /// When a job began and when its visit was done.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct SpanRow {
     pub began: DateTime<Utc>,
     pub done: DateTime<Utc>,

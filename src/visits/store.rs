@@ -8,7 +8,7 @@ use crate::db::{Args, Conn, Db, DbResult, Tx};
 
 /// A visit with what people need to read it: the customer, the area, the technician, the
 /// registration or ticket it serves and the package concerned.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct VisitRow {
     pub id: i64,
     pub number: String,
@@ -320,7 +320,7 @@ pub async fn of_technician(
     .await
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct EventRow {
     pub at: DateTime<Utc>,
     pub kind: String,
@@ -352,7 +352,7 @@ pub async fn events(db: &Db, visit_id: i64) -> DbResult<Vec<EventRow>> {
     .await
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct ReportRow {
     pub visit_id: i64,
     pub submission: String,

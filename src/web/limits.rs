@@ -126,7 +126,8 @@ pub type Limited = Pin<Box<dyn Future<Output = Response> + Send>>;
 /// The reads that may run at once in this instance among those that read a year of data (the
 /// dashboard, reports, the at-risk list): unbounded, 64 at once took 600 MB and every one timed
 /// out. One slot per core, at least two. Routes ask for one with `Routes::heavy` and friends
-/// (`crate::web::routes::Heavy`).
+/// (`crate::web::routes::Heavy`); their SQLite reads run on blocking threads
+/// (`crate::db::lite::offloaded`).
 pub struct HeavyReads(tokio::sync::Semaphore);
 
 impl HeavyReads {
@@ -158,11 +159,14 @@ pub fn heavy_slot(
                 "the context middleware hands over the slots"
             );
             let wanted = roles.is_none_or(|r| role.is_some_and(|role| r.contains(&role)));
-            let _slot = match &slots {
-                Some(slots) if wanted => slots.0.acquire().await.ok(),
-                _ => None,
-            };
-            next.run(req).await
+            match &slots {
+                Some(slots) if wanted => {
+                    let _slot = slots.0.acquire().await.ok();
+                    // Reads of a year of data take milliseconds each: off the runtime's threads.
+                    crate::db::lite::offloaded(next.run(req)).await
+                }
+                _ => next.run(req).await,
+            }
         }) as Limited
     })
 }

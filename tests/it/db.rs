@@ -340,13 +340,7 @@ async fn rebuilding_tables_for_autoincrement_keeps_the_data() {
         }
     }
     let db = Db::connect(&Db::sqlite_url(dir.path())).await.unwrap();
-    let Db::Sqlite { write, .. } = &db else {
-        unreachable!()
-    };
-    sqlx::migrate::Migrator::new(early.as_path())
-        .await
-        .unwrap()
-        .run(write)
+    db.run_migrator(sqlx::migrate::Migrator::new(early.as_path()).await.unwrap())
         .await
         .unwrap();
     // 0007 drops the old tables; with foreign keys on, a drop deletes the rows first, which

@@ -430,13 +430,14 @@ pub async fn assert_none_half_written(url: &str) {
 /// `PRAGMA integrity_check` of the SQLite database at `url`.
 pub async fn integrity_check(url: &str) -> Vec<String> {
     let db = Db::connect(url).await.expect("open the database");
-    let Db::Sqlite { read, .. } = &db else {
-        panic!("integrity_check is SQLite's");
-    };
-    let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_all(read)
+    assert!(matches!(db, Db::Sqlite(_)), "integrity_check is SQLite's");
+    let rows: Vec<String> = db
+        .fetch_all::<(String,)>("PRAGMA integrity_check", vec![])
         .await
-        .unwrap();
+        .unwrap()
+        .into_iter()
+        .map(|(r,)| r)
+        .collect();
     db.close().await;
     rows
 }

@@ -76,7 +76,7 @@ async fn ratings(app: &TestApp) -> i64 {
     count(app, "SELECT COUNT(*) FROM ratings").await
 }
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, sqlx::FromRow, setia::db::LiteRow)]
 struct Stored {
     stars: i64,
     comment: String,

@@ -475,7 +475,7 @@ async fn existing_appointments_become_installation_visits() {
     }
     db.migrate().await.unwrap();
 
-    #[derive(sqlx::FromRow)]
+    #[derive(sqlx::FromRow, setia::db::LiteRow)]
     struct V {
         id: i64,
         number: String,

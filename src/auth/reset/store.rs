@@ -21,7 +21,7 @@ pub async fn insert(
     Ok(())
 }
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct ResetRow {
     pub user_id: i64,
     pub expires_at: DateTime<Utc>,

@@ -6,7 +6,7 @@ use crate::args;
 use crate::db::{Arg, Conn, Db, DbResult, Tx};
 
 /// One notification as stored; [`super::text`] makes its text for a reader.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, crate::db::LiteRow)]
 pub struct Notification {
     pub id: i64,
     pub message_key: String,

@@ -125,7 +125,7 @@ pub async fn save_hours(c: impl Into<Conn<'_>>, s: &HoursSetting) -> DbResult<()
     Ok(())
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, crate::db::LiteRow)]
 pub struct Holiday {
     #[sqlx(rename = "holiday_date")]
     pub date: NaiveDate,

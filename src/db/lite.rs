@@ -1,0 +1,642 @@
+//! Setia's SQLite executor: statements run on the calling thread, on a connection taken from a
+//! small pool, instead of being handed to a connection's own thread and back for every statement
+//! and every row (sqlx's SQLite driver; the hand-offs were most of a page's CPU time, bench
+//! finding 1). A Setia statement runs in microseconds, less than a thread wake-up.
+//!
+//! - Reads take an idle read-only connection (or open one) and put it back.
+//! - The one writer connection is behind an async mutex: a transaction holds it until it
+//!   commits or is dropped (dropped means rolled back), so writers queue in the app and never
+//!   meet `SQLITE_BUSY`.
+//! - Long reads (the dashboard, reports) run inside [`offloaded`]: their statements go to
+//!   tokio's blocking threads, so that a report does not hold a runtime thread.
+//!
+//! Rows decode with [`FromRow`] (`#[derive(LiteRow)]` beside `sqlx::FromRow`); values with
+//! [`Value`], which reads what sqlx's SQLite driver wrote, so files made by either are one
+//! format. Errors come back as `sqlx::Error`, so callers see one error type on both backends.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags, ToSql};
+use sqlx::error::{BoxDynError, DatabaseError, ErrorKind};
+use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
+
+use super::{Arg, DbResult, Synchronous};
+
+/// Prepared statements kept per connection (Setia has about 400 distinct statements; a page
+/// uses a handful).
+const STATEMENT_CACHE: usize = 128;
+
+/// A struct or tuple decoded from one row.
+pub trait FromRow: Sized {
+    fn from_row(row: &Row<'_, '_>) -> DbResult<Self>;
+}
+
+/// A value decoded from one column.
+pub trait Value: Sized {
+    fn decode(value: ValueRef<'_>) -> Result<Self, BoxDynError>;
+}
+
+/// One row of a result, read by column name or position.
+pub struct Row<'s, 'r>(&'r rusqlite::Row<'s>);
+
+impl Row<'_, '_> {
+    pub fn get<T: Value>(&self, column: &str) -> DbResult<T> {
+        let index = self
+            .0
+            .as_ref()
+            .column_index(column)
+            .map_err(|_| sqlx::Error::ColumnNotFound(column.to_string()))?;
+        self.decode(index, column)
+    }
+
+    pub fn at<T: Value>(&self, index: usize) -> DbResult<T> {
+        self.decode(index, &index.to_string())
+    }
+
+    fn decode<T: Value>(&self, index: usize, name: &str) -> DbResult<T> {
+        let value = self
+            .0
+            .get_ref(index)
+            .map_err(|_| sqlx::Error::ColumnIndexOutOfBounds {
+                index,
+                len: self.0.as_ref().column_count(),
+            })?;
+        T::decode(value).map_err(|source| sqlx::Error::ColumnDecode {
+            index: name.to_string(),
+            source,
+        })
+    }
+}
+
+macro_rules! tuple_rows {
+    ($($n:literal => $t:ident),+) => {
+        impl<$($t: Value),+> FromRow for ($($t,)+) {
+            fn from_row(row: &Row<'_, '_>) -> DbResult<Self> {
+                Ok(($(row.at::<$t>($n)?,)+))
+            }
+        }
+    };
+}
+
+tuple_rows!(0 => A);
+tuple_rows!(0 => A, 1 => B);
+tuple_rows!(0 => A, 1 => B, 2 => C);
+tuple_rows!(0 => A, 1 => B, 2 => C, 3 => D);
+tuple_rows!(0 => A, 1 => B, 2 => C, 3 => D, 4 => E);
+tuple_rows!(0 => A, 1 => B, 2 => C, 3 => D, 4 => E, 5 => F);
+tuple_rows!(0 => A, 1 => B, 2 => C, 3 => D, 4 => E, 5 => F, 6 => G);
+tuple_rows!(0 => A, 1 => B, 2 => C, 3 => D, 4 => E, 5 => F, 6 => G, 7 => H);
+
+fn unexpected(value: ValueRef<'_>, wanted: &str) -> BoxDynError {
+    format!("expected {wanted}, found {:?}", value.data_type()).into()
+}
+
+impl<T: Value> Value for Option<T> {
+    fn decode(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
+        match value {
+            ValueRef::Null => Ok(None),
+            v => T::decode(v).map(Some),
+        }
+    }
+}
+
+impl Value for i64 {
+    fn decode(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
+        match value {
+            ValueRef::Integer(i) => Ok(i),
+            v => Err(unexpected(v, "an integer")),
+        }
+    }
+}
+
+impl Value for i32 {
+    fn decode(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
+        Ok(i32::try_from(i64::decode(value)?)?)
+    }
+}
+
+impl Value for u32 {
+    fn decode(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
+        Ok(u32::try_from(i64::decode(value)?)?)
+    }
+}
+
+impl Value for bool {
+    fn decode(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
+        Ok(i64::decode(value)? != 0)
+    }
+}
+
+impl Value for f64 {
+    fn decode(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
+        match value {
+            ValueRef::Real(f) => Ok(f),
+            ValueRef::Integer(i) => Ok(i as f64),
+            v => Err(unexpected(v, "a number")),
+        }
+    }
+}
+
+impl Value for String {
+    fn decode(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
+        match value {
+            ValueRef::Text(t) => Ok(std::str::from_utf8(t)?.to_owned()),
+            v => Err(unexpected(v, "text")),
+        }
+    }
+}
+
+impl Value for Vec<u8> {
+    fn decode(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
+        match value {
+            ValueRef::Blob(b) | ValueRef::Text(b) => Ok(b.to_vec()),
+            v => Err(unexpected(v, "bytes")),
+        }
+    }
+}
+
+impl Value for NaiveDate {
+    fn decode(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
+        Ok(NaiveDate::parse_from_str(&String::decode(value)?, "%F")?)
+    }
+}
+
+/// Times as sqlx's SQLite driver writes them (RFC 3339), and as SQLite's own functions do
+/// (`2026-11-29 08:00:00`, read as UTC).
+impl Value for DateTime<Utc> {
+    fn decode(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
+        let text = match value {
+            ValueRef::Integer(secs) => {
+                return DateTime::from_timestamp(secs, 0).ok_or_else(|| "invalid timestamp".into())
+            }
+            ValueRef::Text(t) => std::str::from_utf8(t)?,
+            v => return Err(unexpected(v, "a time")),
+        };
+        if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+            return Ok(t.with_timezone(&Utc));
+        }
+        ["%F %T%.f", "%FT%T%.f", "%F %R"]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+            .map(|t| t.and_utc())
+            .ok_or_else(|| format!("invalid time {text:?}").into())
+    }
+}
+
+impl Value for crate::types::Rupiah {
+    fn decode(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
+        i64::decode(value).map(crate::types::Rupiah)
+    }
+}
+
+/// Binds as sqlx's SQLite driver did, so stored text compares the same.
+impl ToSql for Arg {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        use rusqlite::types::Value as V;
+        Ok(match self {
+            Arg::I64(Some(v)) => ToSqlOutput::Owned(V::Integer(*v)),
+            Arg::Str(Some(s)) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Arg::Bool(Some(b)) => ToSqlOutput::Owned(V::Integer(i64::from(*b))),
+            Arg::Time(Some(t)) => {
+                ToSqlOutput::Owned(V::Text(t.to_rfc3339_opts(SecondsFormat::AutoSi, false)))
+            }
+            Arg::Date(Some(d)) => ToSqlOutput::Owned(V::Text(d.format("%F").to_string())),
+            Arg::F64(Some(f)) => ToSqlOutput::Owned(V::Real(*f)),
+            Arg::Bytes(Some(b)) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+            _ => ToSqlOutput::Owned(V::Null),
+        })
+    }
+}
+
+/// An SQLite failure as sqlx reports one (`is_unique_violation`, the message naming the
+/// columns).
+#[derive(Debug)]
+struct Failure {
+    code: i32,
+    message: String,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "(code: {}) {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl DatabaseError for Failure {
+    fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn code(&self) -> Option<Cow<'_, str>> {
+        Some(Cow::Owned(self.code.to_string()))
+    }
+
+    fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+        self
+    }
+
+    fn kind(&self) -> ErrorKind {
+        use libsqlite3_sys as ffi;
+        match self.code {
+            ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                ErrorKind::UniqueViolation
+            }
+            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => ErrorKind::ForeignKeyViolation,
+            ffi::SQLITE_CONSTRAINT_NOTNULL => ErrorKind::NotNullViolation,
+            ffi::SQLITE_CONSTRAINT_CHECK => ErrorKind::CheckViolation,
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
+fn failed(e: rusqlite::Error) -> sqlx::Error {
+    match e {
+        rusqlite::Error::SqliteFailure(f, message) => sqlx::Error::Database(Box::new(Failure {
+            code: f.extended_code,
+            message: message.unwrap_or_else(|| f.to_string()),
+        })),
+        rusqlite::Error::QueryReturnedNoRows => sqlx::Error::RowNotFound,
+        other => sqlx::Error::Protocol(other.to_string()),
+    }
+}
+
+fn closed() -> sqlx::Error {
+    sqlx::Error::PoolClosed
+}
+
+/// Runs `sql` with `args` on `conn`, handing each row to `each`; returns the rows changed.
+/// `$n` placeholders bind the n-th argument wherever they appear, as on PostgreSQL.
+pub(super) fn run(
+    conn: &Connection,
+    sql: &str,
+    args: &[Arg],
+    mut each: impl FnMut(&Row<'_, '_>) -> DbResult<()>,
+) -> DbResult<u64> {
+    let mut stmt = match conn.prepare_cached(sql) {
+        Ok(s) => s,
+        // Several statements in one text (no arguments): run as a batch.
+        Err(rusqlite::Error::MultipleStatement) if args.is_empty() => {
+            conn.execute_batch(sql).map_err(failed)?;
+            return Ok(conn.changes());
+        }
+        Err(e) => return Err(failed(e)),
+    };
+    for i in 1..=stmt.parameter_count() {
+        let n = stmt
+            .parameter_name(i)
+            .and_then(|name| name.get(1..)?.parse::<usize>().ok())
+            .unwrap_or(i);
+        let arg = args.get(n - 1).ok_or_else(|| {
+            sqlx::Error::Protocol(format!(
+                "the statement uses ${n} but {} arguments were given",
+                args.len()
+            ))
+        })?;
+        stmt.raw_bind_parameter(i, arg).map_err(failed)?;
+    }
+    let mut rows = stmt.raw_query();
+    while let Some(row) = rows.next().map_err(failed)? {
+        each(&Row(row))?;
+    }
+    Ok(conn.changes())
+}
+
+pub(super) fn all<T: FromRow>(conn: &Connection, sql: &str, args: &[Arg]) -> DbResult<Vec<T>> {
+    let mut out = Vec::new();
+    run(conn, sql, args, |row| {
+        out.push(T::from_row(row)?);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+pub(super) fn optional<T: FromRow>(
+    conn: &Connection,
+    sql: &str,
+    args: &[Arg],
+) -> DbResult<Option<T>> {
+    let mut out = None;
+    run(conn, sql, args, |row| {
+        if out.is_none() {
+            out = Some(T::from_row(row)?);
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+pub(super) fn scalar<T: Value>(conn: &Connection, sql: &str, args: &[Arg]) -> DbResult<T> {
+    optional::<(T,)>(conn, sql, args)?
+        .map(|(v,)| v)
+        .ok_or(sqlx::Error::RowNotFound)
+}
+
+struct Inner {
+    path: PathBuf,
+    synchronous: Synchronous,
+    idle: Mutex<Vec<Connection>>,
+    max_idle: usize,
+    writer: Arc<AsyncMutex<Option<Connection>>>,
+    closed: AtomicBool,
+}
+
+tokio::task_local! {
+    static OFFLOADED: ();
+}
+
+/// Runs `work` with its SQLite reads on tokio's blocking threads (one hand-off per statement,
+/// as sqlx's driver did for every statement): for work whose statements take milliseconds, so
+/// that a few of them at once do not stall every other request.
+pub async fn offloaded<F: std::future::Future>(work: F) -> F::Output {
+    OFFLOADED.scope((), work).await
+}
+
+/// An SQLite database: read connections and the writer (see the module's documentation).
+#[derive(Clone)]
+pub struct Lite {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Lite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lite")
+            .field("path", &self.inner.path)
+            .finish()
+    }
+}
+
+impl Lite {
+    /// Opens (creating if needed) the database file at `path` in WAL mode.
+    pub fn open(path: &Path, synchronous: Synchronous, max_idle: usize) -> DbResult<Lite> {
+        let writer = connect(path, synchronous, false)?;
+        writer
+            .pragma_update(None, "journal_mode", "wal")
+            .map_err(failed)?;
+        Ok(Lite {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                synchronous,
+                idle: Mutex::new(Vec::new()),
+                max_idle,
+                writer: Arc::new(AsyncMutex::new(Some(writer))),
+                closed: AtomicBool::new(false),
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` on a read connection: here, or on a blocking thread inside [`offloaded`].
+    pub(super) async fn read<R, F>(&self, f: F) -> DbResult<R>
+    where
+        F: FnOnce(&Connection) -> DbResult<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        if OFFLOADED.try_with(|_| ()).is_ok() {
+            let inner = self.inner.clone();
+            tokio::task::spawn_blocking(move || with_reader(&inner, f))
+                .await
+                .map_err(|e| sqlx::Error::Protocol(format!("a read failed: {e}")))?
+        } else {
+            with_reader(&self.inner, f)
+        }
+    }
+
+    /// Runs `f` on the writer, outside any transaction.
+    pub(super) async fn write<R>(&self, f: impl FnOnce(&Connection) -> DbResult<R>) -> DbResult<R> {
+        let guard = self.inner.writer.lock().await;
+        f(guard.as_ref().ok_or_else(closed)?)
+    }
+
+    pub(super) async fn begin(&self) -> DbResult<LiteTx> {
+        let guard = self.inner.writer.clone().lock_owned().await;
+        let conn = guard.as_ref().ok_or_else(closed)?;
+        conn.execute_batch("BEGIN").map_err(failed)?;
+        Ok(LiteTx { conn: Some(guard) })
+    }
+
+    /// Closes every connection; later statements fail with `PoolClosed`.
+    pub(super) async fn close(&self) {
+        self.inner.closed.store(true, Ordering::SeqCst);
+        self.inner.idle.lock().expect("idle list").clear();
+        self.inner.writer.lock().await.take();
+    }
+}
+
+fn with_reader<R>(inner: &Inner, f: impl FnOnce(&Connection) -> DbResult<R>) -> DbResult<R> {
+    if inner.closed.load(Ordering::SeqCst) {
+        return Err(closed());
+    }
+    let idle = inner.idle.lock().expect("idle list").pop();
+    let conn = match idle {
+        Some(c) => c,
+        None => connect(&inner.path, inner.synchronous, true)?,
+    };
+    let result = f(&conn);
+    let mut idle = inner.idle.lock().expect("idle list");
+    if idle.len() < inner.max_idle && !inner.closed.load(Ordering::SeqCst) {
+        idle.push(conn);
+    }
+    result
+}
+
+fn connect(path: &Path, synchronous: Synchronous, read_only: bool) -> DbResult<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | if read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
+        };
+    let conn = Connection::open_with_flags(path, flags).map_err(failed)?;
+    conn.busy_timeout(Duration::from_secs(10)).map_err(failed)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    let sync = match synchronous {
+        Synchronous::Normal => "NORMAL",
+        Synchronous::Full => "FULL",
+    };
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = {sync};"
+    ))
+    .map_err(failed)?;
+    // SAFETY: the handle is this open connection's, used on this thread only.
+    let handle = unsafe { conn.handle() };
+    super::sqlite_unicode::register(std::ptr::NonNull::new(handle).ok_or_else(closed)?)?;
+    Ok(conn)
+}
+
+/// A transaction holding the writer; dropped without [`LiteTx::commit`], it rolls back.
+pub struct LiteTx {
+    conn: Option<OwnedMutexGuard<Option<Connection>>>,
+}
+
+impl LiteTx {
+    pub(super) fn conn(&self) -> DbResult<&Connection> {
+        self.conn
+            .as_deref()
+            .and_then(Option::as_ref)
+            .ok_or_else(closed)
+    }
+
+    pub(super) fn commit(mut self) -> DbResult<()> {
+        let guard = self.conn.take().ok_or_else(closed)?;
+        let conn = guard.as_ref().ok_or_else(closed)?;
+        if let Err(e) = conn.execute_batch("COMMIT") {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(failed(e));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for LiteTx {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.as_deref().and_then(Option::as_ref) {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args;
+    use crate::db::{is_unique_violation, Db};
+
+    async fn db() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&Db::sqlite_url(dir.path())).await.unwrap();
+        db.execute(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE, at TEXT, day TEXT)",
+            vec![],
+        )
+        .await
+        .unwrap();
+        (dir, db)
+    }
+
+    #[tokio::test]
+    async fn placeholders_bind_by_number_wherever_they_stand() {
+        let (_dir, db) = db().await;
+        let got: (String, i64, i64) = db
+            .fetch_one("SELECT $2, $1, $1 + 1", args![7, "dua"])
+            .await
+            .unwrap();
+        assert_eq!(got, ("dua".into(), 7, 8));
+        let missing = db.scalar::<i64>("SELECT $2", args![1]).await;
+        assert!(
+            missing.is_err(),
+            "a missing argument is an error: {missing:?}"
+        );
+    }
+
+    /// Times and dates are stored as sqlx's driver stored them, so rows written before this
+    /// executor sort and compare with new ones.
+    #[tokio::test]
+    async fn times_are_stored_as_sqlx_stored_them() {
+        let (_dir, db) = db().await;
+        let at = DateTime::parse_from_rfc3339("2026-11-29T21:00:05.25Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let day = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        db.execute(
+            "INSERT INTO t (id, at, day) VALUES (1, $1, $2)",
+            args![at, day],
+        )
+        .await
+        .unwrap();
+        let stored: (String, String) = db.fetch_one("SELECT at, day FROM t", vec![]).await.unwrap();
+        assert_eq!(
+            stored,
+            ("2026-11-29T21:00:05.250+00:00".into(), "2026-11-29".into())
+        );
+        let back: (DateTime<Utc>, NaiveDate) =
+            db.fetch_one("SELECT at, day FROM t", vec![]).await.unwrap();
+        assert_eq!(back, (at, day));
+        // What SQLite's own functions write reads as UTC.
+        let own: DateTime<Utc> = db
+            .scalar("SELECT datetime('2026-11-29 08:00:00')", vec![])
+            .await
+            .unwrap();
+        assert_eq!(own.to_rfc3339(), "2026-11-29T08:00:00+00:00");
+    }
+
+    #[tokio::test]
+    async fn a_dropped_transaction_rolls_back_and_frees_the_writer() {
+        let (_dir, db) = db().await;
+        {
+            let mut tx = db.begin().await.unwrap();
+            tx.execute("INSERT INTO t (id, name) VALUES (1, 'a')", vec![])
+                .await
+                .unwrap();
+        }
+        let mut tx = db.begin().await.unwrap();
+        tx.execute("INSERT INTO t (id, name) VALUES (2, 'b')", vec![])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let ids: Vec<(i64,)> = db.fetch_all("SELECT id FROM t", vec![]).await.unwrap();
+        assert_eq!(ids, vec![(2,)]);
+    }
+
+    #[tokio::test]
+    async fn a_unique_violation_is_reported_as_one() {
+        let (_dir, db) = db().await;
+        db.execute("INSERT INTO t (name) VALUES ('a')", vec![])
+            .await
+            .unwrap();
+        let err = db
+            .execute("INSERT INTO t (name) VALUES ('a')", vec![])
+            .await
+            .unwrap_err();
+        assert!(is_unique_violation(&err), "{err:?}");
+        assert_eq!(
+            crate::db::unique_violation_columns(&err),
+            Some(vec!["name".to_string()])
+        );
+    }
+
+    #[tokio::test]
+    async fn reads_never_write_and_offloaded_reads_see_the_same_data() {
+        let (_dir, db) = db().await;
+        db.execute("INSERT INTO t (name) VALUES ('a')", vec![])
+            .await
+            .unwrap();
+        let refused = db
+            .fetch_all::<(i64,)>("DELETE FROM t RETURNING id", vec![])
+            .await;
+        assert!(refused.is_err(), "a read connection wrote: {refused:?}");
+        let names: Vec<(String,)> = offloaded(db.fetch_all("SELECT name FROM t", vec![]))
+            .await
+            .unwrap();
+        assert_eq!(names, vec![("a".to_string(),)]);
+    }
+
+    #[tokio::test]
+    async fn a_closed_database_refuses_statements() {
+        let (_dir, db) = db().await;
+        db.close().await;
+        assert!(matches!(
+            db.scalar::<i64>("SELECT 1", vec![]).await,
+            Err(sqlx::Error::PoolClosed)
+        ));
+        assert!(matches!(db.begin().await, Err(sqlx::Error::PoolClosed)));
+    }
+}
