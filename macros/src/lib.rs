@@ -6,6 +6,7 @@
 
 use proc_macro::TokenStream;
 use quote::quote;
+use syn::ext::IdentExt;
 use syn::{parse_macro_input, Data, DeriveInput, Fields, LitStr};
 
 #[proc_macro_derive(LiteRow, attributes(sqlx))]
@@ -25,10 +26,16 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
     let Fields::Named(fields) = &data.fields else {
         return Err(syn::Error::new_spanned(input, "LiteRow: only named fields"));
     };
+    if let Some(attr) = input.attrs.iter().find(|a| a.path().is_ident("sqlx")) {
+        return Err(syn::Error::new_spanned(
+            attr,
+            "LiteRow: no struct-level sqlx attributes (name each column on its field)",
+        ));
+    }
     let mut inits = Vec::new();
     for field in &fields.named {
         let ident = field.ident.as_ref().expect("named field");
-        let mut column = ident.to_string();
+        let mut column = ident.unraw().to_string();
         let mut skip = false;
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("sqlx")) {
             attr.parse_nested_meta(|meta| {

@@ -5,14 +5,17 @@
 //!
 //! - Reads take an idle read-only connection (or open one) and put it back.
 //! - The one writer connection is behind an async mutex: a transaction holds it until it
-//!   commits or is dropped (dropped means rolled back), so writers queue in the app and never
-//!   meet `SQLITE_BUSY`.
-//! - Long reads (the dashboard, reports) run inside [`offloaded`]: their statements go to
-//!   tokio's blocking threads, so that a report does not hold a runtime thread.
+//!   commits or is dropped (dropped means rolled back), so the writers of one process queue in
+//!   the app. Another process writing the same file (`setia worker` run apart) makes `BEGIN`
+//!   busy; that wait is asynchronous too ([`BUSY_WAIT`]).
+//! - Long work (the dashboard, reports, jobs) runs inside [`offloaded`]: its statements go to
+//!   tokio's blocking threads, so that it does not hold a runtime thread.
 //!
 //! Rows decode with [`FromRow`] (`#[derive(LiteRow)]` beside `sqlx::FromRow`); values with
-//! [`Value`], which reads what sqlx's SQLite driver wrote, so files made by either are one
-//! format. Errors come back as `sqlx::Error`, so callers see one error type on both backends.
+//! [`Value`], which reads what sqlx's SQLite driver wrote and binds as it did, so files made by
+//! either are one format. A NULL read into a field that is not an `Option` is an error, as on
+//! PostgreSQL (sqlx's SQLite driver read it as 0 or ""). Errors come back as `sqlx::Error`, so
+//! callers see one error type on both backends.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -21,16 +24,22 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
-use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::types::ToSqlOutput;
 use rusqlite::{Connection, OpenFlags, ToSql};
 use sqlx::error::{BoxDynError, DatabaseError, ErrorKind};
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 
 use super::{Arg, DbResult, Synchronous};
 
+pub use rusqlite::types::ValueRef;
+
 /// Prepared statements kept per connection (Setia has about 400 distinct statements; a page
 /// uses a handful).
 const STATEMENT_CACHE: usize = 128;
+
+/// How long a write waits for the writer: this process's other writers (the queue) or another
+/// process's (`SQLITE_BUSY`). Beyond it the write fails with `PoolTimedOut`, as sqlx's pool did.
+pub const BUSY_WAIT: Duration = Duration::from_secs(30);
 
 /// A struct or tuple decoded from one row.
 pub trait FromRow: Sized {
@@ -280,31 +289,29 @@ fn closed() -> sqlx::Error {
     sqlx::Error::PoolClosed
 }
 
-/// Runs `sql` with `args` on `conn`, handing each row to `each`; returns the rows changed.
-/// `$n` placeholders bind the n-th argument wherever they appear, as on PostgreSQL.
+/// Runs `sql` with `args` on `conn`, handing rows to `each` while it returns `true`; returns the
+/// rows changed. `$n` placeholders bind the n-th argument wherever they appear, as on
+/// PostgreSQL; a missing argument is an error.
 pub(super) fn run(
     conn: &Connection,
     sql: &str,
     args: &[Arg],
-    mut each: impl FnMut(&Row<'_, '_>) -> DbResult<()>,
+    mut each: impl FnMut(&Row<'_, '_>) -> DbResult<bool>,
 ) -> DbResult<u64> {
-    let mut stmt = match conn.prepare_cached(sql) {
-        Ok(s) => s,
-        // Several statements in one text (no arguments): run as a batch.
-        Err(rusqlite::Error::MultipleStatement) if args.is_empty() => {
-            conn.execute_batch(sql).map_err(failed)?;
-            return Ok(conn.changes());
-        }
-        Err(e) => return Err(failed(e)),
-    };
+    #[cfg(debug_assertions)]
+    single_statement(conn, sql)?;
+    let mut stmt = conn.prepare_cached(sql).map_err(failed)?;
     for i in 1..=stmt.parameter_count() {
-        let n = stmt
-            .parameter_name(i)
-            .and_then(|name| name.get(1..)?.parse::<usize>().ok())
-            .unwrap_or(i);
-        let arg = args.get(n - 1).ok_or_else(|| {
+        let n = match stmt.parameter_name(i) {
+            None => Some(i),
+            Some(name) => name
+                .strip_prefix(['$', '?'])
+                .and_then(|n| n.parse::<usize>().ok()),
+        };
+        let arg = n.and_then(|n| args.get(n.checked_sub(1)?)).ok_or_else(|| {
             sqlx::Error::Protocol(format!(
-                "the statement uses ${n} but {} arguments were given",
+                "parameter {:?} has no argument ({} given)",
+                stmt.parameter_name(i).unwrap_or("?"),
                 args.len()
             ))
         })?;
@@ -312,20 +319,40 @@ pub(super) fn run(
     }
     let mut rows = stmt.raw_query();
     while let Some(row) = rows.next().map_err(failed)? {
-        each(&Row(row))?;
+        if !each(&Row(row))? {
+            break;
+        }
     }
     Ok(conn.changes())
+}
+
+/// Refuses text holding more than one statement, which [`run`] would run only the first of
+/// (sqlx ran them all). Checked in debug builds, so the tests find such a call.
+#[cfg(debug_assertions)]
+fn single_statement(conn: &Connection, sql: &str) -> DbResult<()> {
+    let mut batch = rusqlite::Batch::new(conn, sql);
+    let mut statements = 0;
+    while batch.next().map_err(failed)?.is_some() {
+        statements += 1;
+    }
+    if statements > 1 {
+        return Err(sqlx::Error::Protocol(format!(
+            "one statement at a time, not {statements}: {sql}"
+        )));
+    }
+    Ok(())
 }
 
 pub(super) fn all<T: FromRow>(conn: &Connection, sql: &str, args: &[Arg]) -> DbResult<Vec<T>> {
     let mut out = Vec::new();
     run(conn, sql, args, |row| {
         out.push(T::from_row(row)?);
-        Ok(())
+        Ok(true)
     })?;
     Ok(out)
 }
 
+/// The first row, if any; the rest are not read.
 pub(super) fn optional<T: FromRow>(
     conn: &Connection,
     sql: &str,
@@ -333,10 +360,8 @@ pub(super) fn optional<T: FromRow>(
 ) -> DbResult<Option<T>> {
     let mut out = None;
     run(conn, sql, args, |row| {
-        if out.is_none() {
-            out = Some(T::from_row(row)?);
-        }
-        Ok(())
+        out = Some(T::from_row(row)?);
+        Ok(false)
     })?;
     Ok(out)
 }
@@ -345,6 +370,28 @@ pub(super) fn scalar<T: Value>(conn: &Connection, sql: &str, args: &[Arg]) -> Db
     optional::<(T,)>(conn, sql, args)?
         .map(|(v,)| v)
         .ok_or(sqlx::Error::RowNotFound)
+}
+
+pub(super) fn execute(conn: &Connection, sql: &str, args: &[Arg]) -> DbResult<u64> {
+    run(conn, sql, args, |_| Ok(true))
+}
+
+fn is_busy(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d)
+        if d.code().is_some_and(|c| c.parse::<i32>().is_ok_and(|c| c & 0xff == libsqlite3_sys::SQLITE_BUSY)))
+}
+
+/// Whether this task runs inside [`offloaded`].
+fn is_offloaded() -> bool {
+    OFFLOADED.try_with(|_| ()).is_ok()
+}
+
+/// Runs `f` on a blocking thread; a panic there continues here.
+async fn blocking<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
 }
 
 struct Inner {
@@ -410,27 +457,46 @@ impl Lite {
         F: FnOnce(&Connection) -> DbResult<R> + Send + 'static,
         R: Send + 'static,
     {
-        if OFFLOADED.try_with(|_| ()).is_ok() {
+        if is_offloaded() {
             let inner = self.inner.clone();
-            tokio::task::spawn_blocking(move || with_reader(&inner, f))
-                .await
-                .map_err(|e| sqlx::Error::Protocol(format!("a read failed: {e}")))?
+            blocking(move || with_reader(&inner, f)).await
         } else {
             with_reader(&self.inner, f)
         }
     }
 
-    /// Runs `f` on the writer, outside any transaction.
-    pub(super) async fn write<R>(&self, f: impl FnOnce(&Connection) -> DbResult<R>) -> DbResult<R> {
-        let guard = self.inner.writer.lock().await;
-        f(guard.as_ref().ok_or_else(closed)?)
+    /// The writer, once this process's earlier writers are done (at most [`BUSY_WAIT`]).
+    async fn writer(&self) -> DbResult<Writer> {
+        let guard = tokio::time::timeout(BUSY_WAIT, self.inner.writer.clone().lock_owned())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)?;
+        let conn = guard.as_ref().ok_or_else(closed)?;
+        if !conn.is_autocommit() {
+            // A transaction whose ROLLBACK failed, or whose statement was cut off on a blocking
+            // thread: what it wrote is not kept, and the next writer starts clean.
+            tracing::error!("the SQLite writer was left inside a transaction; rolling it back");
+            conn.execute_batch("ROLLBACK").map_err(failed)?;
+        }
+        Ok(Writer(Some(guard)))
+    }
+
+    /// Runs `f` on the writer, outside any transaction, retrying while another process writes.
+    pub(super) async fn write<R, F>(&self, f: F) -> DbResult<R>
+    where
+        F: Fn(&Connection) -> DbResult<R> + Send + Sync + 'static,
+        R: Send + 'static,
+    {
+        self.writer().await?.run_retrying(f).await
     }
 
     pub(super) async fn begin(&self) -> DbResult<LiteTx> {
-        let guard = self.inner.writer.clone().lock_owned().await;
-        let conn = guard.as_ref().ok_or_else(closed)?;
-        conn.execute_batch("BEGIN").map_err(failed)?;
-        Ok(LiteTx { conn: Some(guard) })
+        let mut writer = self.writer().await?;
+        // IMMEDIATE: the write lock is taken here, so another process's writer makes BEGIN
+        // wait, never a statement in the middle of the transaction.
+        writer
+            .run_retrying(|c| c.execute_batch("BEGIN IMMEDIATE").map_err(failed))
+            .await?;
+        Ok(LiteTx(writer))
     }
 
     /// Closes every connection; later statements fail with `PoolClosed`.
@@ -438,6 +504,60 @@ impl Lite {
         self.inner.closed.store(true, Ordering::SeqCst);
         self.inner.idle.lock().expect("idle list").clear();
         self.inner.writer.lock().await.take();
+    }
+}
+
+/// The writer connection, held.
+struct Writer(Option<OwnedMutexGuard<Option<Connection>>>);
+
+impl Writer {
+    /// Runs `f` on the writer: here, or on a blocking thread inside [`offloaded`] (the
+    /// connection travels there and back; were this future dropped meanwhile, the next writer
+    /// finds the transaction open and rolls it back).
+    async fn run<R, F>(&mut self, f: F) -> DbResult<R>
+    where
+        F: FnOnce(&Connection) -> DbResult<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        if is_offloaded() {
+            let guard = self.0.take().ok_or_else(closed)?;
+            let (guard, result) = blocking(move || {
+                let result = guard.as_ref().ok_or_else(closed).and_then(f);
+                (guard, result)
+            })
+            .await;
+            self.0 = Some(guard);
+            result
+        } else {
+            f(self.conn()?)
+        }
+    }
+
+    /// [`Writer::run`], again while SQLite answers busy (another process holds the write
+    /// lock), sleeping asynchronously in between, for at most [`BUSY_WAIT`].
+    async fn run_retrying<R, F>(&mut self, f: F) -> DbResult<R>
+    where
+        F: Fn(&Connection) -> DbResult<R> + Send + Sync + 'static,
+        R: Send + 'static,
+    {
+        let f = Arc::new(f);
+        let started = tokio::time::Instant::now();
+        loop {
+            let attempt = f.clone();
+            match self.run(move |c| attempt(c)).await {
+                Err(e) if is_busy(&e) && started.elapsed() < BUSY_WAIT => {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn conn(&self) -> DbResult<&Connection> {
+        self.0
+            .as_deref()
+            .and_then(Option::as_ref)
+            .ok_or_else(closed)
     }
 }
 
@@ -466,7 +586,11 @@ fn connect(path: &Path, synchronous: Synchronous, read_only: bool) -> DbResult<C
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
         };
     let conn = Connection::open_with_flags(path, flags).map_err(failed)?;
-    conn.busy_timeout(Duration::from_secs(10)).map_err(failed)?;
+    // The writer waits for another process's writer asynchronously (`busy_retry`); a reader
+    // is kept waiting only while a crashed writer's WAL is recovered.
+    let busy = if read_only { 10_000 } else { 10 };
+    conn.busy_timeout(Duration::from_millis(busy))
+        .map_err(failed)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     let sync = match synchronous {
         Synchronous::Normal => "NORMAL",
@@ -483,23 +607,25 @@ fn connect(path: &Path, synchronous: Synchronous, read_only: bool) -> DbResult<C
 }
 
 /// A transaction holding the writer; dropped without [`LiteTx::commit`], it rolls back.
-pub struct LiteTx {
-    conn: Option<OwnedMutexGuard<Option<Connection>>>,
-}
+pub struct LiteTx(Writer);
 
 impl LiteTx {
-    pub(super) fn conn(&self) -> DbResult<&Connection> {
-        self.conn
-            .as_deref()
-            .and_then(Option::as_ref)
-            .ok_or_else(closed)
+    /// Runs `f` inside the transaction (on a blocking thread inside [`offloaded`]).
+    pub(super) async fn run<R, F>(&mut self, f: F) -> DbResult<R>
+    where
+        F: FnOnce(&Connection) -> DbResult<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        self.0.run(f).await
     }
 
     pub(super) fn commit(mut self) -> DbResult<()> {
-        let guard = self.conn.take().ok_or_else(closed)?;
+        let guard = self.0 .0.take().ok_or_else(closed)?;
         let conn = guard.as_ref().ok_or_else(closed)?;
         if let Err(e) = conn.execute_batch("COMMIT") {
-            let _ = conn.execute_batch("ROLLBACK");
+            if let Err(again) = conn.execute_batch("ROLLBACK") {
+                tracing::error!(%again, "rolling back after a failed commit failed");
+            }
             return Err(failed(e));
         }
         Ok(())
@@ -508,8 +634,11 @@ impl LiteTx {
 
 impl Drop for LiteTx {
     fn drop(&mut self) {
-        if let Some(conn) = self.conn.as_deref().and_then(Option::as_ref) {
-            let _ = conn.execute_batch("ROLLBACK");
+        if let Ok(conn) = self.0.conn() {
+            if let Err(e) = conn.execute_batch("ROLLBACK") {
+                // The next writer finds the transaction open and rolls it back.
+                tracing::error!(%e, "rolling back a dropped transaction failed");
+            }
         }
     }
 }
@@ -627,6 +756,62 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(names, vec![("a".to_string(),)]);
+    }
+
+    #[tokio::test]
+    async fn a_transaction_inside_offloaded_work_commits() {
+        let (_dir, db) = db().await;
+        offloaded(async {
+            let mut tx = db.begin().await.unwrap();
+            tx.execute("INSERT INTO t (id, name) VALUES (1, 'a')", vec![])
+                .await
+                .unwrap();
+            let n: i64 = tx.scalar("SELECT COUNT(*) FROM t", vec![]).await.unwrap();
+            assert_eq!(n, 1);
+            tx.commit().await.unwrap();
+        })
+        .await;
+        let n: i64 = db.scalar("SELECT COUNT(*) FROM t", vec![]).await.unwrap();
+        assert_eq!(n, 1);
+    }
+
+    /// `setia worker` may run as a process of its own: its write lock makes a transaction here
+    /// wait, not fail with SQLITE_BUSY.
+    #[tokio::test]
+    async fn another_process_writing_makes_begin_wait_not_fail() {
+        let (dir, db) = db().await;
+        let other = Connection::open(dir.path().join("setia.db")).unwrap();
+        other
+            .execute_batch("BEGIN IMMEDIATE; INSERT INTO t (id) VALUES (7);")
+            .unwrap();
+        let holder = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            other.execute_batch("COMMIT").unwrap();
+        });
+        let started = std::time::Instant::now();
+        let mut tx = db.begin().await.unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(250));
+        tx.execute("INSERT INTO t (id) VALUES (8)", vec![])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        holder.join().unwrap();
+        let ids: Vec<(i64,)> = db
+            .fetch_all("SELECT id FROM t ORDER BY id", vec![])
+            .await
+            .unwrap();
+        assert_eq!(ids, vec![(7,), (8,)]);
+    }
+
+    #[cfg(debug_assertions)]
+    #[tokio::test]
+    async fn text_with_two_statements_is_refused() {
+        let (_dir, db) = db().await;
+        let err = db
+            .execute("INSERT INTO t (id) VALUES (1); DELETE FROM t", vec![])
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("one statement at a time"), "{err}");
     }
 
     #[tokio::test]

@@ -144,6 +144,11 @@ impl Db {
                 .connect_lazy_with(opts.options([("default_transaction_read_only", "on")]));
             Ok(Db::Postgres { read, write })
         } else if url.starts_with("sqlite:") {
+            // Setia's executor opens the file itself: an in-memory database or URL options
+            // would be silently dropped, so they are refused.
+            if url.contains('?') || url.contains(":memory:") {
+                anyhow::bail!("an SQLite URL names a file only: sqlite://path/to/setia.db");
+            }
             let path = SqliteConnectOptions::from_str(url)?
                 .get_filename()
                 .to_path_buf();
@@ -249,7 +254,10 @@ impl Db {
     /// Runs a statement on the writer; returns the number of affected rows.
     pub async fn execute(&self, sql: &str, args: Args) -> DbResult<u64> {
         match self {
-            Db::Sqlite(lite) => lite.write(|c| lite::run(c, sql, &args, |_| Ok(()))).await,
+            Db::Sqlite(lite) => {
+                let sql = sql.to_owned();
+                lite.write(move |c| lite::execute(c, &sql, &args)).await
+            }
             Db::Postgres { write, .. } => arg::pg_query(sql, args)
                 .execute(write)
                 .await
@@ -306,7 +314,10 @@ impl Db {
     /// Runs `sql` on the writer and returns one value (e.g. `INSERT … RETURNING id`).
     pub async fn insert_returning<T: Scalar>(&self, sql: &str, args: Args) -> DbResult<T> {
         match self {
-            Db::Sqlite(lite) => lite.write(|c| lite::scalar(c, sql, &args)).await,
+            Db::Sqlite(lite) => {
+                let sql = sql.to_owned();
+                lite.write(move |c| lite::scalar(c, &sql, &args)).await
+            }
             Db::Postgres { write, .. } => arg::pg_query_scalar(sql, args).fetch_one(write).await,
         }
     }
@@ -340,7 +351,10 @@ impl Tx {
 
     pub async fn execute(&mut self, sql: &str, args: Args) -> DbResult<u64> {
         match self {
-            Tx::Sqlite(t) => lite::run(t.conn()?, sql, &args, |_| Ok(())),
+            Tx::Sqlite(t) => {
+                let sql = sql.to_owned();
+                t.run(move |c| lite::execute(c, &sql, &args)).await
+            }
             Tx::Postgres(t) => arg::pg_query(sql, args)
                 .execute(&mut **t)
                 .await
@@ -350,21 +364,30 @@ impl Tx {
 
     pub async fn fetch_all<T: Row>(&mut self, sql: &str, args: Args) -> DbResult<Vec<T>> {
         match self {
-            Tx::Sqlite(t) => lite::all(t.conn()?, sql, &args),
+            Tx::Sqlite(t) => {
+                let sql = sql.to_owned();
+                t.run(move |c| lite::all(c, &sql, &args)).await
+            }
             Tx::Postgres(t) => arg::pg_query_as(sql, args).fetch_all(&mut **t).await,
         }
     }
 
     pub async fn fetch_optional<T: Row>(&mut self, sql: &str, args: Args) -> DbResult<Option<T>> {
         match self {
-            Tx::Sqlite(t) => lite::optional(t.conn()?, sql, &args),
+            Tx::Sqlite(t) => {
+                let sql = sql.to_owned();
+                t.run(move |c| lite::optional(c, &sql, &args)).await
+            }
             Tx::Postgres(t) => arg::pg_query_as(sql, args).fetch_optional(&mut **t).await,
         }
     }
 
     pub async fn scalar<T: Scalar>(&mut self, sql: &str, args: Args) -> DbResult<T> {
         match self {
-            Tx::Sqlite(t) => lite::scalar(t.conn()?, sql, &args),
+            Tx::Sqlite(t) => {
+                let sql = sql.to_owned();
+                t.run(move |c| lite::scalar(c, &sql, &args)).await
+            }
             Tx::Postgres(t) => arg::pg_query_scalar(sql, args).fetch_one(&mut **t).await,
         }
     }

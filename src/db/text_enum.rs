@@ -46,7 +46,7 @@ macro_rules! text_enum {
 
         impl $crate::db::lite::Value for $name {
             fn decode(
-                v: ::rusqlite::types::ValueRef<'_>,
+                v: $crate::db::lite::ValueRef<'_>,
             ) -> Result<Self, ::sqlx::error::BoxDynError> {
                 let s = v.as_str()?;
                 $name::parse(s)

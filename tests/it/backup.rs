@@ -179,8 +179,10 @@ async fn sqlite_synchronous_is_applied_and_a_wrong_value_stops_setia_at_start() 
         )
         .await
         .unwrap();
-        // Every connection gets the setting; this asks a read connection.
-        let level: i64 = db.scalar("PRAGMA synchronous", vec![]).await.unwrap();
+        // Asked on the writer (inside a transaction), whose setting makes a commit durable.
+        let mut tx = db.begin().await.unwrap();
+        let level: i64 = tx.scalar("PRAGMA synchronous", vec![]).await.unwrap();
+        drop(tx);
         assert_eq!(level, expected, "{setting:?}");
         db.close().await;
     }
