@@ -121,6 +121,8 @@ pub fn main() -> ExitCode {
         }
     };
     init_tracing(&config);
+    // Before any thread of the runtime allocates.
+    crate::memory::bound_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -3,7 +3,9 @@
 //! and every row (sqlx's SQLite driver; the hand-offs were most of a page's CPU time, bench
 //! finding 1). A Setia statement runs in microseconds, less than a thread wake-up.
 //!
-//! - Reads take an idle read-only connection (or open one) and put it back.
+//! - Reads take an idle read-only connection (or open one) and put it back. A read here runs
+//!   to its end without yielding, so at most one per runtime thread is open at a time: few
+//!   connections, each with a large page cache ([`CACHE_KIB`]).
 //! - The one writer connection is behind an async mutex: a transaction holds it until it
 //!   commits or is dropped (dropped means rolled back), so the writers of one process queue in
 //!   the app. Another process writing the same file (`setia worker` run apart) makes `BEGIN`
@@ -37,10 +39,14 @@ pub use rusqlite::types::ValueRef;
 /// uses a handful).
 const STATEMENT_CACHE: usize = 128;
 
-/// Each connection's page cache. SQLite's default (2 MB) made a search for a common word read
-/// its full-text index from the file again and again (a third of the CPU copying pages in the
-/// kernel). Only the few connections in use fill theirs.
+/// The page cache of the writer and of each connection reading on a runtime thread. SQLite's
+/// default (2 MB) made a search for a common word read its full-text index from the file again
+/// and again (a third of the CPU copying pages in the kernel).
 const CACHE_KIB: u32 = 16 * 1024;
+
+/// The page cache of each connection of offloaded reads. A report reads a year of rows once
+/// and may run several reads side by side: with 16 MB each, 16 dashboards took 400 MB.
+const OFFLOADED_CACHE_KIB: u32 = 2 * 1024;
 
 /// How long a write waits for the writer: this process's other writers (the queue) or another
 /// process's (`SQLITE_BUSY`). Beyond it the write fails with `PoolTimedOut`, as sqlx's pool did.
@@ -408,10 +414,30 @@ async fn blocking<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> 
 struct Inner {
     path: PathBuf,
     synchronous: Synchronous,
-    idle: Mutex<Vec<Connection>>,
-    max_idle: usize,
+    /// Connections for reads on the runtime's threads.
+    inline: Readers,
+    /// Connections for offloaded reads, at most `offload_slots` of them at once.
+    offloaded: Readers,
+    offload_slots: tokio::sync::Semaphore,
     writer: Arc<AsyncMutex<Option<Connection>>>,
     closed: AtomicBool,
+}
+
+/// Idle read connections of one kind, and the page cache each may fill.
+struct Readers {
+    idle: Mutex<Vec<Connection>>,
+    max_idle: usize,
+    cache_kib: u32,
+}
+
+impl Readers {
+    fn new(max_idle: usize, cache_kib: u32) -> Readers {
+        Readers {
+            idle: Mutex::new(Vec::new()),
+            max_idle,
+            cache_kib,
+        }
+    }
 }
 
 tokio::task_local! {
@@ -442,7 +468,7 @@ impl std::fmt::Debug for Lite {
 impl Lite {
     /// Opens (creating if needed) the database file at `path` in WAL mode.
     pub fn open(path: &Path, synchronous: Synchronous, max_idle: usize) -> DbResult<Lite> {
-        let writer = connect(path, synchronous, false)?;
+        let writer = connect(path, synchronous, false, CACHE_KIB)?;
         writer
             .pragma_update(None, "journal_mode", "wal")
             .map_err(failed)?;
@@ -450,8 +476,9 @@ impl Lite {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
                 synchronous,
-                idle: Mutex::new(Vec::new()),
-                max_idle,
+                inline: Readers::new(max_idle, CACHE_KIB),
+                offloaded: Readers::new(max_idle, OFFLOADED_CACHE_KIB),
+                offload_slots: tokio::sync::Semaphore::new(max_idle.max(1)),
                 writer: Arc::new(AsyncMutex::new(Some(writer))),
                 closed: AtomicBool::new(false),
             }),
@@ -469,10 +496,16 @@ impl Lite {
         R: Send + 'static,
     {
         if is_offloaded() {
+            let _slot = self
+                .inner
+                .offload_slots
+                .acquire()
+                .await
+                .map_err(|_| closed())?;
             let inner = self.inner.clone();
-            blocking(move || with_reader(&inner, f)).await
+            blocking(move || with_reader(&inner, &inner.offloaded, f)).await
         } else {
-            with_reader(&self.inner, f)
+            with_reader(&self.inner, &self.inner.inline, f)
         }
     }
 
@@ -513,7 +546,9 @@ impl Lite {
     /// Closes every connection; later statements fail with `PoolClosed`.
     pub(super) async fn close(&self) {
         self.inner.closed.store(true, Ordering::SeqCst);
-        self.inner.idle.lock().expect("idle list").clear();
+        for readers in [&self.inner.inline, &self.inner.offloaded] {
+            readers.idle.lock().expect("idle list").clear();
+        }
         self.inner.writer.lock().await.take();
     }
 }
@@ -572,24 +607,33 @@ impl Writer {
     }
 }
 
-fn with_reader<R>(inner: &Inner, f: impl FnOnce(&Connection) -> DbResult<R>) -> DbResult<R> {
+fn with_reader<R>(
+    inner: &Inner,
+    readers: &Readers,
+    f: impl FnOnce(&Connection) -> DbResult<R>,
+) -> DbResult<R> {
     if inner.closed.load(Ordering::SeqCst) {
         return Err(closed());
     }
-    let idle = inner.idle.lock().expect("idle list").pop();
+    let idle = readers.idle.lock().expect("idle list").pop();
     let conn = match idle {
         Some(c) => c,
-        None => connect(&inner.path, inner.synchronous, true)?,
+        None => connect(&inner.path, inner.synchronous, true, readers.cache_kib)?,
     };
     let result = f(&conn);
-    let mut idle = inner.idle.lock().expect("idle list");
-    if idle.len() < inner.max_idle && !inner.closed.load(Ordering::SeqCst) {
+    let mut idle = readers.idle.lock().expect("idle list");
+    if idle.len() < readers.max_idle && !inner.closed.load(Ordering::SeqCst) {
         idle.push(conn);
     }
     result
 }
 
-fn connect(path: &Path, synchronous: Synchronous, read_only: bool) -> DbResult<Connection> {
+fn connect(
+    path: &Path,
+    synchronous: Synchronous,
+    read_only: bool,
+    cache_kib: u32,
+) -> DbResult<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX
         | if read_only {
             OpenFlags::SQLITE_OPEN_READ_ONLY
@@ -597,7 +641,7 @@ fn connect(path: &Path, synchronous: Synchronous, read_only: bool) -> DbResult<C
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
         };
     let conn = Connection::open_with_flags(path, flags).map_err(failed)?;
-    // The writer waits for another process's writer asynchronously (`busy_retry`); a reader
+    // The writer waits for another process's writer asynchronously (`run_retrying`); a reader
     // is kept waiting only while a crashed writer's WAL is recovered.
     let busy = if read_only { 10_000 } else { 10 };
     conn.busy_timeout(Duration::from_millis(busy))
@@ -608,7 +652,7 @@ fn connect(path: &Path, synchronous: Synchronous, read_only: bool) -> DbResult<C
         Synchronous::Full => "FULL",
     };
     conn.execute_batch(&format!(
-        "PRAGMA foreign_keys = ON; PRAGMA synchronous = {sync}; PRAGMA cache_size = -{CACHE_KIB};"
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = {sync}; PRAGMA cache_size = -{cache_kib};"
     ))
     .map_err(failed)?;
     // SAFETY: the handle is this open connection's, used on this thread only.
