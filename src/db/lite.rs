@@ -445,9 +445,9 @@ tokio::task_local! {
     static OFFLOADED: ();
 }
 
-/// Runs `work` with its SQLite reads on tokio's blocking threads (one hand-off per statement,
-/// as sqlx's driver did for every statement): for work whose statements take milliseconds, so
-/// that a few of them at once do not stall every other request.
+/// Runs `work` with its SQLite statements on tokio's blocking threads (one hand-off per
+/// statement, as sqlx's driver did for every statement): for work whose statements take
+/// milliseconds, so that a few of them at once do not stall every other request.
 pub async fn offloaded<F: std::future::Future>(work: F) -> F::Output {
     OFFLOADED.scope((), work).await
 }
