@@ -105,7 +105,7 @@ impl From<Synchronous> for String {
 #[derive(Clone, Copy, Debug)]
 pub struct ConnectOptions {
     pub sqlite_synchronous: Synchronous,
-    /// Connections of the read pool (SQLite: the idle ones kept open).
+    /// Connections of the read pool (SQLite: idle ones kept, and offloaded reads at once).
     pub read_connections: u32,
 }
 
