@@ -396,7 +396,7 @@ pub(super) fn execute(conn: &Connection, sql: &str, args: &[Arg]) -> DbResult<u6
 
 fn is_busy(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d)
-        if d.code().is_some_and(|c| c.parse::<i32>().is_ok_and(|c| c & 0xff == libsqlite3_sys::SQLITE_BUSY)))
+        if d.try_downcast_ref::<Failure>().is_some_and(|f| f.code & 0xff == libsqlite3_sys::SQLITE_BUSY))
 }
 
 /// Whether this task runs inside [`offloaded`].

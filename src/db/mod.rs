@@ -175,24 +175,23 @@ impl Db {
         }
     }
 
-    pub async fn migrate(&self) -> anyhow::Result<()> {
+    /// This build's migrations for the connected backend.
+    fn migrator(&self) -> sqlx::migrate::Migrator {
         match self {
-            Db::Sqlite(_) => self.run_migrator(sqlx::migrate!("migrations/sqlite")).await,
-            Db::Postgres { .. } => {
-                self.run_migrator(sqlx::migrate!("migrations/postgres"))
-                    .await
-            }
+            Db::Sqlite(_) => sqlx::migrate!("migrations/sqlite"),
+            Db::Postgres { .. } => sqlx::migrate!("migrations/postgres"),
         }
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        self.run_migrator(self.migrator()).await
     }
 
     /// Applies the migrations up to and including `version` only: for tests that fill a
     /// database as an older release left it and then migrate it. (Builds the migrator from its
     /// fields, which sqlx marks semver-exempt; sqlx is pinned to 0.8.6.)
     pub async fn migrate_through(&self, version: i64) -> anyhow::Result<()> {
-        let all = match self {
-            Db::Sqlite(_) => sqlx::migrate!("migrations/sqlite"),
-            Db::Postgres { .. } => sqlx::migrate!("migrations/postgres"),
-        };
+        let all = self.migrator();
         let migrations: Vec<_> = all
             .migrations
             .iter()
