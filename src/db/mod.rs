@@ -343,7 +343,7 @@ impl Tx {
 
     pub async fn commit(self) -> DbResult<()> {
         match self {
-            Tx::Sqlite(t) => t.commit(),
+            Tx::Sqlite(t) => t.commit().await,
             Tx::Postgres(t) => t.commit().await,
         }
     }

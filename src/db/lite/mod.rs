@@ -8,8 +8,9 @@
 //!   connections, each with a large page cache ([`CACHE_KIB`]).
 //! - The one writer connection is behind an async mutex: a transaction holds it until it
 //!   commits or is dropped (dropped means rolled back), so the writers of one process queue in
-//!   the app. Another process writing the same file (`setia worker` run apart) makes `BEGIN`
-//!   busy; that wait is asynchronous too ([`BUSY_WAIT`]).
+//!   the app; transactions that queue share one COMMIT ([`writer`]: group commit). Another
+//!   process writing the same file (`setia worker` run apart) makes `BEGIN` busy; that wait is
+//!   asynchronous too ([`BUSY_WAIT`]).
 //! - Long work (the dashboard, reports, jobs) runs inside [`offloaded`]: its statements go to
 //!   tokio's blocking threads, so that it does not hold a runtime thread.
 //!
@@ -21,7 +22,7 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -29,11 +30,15 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use rusqlite::types::ToSqlOutput;
 use rusqlite::{Connection, OpenFlags, ToSql};
 use sqlx::error::{BoxDynError, DatabaseError, ErrorKind};
-use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
+use tokio::sync::Mutex as AsyncMutex;
 
 use super::{Arg, DbResult, Synchronous};
 
 pub use rusqlite::types::ValueRef;
+pub use writer::LiteTx;
+use writer::WriterState;
+
+mod writer;
 
 /// Prepared statements kept per connection (Setia has about 400 distinct statements; a page
 /// uses a handful).
@@ -242,7 +247,7 @@ impl ToSql for Arg {
 
 /// An SQLite failure as sqlx reports one (`is_unique_violation`, the message naming the
 /// columns).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Failure {
     code: i32,
     message: String,
@@ -420,7 +425,9 @@ struct Inner {
     /// Connections for offloaded reads, at most `offload_slots` of them at once.
     offloaded: Readers,
     offload_slots: tokio::sync::Semaphore,
-    writer: Arc<AsyncMutex<Option<Connection>>>,
+    writer: Arc<AsyncMutex<WriterState>>,
+    /// Writers waiting for `writer`: a committing transaction leaves its batch open for them.
+    writers_waiting: AtomicUsize,
     closed: AtomicBool,
 }
 
@@ -480,7 +487,8 @@ impl Lite {
                 inline: Readers::new(max_idle, CACHE_KIB),
                 offloaded: Readers::new(max_idle, OFFLOADED_CACHE_KIB),
                 offload_slots: tokio::sync::Semaphore::new(max_idle.max(1)),
-                writer: Arc::new(AsyncMutex::new(Some(writer))),
+                writer: Arc::new(AsyncMutex::new(WriterState::new(writer))),
+                writers_waiting: AtomicUsize::new(0),
                 closed: AtomicBool::new(false),
             }),
         })
@@ -510,101 +518,14 @@ impl Lite {
         }
     }
 
-    /// The writer, once this process's earlier writers are done (at most [`BUSY_WAIT`]).
-    async fn writer(&self) -> DbResult<Writer> {
-        let guard = tokio::time::timeout(BUSY_WAIT, self.inner.writer.clone().lock_owned())
-            .await
-            .map_err(|_| sqlx::Error::PoolTimedOut)?;
-        let conn = guard.as_ref().ok_or_else(closed)?;
-        if !conn.is_autocommit() {
-            // A transaction whose ROLLBACK failed, or whose statement was cut off on a blocking
-            // thread: what it wrote is not kept, and the next writer starts clean.
-            tracing::error!("the SQLite writer was left inside a transaction; rolling it back");
-            conn.execute_batch("ROLLBACK").map_err(failed)?;
-        }
-        Ok(Writer(Some(guard)))
-    }
-
-    /// Runs `f` on the writer, outside any transaction, retrying while another process writes.
-    pub(super) async fn write<R, F>(&self, f: F) -> DbResult<R>
-    where
-        F: Fn(&Connection) -> DbResult<R> + Send + Sync + 'static,
-        R: Send + 'static,
-    {
-        self.writer().await?.run_retrying(f).await
-    }
-
-    pub(super) async fn begin(&self) -> DbResult<LiteTx> {
-        let mut writer = self.writer().await?;
-        // IMMEDIATE: the write lock is taken here, so another process's writer makes BEGIN
-        // wait, never a statement in the middle of the transaction.
-        writer
-            .run_retrying(|c| c.execute_batch("BEGIN IMMEDIATE").map_err(failed))
-            .await?;
-        Ok(LiteTx(writer))
-    }
-
-    /// Closes every connection; later statements fail with `PoolClosed`.
+    /// Closes every connection (the open batch committed); later statements fail with
+    /// `PoolClosed`.
     pub(super) async fn close(&self) {
         self.inner.closed.store(true, Ordering::SeqCst);
         for readers in [&self.inner.inline, &self.inner.offloaded] {
             readers.idle.lock().expect("idle list").clear();
         }
-        self.inner.writer.lock().await.take();
-    }
-}
-
-/// The writer connection, held.
-struct Writer(Option<OwnedMutexGuard<Option<Connection>>>);
-
-impl Writer {
-    /// Runs `f` on the writer: here, or on a blocking thread inside [`offloaded`] (the
-    /// connection travels there and back; were this future dropped meanwhile, the next writer
-    /// finds the transaction open and rolls it back).
-    async fn run<R, F>(&mut self, f: F) -> DbResult<R>
-    where
-        F: FnOnce(&Connection) -> DbResult<R> + Send + 'static,
-        R: Send + 'static,
-    {
-        if is_offloaded() {
-            let guard = self.0.take().ok_or_else(closed)?;
-            let (guard, result) = blocking(move || {
-                let result = guard.as_ref().ok_or_else(closed).and_then(f);
-                (guard, result)
-            })
-            .await;
-            self.0 = Some(guard);
-            result
-        } else {
-            f(self.conn()?)
-        }
-    }
-
-    /// [`Writer::run`], again while SQLite answers busy (another process holds the write
-    /// lock), sleeping asynchronously in between, for at most [`BUSY_WAIT`].
-    async fn run_retrying<R, F>(&mut self, f: F) -> DbResult<R>
-    where
-        F: Fn(&Connection) -> DbResult<R> + Send + Sync + 'static,
-        R: Send + 'static,
-    {
-        let f = Arc::new(f);
-        let started = tokio::time::Instant::now();
-        loop {
-            let attempt = f.clone();
-            match self.run(move |c| attempt(c)).await {
-                Err(e) if is_busy(&e) && started.elapsed() < BUSY_WAIT => {
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                }
-                other => return other,
-            }
-        }
-    }
-
-    fn conn(&self) -> DbResult<&Connection> {
-        self.0
-            .as_deref()
-            .and_then(Option::as_ref)
-            .ok_or_else(closed)
+        self.close_writer().await;
     }
 }
 
@@ -652,8 +573,12 @@ fn connect(
         Synchronous::Normal => "NORMAL",
         Synchronous::Full => "FULL",
     };
+    // The writer's temporary storage in memory: its savepoints (one per transaction of a batch)
+    // journal the pages they change there. Readers keep the default, a file for large sorts.
+    let temp_store = if read_only { "DEFAULT" } else { "MEMORY" };
     conn.execute_batch(&format!(
-        "PRAGMA foreign_keys = ON; PRAGMA synchronous = {sync}; PRAGMA cache_size = -{cache_kib};"
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = {sync}; PRAGMA cache_size = -{cache_kib}; \
+         PRAGMA temp_store = {temp_store};"
     ))
     .map_err(failed)?;
     // SAFETY: the handle is this open connection's, used on this thread only.
@@ -662,50 +587,14 @@ fn connect(
     Ok(conn)
 }
 
-/// A transaction holding the writer; dropped without [`LiteTx::commit`], it rolls back.
-pub struct LiteTx(Writer);
-
-impl LiteTx {
-    /// Runs `f` inside the transaction (on a blocking thread inside [`offloaded`]).
-    pub(super) async fn run<R, F>(&mut self, f: F) -> DbResult<R>
-    where
-        F: FnOnce(&Connection) -> DbResult<R> + Send + 'static,
-        R: Send + 'static,
-    {
-        self.0.run(f).await
-    }
-
-    pub(super) fn commit(mut self) -> DbResult<()> {
-        let guard = self.0 .0.take().ok_or_else(closed)?;
-        let conn = guard.as_ref().ok_or_else(closed)?;
-        if let Err(e) = conn.execute_batch("COMMIT") {
-            if let Err(again) = conn.execute_batch("ROLLBACK") {
-                tracing::error!(%again, "rolling back after a failed commit failed");
-            }
-            return Err(failed(e));
-        }
-        Ok(())
-    }
-}
-
-impl Drop for LiteTx {
-    fn drop(&mut self) {
-        if let Ok(conn) = self.0.conn() {
-            if let Err(e) = conn.execute_batch("ROLLBACK") {
-                // The next writer finds the transaction open and rolls it back.
-                tracing::error!(%e, "rolling back a dropped transaction failed");
-            }
-        }
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::args;
     use crate::db::{is_unique_violation, Db};
 
-    async fn db() -> (tempfile::TempDir, Db) {
+    /// A database with one table, `t`.
+    pub(in crate::db::lite) async fn db() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::connect(&Db::sqlite_url(dir.path())).await.unwrap();
         db.execute(

@@ -1,0 +1,518 @@
+//! The one writer connection, and group commit.
+//!
+//! Every COMMIT writes the pages its transaction dirtied into the WAL. A filed complaint dirties
+//! about forty (the ticket, its message, the full-text index, notices, outbox, jobs, audit and
+//! their indexes), most of them the same last pages of each table and index as the filing
+//! before it; writing them was most of a filing's CPU (bench finding 25). So transactions that
+//! queue for the writer share one SQLite transaction, committed once for all of them:
+//!
+//! - A transaction ([`LiteTx`]) runs inside a savepoint of the batch's transaction. When it
+//!   commits while other writers wait for the writer, it releases its savepoint, leaves the
+//!   batch open for them and waits for the batch's COMMIT. The writer that finds nobody behind
+//!   it (or the batch full, [`MAX_BATCH`]) commits the batch and tells every member.
+//! - A commit returns only once its rows are committed, or with the batch's error: what a
+//!   client is told was saved, was saved. Alone (nobody waiting), a transaction commits at once.
+//! - A transaction that rolls back (an error, or dropped) rolls back its savepoint only; the
+//!   other members' work is kept.
+//! - Members see the earlier members' rows (one connection). Should the batch fail to commit,
+//!   all of them fail together, so none acts on rows that were not kept.
+//! - A statement outside a transaction ([`Lite::write`]) commits the open batch first.
+//!
+//! A writer holding a transaction must not wait for what another writer does after its commit:
+//! that commit waits for this transaction.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rusqlite::Connection;
+use tokio::sync::{watch, OwnedMutexGuard};
+
+use super::{blocking, closed, failed, is_busy, is_offloaded, Failure, Lite, BUSY_WAIT};
+use crate::db::DbResult;
+
+/// Most transactions one COMMIT takes (their waits add up for the first of them).
+const MAX_BATCH: usize = 64;
+
+/// How long a member waits for its batch's COMMIT before it makes sure someone commits it:
+/// the writer it left the batch open for may have stopped waiting.
+const STRAY_BATCH: Duration = Duration::from_millis(20);
+
+/// The writer connection and the batch it may be inside.
+pub(super) struct WriterState {
+    conn: Option<Connection>,
+    batch: Option<Batch>,
+    /// A member's savepoint is open (from its begin to its commit or rollback). The next holder
+    /// finding it open finds a member cut off mid-statement, and rolls its work back.
+    member_open: bool,
+    /// Numbers the batches, for a member to find its own.
+    batches: u64,
+}
+
+impl WriterState {
+    pub(super) fn new(conn: Connection) -> WriterState {
+        WriterState {
+            conn: Some(conn),
+            batch: None,
+            member_open: false,
+            batches: 0,
+        }
+    }
+
+    fn conn(&self) -> DbResult<&Connection> {
+        self.conn.as_ref().ok_or_else(closed)
+    }
+
+    /// Rolls back what a transaction cut off mid-statement left (a member's savepoint, or a
+    /// transaction outside any batch), so that the next writer starts from committed work.
+    fn settle(&mut self) -> DbResult<()> {
+        if self.member_open {
+            self.roll_back_member();
+        }
+        let conn = self.conn()?;
+        match &self.batch {
+            None if !conn.is_autocommit() => {
+                tracing::error!("the SQLite writer was left inside a transaction; rolling it back");
+                conn.execute_batch("ROLLBACK").map_err(failed)?;
+            }
+            Some(_) if conn.is_autocommit() => self.lose_batch(),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Undoes the open member's work (and ends the batch's transaction if nobody else's work
+    /// is in it).
+    fn roll_back_member(&mut self) {
+        self.member_open = false;
+        let Ok(conn) = self.conn() else { return };
+        let undone = conn.execute_batch("ROLLBACK TO member; RELEASE member");
+        if undone.is_err() || conn.is_autocommit() {
+            if let Err(e) = undone {
+                tracing::error!(%e, "rolling back a transaction's savepoint failed");
+            }
+            self.lose_batch();
+        } else if self.batch.as_ref().is_some_and(|b| b.members == 0) {
+            // Nobody else's work in it: end the transaction without a commit.
+            if let Err(e) = conn.execute_batch("ROLLBACK") {
+                tracing::error!(%e, "rolling back an empty batch failed");
+            }
+            self.batch = None;
+        }
+    }
+
+    /// Rolls back the open member; commits the batch for its other members when no writer
+    /// waits to join it.
+    fn abandon_member(&mut self, writers_waiting: bool) {
+        self.roll_back_member();
+        if !writers_waiting {
+            if let Err(e) = self.finish() {
+                tracing::error!(%e, "committing a batch after a rollback failed");
+            }
+        }
+    }
+
+    /// The batch's transaction is gone (SQLite rolled it back after an I/O error, or a
+    /// savepoint could not be undone): its members are told, and the writer starts clean.
+    fn lose_batch(&mut self) {
+        if let Ok(conn) = self.conn() {
+            if !conn.is_autocommit() {
+                if let Err(e) = conn.execute_batch("ROLLBACK") {
+                    tracing::error!(%e, "rolling back a lost batch failed");
+                }
+            }
+        }
+        if let Some(batch) = self.batch.take() {
+            tracing::error!(
+                members = batch.members,
+                "SQLite rolled back a group of transactions"
+            );
+            let lost = sqlx::Error::Protocol(
+                "SQLite rolled back the transaction this one was committed with".into(),
+            );
+            batch.done.send_replace(Some(Err(Arc::new(lost))));
+        }
+    }
+
+    /// Commits the open batch, if any, and tells its members.
+    fn finish(&mut self) -> DbResult<()> {
+        let Some(batch) = self.batch.take() else {
+            return Ok(());
+        };
+        let conn = self.conn()?;
+        let result = conn.execute_batch("COMMIT").map_err(failed);
+        if result.is_err() && !conn.is_autocommit() {
+            if let Err(e) = conn.execute_batch("ROLLBACK") {
+                tracing::error!(%e, "rolling back after a failed commit failed");
+            }
+        }
+        let outcome = result.as_ref().map(|_| ()).map_err(|e| Arc::new(echo(e)));
+        batch.done.send_replace(Some(outcome));
+        result
+    }
+}
+
+/// One batch's transaction: how many members committed into it, and where they learn its end.
+struct Batch {
+    number: u64,
+    members: usize,
+    done: watch::Sender<Option<Outcome>>,
+}
+
+type Outcome = Result<(), Arc<sqlx::Error>>;
+
+/// The same error again, for each member of a failed batch.
+fn echo(e: &sqlx::Error) -> sqlx::Error {
+    match e {
+        sqlx::Error::Database(d) => match d.try_downcast_ref::<Failure>() {
+            Some(f) => sqlx::Error::Database(Box::new(f.clone())),
+            None => sqlx::Error::Protocol(d.to_string()),
+        },
+        sqlx::Error::PoolClosed => sqlx::Error::PoolClosed,
+        other => sqlx::Error::Protocol(other.to_string()),
+    }
+}
+
+/// Counts a writer waiting for the writer connection while it waits.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn new(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        Waiting(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Lite {
+    fn writers_waiting(&self) -> bool {
+        self.inner.writers_waiting.load(Ordering::SeqCst) > 0
+    }
+
+    /// The writer, once this process's earlier writers are done (at most [`BUSY_WAIT`]), with
+    /// what a cut-off transaction left rolled back.
+    async fn writer(&self) -> DbResult<Writer> {
+        let waiting = Waiting::new(&self.inner.writers_waiting);
+        let mut guard = tokio::time::timeout(BUSY_WAIT, self.inner.writer.clone().lock_owned())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)?;
+        drop(waiting);
+        guard.settle()?;
+        Ok(Writer(Some(guard)))
+    }
+
+    /// Runs `f` on the writer, outside any transaction (the open batch committed first),
+    /// retrying while another process writes.
+    pub(in crate::db) async fn write<R, F>(&self, f: F) -> DbResult<R>
+    where
+        F: Fn(&Connection) -> DbResult<R> + Send + Sync + 'static,
+        R: Send + 'static,
+    {
+        let mut writer = self.writer().await?;
+        writer.state()?.finish()?;
+        writer.run_retrying(f).await
+    }
+
+    pub(in crate::db) async fn begin(&self) -> DbResult<LiteTx> {
+        let mut writer = self.writer().await?;
+        if writer.state()?.batch.is_none() {
+            // IMMEDIATE: the write lock is taken here, so another process's writer makes BEGIN
+            // wait, never a statement in the middle of the transaction.
+            writer
+                .run_retrying(|c| c.execute_batch("BEGIN IMMEDIATE").map_err(failed))
+                .await?;
+            let state = writer.state()?;
+            state.batches += 1;
+            state.batch = Some(Batch {
+                number: state.batches,
+                members: 0,
+                done: watch::Sender::new(None),
+            });
+        }
+        let state = writer.state()?;
+        if let Err(e) = state.conn()?.execute_batch("SAVEPOINT member") {
+            state.settle()?;
+            return Err(failed(e));
+        }
+        state.member_open = true;
+        Ok(LiteTx {
+            writer,
+            lite: self.clone(),
+        })
+    }
+
+    /// Commits the open batch and closes the writer; later writes fail with `PoolClosed`.
+    pub(super) async fn close_writer(&self) {
+        if let Ok(mut writer) = self.writer().await {
+            if let Ok(state) = writer.state() {
+                if let Err(e) = state.finish() {
+                    tracing::error!(%e, "committing the last batch on close failed");
+                }
+                state.conn = None;
+            }
+        }
+    }
+
+    /// Waits for the end of batch `number`; commits it here if nobody else does.
+    async fn batch_done(
+        &self,
+        number: u64,
+        mut done: watch::Receiver<Option<Outcome>>,
+    ) -> DbResult<()> {
+        loop {
+            let ended =
+                match tokio::time::timeout(STRAY_BATCH, done.wait_for(Option::is_some)).await {
+                    Ok(Ok(outcome)) => Some(outcome.clone().expect("waited for an outcome")),
+                    Ok(Err(_)) => return Err(closed()),
+                    Err(_) => None,
+                };
+            match ended {
+                Some(Ok(())) => return Ok(()),
+                Some(Err(e)) => return Err(echo(&e)),
+                None => {
+                    let mut writer = self.writer().await?;
+                    let state = writer.state()?;
+                    if state.batch.as_ref().is_some_and(|b| b.number == number) {
+                        // The result reaches every member, this one too, through `done`.
+                        let _ = state.finish();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The writer connection, held.
+pub(super) struct Writer(Option<OwnedMutexGuard<WriterState>>);
+
+impl Writer {
+    fn state(&mut self) -> DbResult<&mut WriterState> {
+        self.0.as_deref_mut().ok_or_else(closed)
+    }
+
+    /// Runs `f` on the writer: here, or on a blocking thread inside [`super::offloaded`] (the
+    /// connection travels there and back; were this future dropped meanwhile, the next writer
+    /// finds the member's savepoint open and rolls it back).
+    async fn run<R, F>(&mut self, f: F) -> DbResult<R>
+    where
+        F: FnOnce(&Connection) -> DbResult<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        if is_offloaded() {
+            let guard = self.0.take().ok_or_else(closed)?;
+            let (guard, result) = blocking(move || {
+                let result = guard.conn().and_then(f);
+                (guard, result)
+            })
+            .await;
+            self.0 = Some(guard);
+            result
+        } else {
+            f(self.state()?.conn()?)
+        }
+    }
+
+    /// [`Writer::run`], again while SQLite answers busy (another process holds the write
+    /// lock), sleeping asynchronously in between, for at most [`BUSY_WAIT`].
+    async fn run_retrying<R, F>(&mut self, f: F) -> DbResult<R>
+    where
+        F: Fn(&Connection) -> DbResult<R> + Send + Sync + 'static,
+        R: Send + 'static,
+    {
+        let f = Arc::new(f);
+        let started = tokio::time::Instant::now();
+        loop {
+            let attempt = f.clone();
+            match self.run(move |c| attempt(c)).await {
+                Err(e) if is_busy(&e) && started.elapsed() < BUSY_WAIT => {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+/// A transaction: a savepoint in the writer's batch. Dropped without [`LiteTx::commit`], it
+/// rolls back.
+pub struct LiteTx {
+    writer: Writer,
+    lite: Lite,
+}
+
+impl LiteTx {
+    /// Runs `f` inside the transaction (on a blocking thread inside [`super::offloaded`]).
+    pub(in crate::db) async fn run<R, F>(&mut self, f: F) -> DbResult<R>
+    where
+        F: FnOnce(&Connection) -> DbResult<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        self.writer.run(f).await
+    }
+
+    /// Returns once the transaction's rows are committed, alone or with its batch.
+    pub(in crate::db) async fn commit(mut self) -> DbResult<()> {
+        let mut guard = self.writer.0.take().ok_or_else(closed)?;
+        let state = &mut *guard;
+        if let Err(e) = state.conn()?.execute_batch("RELEASE member") {
+            state.abandon_member(self.lite.writers_waiting());
+            return Err(failed(e));
+        }
+        state.member_open = false;
+        let Some(batch) = state.batch.as_mut() else {
+            return Err(closed());
+        };
+        batch.members += 1;
+        if !self.lite.writers_waiting() || batch.members >= MAX_BATCH {
+            return state.finish();
+        }
+        let (number, done) = (batch.number, batch.done.subscribe());
+        drop(guard);
+        self.lite.batch_done(number, done).await
+    }
+}
+
+impl Drop for LiteTx {
+    fn drop(&mut self) {
+        if let Some(state) = self.writer.0.as_deref_mut() {
+            state.abandon_member(self.lite.writers_waiting());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::offloaded;
+    use super::super::tests::db;
+    use super::*;
+    use crate::db::Db;
+
+    fn lite(db: &Db) -> &Lite {
+        match db {
+            Db::Sqlite(lite) => lite,
+            Db::Postgres { .. } => unreachable!("an SQLite test database"),
+        }
+    }
+
+    async fn ids(db: &Db) -> Vec<i64> {
+        let rows: Vec<(i64,)> = db
+            .fetch_all("SELECT id FROM t ORDER BY id", vec![])
+            .await
+            .unwrap();
+        rows.into_iter().map(|(id,)| id).collect()
+    }
+
+    /// A commits while B and C wait for the writer: A's rows are kept for C's COMMIT, B's
+    /// rollback takes only B's rows back, and A hears "committed" only once they are.
+    #[tokio::test]
+    async fn queued_transactions_commit_together_and_a_rollback_keeps_the_others() {
+        let (_dir, db) = db().await;
+        let mut a = db.begin().await.unwrap();
+        a.execute("INSERT INTO t (id) VALUES (1)", vec![])
+            .await
+            .unwrap();
+
+        let b = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let mut tx = db.begin().await.unwrap();
+                tx.execute("INSERT INTO t (id) VALUES (2)", vec![])
+                    .await
+                    .unwrap();
+                // Dropped: rolled back.
+            }
+        });
+        let (inside, c_inside) = tokio::sync::oneshot::channel();
+        let (go, c_go) = tokio::sync::oneshot::channel::<()>();
+        let c = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let mut tx = db.begin().await.unwrap();
+                tx.execute("INSERT INTO t (id) VALUES (3)", vec![])
+                    .await
+                    .unwrap();
+                inside.send(()).unwrap();
+                c_go.await.unwrap();
+                tx.commit().await
+            }
+        });
+        for _ in 0..500 {
+            if lite(&db).inner.writers_waiting.load(Ordering::SeqCst) == 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        assert_eq!(lite(&db).inner.writers_waiting.load(Ordering::SeqCst), 2);
+
+        let a = tokio::spawn(a.commit());
+        c_inside.await.unwrap();
+        b.await.unwrap();
+        assert!(
+            !a.is_finished(),
+            "A's commit returned before its rows were committed"
+        );
+        assert_eq!(ids(&db).await, Vec::<i64>::new(), "nothing committed yet");
+
+        go.send(()).unwrap();
+        c.await.unwrap().unwrap();
+        a.await.unwrap().unwrap();
+        assert_eq!(ids(&db).await, vec![1, 3]);
+    }
+
+    /// A statement cut off on a blocking thread (its request gone) leaves its transaction's
+    /// savepoint open; the next writer rolls that work back and starts clean.
+    #[tokio::test]
+    async fn a_transaction_cut_off_mid_statement_is_rolled_back_by_the_next_writer() {
+        let (_dir, db) = db().await;
+        offloaded(async {
+            let mut tx = db.begin().await.unwrap();
+            tx.execute("INSERT INTO t (id) VALUES (1)", vec![])
+                .await
+                .unwrap();
+            let slow = tx.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000000) \
+                 INSERT INTO t (id) SELECT i + 10 FROM n WHERE i = 5000000",
+                vec![],
+            );
+            let cut = tokio::time::timeout(Duration::from_millis(5), slow).await;
+            assert!(cut.is_err(), "the statement finished before it was cut off");
+        })
+        .await;
+
+        let mut tx = db.begin().await.unwrap();
+        tx.execute("INSERT INTO t (id) VALUES (2)", vec![])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(ids(&db).await, vec![2]);
+    }
+
+    /// A statement outside a transaction commits the open batch first: the batch's members
+    /// hear "committed" and their rows are there.
+    #[tokio::test]
+    async fn a_write_outside_a_transaction_commits_the_open_batch() {
+        let (_dir, db) = db().await;
+        let mut a = db.begin().await.unwrap();
+        a.execute("INSERT INTO t (id) VALUES (1)", vec![])
+            .await
+            .unwrap();
+        let write = tokio::spawn({
+            let db = db.clone();
+            async move { db.execute("INSERT INTO t (id) VALUES (2)", vec![]).await }
+        });
+        for _ in 0..500 {
+            if lite(&db).writers_waiting() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        a.commit().await.unwrap();
+        write.await.unwrap().unwrap();
+        assert_eq!(ids(&db).await, vec![1, 2]);
+    }
+}
