@@ -34,19 +34,30 @@ use crate::db::DbResult;
 /// Most transactions one COMMIT takes (their waits add up for the first of them).
 const MAX_BATCH: usize = 64;
 
-/// How long a member waits for its batch's COMMIT before it makes sure someone commits it:
-/// the writer it left the batch open for may have stopped waiting.
+/// How long a batch may stay open before its watcher commits it: the writers it was left open
+/// for may have gone (a request cancelled while it waited for the writer), and its members wait.
 const STRAY_BATCH: Duration = Duration::from_millis(20);
 
-/// The writer connection and the batch it may be inside.
+/// The writer connection, the batch it may be inside, and the transaction holding it.
 pub(super) struct WriterState {
     conn: Option<Connection>,
     batch: Option<Batch>,
-    /// A member's savepoint is open (from its begin to its commit or rollback). The next holder
-    /// finding it open finds a member cut off mid-statement, and rolls its work back.
-    member_open: bool,
-    /// Numbers the batches, for a member to find its own.
+    /// The transaction holding the writer, from its begin to its commit or rollback. Found by
+    /// the next holder, it was cut off mid-statement, and its work is rolled back.
+    open: Option<Member>,
+    /// Numbers the batches, for their watchers.
     batches: u64,
+}
+
+/// How a transaction sits in its batch.
+#[derive(Clone, Copy)]
+enum Member {
+    /// It began the batch: nobody else's work is in it yet, so rolling it back rolls back the
+    /// batch's transaction, and it needs no savepoint (whose journal would hold a copy of every
+    /// page a long transaction changes).
+    First,
+    /// It joined the batch inside a savepoint.
+    Joined,
 }
 
 impl WriterState {
@@ -54,7 +65,7 @@ impl WriterState {
         WriterState {
             conn: Some(conn),
             batch: None,
-            member_open: false,
+            open: None,
             batches: 0,
         }
     }
@@ -63,10 +74,11 @@ impl WriterState {
         self.conn.as_ref().ok_or_else(closed)
     }
 
-    /// Rolls back what a transaction cut off mid-statement left (a member's savepoint, or a
-    /// transaction outside any batch), so that the next writer starts from committed work.
+    /// Rolls back what a transaction cut off mid-statement left, so that the next writer
+    /// starts from committed work and the batch keeps only committed members.
     fn settle(&mut self) -> DbResult<()> {
-        if self.member_open {
+        if self.open.is_some() {
+            tracing::warn!("a transaction was cut off mid-statement; rolling it back");
             self.roll_back_member();
         }
         let conn = self.conn()?;
@@ -81,28 +93,36 @@ impl WriterState {
         Ok(())
     }
 
-    /// Undoes the open member's work (and ends the batch's transaction if nobody else's work
-    /// is in it).
+    /// Undoes the open transaction's work.
     fn roll_back_member(&mut self) {
-        self.member_open = false;
+        let Some(member) = self.open.take() else {
+            return;
+        };
         let Ok(conn) = self.conn() else { return };
-        let undone = conn.execute_batch("ROLLBACK TO member; RELEASE member");
-        if undone.is_err() || conn.is_autocommit() {
-            if let Err(e) = undone {
-                tracing::error!(%e, "rolling back a transaction's savepoint failed");
+        match member {
+            Member::First => {
+                if !conn.is_autocommit() {
+                    if let Err(e) = conn.execute_batch("ROLLBACK") {
+                        // The next writer finds the transaction open and rolls it back.
+                        tracing::error!(%e, "rolling back a transaction failed");
+                    }
+                }
+                self.batch = None;
             }
-            self.lose_batch();
-        } else if self.batch.as_ref().is_some_and(|b| b.members == 0) {
-            // Nobody else's work in it: end the transaction without a commit.
-            if let Err(e) = conn.execute_batch("ROLLBACK") {
-                tracing::error!(%e, "rolling back an empty batch failed");
+            Member::Joined => {
+                let undone = conn.execute_batch("ROLLBACK TO member; RELEASE member");
+                if undone.is_err() || conn.is_autocommit() {
+                    if let Err(e) = undone {
+                        tracing::error!(%e, "rolling back a transaction's savepoint failed");
+                    }
+                    self.lose_batch();
+                }
             }
-            self.batch = None;
         }
     }
 
-    /// Rolls back the open member; commits the batch for its other members when no writer
-    /// waits to join it.
+    /// Rolls back the open transaction; commits the batch for its other members when no
+    /// writer waits to join it.
     fn abandon_member(&mut self, writers_waiting: bool) {
         self.roll_back_member();
         if !writers_waiting {
@@ -115,6 +135,7 @@ impl WriterState {
     /// The batch's transaction is gone (SQLite rolled it back after an I/O error, or a
     /// savepoint could not be undone): its members are told, and the writer starts clean.
     fn lose_batch(&mut self) {
+        self.open = None;
         if let Ok(conn) = self.conn() {
             if !conn.is_autocommit() {
                 if let Err(e) = conn.execute_batch("ROLLBACK") {
@@ -127,10 +148,7 @@ impl WriterState {
                 members = batch.members,
                 "SQLite rolled back a group of transactions"
             );
-            let lost = sqlx::Error::Protocol(
-                "SQLite rolled back the transaction this one was committed with".into(),
-            );
-            batch.done.send_replace(Some(Err(Arc::new(lost))));
+            batch.done.send_replace(Some(Err(Arc::new(lost()))));
         }
     }
 
@@ -156,10 +174,16 @@ impl WriterState {
 struct Batch {
     number: u64,
     members: usize,
+    /// A watcher ([`Lite::watch_batch`]) was started for it.
+    watched: bool,
     done: watch::Sender<Option<Outcome>>,
 }
 
 type Outcome = Result<(), Arc<sqlx::Error>>;
+
+fn lost() -> sqlx::Error {
+    sqlx::Error::Protocol("SQLite rolled back the transaction this one was part of".into())
+}
 
 /// The same error again, for each member of a failed batch.
 fn echo(e: &sqlx::Error) -> sqlx::Error {
@@ -220,7 +244,21 @@ impl Lite {
 
     pub(in crate::db) async fn begin(&self) -> DbResult<LiteTx> {
         let mut writer = self.writer().await?;
-        if writer.state()?.batch.is_none() {
+        let state = writer.state()?;
+        if is_offloaded() {
+            // Long work (a report rebuilding a month, a job) begins a batch of its own: the
+            // transactions in the open one need not wait for it.
+            if let Err(e) = state.finish() {
+                tracing::error!(%e, "committing a batch failed");
+            }
+        }
+        let member = if state.batch.is_some() {
+            state
+                .conn()?
+                .execute_batch("SAVEPOINT member")
+                .map_err(failed)?;
+            Member::Joined
+        } else {
             // IMMEDIATE: the write lock is taken here, so another process's writer makes BEGIN
             // wait, never a statement in the middle of the transaction.
             writer
@@ -231,58 +269,50 @@ impl Lite {
             state.batch = Some(Batch {
                 number: state.batches,
                 members: 0,
+                watched: false,
                 done: watch::Sender::new(None),
             });
-        }
-        let state = writer.state()?;
-        if let Err(e) = state.conn()?.execute_batch("SAVEPOINT member") {
-            state.settle()?;
-            return Err(failed(e));
-        }
-        state.member_open = true;
+            Member::First
+        };
+        writer.state()?.open = Some(member);
         Ok(LiteTx {
             writer,
             lite: self.clone(),
+            lost: false,
         })
     }
 
     /// Commits the open batch and closes the writer; later writes fail with `PoolClosed`.
     pub(super) async fn close_writer(&self) {
-        if let Ok(mut writer) = self.writer().await {
-            if let Ok(state) = writer.state() {
-                if let Err(e) = state.finish() {
-                    tracing::error!(%e, "committing the last batch on close failed");
-                }
-                state.conn = None;
-            }
+        let mut state = self.inner.writer.lock().await;
+        if state.conn.is_none() {
+            return;
         }
+        if let Err(e) = state.settle().and_then(|()| state.finish()) {
+            tracing::error!(%e, "committing the last batch on close failed");
+        }
+        state.conn = None;
     }
 
-    /// Waits for the end of batch `number`; commits it here if nobody else does.
-    async fn batch_done(
-        &self,
-        number: u64,
-        mut done: watch::Receiver<Option<Outcome>>,
-    ) -> DbResult<()> {
+    /// Commits batch `number` if it is still open [`STRAY_BATCH`] after it was first left open
+    /// for waiting writers. It waits for the writer without counting as a waiting writer.
+    async fn watch_batch(self, number: u64, mut done: watch::Receiver<Option<Outcome>>) {
         loop {
-            let ended =
-                match tokio::time::timeout(STRAY_BATCH, done.wait_for(Option::is_some)).await {
-                    Ok(Ok(outcome)) => Some(outcome.clone().expect("waited for an outcome")),
-                    Ok(Err(_)) => return Err(closed()),
-                    Err(_) => None,
-                };
-            match ended {
-                Some(Ok(())) => return Ok(()),
-                Some(Err(e)) => return Err(echo(&e)),
-                None => {
-                    let mut writer = self.writer().await?;
-                    let state = writer.state()?;
-                    if state.batch.as_ref().is_some_and(|b| b.number == number) {
-                        // The result reaches every member, this one too, through `done`.
-                        let _ = state.finish();
-                    }
-                }
+            let ended = tokio::time::timeout(STRAY_BATCH, done.wait_for(Option::is_some))
+                .await
+                .is_ok();
+            if ended {
+                return;
             }
+            let locked =
+                tokio::time::timeout(BUSY_WAIT, self.inner.writer.clone().lock_owned()).await;
+            let Ok(mut state) = locked else { continue };
+            let ours = |s: &WriterState| s.batch.as_ref().is_some_and(|b| b.number == number);
+            if ours(&state) && state.settle().is_ok() && ours(&state) {
+                // Its members hear the outcome through `done`.
+                let _ = state.finish();
+            }
+            return;
         }
     }
 }
@@ -297,7 +327,7 @@ impl Writer {
 
     /// Runs `f` on the writer: here, or on a blocking thread inside [`super::offloaded`] (the
     /// connection travels there and back; were this future dropped meanwhile, the next writer
-    /// finds the member's savepoint open and rolls it back).
+    /// finds the transaction open and rolls it back).
     async fn run<R, F>(&mut self, f: F) -> DbResult<R>
     where
         F: FnOnce(&Connection) -> DbResult<R> + Send + 'static,
@@ -338,11 +368,13 @@ impl Writer {
     }
 }
 
-/// A transaction: a savepoint in the writer's batch. Dropped without [`LiteTx::commit`], it
-/// rolls back.
+/// A transaction in the writer's batch. Dropped without [`LiteTx::commit`], it rolls back.
 pub struct LiteTx {
     writer: Writer,
     lite: Lite,
+    /// SQLite rolled back the batch's transaction after one of this transaction's statements
+    /// failed: later statements would run outside any transaction, so they are refused.
+    lost: bool,
 }
 
 impl LiteTx {
@@ -352,28 +384,54 @@ impl LiteTx {
         F: FnOnce(&Connection) -> DbResult<R> + Send + 'static,
         R: Send + 'static,
     {
-        self.writer.run(f).await
+        if self.lost {
+            return Err(lost());
+        }
+        let result = self.writer.run(f).await;
+        if result.is_err() {
+            let state = self.writer.state()?;
+            if state.conn()?.is_autocommit() {
+                state.lose_batch();
+                self.lost = true;
+            }
+        }
+        result
     }
 
-    /// Returns once the transaction's rows are committed, alone or with its batch.
+    /// Returns once the transaction's rows are committed, alone or with its batch. (Should the
+    /// caller stop waiting, its rows are still committed with the batch.)
     pub(in crate::db) async fn commit(mut self) -> DbResult<()> {
+        if self.lost {
+            return Err(lost());
+        }
         let mut guard = self.writer.0.take().ok_or_else(closed)?;
         let state = &mut *guard;
-        if let Err(e) = state.conn()?.execute_batch("RELEASE member") {
-            state.abandon_member(self.lite.writers_waiting());
-            return Err(failed(e));
+        if let Some(Member::Joined) = state.open {
+            if let Err(e) = state.conn()?.execute_batch("RELEASE member") {
+                state.abandon_member(self.lite.writers_waiting());
+                return Err(failed(e));
+            }
         }
-        state.member_open = false;
+        state.open = None;
         let Some(batch) = state.batch.as_mut() else {
-            return Err(closed());
+            return Err(lost());
         };
         batch.members += 1;
         if !self.lite.writers_waiting() || batch.members >= MAX_BATCH {
             return state.finish();
         }
-        let (number, done) = (batch.number, batch.done.subscribe());
+        let mut done = batch.done.subscribe();
+        if !std::mem::replace(&mut batch.watched, true) {
+            tokio::spawn(self.lite.clone().watch_batch(batch.number, done.clone()));
+        }
         drop(guard);
-        self.lite.batch_done(number, done).await
+        let outcome = done
+            .wait_for(Option::is_some)
+            .await
+            .map_err(|_| closed())?
+            .clone()
+            .expect("waited for an outcome");
+        outcome.map_err(|e| echo(&e))
     }
 }
 
@@ -391,6 +449,7 @@ mod tests {
     use super::super::tests::db;
     use super::*;
     use crate::db::Db;
+    use futures_util::FutureExt;
 
     fn lite(db: &Db) -> &Lite {
         match db {
@@ -408,7 +467,8 @@ mod tests {
     }
 
     /// A commits while B and C wait for the writer: A's rows are kept for C's COMMIT, B's
-    /// rollback takes only B's rows back, and A hears "committed" only once they are.
+    /// rollback takes only B's rows back, and A hears "committed" only once they are. (B
+    /// queues before C: the test runtime runs one task at a time, in spawn order.)
     #[tokio::test]
     async fn queued_transactions_commit_together_and_a_rollback_keeps_the_others() {
         let (_dir, db) = db().await;
@@ -441,13 +501,7 @@ mod tests {
                 tx.commit().await
             }
         });
-        for _ in 0..500 {
-            if lite(&db).inner.writers_waiting.load(Ordering::SeqCst) == 2 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-        assert_eq!(lite(&db).inner.writers_waiting.load(Ordering::SeqCst), 2);
+        until_waiting(&db, 2).await;
 
         let a = tokio::spawn(a.commit());
         c_inside.await.unwrap();
@@ -492,8 +546,19 @@ mod tests {
         assert_eq!(ids(&db).await, vec![2]);
     }
 
-    /// A statement outside a transaction commits the open batch first: the batch's members
-    /// hear "committed" and their rows are there.
+    /// Waits (boundedly) until `n` writers wait for the writer.
+    async fn until_waiting(db: &Db, n: usize) {
+        for _ in 0..500 {
+            if lite(db).inner.writers_waiting.load(Ordering::SeqCst) == n {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        panic!("{n} writers never queued");
+    }
+
+    /// A statement outside a transaction commits the open batch first: when it returns, the
+    /// batch's rows and its own are committed.
     #[tokio::test]
     async fn a_write_outside_a_transaction_commits_the_open_batch() {
         let (_dir, db) = db().await;
@@ -505,14 +570,70 @@ mod tests {
             let db = db.clone();
             async move { db.execute("INSERT INTO t (id) VALUES (2)", vec![]).await }
         });
-        for _ in 0..500 {
-            if lite(&db).writers_waiting() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-        a.commit().await.unwrap();
+        until_waiting(&db, 1).await;
+        let a = tokio::spawn(a.commit());
         write.await.unwrap().unwrap();
         assert_eq!(ids(&db).await, vec![1, 2]);
+        a.await.unwrap().unwrap();
+    }
+
+    /// The writer a batch was left open for stops waiting (its request went away): the
+    /// batch's watcher commits it, and its member hears so.
+    #[tokio::test]
+    async fn a_batch_left_for_a_writer_that_went_away_is_committed() {
+        let (_dir, db) = db().await;
+        let mut a = db.begin().await.unwrap();
+        a.execute("INSERT INTO t (id) VALUES (1)", vec![])
+            .await
+            .unwrap();
+        let b = tokio::spawn({
+            let db = db.clone();
+            async move { db.begin().await.map(|_| ()) }
+        });
+        until_waiting(&db, 1).await;
+        let mut commit = Box::pin(a.commit());
+        assert!(
+            (&mut commit).now_or_never().is_none(),
+            "A committed alone while B waited"
+        );
+        b.abort();
+        let committed = tokio::time::timeout(Duration::from_secs(5), commit).await;
+        committed.expect("nobody committed the batch").unwrap();
+        assert_eq!(ids(&db).await, vec![1]);
+    }
+
+    /// A statement that makes SQLite roll back the whole transaction (here `OR ROLLBACK`)
+    /// takes the batch's earlier members with it: they hear an error, never "committed", and
+    /// the transaction's later statements are refused rather than run outside it.
+    #[tokio::test]
+    async fn a_batch_sqlite_rolled_back_fails_every_member() {
+        let (_dir, db) = db().await;
+        db.execute("INSERT INTO t (id, name) VALUES (9, 'dup')", vec![])
+            .await
+            .unwrap();
+        let mut a = db.begin().await.unwrap();
+        a.execute("INSERT INTO t (id) VALUES (1)", vec![])
+            .await
+            .unwrap();
+        let b = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let mut tx = db.begin().await.unwrap();
+                let conflict = tx
+                    .execute("INSERT OR ROLLBACK INTO t (name) VALUES ('dup')", vec![])
+                    .await;
+                assert!(conflict.is_err());
+                let after = tx.execute("INSERT INTO t (id) VALUES (2)", vec![]).await;
+                assert!(after.is_err(), "a statement ran outside the transaction");
+            }
+        });
+        until_waiting(&db, 1).await;
+        let a = a.commit().await;
+        assert!(
+            a.is_err(),
+            "A heard committed, but its rows were rolled back"
+        );
+        b.await.unwrap();
+        assert_eq!(ids(&db).await, vec![9]);
     }
 }
