@@ -466,16 +466,22 @@ mod tests {
         rows.into_iter().map(|(id,)| id).collect()
     }
 
+    /// A transaction that wrote row `id` and holds the writer.
+    async fn begun_with_row(db: &Db, id: i64) -> crate::db::Tx {
+        let mut tx = db.begin().await.unwrap();
+        tx.execute("INSERT INTO t (id) VALUES ($1)", crate::args![id])
+            .await
+            .unwrap();
+        tx
+    }
+
     /// A commits while B and C wait for the writer: A's rows are kept for C's COMMIT, B's
     /// rollback takes only B's rows back, and A hears "committed" only once they are. (B
     /// queues before C: the test runtime runs one task at a time, in spawn order.)
     #[tokio::test]
     async fn queued_transactions_commit_together_and_a_rollback_keeps_the_others() {
         let (_dir, db) = db().await;
-        let mut a = db.begin().await.unwrap();
-        a.execute("INSERT INTO t (id) VALUES (1)", vec![])
-            .await
-            .unwrap();
+        let a = begun_with_row(&db, 1).await;
 
         let b = tokio::spawn({
             let db = db.clone();
@@ -562,10 +568,7 @@ mod tests {
     #[tokio::test]
     async fn a_write_outside_a_transaction_commits_the_open_batch() {
         let (_dir, db) = db().await;
-        let mut a = db.begin().await.unwrap();
-        a.execute("INSERT INTO t (id) VALUES (1)", vec![])
-            .await
-            .unwrap();
+        let a = begun_with_row(&db, 1).await;
         let write = tokio::spawn({
             let db = db.clone();
             async move { db.execute("INSERT INTO t (id) VALUES (2)", vec![]).await }
@@ -582,10 +585,7 @@ mod tests {
     #[tokio::test]
     async fn a_batch_left_for_a_writer_that_went_away_is_committed() {
         let (_dir, db) = db().await;
-        let mut a = db.begin().await.unwrap();
-        a.execute("INSERT INTO t (id) VALUES (1)", vec![])
-            .await
-            .unwrap();
+        let a = begun_with_row(&db, 1).await;
         let b = tokio::spawn({
             let db = db.clone();
             async move { db.begin().await.map(|_| ()) }
@@ -611,10 +611,7 @@ mod tests {
         db.execute("INSERT INTO t (id, name) VALUES (9, 'dup')", vec![])
             .await
             .unwrap();
-        let mut a = db.begin().await.unwrap();
-        a.execute("INSERT INTO t (id) VALUES (1)", vec![])
-            .await
-            .unwrap();
+        let a = begun_with_row(&db, 1).await;
         let b = tokio::spawn({
             let db = db.clone();
             async move {
