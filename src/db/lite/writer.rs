@@ -101,6 +101,7 @@ impl WriterState {
         let Ok(conn) = self.conn() else { return };
         match member {
             Member::First => {
+                debug_assert!(self.batch.as_ref().is_none_or(|b| b.members == 0));
                 if !conn.is_autocommit() {
                     if let Err(e) = conn.execute_batch("ROLLBACK") {
                         // The next writer finds the transaction open and rolls it back.
@@ -182,7 +183,9 @@ struct Batch {
 type Outcome = Result<(), Arc<sqlx::Error>>;
 
 fn lost() -> sqlx::Error {
-    sqlx::Error::Protocol("SQLite rolled back the transaction this one was part of".into())
+    sqlx::Error::Protocol(
+        "the transaction was rolled back (by SQLite, or its statement was cut off)".into(),
+    )
 }
 
 /// The same error again, for each member of a failed batch.
@@ -284,11 +287,21 @@ impl Lite {
 
     /// Commits the open batch and closes the writer; later writes fail with `PoolClosed`.
     pub(super) async fn close_writer(&self) {
-        let mut state = self.inner.writer.lock().await;
+        let Ok(mut state) = tokio::time::timeout(BUSY_WAIT, self.inner.writer.lock()).await else {
+            tracing::error!("a transaction held the SQLite writer past closing; left open");
+            return;
+        };
         if state.conn.is_none() {
             return;
         }
-        if let Err(e) = state.settle().and_then(|()| state.finish()) {
+        let committed = match state.settle() {
+            Ok(()) => state.finish(),
+            Err(e) => {
+                state.lose_batch();
+                Err(e)
+            }
+        };
+        if let Err(e) = committed {
             tracing::error!(%e, "committing the last batch on close failed");
         }
         state.conn = None;
@@ -372,8 +385,9 @@ impl Writer {
 pub struct LiteTx {
     writer: Writer,
     lite: Lite,
-    /// SQLite rolled back the batch's transaction after one of this transaction's statements
-    /// failed: later statements would run outside any transaction, so they are refused.
+    /// SQLite rolled back the batch's transaction during one of this transaction's statements:
+    /// later statements would run outside any transaction, so they are refused (as are those
+    /// of a transaction whose statement was cut off, see [`Writer::run`]).
     lost: bool,
 }
 
@@ -384,16 +398,14 @@ impl LiteTx {
         F: FnOnce(&Connection) -> DbResult<R> + Send + 'static,
         R: Send + 'static,
     {
-        if self.lost {
+        if self.lost || self.writer.0.is_none() {
             return Err(lost());
         }
         let result = self.writer.run(f).await;
-        if result.is_err() {
-            let state = self.writer.state()?;
-            if state.conn()?.is_autocommit() {
-                state.lose_batch();
-                self.lost = true;
-            }
+        let state = self.writer.state()?;
+        if state.conn()?.is_autocommit() {
+            state.lose_batch();
+            self.lost = true;
         }
         result
     }
@@ -401,10 +413,9 @@ impl LiteTx {
     /// Returns once the transaction's rows are committed, alone or with its batch. (Should the
     /// caller stop waiting, its rows are still committed with the batch.)
     pub(in crate::db) async fn commit(mut self) -> DbResult<()> {
-        if self.lost {
+        let Some(mut guard) = self.writer.0.take().filter(|_| !self.lost) else {
             return Err(lost());
-        }
-        let mut guard = self.writer.0.take().ok_or_else(closed)?;
+        };
         let state = &mut *guard;
         if let Some(Member::Joined) = state.open {
             if let Err(e) = state.conn()?.execute_batch("RELEASE member") {
@@ -524,8 +535,8 @@ mod tests {
         assert_eq!(ids(&db).await, vec![1, 3]);
     }
 
-    /// A statement cut off on a blocking thread (its request gone) leaves its transaction's
-    /// savepoint open; the next writer rolls that work back and starts clean.
+    /// A statement cut off on a blocking thread (its request gone) leaves its transaction
+    /// open; the next writer rolls that work back and starts clean.
     #[tokio::test]
     async fn a_transaction_cut_off_mid_statement_is_rolled_back_by_the_next_writer() {
         let (_dir, db) = db().await;
@@ -597,6 +608,7 @@ mod tests {
             "A committed alone while B waited"
         );
         b.abort();
+        assert!(b.await.unwrap_err().is_cancelled(), "B never waited");
         let committed = tokio::time::timeout(Duration::from_secs(5), commit).await;
         committed.expect("nobody committed the batch").unwrap();
         assert_eq!(ids(&db).await, vec![1]);
@@ -632,5 +644,34 @@ mod tests {
         );
         b.await.unwrap();
         assert_eq!(ids(&db).await, vec![9]);
+    }
+
+    /// Offloaded work (a report, a job) commits the open batch before it begins: the batch's
+    /// members do not wait for a long transaction.
+    #[tokio::test]
+    async fn offloaded_work_commits_the_open_batch_before_it_begins() {
+        let (_dir, db) = db().await;
+        let a = begun_with_row(&db, 1).await;
+        let (go, b_go) = tokio::sync::oneshot::channel::<()>();
+        let b = tokio::spawn({
+            let db = db.clone();
+            offloaded(async move {
+                let mut tx = db.begin().await.unwrap();
+                tx.execute("INSERT INTO t (id) VALUES (2)", vec![])
+                    .await
+                    .unwrap();
+                b_go.await.unwrap();
+                tx.commit().await
+            })
+        });
+        until_waiting(&db, 1).await;
+        let committed = tokio::time::timeout(Duration::from_secs(2), a.commit()).await;
+        committed
+            .expect("A waited for the offloaded transaction")
+            .unwrap();
+        assert_eq!(ids(&db).await, vec![1]);
+        go.send(()).unwrap();
+        b.await.unwrap().unwrap();
+        assert_eq!(ids(&db).await, vec![1, 2]);
     }
 }
