@@ -317,8 +317,7 @@ impl Lite {
             if ended {
                 return;
             }
-            let locked =
-                tokio::time::timeout(BUSY_WAIT, self.inner.writer.clone().lock_owned()).await;
+            let locked = tokio::time::timeout(BUSY_WAIT, self.inner.writer.lock()).await;
             let Ok(mut state) = locked else { continue };
             let ours = |s: &WriterState| s.batch.as_ref().is_some_and(|b| b.number == number);
             if ours(&state) && state.settle().is_ok() && ours(&state) {
