@@ -32,19 +32,18 @@ impl Backend {
         format!("lower({column}) LIKE ${param} ESCAPE '\\'")
     }
 
-    /// The newest documents (at most `$limit`) of the full-text index table `index` that
-    /// match the query bound at `$param` (built by [`Backend::full_text_words`] or
-    /// [`Backend::full_text_query`]); selects the index's `column`. Newest is
-    /// by key, which both engines read in order without sorting every match. SQLite: an FTS5
-    /// table (key: the rowid); PostgreSQL: a table with an `id` key, a `tsvector` column `doc`
-    /// and a GIN index.
-    pub fn full_text_select(self, index: &str, column: &str, param: usize, limit: usize) -> String {
+    /// The keys of the newest documents (at most `$limit`) of the full-text index table `index`
+    /// that match the query bound at `$param` (built by [`Backend::full_text_words`] or
+    /// [`Backend::full_text_query`]), as a column `hit`. Newest is by key, which both engines
+    /// read in order without sorting every match. SQLite: an FTS5 table (key: the rowid);
+    /// PostgreSQL: a table with an `id` key, a `tsvector` column `doc` and a GIN index.
+    pub fn full_text_select(self, index: &str, param: usize, limit: usize) -> String {
         match self {
             Backend::Sqlite => format!(
-                "SELECT {column} FROM {index} WHERE {index} MATCH ${param} ORDER BY rowid DESC LIMIT ${limit}"
+                "SELECT rowid AS hit FROM {index} WHERE {index} MATCH ${param} ORDER BY rowid DESC LIMIT ${limit}"
             ),
             Backend::Postgres => format!(
-                "SELECT {column} FROM {index} WHERE doc @@ to_tsquery('simple', ${param}) ORDER BY {index}.id DESC LIMIT ${limit}"
+                "SELECT id AS hit FROM {index} WHERE doc @@ to_tsquery('simple', ${param}) ORDER BY id DESC LIMIT ${limit}"
             ),
         }
     }
@@ -139,15 +138,18 @@ impl Backend {
             .join(joiner)
     }
 
-    /// Adds a document to the full-text index table `index`: `$1` its key (the rowid on SQLite,
-    /// the `id` column on PostgreSQL), `$2` its text, `$3` the `extra` column.
-    pub fn full_text_insert(self, index: &str, extra: &str) -> String {
+    /// The start of a statement adding documents to the full-text index table `index`
+    /// (`INSERT INTO {index} (key, doc)`: follow it with `VALUES` or a `SELECT`), and the
+    /// expression that turns the text bound at `$param` into its document.
+    pub fn full_text_insert(self, index: &str, param: usize) -> (String, String) {
         match self {
-            Backend::Sqlite => {
-                format!("INSERT INTO {index} (rowid, doc, {extra}) VALUES ($1, $2, $3)")
-            }
-            Backend::Postgres => format!(
-                "INSERT INTO {index} (id, doc, {extra}) VALUES ($1, to_tsvector('simple', $2), $3)"
+            Backend::Sqlite => (
+                format!("INSERT INTO {index} (rowid, doc)"),
+                format!("${param}"),
+            ),
+            Backend::Postgres => (
+                format!("INSERT INTO {index} (id, doc)"),
+                format!("to_tsvector('simple', ${param})"),
             ),
         }
     }
@@ -177,12 +179,11 @@ mod tests {
             .wib_day("created_at")
             .contains("Asia/Jakarta"));
         assert!(Backend::Sqlite
-            .full_text_select("ticket_search", "ticket_id", 2, 3)
+            .full_text_select("ticket_search", 2, 3)
             .contains("MATCH $2 ORDER BY rowid DESC LIMIT $3"));
-        // Newest by the index's own key, not by a selected column that happens to be called id.
         assert!(Backend::Postgres
-            .full_text_select("ticket_search", "ticket_id AS id", 2, 3)
-            .contains("@@ to_tsquery('simple', $2) ORDER BY ticket_search.id DESC LIMIT $3"));
+            .full_text_select("ticket_search", 2, 3)
+            .contains("@@ to_tsquery('simple', $2) ORDER BY id DESC LIMIT $3"));
         assert_eq!(Backend::Sqlite.json_array_agg("id"), "json_group_array(id)");
         assert_eq!(
             Backend::Sqlite.id_list(4),

@@ -23,6 +23,7 @@ use crate::args;
 use crate::auth::password;
 use crate::db::{Args, Backend, Db, DbResult, Tx};
 use crate::tickets::model::{Category, Channel, Priority};
+use crate::tickets::store::search_key;
 use crate::types::{wib, wib_date};
 
 /// How much to generate.
@@ -562,14 +563,8 @@ async fn tickets(
     let mut visit_id = next_id(db, "visits").await?;
     let mut ticket_no = counter(db, "ticket").await?;
     let mut visit_no = counter(db, "visit").await?;
-    let full_text = db.backend().full_text_insert("ticket_search", "ticket_id");
-    let (fts_head, fts_row) = full_text
-        .split_once(" VALUES ")
-        .expect("an INSERT … VALUES statement");
-    let fts_row = fts_row
-        .replace("$1", "?")
-        .replace("$2", "?")
-        .replace("$3", "?");
+    let (fts_head, fts_doc) = db.backend().full_text_insert("ticket_search", 1);
+    let fts_row = format!("(?, {})", fts_doc.replace("$1", "?"));
 
     for block in when.chunks(TX_ROWS / 2) {
         let (mut ts, mut msgs, mut docs, mut ratings, mut visits) =
@@ -718,7 +713,7 @@ async fn tickets(
                 } else {
                     text.to_string()
                 };
-                docs.push(args![message_id, doc, ticket_id]);
+                docs.push(args![search_key(ticket_id, i64::from(k) + 1), doc]);
                 message_id += 1;
             }
             if is_resolved && rng.gen_bool(0.3) {
@@ -801,7 +796,7 @@ async fn tickets(
             msgs,
         )
         .await?;
-        insert(&mut tx, fts_head, &fts_row, docs).await?;
+        insert(&mut tx, &fts_head, &fts_row, docs).await?;
         insert(
             &mut tx,
             "INSERT INTO ratings (id, subject_kind, subject_id, customer_id, stars, comment, \
@@ -901,7 +896,6 @@ async fn finish(db: &Db) -> DbResult<()> {
             "visits",
             "tickets",
             "ticket_messages",
-            "ticket_search",
             "ratings",
             "nps_surveys",
             "nps_requests",

@@ -4,8 +4,11 @@
 use chrono::Duration;
 use reqwest::StatusCode;
 use setia::auth::Role;
+use setia::db::{Backend, Db};
+use setia::tickets::list::{self, Filter, Sort, StatusFilter};
+use setia::tickets::store;
 
-use crate::common::{spawn, spawn_with, testid_text, Browser, Resp, TestApp};
+use crate::common::{fresh_database, spawn, spawn_with, testid_text, Browser, Resp, TestApp};
 use crate::fixtures::{self, Catalog};
 use crate::smtp::{app_with_smtp_and, run_jobs};
 use crate::uploads::{multipart, png, post_multipart, Part};
@@ -842,6 +845,103 @@ async fn search_finds_a_ticket_by_a_word_of_its_messages_its_number_or_the_phone
     // Query syntax typed into the box is only words.
     assert_eq!(find("\"hujan* OR ( NEAR").await.status, StatusCode::OK);
     let _ = a;
+}
+
+/// Messages indexed before migration 0018 (one full-text row per message, keyed by the
+/// message) are found after it, each ticket once, and a message added afterwards is found too.
+#[tokio::test]
+async fn messages_indexed_before_the_search_keys_changed_are_still_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = fresh_database(dir.path(), true).await;
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate_through(17).await.unwrap();
+    let now = chrono::Utc::now();
+    let customer: i64 = db
+        .insert_returning(
+            "INSERT INTO customers (number, name, phone, address, status, referral_code, created_at, updated_at) \
+             VALUES ('PLG-1', 'Sari Wulandari', '+6281234567001', 'Jl. Melati 1', 'active', 'REF1', $1, $1) RETURNING id",
+            setia::args![now],
+        )
+        .await
+        .unwrap();
+    let mut tickets = Vec::new();
+    for (number, texts) in [
+        (
+            "TKT-2026-000001",
+            ["Internet mati sejak pagi", "Modem sudah dinyalakan ulang"],
+        ),
+        (
+            "TKT-2026-000002",
+            ["Koneksi lambat malam hari", "Masih lambat, modem panas"],
+        ),
+    ] {
+        let ticket: i64 = db
+            .insert_returning(
+                "INSERT INTO tickets (number, customer_id, category, priority, status, channel, summary, created_at, updated_at) \
+                 VALUES ($1, $2, 'slow', 'normal', 'open', 'web', $3, $4, $4) RETURNING id",
+                setia::args![number, customer, texts[0], now],
+            )
+            .await
+            .unwrap();
+        for text in texts {
+            let message: i64 = db
+                .insert_returning(
+                    "INSERT INTO ticket_messages (ticket_id, author_name, author_kind, body, created_at) \
+                     VALUES ($1, 'Sari Wulandari', 'customer', $2, $3) RETURNING id",
+                    setia::args![ticket, text, now],
+                )
+                .await
+                .unwrap();
+            let old_row = match db.backend() {
+                Backend::Sqlite => "INSERT INTO ticket_search (rowid, doc, ticket_id) VALUES ($1, $2, $3)",
+                Backend::Postgres => "INSERT INTO ticket_search (id, doc, ticket_id) VALUES ($1, to_tsvector('simple', $2), $3)",
+            };
+            db.execute(old_row, setia::args![message, text, ticket])
+                .await
+                .unwrap();
+        }
+        tickets.push(ticket);
+    }
+    db.migrate().await.unwrap();
+
+    let found = |q: &'static str| {
+        let db = db.clone();
+        async move {
+            let f = Filter {
+                status: StatusFilter::Any,
+                q: q.into(),
+                ..Filter::default()
+            };
+            let (rows, _) = list::page(&db, &f, Sort::Newest, None, 25, now)
+                .await
+                .unwrap();
+            rows.into_iter().map(|r| r.id).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("modem").await, [tickets[1], tickets[0]]);
+    assert_eq!(found("lambat").await, [tickets[1]]);
+    assert_eq!(found("pagi").await, [tickets[0]]);
+    // The first ticket's third message, added by this release.
+    let mut tx = db.begin().await.unwrap();
+    store::add_message(
+        &mut tx,
+        &store::NewMessage {
+            ticket_id: tickets[0],
+            author_id: None,
+            author_name: "Admin",
+            author_kind: "staff",
+            internal: false,
+            body: "Teknisi mengganti kabel yang putus",
+        },
+        "",
+        now,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(found("kabel").await, [tickets[0]]);
+    assert_eq!(found("modem").await, [tickets[1], tickets[0]]);
+    crate::common::drop_database(pg).await;
 }
 
 fn urlencoding(s: &str) -> String {
