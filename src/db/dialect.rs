@@ -48,6 +48,16 @@ impl Backend {
         }
     }
 
+    /// `column` in a condition that must not choose the index the rows are read through
+    /// (SQLite's unary `+`), so that another condition's index does; PostgreSQL's planner
+    /// weighs its statistics instead.
+    pub fn not_indexed(self, column: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("+{column}"),
+            Backend::Postgres => column.to_string(),
+        }
+    }
+
     /// The whole numbers of a JSON array bound at `$param` (`"[3,1,2]"`), as rows for
     /// `id IN (…)`: one statement text however many there are, so it is prepared once.
     pub fn id_list(self, param: usize) -> String {

@@ -126,7 +126,16 @@ fn conditions(
     }
     if let Some(ids) = found {
         args.push(ids.into());
-        w.push(format!("t.id IN ({})", backend.id_list(args.len())));
+        // Among the active tickets only (about a thousand, in a partial index of their own),
+        // walking them and keeping the found ones beats looking up each of up to a thousand
+        // found tickets among a million: 1.5 ms against 0.5 ms for a common word
+        // (bench/README.md, finding 30).
+        let id = if f.status == StatusFilter::Active {
+            backend.not_indexed("t.id")
+        } else {
+            "t.id".into()
+        };
+        w.push(format!("{id} IN ({})", backend.id_list(args.len())));
     }
     w
 }

@@ -827,6 +827,10 @@ async fn search_finds_a_ticket_by_a_word_of_its_messages_its_number_or_the_phone
     let r = find("hujan").await;
     r.assert_contains("TKT-2026-000001");
     assert!(!r.body.contains("TKT-2026-000002"));
+    // The default list (active tickets, by deadline) narrowed by the search.
+    let r = admin.get("/staff/tickets?q=hujan").await;
+    r.assert_contains("TKT-2026-000001");
+    assert!(!r.body.contains("TKT-2026-000002"));
     let r = find("huj").await; // a prefix of a word
     r.assert_contains("TKT-2026-000001");
     let r = find("whatsapp").await; // a word of an internal note, for staff
