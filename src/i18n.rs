@@ -2,6 +2,8 @@
 //! Indonesian is the default language, English the other.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxBuildHasher;
 use std::sync::LazyLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -37,13 +39,32 @@ impl Lang {
             .unwrap_or(key)
     }
 
-    /// The text for `key` with `{name}` placeholders filled in.
+    /// The text for `key` with `{name}` placeholders filled in, in one pass (a value is never
+    /// read for placeholders); a placeholder without a value stays as it is.
     pub fn tf(self, key: &str, vars: &[(&str, &str)]) -> String {
-        let mut text = self.t(key).to_string();
-        for (name, value) in vars {
-            text = text.replace(&format!("{{{name}}}"), value);
+        let mut rest = self.t(key);
+        let mut out = String::with_capacity(rest.len() + 16);
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let filled = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                let (_, value) = vars.iter().find(|(n, _)| *n == name)?;
+                Some((value, close))
+            });
+            match filled {
+                Some((value, close)) => {
+                    out.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
         }
-        text
+        out.push_str(rest);
+        out
     }
 
     /// Of a content text written in Indonesian and optionally in English: the English one for
@@ -71,14 +92,16 @@ macro_rules! locale_files {
     };
 }
 
-static CATALOGS: LazyLock<[HashMap<String, String>; 2]> = LazyLock::new(|| {
+/// Looked up for every label of every page: hashed with Fx, not the default DoS-resistant
+/// hasher (the keys are the program's own).
+static CATALOGS: LazyLock<[HashMap<String, String, FxBuildHasher>; 2]> = LazyLock::new(|| {
     let id = locale_files!("id": "core", "site", "customers", "jobs", "uploads", "limits", "tickets", "sla", "satisfaction", "inbox", "visits", "dispatch", "field", "history", "feedback", "period", "dashboard", "reports", "nps", "risk");
     let en = locale_files!("en": "core", "site", "customers", "jobs", "uploads", "limits", "tickets", "sla", "satisfaction", "inbox", "visits", "dispatch", "field", "history", "feedback", "period", "dashboard", "reports", "nps", "risk");
     [merge(&id), merge(&en)]
 });
 
-fn merge(sources: &[&str]) -> HashMap<String, String> {
-    let mut out = HashMap::new();
+fn merge(sources: &[&str]) -> HashMap<String, String, FxBuildHasher> {
+    let mut out = HashMap::default();
     for source in sources {
         for (k, v) in flatten(source) {
             assert!(
@@ -111,4 +134,23 @@ fn flatten(source: &str) -> HashMap<String, String> {
     let mut out = HashMap::new();
     walk("", &table, &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lang;
+
+    #[test]
+    fn placeholders_are_filled_once_and_unknown_ones_stay() {
+        assert_eq!(
+            Lang::En.tf("time.span_hm", &[("h", "2"), ("m", "5")]),
+            "2 h 5 min"
+        );
+        // A value is not read for placeholders; a missing one stays visible.
+        assert_eq!(
+            Lang::Id.tf("time.span_hm", &[("h", "{m}")]),
+            "{m} j {m} m"
+        );
+        assert_eq!(Lang::Id.tf("no.such.key {x}", &[("x", "1")]), "no.such.key 1");
+    }
 }

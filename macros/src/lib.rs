@@ -33,6 +33,7 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
         ));
     }
     let mut inits = Vec::new();
+    let mut decoded = 0usize;
     for field in &fields.named {
         let ident = field.ident.as_ref().expect("named field");
         let mut column = ident.unraw().to_string();
@@ -52,7 +53,10 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
         inits.push(if skip {
             quote! { #ident: ::std::default::Default::default() }
         } else {
-            quote! { #ident: row.get(#column)? }
+            // The field's place among the decoded ones: where its column usually is.
+            let at = decoded;
+            decoded += 1;
+            quote! { #ident: row.get_near(#column, #at)? }
         });
     }
     let (imp, ty, wh) = input.generics.split_for_impl();
