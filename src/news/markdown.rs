@@ -1,8 +1,10 @@
 //! Markdown written by staff, turned into HTML that is safe to show to anyone.
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 use pulldown_cmark::{html, Options, Parser};
+use rustc_hash::FxBuildHasher;
 
 /// The sanitiser: ammonia's defaults (no scripts, styles, event handlers or `javascript:`
 /// URLs), links marked `noopener noreferrer nofollow`.
@@ -12,8 +14,34 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
+/// Texts rendered lately, by their source. Pages show the same promos and posts to every
+/// reader (the portal home renders each active promo per request), and rendering with
+/// sanitising took a tenth of that page's time; the HTML depends on the source alone, so a
+/// remembered one is always right. Emptied when it holds [`REMEMBERED`] texts; sources longer
+/// than [`REMEMBERED_LEN`] bytes are rendered every time.
+static RENDERED: LazyLock<Mutex<HashMap<String, String, FxBuildHasher>>> =
+    LazyLock::new(Mutex::default);
+const REMEMBERED: usize = 256;
+const REMEMBERED_LEN: usize = 16 * 1024;
+
 /// Renders Markdown (raw HTML inside it included) to sanitised HTML.
 pub fn render_markdown(source: &str) -> String {
+    if source.len() > REMEMBERED_LEN {
+        return render(source);
+    }
+    if let Some(html) = RENDERED.lock().expect("rendered texts").get(source) {
+        return html.clone();
+    }
+    let html = render(source);
+    let mut rendered = RENDERED.lock().expect("rendered texts");
+    if rendered.len() >= REMEMBERED {
+        rendered.clear();
+    }
+    rendered.insert(source.to_owned(), html.clone());
+    html
+}
+
+fn render(source: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut raw = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut raw, Parser::new_ext(source, options));
@@ -71,6 +99,14 @@ mod tests {
         }
         assert!(html.contains("<h1>Hi</h1>"));
         assert!(html.contains("href=\"https://isp.id\""));
+        // Remembered: the same answer the second time.
+        assert_eq!(
+            render_markdown(
+                "# Hi\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) \
+             <img src=x onerror=alert(1)> <a href=\"https://isp.id\" onclick=\"x()\">ok</a>"
+            ),
+            html
+        );
     }
 
     #[test]
