@@ -146,8 +146,11 @@ mod tests {
             Lang::En.tf("time.span_hm", &[("h", "2"), ("m", "5")]),
             "2 h 5 min"
         );
-        // A value is not read for placeholders; a missing one stays visible.
-        assert_eq!(Lang::Id.tf("time.span_hm", &[("h", "{m}")]), "{m} j {m} m");
+        // A value is not read for placeholders.
+        assert_eq!(
+            Lang::Id.tf("time.span_hm", &[("h", "{m}"), ("m", "5")]),
+            "{m} j 5 m"
+        );
         assert_eq!(
             Lang::Id.tf("no.such.key {x}", &[("x", "1")]),
             "no.such.key 1"

@@ -25,7 +25,7 @@ pub fn bound_arenas() {
     // SAFETY: mallopt only changes an allocator tunable; it is callable at any time.
     unsafe {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
-        libc::mallopt(libc::M_ARENA_MAX, 2 * cores as libc::c_int);
+        libc::mallopt(libc::M_ARENA_MAX, cores as libc::c_int);
     }
 }
 

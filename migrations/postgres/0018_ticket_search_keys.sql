@@ -9,10 +9,11 @@ CREATE TABLE ticket_search_by_ticket (
 );
 
 INSERT INTO ticket_search_by_ticket (id, doc)
-    SELECT s.ticket_id * 16777216
-        + row_number() OVER (PARTITION BY m.ticket_id ORDER BY m.id),
-        s.doc
-    FROM ticket_search s JOIN ticket_messages m ON m.id = s.id;
+    SELECT m.ticket_id * 16777216 + m.place, s.doc
+    FROM ticket_search s JOIN (
+        SELECT id, ticket_id, row_number() OVER (PARTITION BY ticket_id ORDER BY id) AS place
+        FROM ticket_messages
+    ) m ON m.id = s.id;
 
 DROP TABLE ticket_search;
 ALTER TABLE ticket_search_by_ticket RENAME TO ticket_search;

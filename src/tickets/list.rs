@@ -140,8 +140,10 @@ fn conditions(
     w
 }
 
-/// Most matches a search considers (the newest messages, and the newest tickets of a phone): a
-/// search narrows the list first, then the filters and the order apply to what it found.
+/// Most matches a search considers (messages of the newest tickets, and the newest tickets of a
+/// phone): a search narrows the list first, then the filters and the order apply to what it
+/// found. For a word in many complaints an older ticket falls outside; another word, its number
+/// or the phone finds it.
 pub const SEARCH_LIMIT: i64 = 1000;
 
 /// The tickets whose number, customer phone or message words match what was typed, newest
@@ -173,10 +175,10 @@ async fn search_ids(db: &Db, typed: &str) -> DbResult<Vec<i64>> {
 }
 
 /// The tickets with the words typed, newest first, through at most [`SEARCH_LIMIT`] of their
-/// messages (a ticket once per message, read from the index's keys as one JSON list). Words count as typed first; only when fewer messages than
-/// that have them do longer words that start with them count too ("lamb" finds "lambat"). A
-/// word that many messages contain is then read newest first only as far as needed, where its
-/// prefix would first merge the lists of every longer word (5 ms for "lambat" in 3.2 million
+/// messages (a ticket once per message, read from the index's keys as one JSON list). Words
+/// count as typed first; only when fewer messages than that have them do longer words that
+/// start with them count too ("lamb" finds "lambat"). A word that many messages contain is
+/// then read newest first only as far as needed, where its prefix would first merge the lists of every longer word (5 ms for "lambat" in 3.2 million
 /// messages against 1 ms; bench/README.md, finding 18). The price: for such a common word,
 /// longer forms ("modemnya" for "modem") are found only by typing them.
 async fn word_hits(db: &Db, typed: &str) -> DbResult<Vec<i64>> {

@@ -564,3 +564,25 @@ async fn sqlite_is_built_without_its_process_wide_mutexes() {
     assert_eq!(used("DEFAULT_MEMSTATUS=0").await, 1);
     assert_eq!(used("ENABLE_FTS5").await, 1);
 }
+
+/// Rows decode by column name on both backends, whatever the order of the fields; a name the
+/// statement repeats reads its last column (sqlx's choice on PostgreSQL).
+#[tokio::test]
+async fn rows_decode_by_name_and_a_repeated_name_reads_its_last_column() {
+    #[derive(Debug, PartialEq, sqlx::FromRow, setia::db::LiteRow)]
+    struct Row {
+        a: i64,
+        b: i64,
+        id: i64,
+    }
+    let app = spawn().await;
+    let rows: Vec<Row> = app
+        .db()
+        .fetch_all(
+            "SELECT CAST(2 AS BIGINT) AS b, CAST(1 AS BIGINT) AS a, CAST(7 AS BIGINT) AS id, CAST(9 AS BIGINT) AS id",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows, [Row { a: 1, b: 2, id: 9 }]);
+}

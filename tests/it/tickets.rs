@@ -945,6 +945,26 @@ async fn messages_indexed_before_the_search_keys_changed_are_still_found() {
     tx.commit().await.unwrap();
     assert_eq!(found("kabel").await, [tickets[0]]);
     assert_eq!(found("modem").await, [tickets[1], tickets[0]]);
+    // Each message its own key: its ticket's, and its place in the thread.
+    let key = match db.backend() {
+        Backend::Sqlite => "rowid",
+        Backend::Postgres => "id",
+    };
+    let keys: Vec<(i64,)> = db
+        .fetch_all(
+            &format!("SELECT {key} FROM ticket_search ORDER BY 1"),
+            setia::args![],
+        )
+        .await
+        .unwrap();
+    let (a, b) = (
+        tickets[0] * store::SEARCH_KEY_SPAN,
+        tickets[1] * store::SEARCH_KEY_SPAN,
+    );
+    assert_eq!(
+        keys.into_iter().map(|k| k.0).collect::<Vec<_>>(),
+        [a + 1, a + 2, a + 3, b + 1, b + 2]
+    );
     crate::common::drop_database(pg).await;
 }
 

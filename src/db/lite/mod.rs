@@ -349,7 +349,21 @@ pub(super) fn run(
         })?;
         stmt.raw_bind_parameter(i, arg).map_err(failed)?;
     }
-    let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+    // A name the statement repeats (a join's two `id`s) is kept at its last place only: that
+    // column is the one read by name, as sqlx reads it on PostgreSQL.
+    let all = stmt.column_names();
+    let names: Vec<String> = all
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let last = !all[i + 1..].contains(name);
+            if last {
+                name.to_string()
+            } else {
+                String::new()
+            }
+        })
+        .collect();
     let mut rows = stmt.raw_query();
     while let Some(row) = rows.next().map_err(failed)? {
         if !each(&Row { row, names: &names })? {
