@@ -2,9 +2,9 @@
 //! Indonesian is the default language, English the other.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use rustc_hash::FxBuildHasher;
-use std::sync::LazyLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -146,6 +146,7 @@ mod tests {
             Lang::En.tf("time.span_hm", &[("h", "2"), ("m", "5")]),
             "2 h 5 min"
         );
+        assert_eq!(Lang::En.tf("time.span_hm", &[("h", "2")]), "2 h {m} min");
         // A value is not read for placeholders.
         assert_eq!(
             Lang::Id.tf("time.span_hm", &[("h", "{m}"), ("m", "5")]),

@@ -128,7 +128,7 @@ fn conditions(
         args.push(ids.into());
         // Among the active tickets only (about a thousand, in a partial index of their own),
         // walking them and keeping the found ones beats looking up each of up to a thousand
-        // found tickets among a million: 1.5 ms against 0.5 ms for a common word
+        // found tickets among a million: 0.5 ms against 1.5 ms for a common word
         // (bench/README.md, finding 30).
         let id = if f.status == StatusFilter::Active {
             backend.not_indexed("t.id")
@@ -178,9 +178,10 @@ async fn search_ids(db: &Db, typed: &str) -> DbResult<Vec<i64>> {
 /// messages (a ticket once per message, read from the index's keys as one JSON list). Words
 /// count as typed first; only when fewer messages than that have them do longer words that
 /// start with them count too ("lamb" finds "lambat"). A word that many messages contain is
-/// then read newest first only as far as needed, where its prefix would first merge the lists of every longer word (5 ms for "lambat" in 3.2 million
-/// messages against 1 ms; bench/README.md, finding 18). The price: for such a common word,
-/// longer forms ("modemnya" for "modem") are found only by typing them.
+/// then read newest first only as far as needed, where its prefix would first merge the lists
+/// of every longer word (5 ms for "lambat" in 3.2 million messages against 1 ms;
+/// bench/README.md, finding 18). The price: for such a common word, longer forms ("modemnya"
+/// for "modem") are found only by typing them.
 async fn word_hits(db: &Db, typed: &str) -> DbResult<Vec<i64>> {
     let backend = db.backend();
     let Some(exact) = backend.full_text_words(typed) else {
