@@ -184,12 +184,17 @@ impl Value for f64 {
     }
 }
 
+/// The text a value holds, borrowed; anything else is an error naming what was `wanted`.
+fn text<'a>(value: ValueRef<'a>, wanted: &str) -> Result<&'a str, BoxDynError> {
+    match value {
+        ValueRef::Text(t) => Ok(std::str::from_utf8(t)?),
+        v => Err(unexpected(v, wanted)),
+    }
+}
+
 impl Value for String {
     fn decode(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
-        match value {
-            ValueRef::Text(t) => Ok(std::str::from_utf8(t)?.to_owned()),
-            v => Err(unexpected(v, "text")),
-        }
+        text(value, "text").map(str::to_owned)
     }
 }
 
@@ -204,10 +209,7 @@ impl Value for Vec<u8> {
 
 impl Value for NaiveDate {
     fn decode(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
-        match value {
-            ValueRef::Text(t) => Ok(NaiveDate::parse_from_str(std::str::from_utf8(t)?, "%F")?),
-            v => Err(unexpected(v, "a date")),
-        }
+        Ok(NaiveDate::parse_from_str(text(value, "a date")?, "%F")?)
     }
 }
 
@@ -215,7 +217,7 @@ impl Value for NaiveDate {
 /// (`2026-11-29 08:00:00`, read as UTC).
 impl Value for DateTime<Utc> {
     fn decode(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
-        let text = match value {
+        match value {
             ValueRef::Integer(secs) => {
                 return DateTime::from_timestamp(secs, 0).ok_or_else(|| "invalid timestamp".into())
             }
@@ -223,10 +225,10 @@ impl Value for DateTime<Utc> {
                 if let Some(t) = utc_time(t) {
                     return Ok(t);
                 }
-                std::str::from_utf8(t)?
             }
-            v => return Err(unexpected(v, "a time")),
-        };
+            _ => {}
+        }
+        let text = text(value, "a time")?;
         if let Ok(t) = DateTime::parse_from_rfc3339(text) {
             return Ok(t.with_timezone(&Utc));
         }
@@ -405,11 +407,10 @@ pub(super) fn run(
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let last = !all[i + 1..].contains(name);
-            if last {
-                name.to_string()
-            } else {
+            if all[i + 1..].contains(name) {
                 String::new()
+            } else {
+                name.to_string()
             }
         })
         .collect();
