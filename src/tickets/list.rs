@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::model::{Category, Channel, Priority, TicketStatus};
-use super::store::{TicketRow, SEARCH_KEY_SPAN, SELECT};
+use super::store::{select_from, TicketRow, SEARCH_KEY_SPAN};
 use crate::args;
 use crate::db::{Arg, Backend, Db, DbResult};
 
@@ -240,10 +240,11 @@ pub async fn page(
             ));
         }
         args.push((limit + 1).into());
-        let sql = format!(
-            "{SELECT} WHERE {} ORDER BY t.due_at, t.id LIMIT ${}",
-            w.join(" AND "),
-            args.len()
+        let sql = page_of(
+            backend,
+            &format!("WHERE {}", w.join(" AND ")),
+            "t.due_at, t.id",
+            args.len(),
         );
         rows = db.fetch_all::<TicketRow>(&sql, args).await?;
         if rows.len() as i64 > limit {
@@ -265,14 +266,15 @@ pub async fn page(
         w.push(format!("t.id < ${}", args.len()));
     }
     args.push((left + 1).into());
-    let sql = format!(
-        "{SELECT} {} ORDER BY t.id DESC LIMIT ${}",
-        if w.is_empty() {
+    let sql = page_of(
+        backend,
+        &if w.is_empty() {
             String::new()
         } else {
             format!("WHERE {}", w.join(" AND "))
         },
-        args.len()
+        "t.id DESC",
+        args.len(),
     );
     let mut more = db.fetch_all::<TicketRow>(&sql, args).await?;
     let next = if more.len() as i64 > left {
@@ -287,6 +289,29 @@ pub async fn page(
     };
     rows.extend(more);
     Ok((rows, next))
+}
+
+/// The statement reading one page of tickets: those `filter` keeps, in `order`, at most the
+/// number bound at `$limit`. On PostgreSQL the page is chosen from the tickets alone and joined
+/// with its customers, areas and assignees afterwards: joined first, PostgreSQL (which guessed
+/// one active ticket where there were 845) joined every active ticket before sorting them
+/// (3,900 buffers and 3.5 ms a page instead of 0.5 ms). SQLite walks the index in order and
+/// stops either way, and the subquery would cost it a copy and a sort (a fifth of the list's
+/// speed). bench/README.md, finding 35.
+fn page_of(backend: Backend, filter: &str, order: &str, limit: usize) -> String {
+    match backend {
+        Backend::Sqlite => {
+            format!(
+                "{} {filter} ORDER BY {order} LIMIT ${limit}",
+                select_from("tickets")
+            )
+        }
+        Backend::Postgres => {
+            let page =
+                format!("(SELECT * FROM tickets t {filter} ORDER BY {order} LIMIT ${limit})");
+            format!("{} ORDER BY {order}", select_from(&page))
+        }
+    }
 }
 
 /// The counts on the staff home page: (open, unassigned, due within the hour, breached), over

@@ -54,14 +54,21 @@ impl TicketRow {
     }
 }
 
-pub(super) const SELECT: &str = "SELECT t.id, t.number, t.customer_id, c.name AS customer_name, \
-     c.phone AS customer_phone, c.user_id AS customer_user_id, t.subscription_id, t.area_id, \
-     a.name AS area_name, t.category, t.priority, t.status, t.channel, t.summary, t.assignee_id, \
-     u.name AS assignee_name, t.created_at, t.updated_at, t.first_response_at, t.resolved_at, \
-     t.closed_at, t.first_response_due_at, t.resolution_due_at, t.due_at, t.sla_paused_at, \
-     t.resolution_left_secs, t.first_response_breached, t.resolution_breached, t.reopen_count \
-     FROM tickets t JOIN customers c ON c.id = t.customer_id \
-     LEFT JOIN areas a ON a.id = t.area_id LEFT JOIN users u ON u.id = t.assignee_id";
+/// The list columns of the tickets read from `tickets` (a table, or a subquery in parentheses)
+/// as `t`, with their customer, area and assignee.
+pub(super) fn select_from(tickets: &str) -> String {
+    format!(
+        "SELECT t.id, t.number, t.customer_id, c.name AS customer_name, \
+         c.phone AS customer_phone, c.user_id AS customer_user_id, t.subscription_id, t.area_id, \
+         a.name AS area_name, t.category, t.priority, t.status, t.channel, t.summary, \
+         t.assignee_id, u.name AS assignee_name, t.created_at, t.updated_at, \
+         t.first_response_at, t.resolved_at, t.closed_at, t.first_response_due_at, \
+         t.resolution_due_at, t.due_at, t.sla_paused_at, t.resolution_left_secs, \
+         t.first_response_breached, t.resolution_breached, t.reopen_count \
+         FROM {tickets} t JOIN customers c ON c.id = t.customer_id \
+         LEFT JOIN areas a ON a.id = t.area_id LEFT JOIN users u ON u.id = t.assignee_id"
+    )
+}
 
 pub struct NewTicket<'a> {
     pub number: &'a str,
@@ -103,14 +110,20 @@ pub async fn insert(tx: &mut Tx, t: &NewTicket<'_>, now: DateTime<Utc>) -> DbRes
 
 pub async fn get(c: impl Into<Conn<'_>>, id: i64) -> DbResult<Option<TicketRow>> {
     c.into()
-        .fetch_optional(&format!("{SELECT} WHERE t.id = $1"), args![id])
+        .fetch_optional(
+            &format!("{} WHERE t.id = $1", select_from("tickets")),
+            args![id],
+        )
         .await
 }
 
 /// A ticket of one customer: another customer's is "not found".
 pub async fn get_for_customer(db: &Db, id: i64, customer_id: i64) -> DbResult<Option<TicketRow>> {
     db.fetch_optional(
-        &format!("{SELECT} WHERE t.id = $1 AND t.customer_id = $2"),
+        &format!(
+            "{} WHERE t.id = $1 AND t.customer_id = $2",
+            select_from("tickets")
+        ),
         args![id, customer_id],
     )
     .await
@@ -119,7 +132,10 @@ pub async fn get_for_customer(db: &Db, id: i64, customer_id: i64) -> DbResult<Op
 /// A customer's tickets, newest first.
 pub async fn of_customer(db: &Db, customer_id: i64, limit: i64) -> DbResult<Vec<TicketRow>> {
     db.fetch_all(
-        &format!("{SELECT} WHERE t.customer_id = $1 ORDER BY t.id DESC LIMIT $2"),
+        &format!(
+            "{} WHERE t.customer_id = $1 ORDER BY t.id DESC LIMIT $2",
+            select_from("tickets")
+        ),
         args![customer_id, limit],
     )
     .await
@@ -318,8 +334,9 @@ pub async fn messages(db: &Db, ticket_id: i64, with_internal: bool) -> DbResult<
 pub async fn due_unwarned(db: &Db, until: DateTime<Utc>, limit: i64) -> DbResult<Vec<TicketRow>> {
     db.fetch_all(
         &format!(
-            "{SELECT} WHERE t.due_at < $1 AND (t.warned_due_at IS NULL OR t.warned_due_at <> t.due_at) \
-             ORDER BY t.due_at LIMIT $2"
+            "{} WHERE t.due_at < $1 AND (t.warned_due_at IS NULL OR t.warned_due_at <> t.due_at) \
+             ORDER BY t.due_at LIMIT $2",
+            select_from("tickets")
         ),
         args![until, limit],
     )
