@@ -217,18 +217,13 @@ impl Value for NaiveDate {
 /// (`2026-11-29 08:00:00`, read as UTC).
 impl Value for DateTime<Utc> {
     fn decode(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
-        match value {
-            ValueRef::Integer(secs) => {
-                return DateTime::from_timestamp(secs, 0).ok_or_else(|| "invalid timestamp".into())
-            }
-            ValueRef::Text(t) => {
-                if let Some(t) = utc_time(t) {
-                    return Ok(t);
-                }
-            }
-            _ => {}
+        if let ValueRef::Integer(secs) = value {
+            return DateTime::from_timestamp(secs, 0).ok_or_else(|| "invalid timestamp".into());
         }
         let text = text(value, "a time")?;
+        if let Some(t) = utc_time(text.as_bytes()) {
+            return Ok(t);
+        }
         if let Ok(t) = DateTime::parse_from_rfc3339(text) {
             return Ok(t.with_timezone(&Utc));
         }
