@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::model::{Category, Channel, Priority, TicketStatus};
-use super::store::{select_from, TicketRow, SEARCH_KEY_SPAN};
+use super::store::{select_from, TicketRow, SEARCH_KEY_SPAN, SELECT};
 use crate::args;
 use crate::db::{Arg, Backend, Db, DbResult};
 
@@ -300,12 +300,7 @@ pub async fn page(
 /// speed). bench/README.md, finding 35.
 fn page_of(backend: Backend, filter: &str, order: &str, limit: usize) -> String {
     match backend {
-        Backend::Sqlite => {
-            format!(
-                "{} {filter} ORDER BY {order} LIMIT ${limit}",
-                select_from("tickets")
-            )
-        }
+        Backend::Sqlite => format!("{} {filter} ORDER BY {order} LIMIT ${limit}", *SELECT),
         Backend::Postgres => {
             let page =
                 format!("(SELECT * FROM tickets t {filter} ORDER BY {order} LIMIT ${limit})");

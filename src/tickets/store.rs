@@ -1,6 +1,7 @@
 //! SQL for tickets, their messages and search index, and saved replies.
 
 use chrono::{DateTime, Duration, Utc};
+use std::sync::LazyLock;
 
 use super::model::{Category, Channel, Priority, TicketStatus};
 use crate::args;
@@ -53,6 +54,9 @@ impl TicketRow {
             .is_some_and(|d| d >= *now && d < *now + Duration::hours(1))
     }
 }
+
+/// The list columns of every ticket, with its customer, area and assignee.
+pub(super) static SELECT: LazyLock<String> = LazyLock::new(|| select_from("tickets"));
 
 /// The list columns of the tickets read from `tickets` (a table, or a subquery in parentheses)
 /// as `t`, with their customer, area and assignee.
@@ -110,20 +114,14 @@ pub async fn insert(tx: &mut Tx, t: &NewTicket<'_>, now: DateTime<Utc>) -> DbRes
 
 pub async fn get(c: impl Into<Conn<'_>>, id: i64) -> DbResult<Option<TicketRow>> {
     c.into()
-        .fetch_optional(
-            &format!("{} WHERE t.id = $1", select_from("tickets")),
-            args![id],
-        )
+        .fetch_optional(&format!("{} WHERE t.id = $1", *SELECT), args![id])
         .await
 }
 
 /// A ticket of one customer: another customer's is "not found".
 pub async fn get_for_customer(db: &Db, id: i64, customer_id: i64) -> DbResult<Option<TicketRow>> {
     db.fetch_optional(
-        &format!(
-            "{} WHERE t.id = $1 AND t.customer_id = $2",
-            select_from("tickets")
-        ),
+        &format!("{} WHERE t.id = $1 AND t.customer_id = $2", *SELECT),
         args![id, customer_id],
     )
     .await
@@ -134,7 +132,7 @@ pub async fn of_customer(db: &Db, customer_id: i64, limit: i64) -> DbResult<Vec<
     db.fetch_all(
         &format!(
             "{} WHERE t.customer_id = $1 ORDER BY t.id DESC LIMIT $2",
-            select_from("tickets")
+            *SELECT
         ),
         args![customer_id, limit],
     )
@@ -336,7 +334,7 @@ pub async fn due_unwarned(db: &Db, until: DateTime<Utc>, limit: i64) -> DbResult
         &format!(
             "{} WHERE t.due_at < $1 AND (t.warned_due_at IS NULL OR t.warned_due_at <> t.due_at) \
              ORDER BY t.due_at LIMIT $2",
-            select_from("tickets")
+            *SELECT
         ),
         args![until, limit],
     )
