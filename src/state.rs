@@ -32,16 +32,21 @@ pub struct AppState {
 }
 
 /// This instance's copy of reads that change rarely and that many requests show (the public
-/// site's packages, promos, areas, news and company profile): each kept for the TTL its reader
-/// gives, and all dropped when a form post through a route that publishes succeeds in this
-/// instance ([`crate::web::routes::Routes::publishes`]). Other instances show a change within
-/// that TTL.
+/// site's packages, promos, areas, news and company profile; the staff pages' lists of areas,
+/// packages, staff by role and saved replies): each kept for the TTL its reader gives, and all
+/// dropped when a form post through a route that changes one of them succeeds in this instance
+/// ([`crate::web::routes::Routes::clears_cache`]). Other instances show a change within that
+/// TTL.
 #[derive(Default)]
 pub struct Cache {
     entries: RwLock<HashMap<String, Cached>>,
     /// Bumped by every clear, so a read that began before a change is not stored after it.
     generation: AtomicU64,
 }
+
+/// How long an instance keeps the lists the staff pages' filters and pickers show (areas,
+/// packages, staff by role, saved replies).
+pub const LISTS_TTL: Duration = Duration::from_secs(10);
 
 /// A cached value and when it was read.
 type Cached = (Instant, Arc<dyn Any + Send + Sync>);

@@ -20,7 +20,7 @@ pub fn routes() -> Routes {
         .merge(staff_routes())
 }
 
-/// The staff's pages for what the public site shows: every form post publishes.
+/// The staff's pages for what the public site shows: every form post clears the cache.
 fn staff_routes() -> Routes {
     let content = Access::Roles(groups::CONTENT);
     Routes::new()
@@ -47,7 +47,7 @@ fn staff_routes() -> Routes {
         .get_post("/staff/areas", content, areas::list, areas::create)
         .get("/staff/areas/new", content, areas::new_form)
         .get_post("/staff/areas/{id}", content, areas::show, areas::update)
-        .all_publish()
+        .all_clear_cache()
 }
 
 /// What the public pages show of the catalogue on a day (WIB): read at most once per
@@ -81,6 +81,32 @@ pub async fn shown(
                 promos,
                 areas,
             })
+        })
+        .await
+}
+
+/// Every coverage area (covered or not, by city and name), as the staff pages' filters and
+/// pickers list them: kept by each instance for [`crate::state::LISTS_TTL`]; a change through
+/// the catalogue's pages clears it here at once.
+pub async fn areas(
+    state: &crate::state::AppState,
+) -> crate::db::DbResult<std::sync::Arc<Vec<store::AreaRow>>> {
+    state
+        .cache
+        .get_or_load("catalog.areas", crate::state::LISTS_TTL, || {
+            store::all_areas(&state.db)
+        })
+        .await
+}
+
+/// Every package (published first), as the staff pages list them; kept like [`areas`].
+pub async fn packages(
+    state: &crate::state::AppState,
+) -> crate::db::DbResult<std::sync::Arc<Vec<store::PackageRow>>> {
+    state
+        .cache
+        .get_or_load("catalog.packages", crate::state::LISTS_TTL, || {
+            store::all_packages(&state.db)
         })
         .await
 }

@@ -1,5 +1,7 @@
 //! Customer list, profile page, walk-in creation and profile edits.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -43,8 +45,8 @@ struct ListPage {
     rows: Vec<CustomerRow>,
     next_cursor: Option<i64>,
     statuses: &'static [CustomerStatus],
-    areas: Vec<AreaRow>,
-    packages: Vec<PackageRow>,
+    areas: Arc<Vec<AreaRow>>,
+    packages: Arc<Vec<PackageRow>>,
 }
 
 impl ListPage {
@@ -86,8 +88,8 @@ pub async fn list(
         rows,
         next_cursor,
         statuses: CustomerStatus::ALL,
-        areas: catalog::all_areas(&state.db).await?,
-        packages: catalog::all_packages(&state.db).await?,
+        areas: crate::catalog::areas(&state).await?,
+        packages: crate::catalog::packages(&state).await?,
     })
 }
 
@@ -101,7 +103,7 @@ struct ShowPage {
     timeline: Vec<TimelineEntry>,
     tickets: Vec<store::TicketLine>,
     visits: Vec<crate::visits::store::VisitRow>,
-    packages: Vec<PackageRow>,
+    packages: Arc<Vec<PackageRow>>,
     referrals: (i64, i64),
     can_edit: bool,
     /// The risk score now (live customers only) and the retention contacts made.
@@ -146,7 +148,7 @@ pub async fn show(
             store::timeline(db, id),
             store::tickets_of(db, id, 20),
             crate::visits::store::serving(db, None, None, Some(id)),
-            catalog::all_packages(db),
+            crate::catalog::packages(&state),
             store::referral_counts(db, id),
         )?;
     let customer = customer.ok_or(AppError::NotFound)?;
@@ -179,7 +181,7 @@ struct FormPage {
     form: SignupForm,
     channel: String,
     errors: FieldErrors,
-    areas: Vec<AreaRow>,
+    areas: Arc<Vec<AreaRow>>,
     packages: Vec<PackageRow>,
 }
 
@@ -198,7 +200,7 @@ async fn render_form(
         form,
         channel,
         errors,
-        areas: catalog::all_areas(&state.db).await?,
+        areas: crate::catalog::areas(state).await?,
         packages: catalog::published_packages(&state.db).await?,
     };
     web::page_or_invalid(&p, valid)

@@ -11,11 +11,11 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
-use crate::catalog::store::{self as catalog, AreaRow};
+use crate::catalog::{self, store::AreaRow};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::types::{parse_day, wib, wib_date};
-use crate::users::store as users;
+use crate::users;
 use crate::visits::model::WorkingHours;
 use crate::visits::store::{self as visits, VisitRow};
 use crate::web::{self, page, Ctx, Query};
@@ -85,7 +85,7 @@ struct BoardPage {
     header: Vec<(String, usize)>,
     rows: Vec<TechRow>,
     queue: Vec<VisitRow>,
-    areas: Vec<AreaRow>,
+    areas: std::sync::Arc<Vec<AreaRow>>,
     can_book: bool,
     now: DateTime<Utc>,
 }
@@ -303,10 +303,10 @@ pub async fn show(
 
     let planned = visits::planned_between(&state.db, from, to, area_id).await?;
     // One row per active technician, and one for anyone deactivated who still has visits here.
-    let mut techs: Vec<(i64, String, bool)> = users::list_by_role(&state.db, Role::Technician)
+    let mut techs: Vec<(i64, String, bool)> = users::active_of_role(&state, Role::Technician)
         .await?
-        .into_iter()
-        .map(|u| (u.id, u.name, true))
+        .iter()
+        .map(|u| (u.id, u.name.clone(), true))
         .collect();
     for v in &planned {
         if let Some(id) = v.technician_id {
@@ -354,7 +354,7 @@ pub async fn show(
 
     let board = BoardPage {
         queue: visits::queue(&state.db, area_id, QUEUE_LIMIT).await?,
-        areas: catalog::all_areas(&state.db).await?,
+        areas: catalog::areas(&state).await?,
         can_book: ctx.role() == Some(Role::Admin),
         ctx,
         q,

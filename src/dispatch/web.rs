@@ -13,7 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::uploads::access::Context;
 use crate::uploads::store::{self as uploads, Upload};
-use crate::users::store::{self as users, UserRow};
+use crate::users::{self, store::UserRow};
 use crate::visits::model::{parse_time, Slot, VisitKind, VisitStatus, WorkingHours};
 use crate::visits::store::{self as visits, EventRow, ReportRow, VisitRow};
 use crate::web::{self, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Flash, Form, Path};
@@ -50,7 +50,7 @@ struct VisitPage {
     events: Vec<EventRow>,
     report: Option<ReportRow>,
     photos: Vec<Upload>,
-    technicians: Vec<UserRow>,
+    technicians: std::sync::Arc<Vec<UserRow>>,
     schedule: ScheduleForm,
     cancel: CancelForm,
     errors: FieldErrors,
@@ -113,7 +113,7 @@ async fn render(
         events: visits::events(&state.db, v.id).await?,
         report: visits::report(&state.db, v.id).await?,
         photos: uploads::attached_to(&state.db, Context::VisitPhoto, &[v.id]).await?,
-        technicians: users::list_by_role(&state.db, Role::Technician).await?,
+        technicians: users::active_of_role(state, Role::Technician).await?,
         can_act: ctx.role() == Some(Role::Admin),
         hours: working_hours(state).text(),
         ctx,

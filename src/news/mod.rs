@@ -19,7 +19,7 @@ pub fn routes() -> Routes {
         .merge(staff_routes())
 }
 
-/// The staff's pages for the news: every form post publishes.
+/// The staff's pages for the news: every form post clears the cache.
 fn staff_routes() -> Routes {
     let content = Access::Roles(groups::CONTENT);
     Routes::new()
@@ -29,7 +29,7 @@ fn staff_routes() -> Routes {
         .post("/staff/posts/{id}/publish", content, admin::publish)
         .post("/staff/posts/{id}/unpublish", content, admin::unpublish)
         .post("/staff/posts/{id}/delete", content, admin::delete)
-        .all_publish()
+        .all_clear_cache()
 }
 
 /// The newest `n` published posts, read at most once per [`crate::catalog::SHOWN_TTL`] by each

@@ -79,8 +79,8 @@ struct ListPage {
     ctx: Ctx,
     surveys: Vec<SurveyRow>,
     can_start: bool,
-    areas: Vec<AreaRow>,
-    packages: Vec<PackageRow>,
+    areas: std::sync::Arc<Vec<AreaRow>>,
+    packages: std::sync::Arc<Vec<PackageRow>>,
     form: StartForm,
     errors: FieldErrors,
 }
@@ -151,11 +151,11 @@ async fn list_page(
     let can_start = ctx.role() == Some(Role::Admin);
     let (areas, packages) = if can_start {
         (
-            catalog::all_areas(&state.db).await?,
-            catalog::all_packages(&state.db).await?,
+            crate::catalog::areas(state).await?,
+            crate::catalog::packages(state).await?,
         )
     } else {
-        (Vec::new(), Vec::new())
+        Default::default()
     };
     Ok(ListPage {
         surveys: store::surveys(&state.db, LIST_LIMIT).await?,

@@ -12,7 +12,10 @@ use super::export::{self, Table};
 use super::period::{Period, PeriodQuery, Scope};
 use super::tables::{self, Kind};
 use crate::auth::groups;
-use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
+use crate::catalog::{
+    self,
+    store::{AreaRow, PackageRow},
+};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::types::wib_date;
@@ -48,8 +51,8 @@ struct ReportPage {
     q: PeriodQuery,
     errors: FieldErrors,
     period: Option<Period>,
-    areas: Vec<AreaRow>,
-    packages: Vec<PackageRow>,
+    areas: std::sync::Arc<Vec<AreaRow>>,
+    packages: std::sync::Arc<Vec<PackageRow>>,
     tables: Vec<Table>,
     /// `period=…&area=…` asking for the same report again (tabs and downloads).
     query: String,
@@ -79,8 +82,8 @@ fn parse(q: &PeriodQuery, state: &AppState) -> Result<(Period, Scope), FieldErro
 }
 
 async fn render(state: AppState, ctx: Ctx, q: PeriodQuery, kind: Kind) -> AppResult<Response> {
-    let areas = catalog::all_areas(&state.db).await?;
-    let packages = catalog::all_packages(&state.db).await?;
+    let areas = catalog::areas(&state).await?;
+    let packages = catalog::packages(&state).await?;
     let mut page = ReportPage {
         ctx,
         kind,

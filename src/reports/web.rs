@@ -13,7 +13,10 @@ use super::dashboard::Dashboard;
 use super::figures::{self, Numbers, Termination};
 use super::period::{next_month, Period, PeriodQuery, Preset, Scope};
 use super::stats::fmt_percent;
-use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
+use crate::catalog::{
+    self,
+    store::{AreaRow, PackageRow},
+};
 use crate::customers::model::TerminationReason;
 use crate::error::{AppResult, FieldErrors};
 use crate::i18n::Lang;
@@ -443,16 +446,16 @@ pub fn charts(ctx: &Ctx, d: &Dashboard) -> Charts {
 /// What the period picker needs besides the query: the choices.
 pub struct Picker {
     pub presets: &'static [Preset],
-    pub areas: Vec<AreaRow>,
-    pub packages: Vec<PackageRow>,
+    pub areas: std::sync::Arc<Vec<AreaRow>>,
+    pub packages: std::sync::Arc<Vec<PackageRow>>,
 }
 
 impl Picker {
     pub async fn load(state: &AppState) -> AppResult<Picker> {
         Ok(Picker {
             presets: &Preset::ALL,
-            areas: catalog::all_areas(&state.db).await?,
-            packages: catalog::all_packages(&state.db).await?,
+            areas: catalog::areas(state).await?,
+            packages: catalog::packages(state).await?,
         })
     }
 }

@@ -56,8 +56,8 @@ struct ListPage {
     above: usize,
     min_score: i64,
     outcomes: ContactOutcomes,
-    areas: Vec<AreaRow>,
-    packages: Vec<PackageRow>,
+    areas: std::sync::Arc<Vec<AreaRow>>,
+    packages: std::sync::Arc<Vec<PackageRow>>,
     /// 1-based; the rank of the first row is `(page - 1) * PAGE_SIZE + 1`.
     page: usize,
     has_next: bool,
@@ -119,8 +119,8 @@ pub async fn list(
     let ids: Vec<i64> = top.iter().map(|s| s.customer_id).collect();
     let mut cards = store::customer_cards(&state.db, &ids).await?;
     let mut last = store::last_contacts(&state.db, &ids).await?;
-    let areas = catalog::all_areas(&state.db).await?;
-    let packages = catalog::all_packages(&state.db).await?;
+    let areas = crate::catalog::areas(&state).await?;
+    let packages = crate::catalog::packages(&state).await?;
     let area_names: HashMap<i64, String> = areas.iter().map(|a| (a.id, a.label())).collect();
     let package_names: HashMap<i64, String> =
         packages.iter().map(|p| (p.id, p.name.clone())).collect();

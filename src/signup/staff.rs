@@ -10,7 +10,10 @@ use super::pipeline::{self, Step};
 use super::progress::{progress, Progress};
 use super::store::{self, Filter, RegistrationRow};
 use crate::auth::Role;
-use crate::catalog::store::{self as catalog, AreaRow, PackageRow};
+use crate::catalog::{
+    self,
+    store::{AreaRow, PackageRow},
+};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::types::parse_wib_day;
@@ -45,8 +48,8 @@ struct QueuePage {
     rows: Vec<RegistrationRow>,
     paging: Paging,
     statuses: &'static [RegStatus],
-    areas: Vec<AreaRow>,
-    packages: Vec<PackageRow>,
+    areas: std::sync::Arc<Vec<AreaRow>>,
+    packages: std::sync::Arc<Vec<PackageRow>>,
     date_error: bool,
     /// Only waiting registrations, longest waiting first: their waits are shown.
     waiting: bool,
@@ -98,8 +101,8 @@ pub async fn queue(
         rows,
         paging,
         statuses: RegStatus::ALL,
-        areas: catalog::all_areas(&state.db).await?,
-        packages: catalog::all_packages(&state.db).await?,
+        areas: catalog::areas(&state).await?,
+        packages: catalog::packages(&state).await?,
         date_error: from.is_err() || to.is_err(),
         q,
     })

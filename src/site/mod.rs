@@ -30,7 +30,7 @@ pub fn routes() -> Routes {
             admin::save_company,
         )
         .uploads()
-        .publishes()
+        .clears_cache()
         .get(
             "/staff/areas/waiting-list",
             Access::Roles(groups::OFFICE),

@@ -43,7 +43,7 @@ struct NewPage {
     subscriptions: Vec<SubscriptionRow>,
     /// A phone was looked up and nobody has it.
     unknown_phone: bool,
-    areas: Vec<AreaRow>,
+    areas: std::sync::Arc<Vec<AreaRow>>,
 }
 
 impl NewPage {
@@ -91,7 +91,7 @@ async fn new_page(
         form.channel = Channel::Phone.as_str().into();
     }
     Ok(NewPage {
-        areas: catalog::all_areas(&state.db).await?,
+        areas: crate::catalog::areas(state).await?,
         ctx,
         form,
         errors,

@@ -39,13 +39,16 @@ pub fn routes() -> Routes {
             replies::list,
             replies::create,
         )
+        .clears_cache()
         .get_post(
             "/staff/tickets/replies/{id}/edit",
             admin,
             replies::edit_form,
             replies::update,
         )
+        .clears_cache()
         .post("/staff/tickets/replies/{id}/delete", admin, replies::delete)
+        .clears_cache()
         .get_post(
             "/portal/tickets/new",
             customer,

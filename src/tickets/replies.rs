@@ -31,6 +31,19 @@ struct RepliesPage {
     errors: FieldErrors,
 }
 
+/// The saved replies as the ticket page offers them: kept by each instance for
+/// [`crate::state::LISTS_TTL`]; a change on this page clears it here at once.
+pub(super) async fn offered(
+    state: &AppState,
+) -> crate::db::DbResult<std::sync::Arc<Vec<SavedReply>>> {
+    state
+        .cache
+        .get_or_load("tickets.saved_replies", crate::state::LISTS_TTL, || {
+            store::saved_replies(&state.db)
+        })
+        .await
+}
+
 async fn render(
     state: &AppState,
     ctx: Ctx,

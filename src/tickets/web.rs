@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 use super::list::{self as lists, Cursor, Filter, SlaFilter, Sort, StatusFilter};
 use super::model::{Category, Channel, Priority, TicketStatus};
@@ -13,12 +14,12 @@ use super::service::{self, StaffReply};
 use super::store::{self, SavedReply, TicketRow};
 use super::thread::Thread;
 use crate::auth::Role;
-use crate::catalog::store::{self as catalog, AreaRow};
+use crate::catalog::{self, store::AreaRow};
 use crate::customers::model::status_key;
 use crate::customers::store::{self as customers, CustomerRow, SubscriptionRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::users::store::{self as users, UserRow};
+use crate::users::{self, store::UserRow};
 use crate::web::{
     self, page, redirect_with_flash, Confirm, Confirmed, Ctx, CurrentUser, FieldErrors, Flash,
     Form, Path, Query,
@@ -51,8 +52,8 @@ struct ListPage {
     q: ListQuery,
     rows: Vec<TicketRow>,
     next: Option<String>,
-    areas: Vec<AreaRow>,
-    admins: Vec<UserRow>,
+    areas: Arc<Vec<AreaRow>>,
+    admins: Arc<Vec<UserRow>>,
     now: DateTime<Utc>,
 }
 
@@ -130,8 +131,8 @@ pub async fn list(
     let filter = filter_of(&q, &user);
     let ((rows, next), areas, admins) = tokio::try_join!(
         lists::page(&state.db, &filter, sort, after, PER_PAGE, now),
-        catalog::all_areas(&state.db),
-        users::list_by_role(&state.db, Role::Admin),
+        catalog::areas(&state),
+        users::active_of_role(&state, Role::Admin),
     )?;
     page(&ListPage {
         next: next.map(|c| c.encode()),
@@ -155,8 +156,8 @@ struct ShowPage {
     others: Vec<TicketRow>,
     /// Technician visits for this ticket, newest first.
     visits: Vec<crate::visits::store::VisitRow>,
-    admins: Vec<UserRow>,
-    saved: Vec<SavedReply>,
+    admins: Arc<Vec<UserRow>>,
+    saved: Arc<Vec<SavedReply>>,
     body: String,
     internal: bool,
     errors: FieldErrors,
@@ -238,8 +239,8 @@ async fn show_page(
     others.retain(|o| o.id != id);
     Ok(ShowPage {
         visits: crate::visits::store::serving(&state.db, None, Some(id), None).await?,
-        admins: users::list_by_role(&state.db, Role::Admin).await?,
-        saved: store::saved_replies(&state.db).await?,
+        admins: users::active_of_role(state, Role::Admin).await?,
+        saved: super::replies::offered(state).await?,
         can_act: user.role == Role::Admin,
         me: user.id,
         now: state.now(),

@@ -20,12 +20,31 @@ pub fn routes() -> Routes {
             sysadmin,
             web::reset_password,
         )
+        .all_clear_cache()
 }
 
 use chrono::{DateTime, Utc};
 
 use crate::auth::{password, Role};
-use crate::db::{is_unique_violation, Db};
+use crate::db::{is_unique_violation, Db, DbResult};
+use crate::state::AppState;
+
+/// The active staff of a role by name, as the staff pages' filters and pickers list them: kept
+/// by each instance for [`crate::state::LISTS_TTL`]; a change through `/staff/users` clears
+/// it here at once.
+pub async fn active_of_role(
+    state: &AppState,
+    role: Role,
+) -> DbResult<std::sync::Arc<Vec<store::UserRow>>> {
+    state
+        .cache
+        .get_or_load(
+            &format!("users.{}", role.as_str()),
+            crate::state::LISTS_TTL,
+            || store::list_by_role(&state.db, role),
+        )
+        .await
+}
 
 pub const FIRST_ADMIN_EMAIL: &str = "admin@setia.local";
 

@@ -410,11 +410,11 @@ fn error_page(ctx: &Ctx, res: &Response, request_id: &str) -> Option<Response> {
     Some(out)
 }
 
-/// The layer of a route that publishes ([`crate::web::routes::Routes::publishes`]): a form post
-/// it answers with success empties this instance's public cache ([`crate::state::Cache`], handed
+/// The layer of a route that changes cached reads ([`crate::web::routes::Routes::clears_cache`]):
+/// a form post it answers with success empties this instance's cache ([`crate::state::Cache`], handed
 /// over in the extensions), so the change shows at once here; other instances show it within
 /// the cache's TTL.
-pub async fn clear_public_cache(req: Request, next: Next) -> Response {
+pub async fn clear_cache(req: Request, next: Next) -> Response {
     let unsafe_method = !crate::web::reads_only(req.method());
     let cache = req
         .extensions()

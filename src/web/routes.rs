@@ -52,14 +52,14 @@ impl Access {
 }
 
 /// One row of the table: a method on a path, who may use it, whether it waits for a
-/// heavy-read slot and whether it changes what the public site shows.
+/// heavy-read slot and whether it changes what the instance cache holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Route {
     pub method: Method,
     pub path: &'static str,
     pub access: Access,
     pub heavy: Option<Heavy>,
-    pub publishes: bool,
+    pub clears_cache: bool,
 }
 
 /// Who waits for one of the instance's heavy-read slots ([`crate::web::limits::HeavyReads`])
@@ -80,8 +80,8 @@ struct Decl {
     /// Takes files: served with the upload body limit instead of the default one.
     upload: bool,
     heavy: Option<Heavy>,
-    /// A successful form post changes what the public site shows (see [`Routes::publishes`]).
-    publishes: bool,
+    /// A successful form post changes what the instance cache holds (see [`Routes::clears_cache`]).
+    clears_cache: bool,
 }
 
 /// A set of declared routes; domains return one from their `routes()`, `app.rs` merges them and
@@ -149,7 +149,7 @@ impl Routes {
             handlers,
             upload: false,
             heavy: None,
-            publishes: false,
+            clears_cache: false,
         });
         self
     }
@@ -189,22 +189,23 @@ impl Routes {
         self
     }
 
-    /// Marks the route just declared as changing what the public site shows (packages, promos,
-    /// areas, news, the company profile): after a successful form post through it this
+    /// Marks the route just declared as changing what the instance cache holds (the public
+    /// site's packages, promos, areas, news and company profile; the staff pages' lists of
+    /// areas, packages, staff and saved replies): after a successful form post through it this
     /// instance's [`crate::state::Cache`] is emptied, so the change shows at once.
-    pub fn publishes(mut self) -> Routes {
+    pub fn clears_cache(mut self) -> Routes {
         self.decls
             .last_mut()
             .expect("a route was declared")
-            .publishes = true;
+            .clears_cache = true;
         self
     }
 
-    /// Like [`Routes::publishes`], for every route declared so far in this set (a domain whose
-    /// staff pages all edit public content).
-    pub fn all_publish(mut self) -> Routes {
+    /// Like [`Routes::clears_cache`], for every route declared so far in this set (a domain whose
+    /// staff pages all edit cached content).
+    pub fn all_clear_cache(mut self) -> Routes {
         for d in &mut self.decls {
-            d.publishes = true;
+            d.clears_cache = true;
         }
         self
     }
@@ -235,7 +236,7 @@ impl Routes {
                     access: d.access,
                     heavy: d.heavy,
                     // Only a form post changes anything (see the layer).
-                    publishes: d.publishes && !crate::web::reads_only(m),
+                    clears_cache: d.clears_cache && !crate::web::reads_only(m),
                 })
             })
             .collect()
@@ -271,13 +272,12 @@ impl Routes {
 
 impl Decl {
     /// The handlers, behind a heavy-read slot when the route is heavy and followed by emptying
-    /// the public cache when it publishes (each layer is added once here, however often the
+    /// the instance cache when it clears it (each layer is added once here, however often the
     /// route was marked).
     fn into_handlers(self) -> MethodRouter<AppState> {
-        let handlers = if self.publishes {
-            self.handlers.layer(axum::middleware::from_fn(
-                crate::web::context::clear_public_cache,
-            ))
+        let handlers = if self.clears_cache {
+            self.handlers
+                .layer(axum::middleware::from_fn(crate::web::context::clear_cache))
         } else {
             self.handlers
         };

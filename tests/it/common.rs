@@ -168,11 +168,13 @@ impl TestApp {
         &self.state.db
     }
 
-    /// Creates an active account directly in the store, with [`PASSWORD`].
+    /// Creates an active account directly in the store, with [`PASSWORD`], and empties the
+    /// instance cache as a change through `/staff/users` does (the staff pages' pickers list
+    /// staff from it).
     pub async fn create_user(&self, role: Role, email: &str) -> i64 {
         let hash = password::hash(PASSWORD.into()).await.unwrap();
         let name = format!("{} {}", role.as_str(), email.split('@').next().unwrap());
-        users::create(
+        let id = users::create(
             self.db(),
             &NewUser {
                 email: Some(email),
@@ -185,7 +187,9 @@ impl TestApp {
             self.clock_now(),
         )
         .await
-        .unwrap()
+        .unwrap();
+        self.state.cache.clear();
+        id
     }
 
     pub fn clock_now(&self) -> chrono::DateTime<Utc> {

@@ -133,6 +133,51 @@ async fn deactivation_ends_sessions_at_once_and_blocks_login_until_reactivated()
 }
 
 #[tokio::test]
+async fn the_ticket_desk_lists_a_new_admin_at_once_and_drops_a_deactivated_one() {
+    let app = spawn().await;
+    let (sysadmin, _) = app.logged_in(Role::SystemAdmin).await;
+    let (office, _) = app.logged_in(Role::Admin).await;
+    let desk = office.get("/staff/tickets").await;
+    // The desk's assignee filter has been shown (and kept by the instance) before the change.
+    assert_eq!(desk.status, StatusCode::OK);
+    assert!(!desk.body.contains("Dewi Loket"));
+    let r = sysadmin
+        .post(
+            "/staff/users",
+            &[
+                ("name", "Dewi Loket"),
+                ("email", "dewi@isp.id"),
+                ("role", "admin"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    office
+        .get("/staff/tickets")
+        .await
+        .assert_contains(">Dewi Loket</option>");
+
+    let id: i64 = app
+        .db()
+        .scalar("SELECT id FROM users WHERE email = 'dewi@isp.id'", vec![])
+        .await
+        .unwrap();
+    let r = sysadmin
+        .post(
+            &format!("/staff/users/{id}/deactivate"),
+            &[("confirm", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let desk = office.get("/staff/tickets").await;
+    assert_eq!(desk.status, StatusCode::OK);
+    assert!(
+        !desk.body.contains("Dewi Loket"),
+        "a deactivated admin is still offered"
+    );
+}
+
+#[tokio::test]
 async fn edit_name_and_role_is_audited() {
     let app = spawn().await;
     let (admin, _) = app.logged_in(Role::SystemAdmin).await;
