@@ -24,7 +24,7 @@ pub struct AppState {
     pub limits: Arc<crate::web::limits::RateLimits>,
     /// The bound on concurrent password hashing; see [`crate::auth::password::Hashing`].
     pub hashing: Arc<crate::auth::password::Hashing>,
-    /// Rarely changing reads that every visitor gets (see [`Cache`]).
+    /// Rarely changing reads that many requests show (see [`Cache`]).
     pub cache: Arc<Cache>,
     /// Slots for the reads that read a year of data; see [`crate::web::limits::HeavyReads`].
     pub heavy_reads: Arc<crate::web::limits::HeavyReads>,

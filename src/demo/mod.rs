@@ -60,7 +60,7 @@ pub async fn load(db: &Db, config: Config, force: bool) -> anyhow::Result<Vec<Lo
         content(&state).await?;
     }
     let staff = staff_accounts(&state, &mut logins).await?;
-    let technicians: Vec<visits::Technician> = users::list_by_role(db, Role::Technician)
+    let technicians: Vec<visits::Technician> = users::names_of_role(db, Role::Technician)
         .await?
         .into_iter()
         .map(|u| visits::Technician {

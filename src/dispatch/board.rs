@@ -302,7 +302,8 @@ pub async fn show(
     let columns = column_count(hours);
 
     let planned = visits::planned_between(&state.db, from, to, area_id).await?;
-    // One row per active technician, and one for anyone deactivated who still has visits here.
+    // One row per active technician (as this instance last read them, at most LISTS_TTL ago),
+    // and one for anyone deactivated who still has visits here.
     let mut techs: Vec<(i64, String, bool)> = users::active_of_role(&state, Role::Technician)
         .await?
         .iter()

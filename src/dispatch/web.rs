@@ -13,7 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::uploads::access::Context;
 use crate::uploads::store::{self as uploads, Upload};
-use crate::users::{self, store::UserRow};
+use crate::users::{self, store::StaffName};
 use crate::visits::model::{parse_time, Slot, VisitKind, VisitStatus, WorkingHours};
 use crate::visits::store::{self as visits, EventRow, ReportRow, VisitRow};
 use crate::web::{self, redirect_with_flash, Ctx, CurrentUser, FieldErrors, Flash, Form, Path};
@@ -50,7 +50,7 @@ struct VisitPage {
     events: Vec<EventRow>,
     report: Option<ReportRow>,
     photos: Vec<Upload>,
-    technicians: std::sync::Arc<Vec<UserRow>>,
+    technicians: std::sync::Arc<Vec<StaffName>>,
     schedule: ScheduleForm,
     cancel: CancelForm,
     errors: FieldErrors,

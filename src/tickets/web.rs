@@ -19,7 +19,7 @@ use crate::customers::model::status_key;
 use crate::customers::store::{self as customers, CustomerRow, SubscriptionRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::users::{self, store::UserRow};
+use crate::users::{self, store::StaffName};
 use crate::web::{
     self, page, redirect_with_flash, Confirm, Confirmed, Ctx, CurrentUser, FieldErrors, Flash,
     Form, Path, Query,
@@ -53,7 +53,7 @@ struct ListPage {
     rows: Vec<TicketRow>,
     next: Option<String>,
     areas: Arc<Vec<AreaRow>>,
-    admins: Arc<Vec<UserRow>>,
+    admins: Arc<Vec<StaffName>>,
     now: DateTime<Utc>,
 }
 
@@ -156,7 +156,7 @@ struct ShowPage {
     others: Vec<TicketRow>,
     /// Technician visits for this ticket, newest first.
     visits: Vec<crate::visits::store::VisitRow>,
-    admins: Arc<Vec<UserRow>>,
+    admins: Arc<Vec<StaffName>>,
     saved: Arc<Vec<SavedReply>>,
     body: String,
     internal: bool,

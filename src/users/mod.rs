@@ -35,13 +35,13 @@ use crate::state::AppState;
 pub async fn active_of_role(
     state: &AppState,
     role: Role,
-) -> DbResult<std::sync::Arc<Vec<store::UserRow>>> {
+) -> DbResult<std::sync::Arc<Vec<store::StaffName>>> {
     state
         .cache
         .get_or_load(
             &format!("users.{}", role.as_str()),
             crate::state::LISTS_TTL,
-            || store::list_by_role(&state.db, role),
+            || store::names_of_role(&state.db, role),
         )
         .await
 }

@@ -48,7 +48,7 @@ fn render<T: Template>(t: &T) -> askama::Result<String> {
 }
 
 /// Whether a request with `method` only reads (GET, HEAD, OPTIONS): such requests skip the CSRF
-/// check, the form-post rate limits and emptying the public cache.
+/// check, the form-post rate limits and emptying the instance cache.
 pub fn reads_only(method: &axum::http::Method) -> bool {
     use axum::http::Method;
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)

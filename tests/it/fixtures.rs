@@ -26,7 +26,9 @@ pub async fn catalog(app: &TestApp) -> Catalog {
         sort_order: 0,
     };
     let db = app.db();
-    Catalog {
+    // Written to the store directly: the instance cache is emptied as a change through the
+    // catalogue's pages does.
+    let catalog = Catalog {
         package: catalog::create_package(db, &pkg("Rumah 20", 20, 250_000, true), now)
             .await
             .unwrap(),
@@ -42,7 +44,9 @@ pub async fn catalog(app: &TestApp) -> Catalog {
         uncovered_area: catalog::create_area(db, "Lembang", "Bandung Barat", false, now)
             .await
             .unwrap(),
-    }
+    };
+    app.state.cache.clear();
+    catalog
 }
 
 pub fn signup_fields<'a>(

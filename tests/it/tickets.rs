@@ -1089,6 +1089,10 @@ async fn saved_replies_are_kept_by_admins_and_fill_the_reply_box() {
             .as_deref()
             .unwrap(),
     );
+    // The ticket page has been shown (its saved replies kept by the instance) before any change.
+    let page = admin.get(&format!("/staff/tickets/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("data-testid=\"saved-replies\""));
     let r = admin
         .post(
             "/staff/tickets/replies",
@@ -1139,6 +1143,12 @@ async fn saved_replies_are_kept_by_admins_and_fill_the_reply_box() {
         .get("/staff/tickets/replies")
         .await
         .assert_contains("Matikan modem.");
+    admin
+        .get(&format!("/staff/tickets/{id}"))
+        .await
+        .assert_contains(&format!(
+            "value=\"{rid}\" formaction=\"/staff/tickets/{id}/compose\">Restart</button>"
+        ));
     assert_eq!(
         admin
             .post(
@@ -1148,6 +1158,11 @@ async fn saved_replies_are_kept_by_admins_and_fill_the_reply_box() {
             .await
             .status,
         StatusCode::SEE_OTHER
+    );
+    let page = admin.get(&format!("/staff/tickets/{id}")).await;
+    assert!(
+        !page.body.contains("data-testid=\"saved-replies\""),
+        "a deleted saved reply is still offered"
     );
     assert_eq!(
         admin
