@@ -44,8 +44,12 @@ pub struct Cache {
     generation: AtomicU64,
 }
 
+/// How long an instance keeps what the public pages show (packages, promos, areas, news, the
+/// company profile).
+pub const SHOWN_TTL: Duration = Duration::from_secs(10);
+
 /// How long an instance keeps the lists the staff pages' filters and pickers show (areas,
-/// packages, staff by role, saved replies).
+/// packages, staff by role, saved replies, competitors' offers).
 pub const LISTS_TTL: Duration = Duration::from_secs(10);
 
 /// A cached value and when it was read.

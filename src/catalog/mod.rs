@@ -51,15 +51,13 @@ fn staff_routes() -> Routes {
 }
 
 /// What the public pages show of the catalogue on a day (WIB): read at most once per
-/// [`SHOWN_TTL`] by each instance (see [`crate::state::Cache`]).
+/// [`crate::state::SHOWN_TTL`] by each instance (see [`crate::state::Cache`]).
 pub struct Shown {
     pub packages: Vec<store::PackageRow>,
     pub promo_packages: Vec<store::PromoPackage>,
     pub promos: Vec<store::PromoRow>,
     pub areas: Vec<store::AreaRow>,
 }
-
-pub const SHOWN_TTL: std::time::Duration = std::time::Duration::from_secs(10);
 
 pub async fn shown(
     state: &crate::state::AppState,
@@ -68,20 +66,24 @@ pub async fn shown(
     let db = &state.db;
     state
         .cache
-        .get_or_load(&format!("catalog.shown.{today}"), SHOWN_TTL, || async {
-            let (packages, promo_packages, promos, areas) = tokio::try_join!(
-                store::published_packages(db),
-                store::running_promo_packages(db, today),
-                store::running_promos(db, today),
-                store::published_areas(db),
-            )?;
-            Ok(Shown {
-                packages,
-                promo_packages,
-                promos,
-                areas,
-            })
-        })
+        .get_or_load(
+            &format!("catalog.shown.{today}"),
+            crate::state::SHOWN_TTL,
+            || async {
+                let (packages, promo_packages, promos, areas) = tokio::try_join!(
+                    store::published_packages(db),
+                    store::running_promo_packages(db, today),
+                    store::running_promos(db, today),
+                    store::published_areas(db),
+                )?;
+                Ok(Shown {
+                    packages,
+                    promo_packages,
+                    promos,
+                    areas,
+                })
+            },
+        )
         .await
 }
 

@@ -140,20 +140,19 @@ pub async fn show(
 ) -> AppResult<Response> {
     let db = &state.db;
     // The independent reads side by side on the read pool.
-    let (customer, subscriptions, registrations, timeline, tickets, visits, packages, referrals) =
-        tokio::try_join!(
-            store::get(db, id),
-            store::subscriptions_of(db, id),
-            registrations::of_customer(db, id),
-            store::timeline(db, id),
-            store::tickets_of(db, id, 20),
-            crate::visits::store::serving(db, None, None, Some(id)),
-            crate::catalog::packages(&state),
-            store::referral_counts(db, id),
-        )?;
+    let (customer, subscriptions, registrations, timeline, tickets, visits, prices, referrals) = tokio::try_join!(
+        store::get(db, id),
+        store::subscriptions_of(db, id),
+        registrations::of_customer(db, id),
+        store::timeline(db, id),
+        store::tickets_of(db, id, 20),
+        crate::visits::store::serving(db, None, None, Some(id)),
+        crate::retention::prices(&state),
+        store::referral_counts(db, id),
+    )?;
     let customer = customer.ok_or(AppError::NotFound)?;
     let (risk, contacts) = tokio::try_join!(
-        crate::retention::risk_store::score_of(db, id, &state.config.risk, state.now()),
+        crate::retention::risk_store::score_of(db, id, &state.config.risk, &prices, state.now()),
         crate::retention::store::contacts_of(db, id, 5),
     )?;
     page(&ShowPage {
@@ -162,7 +161,7 @@ pub async fn show(
         timeline,
         tickets,
         visits,
-        packages,
+        packages: prices.packages.clone(),
         referrals,
         risk,
         contacts,

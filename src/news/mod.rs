@@ -32,7 +32,7 @@ fn staff_routes() -> Routes {
         .all_clear_cache()
 }
 
-/// The newest `n` published posts, read at most once per [`crate::catalog::SHOWN_TTL`] by each
+/// The newest `n` published posts, read at most once per [`crate::state::SHOWN_TTL`] by each
 /// instance (the home page and the portal show them).
 pub async fn latest(
     state: &crate::state::AppState,
@@ -40,10 +40,8 @@ pub async fn latest(
 ) -> crate::db::DbResult<std::sync::Arc<Vec<store::PostRow>>> {
     state
         .cache
-        .get_or_load(
-            &format!("news.latest.{n}"),
-            crate::catalog::SHOWN_TTL,
-            || store::list_published(&state.db, n, 0),
-        )
+        .get_or_load(&format!("news.latest.{n}"), crate::state::SHOWN_TTL, || {
+            store::list_published(&state.db, n, 0)
+        })
         .await
 }

@@ -101,7 +101,8 @@ pub async fn list(
         area_id: parse_id(&q.area),
         package_id: parse_id(&q.package),
     };
-    let scored = risk_store::scored(&state.db, subject, weights, now).await?;
+    let prices = super::prices(&state).await?;
+    let scored = risk_store::scored(&state.db, subject, weights, &prices, now).await?;
     let listed: Vec<_> = scored
         .into_iter()
         .filter(|s| s.assessment.score > 0 && s.assessment.score >= weights.min_score)
@@ -210,7 +211,14 @@ async fn render_contact(
     let now = state.now();
     let valid = errors.is_empty();
     let p = ContactPage {
-        assessment: risk_store::score_of(&state.db, id, &state.config.risk, now).await?,
+        assessment: risk_store::score_of(
+            &state.db,
+            id,
+            &state.config.risk,
+            &super::prices(state).await?,
+            now,
+        )
+        .await?,
         contacts: store::contacts_of(&state.db, id, 10).await?,
         promos: catalog::running_promos(&state.db, wib_date(now)).await?,
         packages: catalog::published_packages(&state.db).await?,

@@ -11,6 +11,8 @@ pub mod store;
 mod web;
 
 use crate::auth::groups;
+use crate::db::DbResult;
+use crate::state::AppState;
 use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
@@ -27,6 +29,8 @@ pub fn routes() -> Routes {
             manage,
             web::delete_offer,
         )
+        // The customer pages' risk scores compare prices with the cached offers.
+        .all_clear_cache()
         // Office: the director owns retention, admins (customer service) make most of the
         // calls; recording a contact changes nothing of the customer's service.
         .get("/staff/at-risk", read, at_risk::list)
@@ -37,4 +41,19 @@ pub fn routes() -> Routes {
             at_risk::contact_form,
             at_risk::record_contact,
         )
+}
+
+/// Our packages and the competitors' offers, as the risk score on the staff pages compares
+/// them: kept by each instance for [`crate::state::LISTS_TTL`]; a change through the catalogue's
+/// or the competitors' pages clears it here at once.
+pub async fn prices(state: &AppState) -> DbResult<risk_store::Prices> {
+    let (packages, offers) = tokio::try_join!(
+        crate::catalog::packages(state),
+        state
+            .cache
+            .get_or_load("retention.offers", crate::state::LISTS_TTL, || {
+                store::offers(&state.db, None)
+            }),
+    )?;
+    Ok(risk_store::Prices { packages, offers })
 }

@@ -3,11 +3,12 @@
 //! With [`Subject::One`] the same queries serve one customer's page.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::risk::{assess, Assessment, CheaperOffer, RiskWeights, Signals};
-use super::store as competitors;
+use super::store::{self as competitors, OfferRow};
 use crate::args;
 use crate::catalog::store::{self as catalog, PackageRow};
 use crate::db::{Arg, Db, DbResult};
@@ -58,6 +59,25 @@ pub struct Scored {
     pub package_id: i64,
     pub area_id: Option<i64>,
     pub assessment: Assessment,
+}
+
+/// What the cheaper-offer signal compares: every package of ours and every competitor's offer.
+/// The staff pages pass the instance cache's lists ([`crate::retention::prices`]); a service
+/// that records a score reads them from the database ([`Prices::read`]).
+pub struct Prices {
+    pub packages: Arc<Vec<PackageRow>>,
+    pub offers: Arc<Vec<OfferRow>>,
+}
+
+impl Prices {
+    pub async fn read(db: &Db) -> DbResult<Prices> {
+        let (packages, offers) =
+            tokio::try_join!(catalog::all_packages(db), competitors::offers(db, None))?;
+        Ok(Prices {
+            packages: Arc::new(packages),
+            offers: Arc::new(offers),
+        })
+    }
 }
 
 /// Live subscriptions: status active or suspended (isolir); terminated and pending ones are not
@@ -117,6 +137,7 @@ struct Dated {
 pub async fn signals(
     db: &Db,
     subject: Subject,
+    prices: &Prices,
     now: DateTime<Utc>,
 ) -> DbResult<(Vec<LiveSub>, HashMap<i64, Signals>)> {
     let subs = live_subs(db, subject).await?;
@@ -254,12 +275,8 @@ pub async fn signals(
 
     // A competitor's cheaper offer at the speed of the customer's package. Offers have no area
     // (the table has none), so every offer counts for every area.
-    let packages: HashMap<i64, PackageRow> = catalog::all_packages(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let offers = competitors::offers(db, None).await?;
+    let packages: HashMap<i64, &PackageRow> = prices.packages.iter().map(|p| (p.id, p)).collect();
+    let offers = &prices.offers;
     let mut cheaper: HashMap<i64, Option<CheaperOffer>> = HashMap::new();
     for s in &subs {
         let best = cheaper.entry(s.package_id).or_insert_with(|| {
@@ -290,10 +307,11 @@ pub async fn scored(
     db: &Db,
     subject: Subject,
     weights: &RiskWeights,
+    prices: &Prices,
     now: DateTime<Utc>,
 ) -> DbResult<Vec<Scored>> {
     let today = wib_date(now);
-    let (subs, signals) = signals(db, subject, now).await?;
+    let (subs, signals) = signals(db, subject, prices, now).await?;
     let mut out: Vec<Scored> = Vec::with_capacity(signals.len());
     let mut seen = std::collections::HashSet::new();
     for s in &subs {
@@ -325,9 +343,10 @@ pub async fn score_of(
     db: &Db,
     customer_id: i64,
     weights: &RiskWeights,
+    prices: &Prices,
     now: DateTime<Utc>,
 ) -> DbResult<Option<Assessment>> {
-    Ok(scored(db, Subject::One(customer_id), weights, now)
+    Ok(scored(db, Subject::One(customer_id), weights, prices, now)
         .await?
         .into_iter()
         .next()

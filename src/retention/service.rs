@@ -226,7 +226,8 @@ pub async fn record_contact(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let risk_score = risk_store::score_of(db, customer.id, weights, now)
+    let prices = risk_store::Prices::read(db).await?;
+    let risk_score = risk_store::score_of(db, customer.id, weights, &prices, now)
         .await?
         .map_or(0, |a| a.score);
     let change_subscription = match (input.outcome, package_id) {

@@ -51,13 +51,13 @@ pub fn load_brand(db: Db) -> Pin<Box<dyn Future<Output = DbResult<Brand>> + Send
 }
 
 /// The company profile as the public pages show it, read at most once per
-/// [`crate::catalog::SHOWN_TTL`] by each instance.
+/// [`crate::state::SHOWN_TTL`] by each instance.
 pub async fn shown_company(
     state: &crate::state::AppState,
 ) -> DbResult<std::sync::Arc<store::Company>> {
     state
         .cache
-        .get_or_load("site.company", crate::catalog::SHOWN_TTL, || {
+        .get_or_load("site.company", crate::state::SHOWN_TTL, || {
             store::company(&state.db)
         })
         .await

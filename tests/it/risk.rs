@@ -159,6 +159,8 @@ struct World {
     dewi: i64,
     eko: i64,
     promo: i64,
+    /// KompetitorX.
+    kx: i64,
 }
 
 /// The hand-built set described at the top of this file.
@@ -318,6 +320,7 @@ async fn world(app: &TestApp) -> World {
         dewi: dewi.0,
         eko: eko.0,
         promo,
+        kx,
     }
 }
 
@@ -389,6 +392,32 @@ async fn the_list_ranks_by_the_hand_worked_scores_and_says_why() {
         .assert_contains("3 keluhan dalam 30 hari (+30)");
     let r = director.get(&format!("/staff/customers/{}", w.eko)).await;
     r.assert_contains("tidak punya langganan aktif");
+
+    // The page compares prices with the offers as this instance keeps them; an offer added
+    // through the competitors' page counts on the next view: Budi's Keluarga 50 is undercut now.
+    let budi = format!("/staff/customers/{}", w.budi.0);
+    director
+        .get(&budi)
+        .await
+        .assert_contains("Skor risiko saat ini: 62");
+    let r = director
+        .post(
+            &format!("/staff/competitors/{}/offers", w.kx),
+            &[
+                ("name", "Kilat 50"),
+                ("download_mbps", "50"),
+                ("price", "350000"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    director
+        .get(&budi)
+        .await
+        .assert_contains("Skor risiko saat ini: 72")
+        .assert_contains(
+            "Paket Keluarga 50 Rp 400.000; KompetitorX menawarkan 50 Mbps Rp 350.000 (+10)",
+        );
 }
 
 #[tokio::test]

@@ -484,7 +484,7 @@ fn no_route_is_added_outside_the_table() {
 #[test]
 fn routes_that_change_cached_reads_are_marked_in_the_table() {
     // The public site's content, and the lists the staff pages' filters and pickers show
-    // (areas, packages, staff by role, saved replies).
+    // (areas, packages, staff by role, saved replies, competitors' offers).
     let cached = [
         "/staff/packages",
         "/staff/promos",
@@ -492,6 +492,7 @@ fn routes_that_change_cached_reads_are_marked_in_the_table() {
         "/staff/posts",
         "/staff/users",
         "/staff/tickets/replies",
+        "/staff/competitors",
     ];
     for r in route_table() {
         // Page views change nothing; the waiting list only reads the areas.
