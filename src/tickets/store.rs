@@ -1,7 +1,6 @@
 //! SQL for tickets, their messages and search index, and saved replies.
 
-use chrono::{DateTime, Duration, Utc};
-use std::sync::LazyLock;
+use chrono::{DateTime, Utc};
 
 use super::model::{Category, Channel, Priority, TicketStatus};
 use crate::args;
@@ -43,36 +42,30 @@ pub struct TicketRow {
 impl TicketRow {
     /// Whether a deadline was missed or is missed now.
     pub fn breached(&self, now: &DateTime<Utc>) -> bool {
-        self.first_response_breached
-            || self.resolution_breached
-            || self.due_at.is_some_and(|d| d < *now)
-    }
-
-    /// Whether the running clock ends within the hour.
-    pub fn due_soon(&self, now: &DateTime<Utc>) -> bool {
-        self.due_at
-            .is_some_and(|d| d >= *now && d < *now + Duration::hours(1))
+        missed(
+            self.first_response_breached || self.resolution_breached,
+            self.due_at,
+            now,
+        )
     }
 }
 
-/// The list columns of every ticket, with its customer, area and assignee.
-pub(super) static SELECT: LazyLock<String> = LazyLock::new(|| select_from("tickets"));
-
-/// The list columns of the tickets read from `tickets` (a table, or a subquery in parentheses)
-/// as `t`, with their customer, area and assignee.
-pub(super) fn select_from(tickets: &str) -> String {
-    format!(
-        "SELECT t.id, t.number, t.customer_id, c.name AS customer_name, \
-         c.phone AS customer_phone, c.user_id AS customer_user_id, t.subscription_id, t.area_id, \
-         a.name AS area_name, t.category, t.priority, t.status, t.channel, t.summary, \
-         t.assignee_id, u.name AS assignee_name, t.created_at, t.updated_at, \
-         t.first_response_at, t.resolved_at, t.closed_at, t.first_response_due_at, \
-         t.resolution_due_at, t.due_at, t.sla_paused_at, t.resolution_left_secs, \
-         t.first_response_breached, t.resolution_breached, t.reopen_count \
-         FROM {tickets} t JOIN customers c ON c.id = t.customer_id \
-         LEFT JOIN areas a ON a.id = t.area_id LEFT JOIN users u ON u.id = t.assignee_id"
-    )
+/// Whether a ticket missed a deadline (`breached`: one was recorded missed) or misses its
+/// running one (`due_at`) now.
+pub(super) fn missed(breached: bool, due_at: Option<DateTime<Utc>>, now: &DateTime<Utc>) -> bool {
+    breached || due_at.is_some_and(|d| d < *now)
 }
+
+/// Every column of a ticket, with its customer, area and assignee.
+const SELECT: &str = "SELECT t.id, t.number, t.customer_id, c.name AS customer_name, \
+     c.phone AS customer_phone, c.user_id AS customer_user_id, t.subscription_id, t.area_id, \
+     a.name AS area_name, t.category, t.priority, t.status, t.channel, t.summary, \
+     t.assignee_id, u.name AS assignee_name, t.created_at, t.updated_at, \
+     t.first_response_at, t.resolved_at, t.closed_at, t.first_response_due_at, \
+     t.resolution_due_at, t.due_at, t.sla_paused_at, t.resolution_left_secs, \
+     t.first_response_breached, t.resolution_breached, t.reopen_count \
+     FROM tickets t JOIN customers c ON c.id = t.customer_id \
+     LEFT JOIN areas a ON a.id = t.area_id LEFT JOIN users u ON u.id = t.assignee_id";
 
 pub struct NewTicket<'a> {
     pub number: &'a str,
@@ -114,14 +107,14 @@ pub async fn insert(tx: &mut Tx, t: &NewTicket<'_>, now: DateTime<Utc>) -> DbRes
 
 pub async fn get(c: impl Into<Conn<'_>>, id: i64) -> DbResult<Option<TicketRow>> {
     c.into()
-        .fetch_optional(&format!("{} WHERE t.id = $1", *SELECT), args![id])
+        .fetch_optional(&format!("{} WHERE t.id = $1", SELECT), args![id])
         .await
 }
 
 /// A ticket of one customer: another customer's is "not found".
 pub async fn get_for_customer(db: &Db, id: i64, customer_id: i64) -> DbResult<Option<TicketRow>> {
     db.fetch_optional(
-        &format!("{} WHERE t.id = $1 AND t.customer_id = $2", *SELECT),
+        &format!("{} WHERE t.id = $1 AND t.customer_id = $2", SELECT),
         args![id, customer_id],
     )
     .await
@@ -132,7 +125,7 @@ pub async fn of_customer(db: &Db, customer_id: i64, limit: i64) -> DbResult<Vec<
     db.fetch_all(
         &format!(
             "{} WHERE t.customer_id = $1 ORDER BY t.id DESC LIMIT $2",
-            *SELECT
+            SELECT
         ),
         args![customer_id, limit],
     )
@@ -334,7 +327,7 @@ pub async fn due_unwarned(db: &Db, until: DateTime<Utc>, limit: i64) -> DbResult
         &format!(
             "{} WHERE t.due_at < $1 AND (t.warned_due_at IS NULL OR t.warned_due_at <> t.due_at) \
              ORDER BY t.due_at LIMIT $2",
-            *SELECT
+            SELECT
         ),
         args![until, limit],
     )

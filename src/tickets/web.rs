@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-use super::list::{self as lists, Cursor, Filter, SlaFilter, Sort, StatusFilter};
+use super::list::{self as lists, Cursor, Filter, ListRow, SlaFilter, Sort, StatusFilter};
 use super::model::{Category, Channel, Priority, TicketStatus};
 use super::service::{self, StaffReply};
 use super::store::{self, SavedReply, TicketRow};
@@ -50,7 +50,7 @@ pub struct ListQuery {
 struct ListPage {
     ctx: Ctx,
     q: ListQuery,
-    rows: Vec<TicketRow>,
+    rows: Vec<ListRow>,
     next: Option<String>,
     areas: Arc<Vec<AreaRow>>,
     admins: Arc<Vec<StaffName>>,
@@ -67,14 +67,19 @@ impl ListPage {
             serde_urlencoded::to_string(&self.q).unwrap_or_default()
         )
     }
-    fn clock(&self, t: &TicketRow) -> String {
-        clock_text(&self.ctx, t, self.now)
+    fn clock(&self, t: &ListRow) -> String {
+        clock_text(&self.ctx, t.due_at, t.sla_paused_at.is_some(), self.now)
     }
 }
 
 /// "2 j 10 m lagi" / "terlambat 3 j" / "berhenti", in the reader's language.
-fn clock_text(ctx: &Ctx, t: &TicketRow, now: DateTime<Utc>) -> String {
-    match t.due_at {
+fn clock_text(
+    ctx: &Ctx,
+    due_at: Option<DateTime<Utc>>,
+    paused: bool,
+    now: DateTime<Utc>,
+) -> String {
+    match due_at {
         Some(due) if due >= now => {
             let s = ctx.span((due - now).num_seconds());
             ctx.tf("ticket.due_in", [("span", s.as_str())])
@@ -83,7 +88,7 @@ fn clock_text(ctx: &Ctx, t: &TicketRow, now: DateTime<Utc>) -> String {
             let s = ctx.span((now - due).num_seconds());
             ctx.tf("ticket.overdue_by", [("span", s.as_str())])
         }
-        None if t.sla_paused_at.is_some() => ctx.t("ticket.clock_paused").to_string(),
+        None if paused => ctx.t("ticket.clock_paused").to_string(),
         None => String::new(),
     }
 }
@@ -153,7 +158,7 @@ struct ShowPage {
     customer: CustomerRow,
     subscription: Option<SubscriptionRow>,
     thread: Thread,
-    others: Vec<TicketRow>,
+    others: Vec<ListRow>,
     /// Technician visits for this ticket, newest first.
     visits: Vec<crate::visits::store::VisitRow>,
     admins: Arc<Vec<StaffName>>,
@@ -168,7 +173,12 @@ struct ShowPage {
 
 impl ShowPage {
     fn clock(&self) -> String {
-        clock_text(&self.ctx, &self.t, self.now)
+        clock_text(
+            &self.ctx,
+            self.t.due_at,
+            self.t.sla_paused_at.is_some(),
+            self.now,
+        )
     }
     fn status_label(&self, s: &dyn std::fmt::Display) -> String {
         self.ctx.t(&status_key(s)).to_string()
