@@ -224,36 +224,37 @@ async fn show_page(
     internal: bool,
     errors: FieldErrors,
 ) -> AppResult<ShowPage> {
-    let t = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let customer = customers::get(&state.db, t.customer_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let subscription = match t.subscription_id {
-        Some(s) => customers::get_subscription(&state.db, s).await?,
-        None => None,
+    let db = &state.db;
+    let t = store::get(db, id).await?.ok_or(AppError::NotFound)?;
+    let now = state.now();
+    let same_customer = Filter {
+        customer_id: Some(t.customer_id),
+        ..Filter::default()
     };
-    let thread = Thread::load(&state.db, id, true).await?;
-    let mut others = lists::page(
-        &state.db,
-        &Filter {
-            customer_id: Some(t.customer_id),
-            ..Filter::default()
+    // The ticket's independent reads side by side on the read pool.
+    let (customer, subscription, thread, (mut others, _), visits, admins, saved) = tokio::try_join!(
+        customers::get(db, t.customer_id),
+        async {
+            match t.subscription_id {
+                Some(s) => customers::get_subscription(db, s).await,
+                None => Ok(None),
+            }
         },
-        Sort::Newest,
-        None,
-        10,
-        state.now(),
-    )
-    .await?
-    .0;
+        Thread::load(db, id, true),
+        lists::page(db, &same_customer, Sort::Newest, None, 10, now),
+        crate::visits::store::serving(db, None, Some(id), None),
+        users::active_of_role(state, Role::Admin),
+        super::replies::offered(state),
+    )?;
+    let customer = customer.ok_or(AppError::NotFound)?;
     others.retain(|o| o.id != id);
     Ok(ShowPage {
-        visits: crate::visits::store::serving(&state.db, None, Some(id), None).await?,
-        admins: users::active_of_role(state, Role::Admin).await?,
-        saved: super::replies::offered(state).await?,
+        visits,
+        admins,
+        saved,
         can_act: user.role == Role::Admin,
         me: user.id,
-        now: state.now(),
+        now,
         ctx,
         t,
         customer,
