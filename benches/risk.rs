@@ -6,7 +6,9 @@
 //! Seeds a fresh database in SQL (tickets over 5 years, ratings, NPS answers, visits,
 //! suspensions, competitor offers), then times `risk_store::scored` over everyone (what
 //! `/staff/at-risk` runs), one customer's score (the customer page) and the contact figures.
-//! Prints median and worst of the rounds.
+//! The packages and competitors' offers are read once beforehand, as the pages take them from
+//! the instance cache (before 30/11/2026 each round read them too). Prints median and worst of
+//! the rounds.
 
 use std::time::{Duration, Instant};
 
@@ -50,7 +52,8 @@ async fn main() -> anyhow::Result<()> {
 
     let now = Utc::now();
     let w = RiskWeights::default();
-    let all = risk_store::scored(&db, Subject::All, &w, now).await?;
+    let prices = risk_store::Prices::read(&db).await?;
+    let all = risk_store::scored(&db, Subject::All, &w, &prices, now).await?;
     let listed = all
         .iter()
         .filter(|s| s.assessment.score >= w.min_score)
@@ -62,7 +65,7 @@ async fn main() -> anyhow::Result<()> {
         all.first().map_or(0, |s| s.assessment.score)
     );
     time("all customers", || async {
-        risk_store::scored(&db, Subject::All, &w, now)
+        risk_store::scored(&db, Subject::All, &w, &prices, now)
             .await
             .unwrap();
     })
@@ -72,11 +75,13 @@ async fn main() -> anyhow::Result<()> {
             area_id: Some(1),
             package_id: None,
         };
-        risk_store::scored(&db, s, &w, now).await.unwrap();
+        risk_store::scored(&db, s, &w, &prices, now).await.unwrap();
     })
     .await;
     time("one customer", || async {
-        risk_store::score_of(&db, 4242, &w, now).await.unwrap();
+        risk_store::score_of(&db, 4242, &w, &prices, now)
+            .await
+            .unwrap();
     })
     .await;
     time("contact outcomes", || async {

@@ -33,10 +33,10 @@ pub struct AppState {
 
 /// This instance's copy of reads that change rarely and that many requests show (the public
 /// site's packages, promos, areas, news and company profile; the staff pages' lists of areas,
-/// packages, staff by role and saved replies): each kept for the TTL its reader gives, and all
-/// dropped when a form post through a route that changes one of them succeeds in this instance
-/// ([`crate::web::routes::Routes::clears_cache`]). Other instances show a change within that
-/// TTL.
+/// packages, staff by role, saved replies and competitors' offers): each kept for the TTL its
+/// reader gives, and all dropped when a form post through a route that changes one of them
+/// succeeds in this instance ([`crate::web::routes::Routes::clears_cache`]). Other instances
+/// show a change within that TTL.
 #[derive(Default)]
 pub struct Cache {
     entries: RwLock<HashMap<String, Cached>>,

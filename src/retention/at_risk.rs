@@ -121,10 +121,12 @@ pub async fn list(
     let mut cards = store::customer_cards(&state.db, &ids).await?;
     let mut last = store::last_contacts(&state.db, &ids).await?;
     let areas = crate::catalog::areas(&state).await?;
-    let packages = crate::catalog::packages(&state).await?;
     let area_names: HashMap<i64, String> = areas.iter().map(|a| (a.id, a.label())).collect();
-    let package_names: HashMap<i64, String> =
-        packages.iter().map(|p| (p.id, p.name.clone())).collect();
+    let package_names: HashMap<i64, String> = prices
+        .packages
+        .iter()
+        .map(|p| (p.id, p.name.clone()))
+        .collect();
     let rows = top
         .into_iter()
         .filter_map(|s| {
@@ -158,7 +160,7 @@ pub async fn list(
         min_score: weights.min_score,
         outcomes,
         areas,
-        packages,
+        packages: prices.packages.clone(),
         page: page_no,
         has_next,
     })
@@ -210,18 +212,17 @@ async fn render_contact(
         .ok_or(AppError::NotFound)?;
     let now = state.now();
     let valid = errors.is_empty();
+    let prices = super::prices(state).await?;
     let p = ContactPage {
-        assessment: risk_store::score_of(
-            &state.db,
-            id,
-            &state.config.risk,
-            &super::prices(state).await?,
-            now,
-        )
-        .await?,
+        assessment: risk_store::score_of(&state.db, id, &state.config.risk, &prices, now).await?,
         contacts: store::contacts_of(&state.db, id, 10).await?,
         promos: catalog::running_promos(&state.db, wib_date(now)).await?,
-        packages: catalog::published_packages(&state.db).await?,
+        packages: prices
+            .packages
+            .iter()
+            .filter(|p| p.published)
+            .cloned()
+            .collect(),
         outcomes: Outcome::ALL,
         ctx,
         customer,

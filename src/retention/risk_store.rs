@@ -63,7 +63,8 @@ pub struct Scored {
 
 /// What the cheaper-offer signal compares: every package of ours and every competitor's offer.
 /// The staff pages pass the instance cache's lists ([`crate::retention::prices`]); a service
-/// that records a score reads them from the database ([`Prices::read`]).
+/// that records a score reads them from the database ([`Prices::read`]), so a score stored
+/// may differ from the one shown when another instance changed a price in the last seconds.
 pub struct Prices {
     pub packages: Arc<Vec<PackageRow>>,
     pub offers: Arc<Vec<OfferRow>>,

@@ -107,14 +107,14 @@ pub async fn insert(tx: &mut Tx, t: &NewTicket<'_>, now: DateTime<Utc>) -> DbRes
 
 pub async fn get(c: impl Into<Conn<'_>>, id: i64) -> DbResult<Option<TicketRow>> {
     c.into()
-        .fetch_optional(&format!("{} WHERE t.id = $1", SELECT), args![id])
+        .fetch_optional(&format!("{SELECT} WHERE t.id = $1"), args![id])
         .await
 }
 
 /// A ticket of one customer: another customer's is "not found".
 pub async fn get_for_customer(db: &Db, id: i64, customer_id: i64) -> DbResult<Option<TicketRow>> {
     db.fetch_optional(
-        &format!("{} WHERE t.id = $1 AND t.customer_id = $2", SELECT),
+        &format!("{SELECT} WHERE t.id = $1 AND t.customer_id = $2"),
         args![id, customer_id],
     )
     .await
@@ -123,10 +123,7 @@ pub async fn get_for_customer(db: &Db, id: i64, customer_id: i64) -> DbResult<Op
 /// A customer's tickets, newest first.
 pub async fn of_customer(db: &Db, customer_id: i64, limit: i64) -> DbResult<Vec<TicketRow>> {
     db.fetch_all(
-        &format!(
-            "{} WHERE t.customer_id = $1 ORDER BY t.id DESC LIMIT $2",
-            SELECT
-        ),
+        &format!("{SELECT} WHERE t.customer_id = $1 ORDER BY t.id DESC LIMIT $2"),
         args![customer_id, limit],
     )
     .await
@@ -325,9 +322,8 @@ pub async fn messages(db: &Db, ticket_id: i64, with_internal: bool) -> DbResult<
 pub async fn due_unwarned(db: &Db, until: DateTime<Utc>, limit: i64) -> DbResult<Vec<TicketRow>> {
     db.fetch_all(
         &format!(
-            "{} WHERE t.due_at < $1 AND (t.warned_due_at IS NULL OR t.warned_due_at <> t.due_at) \
-             ORDER BY t.due_at LIMIT $2",
-            SELECT
+            "{SELECT} WHERE t.due_at < $1 AND (t.warned_due_at IS NULL OR t.warned_due_at <> t.due_at) \
+             ORDER BY t.due_at LIMIT $2"
         ),
         args![until, limit],
     )

@@ -310,6 +310,8 @@ async fn world(app: &TestApp) -> World {
     .await
     .unwrap();
     tx.commit().await.unwrap();
+    // Written to the store directly: empty the cache as the routes would.
+    app.state.cache.clear();
 
     World {
         c,
@@ -404,7 +406,7 @@ async fn the_list_ranks_by_the_hand_worked_scores_and_says_why() {
         .post(
             &format!("/staff/competitors/{}/offers", w.kx),
             &[
-                ("name", "Kilat 50"),
+                ("name", "Hemat 50"),
                 ("download_mbps", "50"),
                 ("price", "350000"),
             ],
@@ -418,6 +420,23 @@ async fn the_list_ranks_by_the_hand_worked_scores_and_says_why() {
         .assert_contains(
             "Paket Keluarga 50 Rp 400.000; KompetitorX menawarkan 50 Mbps Rp 350.000 (+10)",
         );
+    // Withdrawn: gone from the score at once.
+    let offer: i64 = app
+        .db()
+        .scalar("SELECT MAX(id) FROM competitor_offers", vec![])
+        .await
+        .unwrap();
+    let r = director
+        .post(
+            &format!("/staff/competitors/{}/offers/{offer}/delete", w.kx),
+            &[("confirm", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    director
+        .get(&budi)
+        .await
+        .assert_contains("Skor risiko saat ini: 62");
 }
 
 #[tokio::test]

@@ -1382,6 +1382,8 @@ async fn review_fixes_priority_keeps_paused_time_and_lists_reach_every_ticket() 
         "{next}: {}",
         page2.body.split("<tbody>").nth(1).unwrap_or("")
     );
+    // Its clock stopped, but the deadline it missed still marks its row.
+    page2.assert_contains(r#"<tr data-testid="row-TKT-2026-000001" class="breached">"#);
 
     // A crafted area for a new caller is a field error, not a 500.
     let r = admin
