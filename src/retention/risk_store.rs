@@ -28,17 +28,15 @@ pub enum Subject {
 }
 
 impl Subject {
-    /// A signal's statement `sql` with its `{f}` made ` AND <col> = $n` for one customer (the
-    /// argument added to `args`), or nothing for many.
-    fn filtered(self, sql: &str, mut args: Vec<Arg>, col: &str) -> (String, Vec<Arg>) {
-        let f = match self {
+    /// ` AND <col> = $n` for one customer, with its argument.
+    fn customer_filter(self, col: &str, next: usize, args: &mut Vec<Arg>) -> String {
+        match self {
             Subject::One(id) => {
                 args.push(id.into());
-                format!(" AND {col} = ${}", args.len())
+                format!(" AND {col} = ${next}")
             }
             _ => String::new(),
-        };
-        (sql.replace("{f}", &f), args)
+        }
     }
 }
 
@@ -143,66 +141,7 @@ pub async fn signals(
     prices: &Prices,
     now: DateTime<Utc>,
 ) -> DbResult<(Vec<LiveSub>, HashMap<i64, Signals>)> {
-    let d30 = now - Duration::days(30);
-    let d90 = now - Duration::days(90);
-    let d180 = now - Duration::days(180);
-    // Tickets opened in 90 days (index tickets_created): all, the last 30 days', the breached.
-    let tickets = subject.filtered(
-        "SELECT customer_id, \
-         SUM(CASE WHEN created_at >= $2 THEN 1 ELSE 0 END) AS t30, COUNT(*) AS t90, \
-         SUM(CASE WHEN first_response_breached OR resolution_breached THEN 1 ELSE 0 END) AS breached \
-         FROM tickets WHERE created_at >= $1{f} GROUP BY customer_id",
-        args![d90, d30],
-        "customer_id",
-    );
-    // Unresolved tickets of any age (index tickets_status; few are open at a time).
-    let unresolved = subject.filtered(
-        "SELECT customer_id, COUNT(*) AS n FROM tickets \
-         WHERE status IN ('new', 'open', 'waiting', 'visit_scheduled'){f} GROUP BY customer_id",
-        Vec::new(),
-        "customer_id",
-    );
-    // Ratings of 1–2 stars in 90 days (index ratings_created), newest first.
-    let low_ratings = subject.filtered(
-        "SELECT customer_id, stars AS value, created_at AS at FROM ratings \
-         WHERE created_at >= $1 AND stars <= 2{f} ORDER BY created_at DESC, id DESC",
-        args![d90],
-        "customer_id",
-    );
-    // NPS answers of 180 days (index nps_requests_answered): the latest decides.
-    let nps = subject.filtered(
-        "SELECT customer_id, score AS value, answered_at AS at FROM nps_requests \
-         WHERE answered_at >= $1 AND score IS NOT NULL{f} ORDER BY answered_at, id",
-        args![d180],
-        "customer_id",
-    );
-    // Failed visits that ended in 90 days (index visits_failed, migration 0014).
-    let failed_visits = subject.filtered(
-        "SELECT customer_id, COUNT(*) AS n FROM visits \
-         WHERE status = 'failed' AND finished_at >= $1{f} GROUP BY customer_id",
-        args![d90],
-        "customer_id",
-    );
-    // Suspensions in 180 days (index subscription_events_kind_at, migration 0014).
-    let suspensions = subject.filtered(
-        "SELECT s.customer_id, e.id AS value, e.at FROM subscription_events e \
-         JOIN subscriptions s ON s.id = e.subscription_id \
-         WHERE e.kind = 'suspended' AND e.at >= $1{f} ORDER BY e.at",
-        args![d180],
-        "s.customer_id",
-    );
-    // Side by side with the live subscriptions on the read pool: on PostgreSQL one round trip's
-    // wait, not seven.
-    let (subs, tickets, unresolved, low_ratings, nps, failed_visits, suspensions) = tokio::try_join!(
-        live_subs(db, subject),
-        db.fetch_all::<TicketCounts>(&tickets.0, tickets.1),
-        db.fetch_all::<Count>(&unresolved.0, unresolved.1),
-        db.fetch_all::<Dated>(&low_ratings.0, low_ratings.1),
-        db.fetch_all::<Dated>(&nps.0, nps.1),
-        db.fetch_all::<Count>(&failed_visits.0, failed_visits.1),
-        db.fetch_all::<Dated>(&suspensions.0, suspensions.1),
-    )?;
-
+    let subs = live_subs(db, subject).await?;
     let mut out: HashMap<i64, Signals> = HashMap::new();
     for s in &subs {
         let sig = out.entry(s.customer_id).or_default();
@@ -211,25 +150,85 @@ pub async fn signals(
             sig.started_on = Some(sig.started_on.map_or(d, |o| o.min(d)));
         }
     }
-    for r in tickets {
+    if out.is_empty() {
+        return Ok((subs, out));
+    }
+    let d30 = now - Duration::days(30);
+    let d90 = now - Duration::days(90);
+    let d180 = now - Duration::days(180);
+
+    // Tickets opened in 90 days (index tickets_created): all, the last 30 days', the breached.
+    let mut args = args![d90, d30];
+    let f = subject.customer_filter("customer_id", 3, &mut args);
+    let rows: Vec<TicketCounts> = db
+        .fetch_all(
+            &format!(
+                "SELECT customer_id, \
+                 SUM(CASE WHEN created_at >= $2 THEN 1 ELSE 0 END) AS t30, COUNT(*) AS t90, \
+                 SUM(CASE WHEN first_response_breached OR resolution_breached THEN 1 ELSE 0 END) AS breached \
+                 FROM tickets WHERE created_at >= $1{f} GROUP BY customer_id"
+            ),
+            args,
+        )
+        .await?;
+    for r in rows {
         if let Some(s) = out.get_mut(&r.customer_id) {
             s.tickets_30d = r.t30;
             s.tickets_90d = r.t90;
             s.breached_90d = r.breached;
         }
     }
-    for r in unresolved {
+
+    // Unresolved tickets of any age (index tickets_status; few are open at a time).
+    let mut args = Vec::new();
+    let f = subject.customer_filter("customer_id", 1, &mut args);
+    let rows: Vec<Count> = db
+        .fetch_all(
+            &format!(
+                "SELECT customer_id, COUNT(*) AS n FROM tickets \
+                 WHERE status IN ('new', 'open', 'waiting', 'visit_scheduled'){f} GROUP BY customer_id"
+            ),
+            args,
+        )
+        .await?;
+    for r in rows {
         if let Some(s) = out.get_mut(&r.customer_id) {
             s.unresolved = r.n;
         }
     }
-    for r in low_ratings {
+
+    // Ratings of 1–2 stars in 90 days (index ratings_created), newest first.
+    let mut args = args![d90];
+    let f = subject.customer_filter("customer_id", 2, &mut args);
+    let rows: Vec<Dated> = db
+        .fetch_all(
+            &format!(
+                "SELECT customer_id, stars AS value, created_at AS at FROM ratings \
+                 WHERE created_at >= $1 AND stars <= 2{f} ORDER BY created_at DESC, id DESC"
+            ),
+            args,
+        )
+        .await?;
+    for r in rows {
         if let Some(s) = out.get_mut(&r.customer_id) {
             s.low_ratings.push((r.value, wib_date(r.at)));
         }
     }
+
+    // NPS answers of 180 days (index nps_requests_answered): the latest decides.
+    let mut args = args![d180];
+    let f = subject.customer_filter("customer_id", 2, &mut args);
+    let rows: Vec<Dated> = db
+        .fetch_all(
+            &format!(
+                "SELECT customer_id, score AS value, answered_at AS at FROM nps_requests \
+                 WHERE answered_at >= $1 AND score IS NOT NULL{f} ORDER BY answered_at, id"
+            ),
+            args,
+        )
+        .await?;
     let mut latest: HashMap<i64, (i64, NaiveDate)> = HashMap::new();
-    for r in nps {
+    for r in rows {
         latest.insert(r.customer_id, (r.value, wib_date(r.at)));
     }
     for (customer, (score, on)) in latest {
@@ -237,12 +236,39 @@ pub async fn signals(
             s.detractor = (score <= 6).then_some((score, on));
         }
     }
-    for r in failed_visits {
+
+    // Failed visits that ended in 90 days (index visits_failed, migration 0014).
+    let mut args = args![d90];
+    let f = subject.customer_filter("customer_id", 2, &mut args);
+    let rows: Vec<Count> = db
+        .fetch_all(
+            &format!(
+                "SELECT customer_id, COUNT(*) AS n FROM visits \
+                 WHERE status = 'failed' AND finished_at >= $1{f} GROUP BY customer_id"
+            ),
+            args,
+        )
+        .await?;
+    for r in rows {
         if let Some(s) = out.get_mut(&r.customer_id) {
             s.failed_visits_90d = r.n;
         }
     }
-    for r in suspensions {
+
+    // Suspensions in 180 days (index subscription_events_kind_at, migration 0014).
+    let mut args = args![d180];
+    let f = subject.customer_filter("s.customer_id", 2, &mut args);
+    let rows: Vec<Dated> = db
+        .fetch_all(
+            &format!(
+                "SELECT s.customer_id, e.id AS value, e.at FROM subscription_events e \
+                 JOIN subscriptions s ON s.id = e.subscription_id \
+                 WHERE e.kind = 'suspended' AND e.at >= $1{f} ORDER BY e.at"
+            ),
+            args,
+        )
+        .await?;
+    for r in rows {
         if let Some(s) = out.get_mut(&r.customer_id) {
             s.suspended_on = Some(wib_date(r.at));
         }
