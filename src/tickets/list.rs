@@ -1,6 +1,7 @@
 //! The staff's ticket lists: filters, search, keyset paging and the desk's counts.
 
 use chrono::{DateTime, Duration, Utc};
+use std::sync::LazyLock;
 
 use super::model::{Category, Channel, Priority, TicketStatus};
 use super::store::{missed, SEARCH_KEY_SPAN};
@@ -288,14 +289,14 @@ pub async fn page(
         // the statistics `ANALYZE` gathers, which a real office's database never has: without
         // them it read every active ticket by status, joined and sorted them all (1,600 pages
         // a second against 5,700; bench/README.md, finding 38).
-        let tickets = if f.status == StatusFilter::Active {
-            ACTIVE_BY_DUE
+        let head = if f.status == StatusFilter::Active {
+            &ACTIVE_BY_DUE
         } else {
-            "tickets t"
+            &TICKETS
         };
         let sql = page_of(
             backend,
-            tickets,
+            head,
             &format!("WHERE {}", w.join(" AND ")),
             "t.due_at, t.id",
             args.len(),
@@ -322,7 +323,7 @@ pub async fn page(
     args.push((left + 1).into());
     let sql = page_of(
         backend,
-        "tickets t",
+        &TICKETS,
         &if w.is_empty() {
             String::new()
         } else {
@@ -346,8 +347,11 @@ pub async fn page(
     Ok((rows, next))
 }
 
-/// The active tickets read by their clocks' own (partial) index.
-const ACTIVE_BY_DUE: &str = "tickets t INDEXED BY tickets_active_due";
+/// The list's statement head as SQLite reads it, built once: from the tickets table, and from
+/// the active tickets by their clocks' own (partial) index.
+static TICKETS: LazyLock<String> = LazyLock::new(|| select_from("tickets t"));
+static ACTIVE_BY_DUE: LazyLock<String> =
+    LazyLock::new(|| select_from("tickets t INDEXED BY tickets_active_due"));
 
 /// The statement reading one page of tickets: those `filter` keeps, in `order`, at most the
 /// number bound at `$limit`. On PostgreSQL the page is chosen from the tickets alone and joined
@@ -355,14 +359,11 @@ const ACTIVE_BY_DUE: &str = "tickets t INDEXED BY tickets_active_due";
 /// one active ticket where there were 845) joined every active ticket before sorting them
 /// (3,900 buffers and 3.5 ms a page instead of 0.5 ms). SQLite walks the index in order and
 /// stops either way, and the subquery would cost it a copy and a sort (a fifth of the list's
-/// speed). bench/README.md, finding 35. `sqlite_from`: how SQLite reads the tickets (`tickets
-/// t`, or with the index it must use); PostgreSQL plans with the statistics it keeps itself.
-fn page_of(backend: Backend, sqlite_from: &str, filter: &str, order: &str, limit: usize) -> String {
+/// speed). bench/README.md, finding 35. `sqlite_head`: [`TICKETS`], or [`ACTIVE_BY_DUE`] where
+/// SQLite must be told the index (finding 38); PostgreSQL plans with the statistics it keeps.
+fn page_of(backend: Backend, sqlite_head: &str, filter: &str, order: &str, limit: usize) -> String {
     match backend {
-        Backend::Sqlite => format!(
-            "{} {filter} ORDER BY {order} LIMIT ${limit}",
-            select_from(sqlite_from)
-        ),
+        Backend::Sqlite => format!("{sqlite_head} {filter} ORDER BY {order} LIMIT ${limit}"),
         Backend::Postgres => {
             let page =
                 format!("(SELECT * FROM tickets t {filter} ORDER BY {order} LIMIT ${limit}) t");
@@ -409,7 +410,7 @@ mod tests {
         args.push(51.into());
         let sql = page_of(
             Backend::Sqlite,
-            ACTIVE_BY_DUE,
+            &ACTIVE_BY_DUE,
             &format!("WHERE {}", w.join(" AND ")),
             "t.due_at, t.id",
             args.len(),

@@ -191,8 +191,9 @@ impl Routes {
 
     /// Marks the route just declared as changing what the instance cache holds (the public
     /// site's packages, promos, areas, news and company profile; the staff pages' lists of
-    /// areas, packages, staff, saved replies and competitors' offers): after a successful form post through it this
-    /// instance's [`crate::state::Cache`] is emptied, so the change shows at once.
+    /// areas, packages, staff, saved replies and competitors' offers): after a successful form
+    /// post through it this instance's [`crate::state::Cache`] is emptied, so the change shows
+    /// at once.
     pub fn clears_cache(mut self) -> Routes {
         self.decls
             .last_mut()
