@@ -16,8 +16,8 @@ use chrono::Utc;
 use setia::audit::Actor;
 use setia::db::Db;
 use setia::notify::Links;
+use setia::tickets::filing::{self, Caller, NewTicketInput};
 use setia::tickets::model::{Category, Channel};
-use setia::tickets::service::{self, Caller, NewTicketInput};
 
 /// A customer with an active subscription and a portal login (2,000 of them, so that the
 /// per-customer hourly count reads few rows, as it does for real customers).
@@ -82,7 +82,7 @@ async fn main() -> anyhow::Result<()> {
                             photos: vec![],
                             hourly_limit: Some(1_000_000),
                         };
-                        service::file(&db, &links, actor, Utc::now(), input).await?;
+                        filing::file(&db, &links, actor, Utc::now(), input).await?;
                         filed.fetch_add(1, Ordering::Relaxed);
                         n += tasks;
                     }

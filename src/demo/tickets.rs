@@ -14,8 +14,9 @@ use crate::clock::{Clock, MockClock};
 use crate::satisfaction::model::{Stars, SubjectKind, Via};
 use crate::satisfaction::service::{self as satisfaction_service, RateInput};
 use crate::state::AppState;
+use crate::tickets::filing::{self, Caller, NewTicketInput};
 use crate::tickets::model::{Category, Channel, Priority, TicketStatus};
-use crate::tickets::service::{self, Caller, CustomerReply, NewTicketInput, StaffReply};
+use crate::tickets::service::{self, CustomerReply, StaffReply};
 use crate::uploads::form::Incoming;
 use crate::uploads::process::{self, Accept};
 
@@ -182,7 +183,7 @@ pub async fn load(
         } else {
             Vec::new()
         };
-        let filed = service::file(
+        let filed = filing::file(
             db,
             &links,
             if by_customer { customer } else { admin },

@@ -230,13 +230,13 @@ pub async fn scenarios(
         // The complaint comes in the evening before the visit day.
         let filed = now - Duration::days(days_back + 1) - Duration::hours(3);
         clock.advance(filed - clock.now());
-        let ticket = crate::tickets::service::file(
+        let ticket = crate::tickets::filing::file(
             db,
             &links,
             office,
             clock.now(),
-            crate::tickets::service::NewTicketInput {
-                caller: crate::tickets::service::Caller::Customer(customer),
+            crate::tickets::filing::NewTicketInput {
+                caller: crate::tickets::filing::Caller::Customer(customer),
                 subscription_id: Some(sub),
                 category: crate::tickets::model::Category::NoConnection,
                 priority: None,

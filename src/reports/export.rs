@@ -7,6 +7,8 @@
 //! (percentages and hours with one decimal, money in whole rupiah).
 //! XLSX: one worksheet per table, header row bold, numbers as numbers, dates as dates (WIB).
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Datelike, Utc};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
@@ -87,14 +89,14 @@ impl Cell {
     /// What the CSV holds: plain numbers with a `.` decimal point, empty for none.
     pub fn csv(&self) -> String {
         match self {
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => csv_text(s).into_owned(),
             Cell::Count(n) => n.to_string(),
             Cell::Percent(Some(v)) | Cell::Hours(Some(v)) => format!("{v:.1}"),
             Cell::Number(Some(v), d) => format!("{v:.d$}", d = *d),
             Cell::Percent(None) | Cell::Hours(None) | Cell::Number(None, _) => String::new(),
             Cell::Money(r) => r.0.to_string(),
             Cell::Date(t) => fmt_date(t),
-            Cell::Link { text, .. } => text.clone(),
+            Cell::Link { text, .. } => csv_text(text).into_owned(),
             Cell::Empty => String::new(),
         }
     }
@@ -166,11 +168,27 @@ impl Table {
     }
 }
 
+/// A CSV writer into memory that starts with the byte-order mark Excel reads the encoding from.
+pub fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(vec![0xEF, 0xBB, 0xBF])
+}
+
+/// Text as a CSV cell. Text that a spreadsheet would run as a formula (starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return) gets a leading `'`: names and comments are typed by the
+/// public, and `=HYPERLINK(…)` in a comment must stay text in the office's Excel.
+pub fn csv_text(s: &str) -> Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 /// The CSV of `tables`, one after the other with a title line and a blank line between them.
 pub fn to_csv(tables: &[Table], lang: Lang) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let mut w = csv_writer();
     for (i, t) in tables.iter().enumerate() {
         if i > 0 {
             w.write_record([""]).expect("writing to memory");
@@ -280,6 +298,14 @@ mod tests {
         assert_eq!(Cell::Money(Rupiah(250_000)).display(Lang::Id), "Rp 250.000");
         assert_eq!(Cell::Money(Rupiah(250_000)).csv(), "250000");
         assert_eq!(Cell::Percent(None).csv(), "");
+        // A comment typed as a formula stays text; an ordinary one is untouched.
+        assert_eq!(
+            Cell::text("=HYPERLINK(\"http://x\")").csv(),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(Cell::text("@SUM(A1)").csv(), "'@SUM(A1)");
+        assert_eq!(Cell::text("Lambat -- sore").csv(), "Lambat -- sore");
+        assert_eq!(Cell::text("Lambat").display(Lang::Id), "Lambat");
     }
 
     #[test]

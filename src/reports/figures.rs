@@ -4,7 +4,7 @@
 //! previous period and the twelve monthly points. Tickets and ratings: the daily summary
 //! (`reports::days`).
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use super::days::Days;
 use super::period::{Period, Scope};
@@ -260,17 +260,32 @@ pub struct Termination {
     pub competitor: Option<String>,
 }
 
-/// Terminations: subscriptions with status 'terminated' and `ended_on` within the period's
-/// days, newest first (at most `limit`).
+impl Termination {
+    /// Whole months from start to end (none when the start is unknown).
+    pub fn tenure_months(&self) -> Option<i32> {
+        let s = self.started_on?;
+        let e = self.ended_on;
+        let months = (e.year() - s.year()) * 12 + e.month() as i32
+            - s.month() as i32
+            - i32::from(e.day() < s.day());
+        Some(months.max(0))
+    }
+}
+
+/// Terminations (subscriptions with status 'terminated') whose `ended_on` lies in
+/// `first..=last` and in the scope, newest first: `limit` of them after the first `offset`.
 pub async fn termination_list(
     db: &Db,
-    p: &Period,
+    (first, last): (NaiveDate, NaiveDate),
     scope: &Scope,
     limit: i64,
+    offset: i64,
 ) -> DbResult<Vec<Termination>> {
-    let mut a = args![p.first, p.last];
+    let mut a = args![first, last];
     let s = scope_sql(scope, "s.area_id", "s.package_id", &mut a);
     a.push(limit.into());
+    a.push(offset.into());
+    let n = a.len();
     db.fetch_all(
         &format!(
             "SELECT c.id AS customer_id, c.name AS customer_name, c.number AS customer_number, \
@@ -280,8 +295,22 @@ pub async fn termination_list(
              JOIN packages pk ON pk.id = s.package_id LEFT JOIN areas ar ON ar.id = s.area_id \
              LEFT JOIN competitors co ON co.id = s.competitor_id \
              WHERE s.status = 'terminated' AND s.ended_on >= $1 AND s.ended_on <= $2{s} \
-             ORDER BY s.ended_on DESC, s.id DESC LIMIT ${}",
-            a.len()
+             ORDER BY s.ended_on DESC, s.id DESC LIMIT ${} OFFSET ${n}",
+            n - 1
+        ),
+        a,
+    )
+    .await
+}
+
+/// How many terminations [`termination_list`] has for the period in the scope.
+pub async fn termination_count(db: &Db, p: &Period, scope: &Scope) -> DbResult<i64> {
+    let mut a = args![p.first, p.last];
+    let s = scope_sql(scope, "area_id", "package_id", &mut a);
+    db.scalar(
+        &format!(
+            "SELECT COUNT(*) FROM subscriptions \
+             WHERE status = 'terminated' AND ended_on >= $1 AND ended_on <= $2{s}"
         ),
         a,
     )

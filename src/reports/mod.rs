@@ -13,6 +13,7 @@ pub mod queries;
 pub mod series;
 pub mod stats;
 pub mod tables;
+pub mod terminations;
 pub mod web;
 
 use crate::auth::groups;
@@ -22,7 +23,8 @@ pub fn routes() -> Routes {
     let office = Access::Roles(groups::OFFICE);
     Routes::new()
         .get("/staff/reports", office, web::dashboard)
-        .get("/staff/reports/terminations", office, web::terminations)
+        .get("/staff/reports/terminations", office, terminations::list)
+        .get("/staff/reports/terminations.csv", office, terminations::csv)
         .get("/staff/reports/monthly", office, web::monthly)
         .merge(pages::routes())
         // Each reads up to a year of summaries.

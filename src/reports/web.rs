@@ -1,5 +1,5 @@
-//! The director's dashboard (`/staff/reports`), the terminations behind its churn figure and the
-//! monthly report. Read-only: web → store directly.
+//! The director's dashboard (`/staff/reports`) and the monthly report. Read-only: web → store
+//! directly.
 
 use askama::Template;
 use axum::extract::State;
@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::charts::{self, BarChart, HBarChart, Item, LineChart, MaybeItem};
 use super::dashboard::Dashboard;
-use super::figures::{self, Numbers, Termination};
+use super::figures::Numbers;
 use super::period::{next_month, Period, PeriodQuery, Preset, Scope};
 use super::stats::fmt_percent;
 use crate::catalog::{
@@ -461,7 +461,7 @@ impl Picker {
 }
 
 /// The period and scope asked for, or the field errors of both.
-fn parse(q: &PeriodQuery, today: NaiveDate) -> Result<(Period, Scope), FieldErrors> {
+pub(super) fn parse(q: &PeriodQuery, today: NaiveDate) -> Result<(Period, Scope), FieldErrors> {
     let period = Period::parse(q, today);
     let scope = Scope::parse(q);
     match (period, scope) {
@@ -494,7 +494,7 @@ pub struct DashboardPage {
     pub query: String,
 }
 
-fn bad_request<T: Template>(t: &T) -> AppResult<Response> {
+pub(super) fn bad_request<T: Template>(t: &T) -> AppResult<Response> {
     Ok((StatusCode::BAD_REQUEST, Html(t.render()?)).into_response())
 }
 
@@ -544,79 +544,6 @@ pub async fn dashboard(
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<Response> {
     render_dashboard(&state, ctx, q, "/staff/reports").await
-}
-
-#[derive(Template)]
-#[template(path = "reports/terminations.html")]
-struct TerminationsPage {
-    ctx: Ctx,
-    q: PeriodQuery,
-    picker: Picker,
-    errors: FieldErrors,
-    action: &'static str,
-    period_label: String,
-    rows: Vec<Termination>,
-    limit: i64,
-}
-
-impl TerminationsPage {
-    /// Whether the list stopped at its limit.
-    fn capped(&self) -> bool {
-        self.rows.len() as i64 >= self.limit
-    }
-    fn reason(&self, r: &Option<String>) -> String {
-        r.as_deref()
-            .and_then(TerminationReason::parse)
-            .map_or("–".into(), |r| self.ctx.t(r.label_key()).to_string())
-    }
-    /// Whole months from start to end.
-    fn tenure(&self, t: &Termination) -> String {
-        match t.started_on {
-            Some(s) => {
-                let months = (t.ended_on.year() - s.year()) * 12 + t.ended_on.month() as i32
-                    - s.month() as i32
-                    - i32::from(t.ended_on.day() < s.day());
-                self.ctx.tf(
-                    "dashboard.months",
-                    [("n", months.max(0).to_string().as_str())],
-                )
-            }
-            None => "–".into(),
-        }
-    }
-}
-
-const TERMINATIONS_LIMIT: i64 = 500;
-
-/// The terminations of the period: who left, when, why and to whom.
-pub async fn terminations(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PeriodQuery>,
-) -> AppResult<Response> {
-    let picker = Picker::load(&state).await?;
-    let mut p = TerminationsPage {
-        ctx,
-        q,
-        picker,
-        errors: FieldErrors::default(),
-        action: "/staff/reports/terminations",
-        period_label: String::new(),
-        rows: Vec::new(),
-        limit: TERMINATIONS_LIMIT,
-    };
-    match parse(&p.q, wib_date(state.now())) {
-        Err(errors) => {
-            p.errors = errors;
-            bad_request(&p)
-        }
-        Ok((period, scope)) => {
-            p.period_label = period.label();
-            p.rows =
-                figures::termination_list(&state.db, &period, &scope, TERMINATIONS_LIMIT).await?;
-            page(&p)
-        }
-    }
 }
 
 #[derive(Deserialize, Default)]

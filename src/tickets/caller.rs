@@ -6,8 +6,9 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
+use super::filing::{self, Caller, NewTicketInput};
 use super::model::{Category, Channel, Priority};
-use super::service::{self, Caller, NewTicketInput};
+use super::service;
 use super::web::back;
 use crate::catalog::store::{self as catalog, AreaRow};
 use crate::customers::model::status_key;
@@ -170,7 +171,7 @@ pub async fn file(
     else {
         return web::invalid(&new_page(&state, ctx, f, errors).await?);
     };
-    let result = service::file(
+    let result = filing::file(
         &state.db,
         &state.links(),
         ctx.actor(),

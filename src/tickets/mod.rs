@@ -2,6 +2,7 @@
 //! SLA clocks, lists and search.
 
 mod caller;
+pub mod filing;
 pub mod list;
 pub mod model;
 mod notice;

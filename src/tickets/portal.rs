@@ -7,8 +7,9 @@ use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::filing::{self, Caller, NewTicketInput};
 use super::model::{Category, Channel, TicketStatus};
-use super::service::{self, Caller, CustomerReply, NewTicketInput};
+use super::service::{self, CustomerReply};
 use super::store::{self, TicketRow};
 use super::thread::Thread;
 use crate::customers::model::status_key;
@@ -150,7 +151,7 @@ pub async fn file(
         },
     };
     let result = match (category, errors.is_empty()) {
-        (Some(category), true) => service::file(
+        (Some(category), true) => filing::file(
             &state.db,
             &state.links(),
             ctx.actor(),

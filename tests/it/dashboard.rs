@@ -554,6 +554,129 @@ async fn the_terminations_list_lists_exactly_the_terminated_of_the_period() {
     r.assert_contains("term-PLG-000006");
 }
 
+/// Five years of an ISP's terminations do not fit one page: the list pages by a hundred and the
+/// CSV holds every one of the period, newest first, across its months.
+#[tokio::test]
+async fn the_terminations_page_by_a_hundred_and_the_csv_holds_them_all() {
+    let app = spawn().await;
+    let w = world(&app).await;
+    // 150 more: 100 in September, 50 in August. With C3 and C4 (October) and C6 (September):
+    // 153 from 1 August to 31 October.
+    for n in 100..250 {
+        let id = customer(&app, &w.c, n).await;
+        let ended = if n < 200 {
+            day(9, 1 + (n % 28) as u32)
+        } else {
+            day(8, 1 + (n % 28) as u32)
+        };
+        subscription(
+            &app,
+            &w.c,
+            id,
+            w.c.package,
+            "terminated",
+            day(1, 5),
+            Some(ended),
+            Some("relocation"),
+            None,
+        )
+        .await;
+    }
+    // A name typed at sign-up as a spreadsheet formula.
+    app.db()
+        .execute(
+            "UPDATE customers SET name = '=HYPERLINK(\"http://x\")' WHERE number = 'PLG-000240'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (director, _) = app.logged_in(Role::Director).await;
+    let period = "period=custom&from=01/08/2026&to=31/10/2026";
+    let r = director
+        .get(&format!("/staff/reports/terminations?{period}"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body.matches("data-testid=\"term-").count(), 100);
+    assert_eq!(testid_text(&r.body, "total").as_deref(), Some("153 data"));
+    let first_row = r.body.find("data-testid=\"term-").unwrap();
+    assert!(
+        r.body[first_row..].starts_with("data-testid=\"term-PLG-000004\""),
+        "C4 left last (20 Oct), so it comes first"
+    );
+    r.assert_contains(&format!(
+        "href=\"/staff/reports/terminations?{}&#38;page=2\" data-testid=\"next\"",
+        period.replace('&', "&#38;")
+    ));
+    let r2 = director
+        .get(&format!("/staff/reports/terminations?{period}&page=2"))
+        .await;
+    assert_eq!(r2.body.matches("data-testid=\"term-").count(), 53);
+    r2.assert_contains("data-testid=\"prev\"");
+    assert!(!r2.body.contains("data-testid=\"next\""));
+    // A page past the end shows the last one; a page that is not a number the first.
+    let past = director
+        .get(&format!("/staff/reports/terminations?{period}&page=99"))
+        .await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert_eq!(past.body.matches("data-testid=\"term-").count(), 53);
+    let junk = director
+        .get(&format!("/staff/reports/terminations?{period}&page=abc"))
+        .await;
+    assert_eq!(junk.body.matches("data-testid=\"term-").count(), 100);
+
+    let csv = director
+        .get(&format!("/staff/reports/terminations.csv?{period}"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(
+        csv.headers["content-disposition"],
+        "attachment; filename=\"berhenti-20260801-20261031.csv\""
+    );
+    let lines: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 1 + 153, "a header and every termination");
+    assert!(
+        lines[0].starts_with("Nomor pelanggan,Pelanggan,Paket,"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("PLG-000004,Pelanggan 4,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[1].contains(",20/10/2026,Kualitas layanan"),
+        "{}",
+        lines[1]
+    );
+    let ended: Vec<NaiveDate> = lines[1..]
+        .iter()
+        .map(|l| {
+            let cell = l.split(',').nth(5).unwrap();
+            NaiveDate::parse_from_str(cell, "%d/%m/%Y").unwrap()
+        })
+        .collect();
+    assert!(ended.windows(2).all(|p| p[0] >= p[1]), "newest first");
+    assert_eq!(ended.last(), Some(&day(8, 1)));
+    assert!(
+        csv.body
+            .contains("PLG-000240,\"'=HYPERLINK(\"\"http://x\"\")\","),
+        "the formula stays text"
+    );
+    // Office only; a bad period gets the page with its message.
+    let (tech, _) = app.logged_in(Role::Technician).await;
+    let refused = tech
+        .get(&format!("/staff/reports/terminations.csv?{period}"))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let bad = director
+        .get("/staff/reports/terminations.csv?period=custom&from=31/02/2026&to=01/03/2026")
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    bad.assert_contains("data-testid=\"period-error\"");
+}
+
 #[tokio::test]
 async fn a_bad_period_is_a_400_with_the_message_and_the_typed_values() {
     let app = spawn().await;

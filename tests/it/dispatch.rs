@@ -341,13 +341,13 @@ async fn the_lists_count_outcomes_reasons_and_durations() {
         )
         .await
         .unwrap();
-    let ticket = setia::tickets::service::file(
+    let ticket = setia::tickets::filing::file(
         db,
         &links,
         actor(t1),
         app.clock_now(),
-        setia::tickets::service::NewTicketInput {
-            caller: setia::tickets::service::Caller::Customer(customer),
+        setia::tickets::filing::NewTicketInput {
+            caller: setia::tickets::filing::Caller::Customer(customer),
             subscription_id: None,
             category: setia::tickets::model::Category::Slow,
             priority: None,

@@ -163,13 +163,13 @@ async fn world(app: &TestApp) -> (Params, Browser) {
         name: "Walk",
         ip: "-",
     };
-    let ticket = setia::tickets::service::file(
+    let ticket = setia::tickets::filing::file(
         db,
         &links,
         admin_actor,
         now,
-        setia::tickets::service::NewTicketInput {
-            caller: setia::tickets::service::Caller::Customer(customer_of(own_reg).await),
+        setia::tickets::filing::NewTicketInput {
+            caller: setia::tickets::filing::Caller::Customer(customer_of(own_reg).await),
             subscription_id: None,
             category: setia::tickets::model::Category::Slow,
             priority: None,
