@@ -8,6 +8,7 @@
 #   ONLY='search|ticket_file' CONNS=16 bench/load.sh  # scenarios whose name matches
 #   DURATION=5 CUSTOMERS=20000 TICKETS=200000 bench/load.sh
 #   EXTRA_ENV='SETIA_SQLITE_SYNCHRONOUS=full' SETUPS=sqlite ONLY=ticket_file bench/load.sh
+#   BIN=/tmp/setia-before SETUPS=sqlite bench/load.sh   # a saved build, not rebuilt
 #
 # Prints per scenario requests/s, p50/p99 latency, errors, the server's peak memory (VmHWM,
 # reset before each scenario) and the fraction of the ceiling; writes bench/results/load-*.json.
@@ -38,7 +39,9 @@ next_run_no() {
 for tool in wrk sqlite3 psql; do
     command -v $tool >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk sqlite3 postgresql-client >/dev/null; }
 done
-cargo build --release --quiet --bin setia --example ceiling
+if [ "$BIN" = target/release/setia ]; then
+    cargo build --release --quiet --bin setia --example ceiling
+fi
 
 LIMITS='{login={per_minute=100000000,burst=100000000},signup={per_minute=100000000,burst=100000000}}'
 RUN_ENV="SETIA_TICKETS_PER_HOUR=100000 SETIA_RATE_LIMITS=$LIMITS $EXTRA_ENV"

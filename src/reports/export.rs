@@ -9,9 +9,13 @@
 
 use std::borrow::Cow;
 
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Datelike, Utc};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
+use super::period::{next_month, Period};
+use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::types::{fmt_date, wib, Rupiah};
 
@@ -177,13 +181,41 @@ pub fn csv_writer() -> csv::Writer<Vec<u8>> {
 
 /// Text as a CSV cell. Text that a spreadsheet would run as a formula (starting with `=`, `+`,
 /// `-`, `@`, a tab or a carriage return) gets a leading `'`: names and comments are typed by the
-/// public, and `=HYPERLINK(…)` in a comment must stay text in the office's Excel.
+/// public, and `=HYPERLINK(…)` in a comment must stay text in the office's Excel. The price:
+/// an ordinary text starting so (a comment of just "-") shows the `'` too. Figures are typed
+/// cells, never text, so a negative number is not touched.
 pub fn csv_text(s: &str) -> Cow<'_, str> {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         Cow::Owned(format!("'{s}"))
     } else {
         Cow::Borrowed(s)
     }
+}
+
+/// `laporan-keluhan-2026-11.csv` for a calendar month, else
+/// `laporan-keluhan-20261101-20261115.csv` (`stem`, then the period).
+pub fn file_name(stem: &str, p: &Period, ext: &str) -> String {
+    let whole_month = p.first.day() == 1 && next_month(p.first) > p.last;
+    let span = if whole_month {
+        p.first.format("%Y-%m").to_string()
+    } else {
+        format!("{}-{}", p.first.format("%Y%m%d"), p.last.format("%Y%m%d"))
+    };
+    format!("{stem}-{span}.{ext}")
+}
+
+/// A download of `body` as the file `name`.
+pub fn attachment(body: Vec<u8>, mime: &'static str, name: &str) -> AppResult<Response> {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// The CSV of `tables`, one after the other with a title line and a blank line between them.

@@ -304,8 +304,12 @@ pub async fn termination_list(
 }
 
 /// How many terminations [`termination_list`] has for the period in the scope.
-pub async fn termination_count(db: &Db, p: &Period, scope: &Scope) -> DbResult<i64> {
-    let mut a = args![p.first, p.last];
+pub async fn termination_count(
+    db: &Db,
+    (first, last): (NaiveDate, NaiveDate),
+    scope: &Scope,
+) -> DbResult<i64> {
+    let mut a = args![first, last];
     let s = scope_sql(scope, "area_id", "package_id", &mut a);
     db.scalar(
         &format!(

@@ -4,9 +4,8 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use chrono::Datelike;
 
 use super::export::{self, Table};
 use super::period::{Period, PeriodQuery, Scope};
@@ -115,17 +114,6 @@ enum FileType {
     Xlsx,
 }
 
-/// `laporan-keluhan-2026-11` for a calendar month, else `laporan-keluhan-20261101-20261115`.
-fn file_name(kind: Kind, p: &Period, ext: &str) -> String {
-    let whole_month = p.first.day() == 1 && super::period::next_month(p.first) > p.last;
-    let span = if whole_month {
-        p.first.format("%Y-%m").to_string()
-    } else {
-        format!("{}-{}", p.first.format("%Y%m%d"), p.last.format("%Y%m%d"))
-    };
-    format!("{}-{span}.{ext}", kind.file_stem())
-}
-
 async fn download(
     state: AppState,
     ctx: Ctx,
@@ -151,18 +139,11 @@ async fn download(
             "xlsx",
         ),
     };
-    let disposition = format!("attachment; filename=\"{}\"", file_name(kind, &period, ext));
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(|e| AppError::Internal(e.into()))?,
-            ),
-        ],
+    export::attachment(
         body,
+        mime,
+        &export::file_name(kind.file_stem(), &period, ext),
     )
-        .into_response())
 }
 
 macro_rules! report_handlers {
@@ -201,7 +182,7 @@ mod tests {
             last: d(11, 30),
         };
         assert_eq!(
-            file_name(Kind::Complaints, &p, "xlsx"),
+            export::file_name(Kind::Complaints.file_stem(), &p, "xlsx"),
             "laporan-keluhan-2026-11.xlsx"
         );
         let p = Period {
@@ -210,7 +191,7 @@ mod tests {
             last: d(11, 15),
         };
         assert_eq!(
-            file_name(Kind::Retention, &p, "csv"),
+            export::file_name(Kind::Retention.file_stem(), &p, "csv"),
             "laporan-retensi-20261102-20261115.csv"
         );
     }

@@ -6,12 +6,11 @@ use std::borrow::Cow;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{Datelike, Duration};
 use serde::Deserialize;
 
-use super::export::{csv_text, csv_writer};
+use super::export::{attachment, csv_text, csv_writer, file_name};
 use super::figures::{self, Termination};
 use super::period::{Period, PeriodQuery};
 use super::web::{bad_request, day, parse, Picker};
@@ -97,16 +96,12 @@ pub async fn list(
             bad_request(&p)
         }
         Ok((period, scope)) => {
-            let total = figures::termination_count(&state.db, &period, &scope).await?;
+            let days = (period.first, period.last);
+            let total = figures::termination_count(&state.db, days, &scope).await?;
             p.paging = Paging::new(q.page.trim().parse().ok(), PER_PAGE, total);
-            p.rows = figures::termination_list(
-                &state.db,
-                (period.first, period.last),
-                &scope,
-                PER_PAGE,
-                p.paging.offset(),
-            )
-            .await?;
+            p.rows =
+                figures::termination_list(&state.db, days, &scope, PER_PAGE, p.paging.offset())
+                    .await?;
             p.period_label = period.label();
             p.query = format!("{}{}", period.query(), scope.query());
             page(&p)
@@ -115,8 +110,10 @@ pub async fn list(
 }
 
 /// Every termination of the period as CSV (UTF-8 with a byte-order mark, headers in the reader's
-/// language, dates `DD/MM/YYYY`), newest first. Read a month at a time, so that five years of an
-/// ISP's terminations never sit in memory as rows at once. A bad period gets the page with the
+/// language, dates `DD/MM/YYYY`), newest first. The rows are read a month at a time, so that five
+/// years of an ISP's terminations never sit in memory as rows at once; the file itself (about
+/// 100 bytes a row) is assembled in memory while the request holds its heavy-read slot. An
+/// unknown reason is an empty cell (the page shows "–"). A bad period gets the page with the
 /// message.
 pub async fn csv(
     State(state): State<AppState>,
@@ -165,25 +162,11 @@ pub async fn csv(
     let body = w
         .into_inner()
         .map_err(|e| AppError::Internal(e.into_error().into()))?;
-    let disposition = format!(
-        "attachment; filename=\"berhenti-{}-{}.csv\"",
-        period.first.format("%Y%m%d"),
-        period.last.format("%Y%m%d")
-    );
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(|e| AppError::Internal(e.into()))?,
-            ),
-        ],
+    attachment(
         body,
+        "text/csv; charset=utf-8",
+        &file_name("berhenti", &period, "csv"),
     )
-        .into_response())
 }
 
 /// The period's calendar months as day ranges, the last first, cut to the period.

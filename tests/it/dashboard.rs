@@ -664,6 +664,58 @@ async fn the_terminations_page_by_a_hundred_and_the_csv_holds_them_all() {
             .contains("PLG-000240,\"'=HYPERLINK(\"\"http://x\"\")\","),
         "the formula stays text"
     );
+    // Page 2 goes on where the CSV's 101st row is; the page links the same download.
+    let second = r2.body.find("data-testid=\"term-").unwrap();
+    let number = lines[101].split(',').next().unwrap();
+    assert!(
+        r2.body[second..].starts_with(&format!("data-testid=\"term-{number}\"")),
+        "{number}"
+    );
+    r.assert_contains(&format!(
+        "href=\"/staff/reports/terminations.csv?{}\" data-testid=\"download-csv\"",
+        period.replace('&', "&#38;")
+    ));
+    // The scope narrows the count, the page and the file alike.
+    let in_area = director
+        .get(&format!(
+            "/staff/reports/terminations?{period}&area={}",
+            w.c.area
+        ))
+        .await;
+    assert_eq!(
+        testid_text(&in_area.body, "total").as_deref(),
+        Some("153 data")
+    );
+    let other = format!("{period}&package={}", w.c.other_package);
+    let none = director
+        .get(&format!("/staff/reports/terminations?{other}"))
+        .await;
+    assert_eq!(none.status, StatusCode::OK);
+    none.assert_contains("data-testid=\"none\"");
+    let none_csv = director
+        .get(&format!("/staff/reports/terminations.csv?{other}"))
+        .await;
+    assert_eq!(
+        none_csv.body.trim_start_matches('\u{feff}').lines().count(),
+        1
+    );
+    // In English, the headers are English.
+    director
+        .post("/lang", &[("lang", "en"), ("back", "/staff")])
+        .await;
+    let en = director
+        .get(&format!(
+            "/staff/reports/terminations.csv?{period}&package={}",
+            w.c.package
+        ))
+        .await;
+    let en = en.body.trim_start_matches('\u{feff}');
+    assert!(
+        en.starts_with("Customer number,Customer,Package,Area,Started on,Ended on,Reason,Competitor,Tenure (months)\n"),
+        "{}",
+        &en[..200]
+    );
+    assert_eq!(en.lines().count(), 1 + 153);
     // Office only; a bad period gets the page with its message.
     let (tech, _) = app.logged_in(Role::Technician).await;
     let refused = tech
