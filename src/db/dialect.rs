@@ -48,6 +48,26 @@ impl Backend {
         }
     }
 
+    /// The keys of the newest `$limit` documents of `index` that match the query bound at
+    /// `$param`, for `id IN (…)`, where the matches are few or spread over every age (a name
+    /// among the customers). SQLite's FTS5 reads its matches newest first and stops. PostgreSQL
+    /// is made to ask the GIN index for every match and sort only their keys: left to itself
+    /// with a limit, it walked the table's key backwards testing each document until enough
+    /// matched (40 ms for a common name, every row for a word nobody has; bench/README.md,
+    /// finding 41). [`Backend::full_text_select`] lets it, for words whose newest matches are
+    /// near the top (a complaint's words).
+    pub fn full_text_newest(self, index: &str, param: usize, limit: usize) -> String {
+        match self {
+            Backend::Sqlite => format!(
+                "SELECT rowid FROM {index} WHERE {index} MATCH ${param} ORDER BY rowid DESC LIMIT ${limit}"
+            ),
+            Backend::Postgres => format!(
+                "SELECT id FROM (SELECT id FROM {index} WHERE doc @@ to_tsquery('simple', ${param}) \
+                 OFFSET 0) m ORDER BY id DESC LIMIT ${limit}"
+            ),
+        }
+    }
+
     /// `column` in a condition that must not choose the index the rows are read through
     /// (SQLite's unary `+`), so that another condition's index does; PostgreSQL's planner
     /// weighs its statistics instead.
@@ -112,8 +132,8 @@ impl Backend {
         (!words.is_empty()).then(|| self.joined(words, true, false))
     }
 
-    /// The query text for [`Backend::full_text_keys`] matching a document with a word that
-    /// starts with any of `prefixes` (only their letters and digits count, as in
+    /// The query text for [`Backend::full_text_keys`] or [`Backend::full_text_newest`] matching
+    /// a document with a word that starts with any of `prefixes` (only their letters and digits count, as in
     /// [`Backend::full_text_query`]).
     pub fn full_text_any(self, prefixes: &[String]) -> String {
         let words = prefixes

@@ -275,20 +275,22 @@ async fn customer_list_searches_filters_and_pages_by_keyset() {
         .await;
     }
     let (admin, _) = app.logged_in(Role::Admin).await;
+    let rows = |r: &crate::common::Resp| {
+        r.body.matches("href=\"/staff/customers/").count()
+            - r.body.matches("/staff/customers/new").count()
+    };
+    let next_cursor = |r: &crate::common::Resp| {
+        let start = r.body.find("before=").expect("next page link") + "before=".len();
+        r.body[start..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+    };
     let first = admin.get("/staff/customers").await;
-    assert_eq!(
-        first.body.matches("href=\"/staff/customers/").count()
-            - first.body.matches("/staff/customers/new").count(),
-        50
-    );
+    assert_eq!(rows(&first), 50);
     first.assert_contains("Warga 54");
-    let start = first.body.find("before=").expect("next page link") + "before=".len();
-    let cursor: String = first.body[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
     let second = admin
-        .get(&format!("/staff/customers?before={cursor}"))
+        .get(&format!("/staff/customers?before={}", next_cursor(&first)))
         .await;
     second.assert_contains("Warga 00");
     assert!(!second.body.contains("Warga 54"));
@@ -323,6 +325,40 @@ async fn customer_list_searches_filters_and_pages_by_keyset() {
         admin.get("/staff/customers?area=x&status=zzz").await.status,
         StatusCode::OK
     );
+
+    // A word or phone start all 55 share: the newest 50, then the other 5 on the next page
+    // (the first page reads only the newest matches, the next one every match before the
+    // cursor).
+    for q in ["warga", "0812-5555"] {
+        let page = admin.get(&format!("/staff/customers?q={q}")).await;
+        assert_eq!(rows(&page), 50, "{q}");
+        page.assert_contains("Warga 54").assert_contains("Warga 05");
+        assert!(!page.body.contains("Warga 04"), "{q}");
+        let rest = admin
+            .get(&format!(
+                "/staff/customers?q={q}&before={}",
+                next_cursor(&page)
+            ))
+            .await;
+        assert_eq!(rows(&rest), 5, "{q}");
+        rest.assert_contains("Warga 04").assert_contains("Warga 00");
+        assert!(!rest.body.contains("before="), "{q}: no third page");
+    }
+    // With a filter every match counts: the five newest are no longer prospects, so the 50
+    // prospects are all on the first page.
+    app.db()
+        .execute(
+            "UPDATE customers SET status = 'active' WHERE name >= 'Warga 50'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let prospects = admin.get("/staff/customers?q=warga&status=prospect").await;
+    assert_eq!(rows(&prospects), 50);
+    prospects
+        .assert_contains("Warga 49")
+        .assert_contains("Warga 00");
+    assert!(!prospects.body.contains("before="));
 }
 
 /// The customer search box reads a full-text index (no scan of every customer): each typed word
