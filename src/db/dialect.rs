@@ -52,10 +52,11 @@ impl Backend {
     /// `$param`, for `id IN (…)`, where the matches are few or spread over every age (a name
     /// among the customers). SQLite's FTS5 reads its matches newest first and stops. PostgreSQL
     /// is made to ask the GIN index for every match and sort only their keys: left to itself
-    /// with a limit, it walked the table's key backwards testing each document until enough
-    /// matched (40 ms for a common name, every row for a word nobody has; bench/README.md,
-    /// finding 41). [`Backend::full_text_select`] lets it, for words whose newest matches are
-    /// near the top (a complaint's words).
+    /// with a limit, it walks the table's key backwards testing each document until enough
+    /// match, which for a word common among old documents only (a street of an area served
+    /// since the start) is tens of thousands of rows (bench/README.md, finding 41).
+    /// [`Backend::full_text_select`] lets it, for words whose newest matches are near the top
+    /// (a complaint's words).
     pub fn full_text_newest(self, index: &str, param: usize, limit: usize) -> String {
         match self {
             Backend::Sqlite => format!(
@@ -133,8 +134,8 @@ impl Backend {
     }
 
     /// The query text for [`Backend::full_text_keys`] or [`Backend::full_text_newest`] matching
-    /// a document with a word that starts with any of `prefixes` (only their letters and digits count, as in
-    /// [`Backend::full_text_query`]).
+    /// a document with a word that starts with any of `prefixes` (only their letters and digits
+    /// count, as in [`Backend::full_text_query`]).
     pub fn full_text_any(self, prefixes: &[String]) -> String {
         let words = prefixes
             .iter()

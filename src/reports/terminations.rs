@@ -56,7 +56,10 @@ impl TerminationsPage {
         reason(self.ctx.lang, r).unwrap_or("–")
     }
     fn tenure(&self, t: &Termination) -> String {
-        tenure(self.ctx.lang, t)
+        t.tenure_months().map_or("–".into(), |m| {
+            self.ctx
+                .tf("dashboard.months", [("n", m.to_string().as_str())])
+        })
     }
 }
 
@@ -64,12 +67,6 @@ fn reason(lang: Lang, r: &Option<String>) -> Option<&'static str> {
     r.as_deref()
         .and_then(TerminationReason::parse)
         .map(|r| lang.t(r.label_key()))
-}
-
-fn tenure(lang: Lang, t: &Termination) -> String {
-    t.tenure_months().map_or("–".into(), |m| {
-        lang.tf("dashboard.months", &[("n", m.to_string().as_str())])
-    })
 }
 
 /// The terminations of the period, a page at a time.
