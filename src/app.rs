@@ -89,7 +89,8 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
         // Routes that take files bring their own body limit instead of the default.
         .merge(uploads::body_limit(upload_pages).layer(CatchPanicLayer::new()))
-        .layer(from_fn_with_state(state.clone(), web::context::middleware));
+        .layer(from_fn_with_state(state.clone(), web::context::middleware))
+        .layer(axum::middleware::from_fn(shared_reads));
 
     bare.into_router()
         .merge(pages)
@@ -118,6 +119,12 @@ pub fn router(state: AppState) -> Router {
                 )),
         )
         .with_state(state)
+}
+
+/// A page's SQLite reads, the session's among them, in one read transaction while it runs
+/// (`db::lite::shared_reads`; bench/README.md, finding 42).
+async fn shared_reads(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    crate::db::lite::shared_reads(next.run(req)).await
 }
 
 /// Unknown pages are 404, except that anonymous visitors to the private areas are sent to log in.

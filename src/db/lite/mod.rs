@@ -35,9 +35,11 @@ use tokio::sync::Mutex as AsyncMutex;
 use super::{Arg, DbResult, Synchronous};
 
 pub use rusqlite::types::ValueRef;
+pub use snapshot::shared_reads;
 pub use writer::LiteTx;
 use writer::WriterState;
 
+mod snapshot;
 mod writer;
 
 /// Prepared statements kept per connection (Setia has about 400 distinct statements; a page
@@ -567,7 +569,8 @@ impl Lite {
         &self.inner.path
     }
 
-    /// Runs `f` on a read connection: here, or on a blocking thread inside [`offloaded`].
+    /// Runs `f` on a read connection: here (the scope's inside [`shared_reads`]), or on a
+    /// blocking thread inside [`offloaded`].
     pub(super) async fn read<R, F>(&self, f: F) -> DbResult<R>
     where
         F: FnOnce(&Connection) -> DbResult<R> + Send + 'static,
@@ -583,7 +586,10 @@ impl Lite {
             let inner = self.inner.clone();
             blocking(move || with_reader(&inner, &inner.offloaded, f)).await
         } else {
-            with_reader(&self.inner, &self.inner.inline, f)
+            match snapshot::run(&self.inner, f) {
+                Ok(result) => result,
+                Err(f) => with_reader(&self.inner, &self.inner.inline, f),
+            }
         }
     }
 

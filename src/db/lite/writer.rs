@@ -242,7 +242,9 @@ impl Lite {
     {
         let mut writer = self.writer().await?;
         writer.state()?.finish()?;
-        writer.run_retrying(f).await
+        let result = writer.run_retrying(f).await;
+        super::snapshot::refresh(&self.inner);
+        result
     }
 
     pub(in crate::db) async fn begin(&self) -> DbResult<LiteTx> {
@@ -410,8 +412,16 @@ impl LiteTx {
     }
 
     /// Returns once the transaction's rows are committed, alone or with its batch. (Should the
-    /// caller stop waiting, its rows are still committed with the batch.)
-    pub(in crate::db) async fn commit(mut self) -> DbResult<()> {
+    /// caller stop waiting, its rows are still committed with the batch.) The request's reads
+    /// after it see them ([`super::shared_reads`]).
+    pub(in crate::db) async fn commit(self) -> DbResult<()> {
+        let inner = self.lite.inner.clone();
+        let result = self.commit_batch().await;
+        super::snapshot::refresh(&inner);
+        result
+    }
+
+    async fn commit_batch(mut self) -> DbResult<()> {
         let Some(mut guard) = self.writer.0.take().filter(|_| !self.lost) else {
             return Err(lost());
         };
