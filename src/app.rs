@@ -121,8 +121,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// A page's SQLite reads, the session's among them, in one read transaction while it runs
-/// (`db::lite::shared_reads`; bench/README.md, finding 42).
+/// A page's SQLite reads, the session's among them, in one read transaction for each stretch
+/// it runs without waiting (`db::lite::shared_reads`; bench/README.md, finding 42).
 async fn shared_reads(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     crate::db::lite::shared_reads(next.run(req)).await
 }

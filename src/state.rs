@@ -75,6 +75,8 @@ impl Cache {
             }
         }
         let generation = self.generation.load(Ordering::Acquire);
+        // The load must not read a snapshot older than the generation it is stored under.
+        crate::db::lite::fresh_snapshot();
         let value = Arc::new(load().await?);
         let mut entries = self.entries.write().expect("cache lock");
         if self.generation.load(Ordering::Acquire) == generation {

@@ -5,7 +5,8 @@
 //!
 //! - Reads take an idle read-only connection (or open one) and put it back. A read here runs
 //!   to its end without yielding, so at most one per runtime thread is open at a time: few
-//!   connections, each with a large page cache ([`CACHE_KIB`]).
+//!   connections, each with a large page cache ([`CACHE_KIB`]). Inside [`shared_reads`] (every
+//!   page) the reads of one stretch of a request share a connection and a read transaction.
 //! - The one writer connection is behind an async mutex: a transaction holds it until it
 //!   commits or is dropped (dropped means rolled back), so the writers of one process queue in
 //!   the app; transactions that queue share one COMMIT ([`writer`]: group commit). Another
@@ -35,7 +36,7 @@ use tokio::sync::Mutex as AsyncMutex;
 use super::{Arg, DbResult, Synchronous};
 
 pub use rusqlite::types::ValueRef;
-pub use snapshot::shared_reads;
+pub use snapshot::{fresh_snapshot, shared_reads};
 pub use writer::LiteTx;
 use writer::WriterState;
 
@@ -517,6 +518,26 @@ impl Readers {
             cache_kib,
         }
     }
+
+    /// An idle connection, or a new one; `PoolClosed` once the database is closed.
+    fn take(&self, inner: &Inner) -> DbResult<Connection> {
+        if inner.closed.load(Ordering::SeqCst) {
+            return Err(closed());
+        }
+        let idle = self.idle.lock().expect("idle list").pop();
+        match idle {
+            Some(c) => Ok(c),
+            None => connect(&inner.path, inner.synchronous, true, self.cache_kib),
+        }
+    }
+
+    /// Keeps `conn` for the next read, unless enough are idle or the database closed.
+    fn give_back(&self, inner: &Inner, conn: Connection) {
+        let mut idle = self.idle.lock().expect("idle list");
+        if idle.len() < self.max_idle && !inner.closed.load(Ordering::SeqCst) {
+            idle.push(conn);
+        }
+    }
 }
 
 tokio::task_local! {
@@ -609,19 +630,9 @@ fn with_reader<R>(
     readers: &Readers,
     f: impl FnOnce(&Connection) -> DbResult<R>,
 ) -> DbResult<R> {
-    if inner.closed.load(Ordering::SeqCst) {
-        return Err(closed());
-    }
-    let idle = readers.idle.lock().expect("idle list").pop();
-    let conn = match idle {
-        Some(c) => c,
-        None => connect(&inner.path, inner.synchronous, true, readers.cache_kib)?,
-    };
+    let conn = readers.take(inner)?;
     let result = f(&conn);
-    let mut idle = readers.idle.lock().expect("idle list");
-    if idle.len() < readers.max_idle && !inner.closed.load(Ordering::SeqCst) {
-        idle.push(conn);
-    }
+    readers.give_back(inner, conn);
     result
 }
 

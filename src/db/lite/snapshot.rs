@@ -1,24 +1,30 @@
-//! One read transaction for a request's reads ([`shared_reads`]).
+//! One read transaction for the reads of each stretch of a request ([`shared_reads`]).
 //!
 //! Outside it each read statement is a transaction of its own: SQLite takes the WAL's read lock
 //! (a mutex and an `fcntl` on the shared-memory file), finds its snapshot and lets them go again,
-//! 3–11 times a page (bench/README.md, finding 32). Inside it the reads run on one connection
-//! in one read transaction, begun at the first read and ended when the request's future stops
-//! running: when it finishes, or waits for something else (a lock, a slot, the network). A
-//! connection is therefore never held across a wait, and there are never more of them than
-//! with statements alone: one per runtime thread.
+//! 3–11 times a page (bench/README.md, findings 32 and 42). Inside it the reads run on one
+//! connection in one read transaction, begun at the first read and ended when the request's
+//! future stops running: when it finishes, or waits for something else (a lock, a slot, the
+//! network). A connection is therefore never held across a wait, and there are never more of
+//! them than with statements alone: one per runtime thread.
 //!
-//! A write of the request's own ends the snapshot when it commits, so the reads after it see it.
+//! A snapshot also ends when a write of the request commits (so the reads after it see it),
+//! when the instance cache loads (so it never stores what was read before it was cleared),
+//! and once it is [`MAX_AGE`] old (so a long stretch does not keep the WAL from starting over).
 
 use std::cell::RefCell;
 use std::future::Future;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
-use super::{connect, failed, Inner};
+use super::{failed, Inner};
 use crate::db::DbResult;
+
+/// The longest a snapshot is kept before the next read begins a new one: a page's stretch
+/// takes a fraction of it.
+const MAX_AGE: Duration = Duration::from_millis(2);
 
 thread_local! {
     /// The scope whose future this thread is running, if any.
@@ -31,10 +37,11 @@ enum Scope {
     On(Option<Held>),
 }
 
-/// A read connection held by a scope, with its database.
+/// A read connection held by a scope, with its database and when its snapshot began.
 struct Held {
     inner: Arc<Inner>,
     conn: Connection,
+    begun: Instant,
 }
 
 /// Runs `work` with the reads of each stretch it runs without waiting in one read transaction
@@ -79,30 +86,27 @@ impl Drop for Entered {
     }
 }
 
-/// Ends the read transaction and puts the connection back among the idle ones (dropped if it
-/// could not end it, if enough are idle, or if the database closed).
+/// Ends the read transaction and gives the connection back (dropped if it could not end it).
 fn release(held: Held) {
-    let Held { inner, conn } = held;
-    if !conn.is_autocommit() && end(&conn).is_err() {
-        return;
+    if !held.conn.is_autocommit() {
+        if let Err(e) = exec(&held.conn, "COMMIT") {
+            tracing::warn!(%e, "ending a read transaction failed; connection dropped");
+            return;
+        }
     }
-    let readers = &inner.inline;
-    let mut idle = readers.idle.lock().expect("idle list");
-    if idle.len() < readers.max_idle && !inner.closed.load(Ordering::SeqCst) {
-        idle.push(conn);
-    }
+    held.inner.inline.give_back(&held.inner, held.conn);
 }
 
-fn end(conn: &Connection) -> DbResult<()> {
-    conn.prepare_cached("COMMIT")
+fn exec(conn: &Connection, sql: &str) -> DbResult<()> {
+    conn.prepare_cached(sql)
         .and_then(|mut s| s.raw_execute())
         .map(|_| ())
         .map_err(failed)
 }
 
 /// Runs `f` on the scope's connection for `inner`'s database, in the scope's read transaction
-/// (beginning it); gives `f` back when this thread is in no scope or the scope holds another
-/// database's connection.
+/// (beginning one when none is open or it is [`MAX_AGE`] old); gives `f` back when this thread
+/// is in no scope or the scope holds another database's connection.
 pub(super) fn run<R, F>(inner: &Arc<Inner>, f: F) -> Result<DbResult<R>, F>
 where
     F: FnOnce(&Connection) -> DbResult<R>,
@@ -111,56 +115,48 @@ where
         let Scope::On(slot) = scope else {
             return Err(f);
         };
-        if slot.as_ref().is_some_and(|h| !Arc::ptr_eq(&h.inner, inner)) {
-            return Err(f);
-        }
-        if inner.closed.load(Ordering::SeqCst) {
-            return Ok(Err(super::closed()));
-        }
         let held = match slot {
+            Some(held) if !Arc::ptr_eq(&held.inner, inner) => return Err(f),
             Some(held) => held,
-            None => {
-                let idle = inner.inline.idle.lock().expect("idle list").pop();
-                let conn = match idle {
-                    Some(c) => c,
-                    None => {
-                        match connect(&inner.path, inner.synchronous, true, inner.inline.cache_kib)
-                        {
-                            Ok(c) => c,
-                            Err(e) => return Ok(Err(e)),
-                        }
-                    }
-                };
-                slot.insert(Held {
+            None => match inner.inline.take(inner) {
+                Ok(conn) => slot.insert(Held {
                     inner: inner.clone(),
                     conn,
-                })
-            }
+                    begun: Instant::now(),
+                }),
+                Err(e) => return Ok(Err(e)),
+            },
         };
-        if held.conn.is_autocommit() {
-            let begun = held
-                .conn
-                .prepare_cached("BEGIN")
-                .and_then(|mut s| s.raw_execute())
-                .map_err(failed);
-            if let Err(e) = begun {
-                return Ok(Err(e));
-            }
-        }
-        Ok(f(&held.conn))
+        Ok(in_snapshot(held).and_then(|()| f(&held.conn)))
     })
 }
 
-/// Ends the scope's read transaction on `inner`'s database, if one is open, so that the next
-/// read sees what was committed since: called when a write of this thread's request commits.
-pub(super) fn refresh(inner: &Arc<Inner>) {
-    let stale = SCOPE.with_borrow_mut(|scope| match scope {
-        Scope::On(slot) if slot.as_ref().is_some_and(|h| Arc::ptr_eq(&h.inner, inner)) => {
-            slot.take()
+/// Makes sure `held` is in a read transaction younger than [`MAX_AGE`].
+fn in_snapshot(held: &mut Held) -> DbResult<()> {
+    if held.inner.closed.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(super::closed());
+    }
+    if !held.conn.is_autocommit() {
+        if held.begun.elapsed() < MAX_AGE {
+            return Ok(());
         }
-        _ => None,
+        exec(&held.conn, "COMMIT")?;
+    }
+    exec(&held.conn, "BEGIN")?;
+    held.begun = Instant::now();
+    Ok(())
+}
+
+/// Ends this thread's scope's read transaction, if one is open, so that the next read sees
+/// everything committed before this call: after a write of the request commits, and before a
+/// read whose result must be no older than something already read (the instance cache's
+/// generation).
+pub fn fresh_snapshot() {
+    let held = SCOPE.with_borrow_mut(|scope| match scope {
+        Scope::On(slot) => slot.take(),
+        Scope::Off => None,
     });
-    if let Some(held) = stale {
+    if let Some(held) = held {
         release(held);
     }
 }
@@ -202,6 +198,42 @@ mod tests {
         assert_eq!(idle(&db), idle_before);
         other.execute("INSERT INTO t (id) VALUES (2)", []).unwrap();
         assert_eq!(count(&db).await, 2);
+    }
+
+    /// A stretch that runs longer than a snapshot may live reads newer rows after it.
+    #[tokio::test]
+    async fn a_snapshot_is_renewed_once_old() {
+        let (dir, db) = db().await;
+        let other = Connection::open(dir.path().join("setia.db")).unwrap();
+        shared_reads(async {
+            assert_eq!(count(&db).await, 0);
+            other.execute("INSERT INTO t (id) VALUES (1)", []).unwrap();
+            std::thread::sleep(MAX_AGE + Duration::from_millis(1));
+            assert_eq!(count(&db).await, 1);
+        })
+        .await;
+    }
+
+    /// The instance cache, loading in a request whose snapshot began before a change was
+    /// committed and the cache cleared, stores the change, not the older snapshot's rows.
+    #[tokio::test]
+    async fn the_cache_never_stores_a_snapshot_older_than_its_clear() {
+        let (dir, db) = db().await;
+        let other = Connection::open(dir.path().join("setia.db")).unwrap();
+        let cache = crate::state::Cache::default();
+        shared_reads(async {
+            assert_eq!(count(&db).await, 0);
+            other.execute("INSERT INTO t (id) VALUES (1)", []).unwrap();
+            cache.clear();
+            let cached = cache
+                .get_or_load("n", Duration::from_secs(60), || async {
+                    Ok(count(&db).await)
+                })
+                .await
+                .unwrap();
+            assert_eq!(*cached, 1);
+        })
+        .await;
     }
 
     /// A request's own write, alone or in a transaction, is seen by its next read.

@@ -243,7 +243,7 @@ impl Lite {
         let mut writer = self.writer().await?;
         writer.state()?.finish()?;
         let result = writer.run_retrying(f).await;
-        super::snapshot::refresh(&self.inner);
+        super::snapshot::fresh_snapshot();
         result
     }
 
@@ -415,9 +415,8 @@ impl LiteTx {
     /// caller stop waiting, its rows are still committed with the batch.) The request's reads
     /// after it see them ([`super::shared_reads`]).
     pub(in crate::db) async fn commit(self) -> DbResult<()> {
-        let inner = self.lite.inner.clone();
         let result = self.commit_batch().await;
-        super::snapshot::refresh(&inner);
+        super::snapshot::fresh_snapshot();
         result
     }
 
