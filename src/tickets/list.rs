@@ -117,11 +117,11 @@ pub enum Sort {
 }
 
 /// The WHERE conditions of `f` (joined with AND), appending their arguments to `args`;
-/// `found`: the ids a search matched, as a JSON array (bound as one list).
+/// `found`: what a search matched.
 fn conditions(
     backend: Backend,
     f: &Filter,
-    found: Option<&str>,
+    found: Option<&Found>,
     now: DateTime<Utc>,
     args: &mut Vec<Arg>,
 ) -> Vec<String> {
@@ -169,8 +169,21 @@ fn conditions(
         }
         None => {}
     }
-    if let Some(ids) = found {
-        args.push(ids.into());
+    if let Some(found) = found {
+        let list = match found {
+            Found::Words(words) => {
+                args.push(words.as_str().into());
+                args.push(SEARCH_LIMIT.into());
+                format!(
+                    "SELECT hit / {SEARCH_KEY_SPAN} FROM ({}) hits",
+                    backend.full_text_select("ticket_search", args.len() - 1, args.len())
+                )
+            }
+            Found::Ids(ids) => {
+                args.push(ids.as_str().into());
+                backend.id_list(args.len())
+            }
+        };
         // Among the active tickets only (about a thousand, in a partial index of their own),
         // walking them and keeping the found ones beats looking up each of up to a thousand
         // found tickets among a million: 0.5 ms against 1.5 ms for a common word
@@ -180,7 +193,7 @@ fn conditions(
         } else {
             "t.id".into()
         };
-        w.push(format!("{id} IN ({})", backend.id_list(args.len())));
+        w.push(format!("{id} IN ({list})"));
     }
     w
 }
@@ -191,19 +204,40 @@ fn conditions(
 /// or the phone finds it.
 pub const SEARCH_LIMIT: i64 = 1000;
 
-/// The tickets whose number, customer phone or message words match what was typed, newest
-/// first. Each part is served by an index (the number, the customer's tickets, the full-text
-/// index), so a search never walks the tickets table.
-async fn search_ids(db: &Db, typed: &str) -> DbResult<Vec<i64>> {
-    let mut ids = word_hits(db, typed).await?;
+/// What a search found, as the page's statement reads it.
+enum Found {
+    /// The full-text query whose newest [`SEARCH_LIMIT`] messages name the tickets: read inside
+    /// the page's statement (a third less of a search's database time than binding their
+    /// thousand ids as JSON; bench/README.md, finding 43).
+    Words(String),
+    /// Tickets found by their number or the customer's phone (with those of the words), as a
+    /// JSON array.
+    Ids(String),
+}
+
+/// What was typed in the search box, matched: by the words of the tickets' messages, and when
+/// it reads as one, by a ticket number or a phone. `None` when nothing matches. Each part is
+/// served by an index (the full-text index, the number, the customer's tickets), so a search
+/// never walks the tickets table.
+async fn search(db: &Db, typed: &str) -> DbResult<Option<Found>> {
+    let words = words_query(db, typed).await?;
     let number = typed.to_uppercase();
-    if number.starts_with("TKT-") {
+    let number = number.starts_with("TKT-").then_some(number);
+    let phone = crate::types::PhoneNumber::parse(typed).ok();
+    if number.is_none() && phone.is_none() {
+        return Ok(words.map(Found::Words));
+    }
+    let mut ids = match words {
+        Some(words) => word_hits(db, words).await?,
+        None => Vec::new(),
+    };
+    if let Some(number) = number {
         let found: Vec<(i64,)> = db
             .fetch_all("SELECT id FROM tickets WHERE number = $1", args![number])
             .await?;
         ids.extend(found.into_iter().map(|r| r.0));
     }
-    if let Ok(phone) = crate::types::PhoneNumber::parse(typed) {
+    if let Some(phone) = phone {
         let found: Vec<(i64,)> = db
             .fetch_all(
                 "SELECT t.id FROM customers c JOIN tickets t ON t.customer_id = c.id \
@@ -216,37 +250,52 @@ async fn search_ids(db: &Db, typed: &str) -> DbResult<Vec<i64>> {
     ids.sort_unstable_by(|a, b| b.cmp(a));
     ids.dedup();
     ids.truncate(SEARCH_LIMIT as usize);
-    Ok(ids)
+    Ok((!ids.is_empty())
+        .then(|| Found::Ids(serde_json::to_string(&ids).expect("numbers serialise"))))
 }
 
-/// The tickets with the words typed, newest first, through at most [`SEARCH_LIMIT`] of their
-/// messages (a ticket once per message, read from the index's keys as one JSON list). Words
-/// count as typed first; only when fewer messages than that have them do longer words that
-/// start with them count too ("lamb" finds "lambat"). A word that many messages contain is
-/// then read newest first only as far as needed, where its prefix would first merge the lists
-/// of every longer word (5 ms for "lambat" in 3.2 million messages against 1 ms;
-/// bench/README.md, finding 18). The price: for such a common word, longer forms ("modemnya"
-/// for "modem") are found only by typing them.
-async fn word_hits(db: &Db, typed: &str) -> DbResult<Vec<i64>> {
+/// The full-text query for the words typed, if any message matches it. Words count as typed
+/// first; only when fewer than [`SEARCH_LIMIT`] messages have them do longer words that start
+/// with them count too ("lamb" finds "lambat"). A word that many messages contain is then read
+/// newest first only as far as needed, where its prefix would first merge the lists of every
+/// longer word (5 ms for "lambat" in 3.2 million messages against 1 ms; bench/README.md,
+/// finding 18). The price: for such a common word, longer forms ("modemnya" for "modem") are
+/// found only by typing them.
+async fn words_query(db: &Db, typed: &str) -> DbResult<Option<String>> {
     let backend = db.backend();
     let Some(exact) = backend.full_text_words(typed) else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
+    let exact_hits = message_hits(db, &exact).await?;
+    match backend.full_text_query(typed) {
+        Some(prefixes) if exact_hits < SEARCH_LIMIT => {
+            // The prefixes match every message the words do, and maybe more.
+            let found = exact_hits > 0 || message_hits(db, &prefixes).await? > 0;
+            Ok(found.then_some(prefixes))
+        }
+        _ => Ok((exact_hits > 0).then_some(exact)),
+    }
+}
+
+/// How many messages the full-text query `words` matches, counting up to [`SEARCH_LIMIT`].
+async fn message_hits(db: &Db, words: &str) -> DbResult<i64> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM ({}) hits",
+        db.backend().full_text_select("ticket_search", 1, 2)
+    );
+    db.scalar(&sql, args![words, SEARCH_LIMIT]).await
+}
+
+/// The tickets of the newest [`SEARCH_LIMIT`] messages the full-text query `words` matches,
+/// newest first (a ticket once per message), read from the index's keys as one JSON list.
+async fn word_hits(db: &Db, words: String) -> DbResult<Vec<i64>> {
+    let backend = db.backend();
     let sql = format!(
         "SELECT {} FROM ({}) hits",
         backend.json_array_agg(&format!("hit / {SEARCH_KEY_SPAN}")),
         backend.full_text_select("ticket_search", 1, 2)
     );
-    let found = hit_list(db, &sql, exact).await?;
-    match backend.full_text_query(typed) {
-        Some(prefixes) if (found.len() as i64) < SEARCH_LIMIT => hit_list(db, &sql, prefixes).await,
-        _ => Ok(found),
-    }
-}
-
-/// The ticket ids [`word_hits`]' query finds for the full-text query `words`.
-async fn hit_list(db: &Db, sql: &str, words: String) -> DbResult<Vec<i64>> {
-    let list: String = db.scalar(sql, args![words, SEARCH_LIMIT]).await?;
+    let list: String = db.scalar(&sql, args![words, SEARCH_LIMIT]).await?;
     serde_json::from_str(&list).map_err(|e| sqlx::Error::Decode(e.into()))
 }
 
@@ -263,13 +312,12 @@ pub async fn page(
     let found = if q.is_empty() {
         None
     } else {
-        let ids = search_ids(db, q).await?;
-        if ids.is_empty() {
-            return Ok((Vec::new(), None));
+        match search(db, q).await? {
+            Some(found) => Some(found),
+            None => return Ok((Vec::new(), None)),
         }
-        Some(serde_json::to_string(&ids).expect("numbers serialise"))
     };
-    let found = found.as_deref();
+    let found = found.as_ref();
     let backend = db.backend();
     let mut rows = Vec::new();
     if sort == Sort::Due && !matches!(after, Some(Cursor::Undated(_))) {
