@@ -174,10 +174,7 @@ fn conditions(
             Found::Words(words) => {
                 args.push(words.as_str().into());
                 args.push(SEARCH_LIMIT.into());
-                format!(
-                    "SELECT hit / {SEARCH_KEY_SPAN} FROM ({}) hits",
-                    backend.full_text_select("ticket_search", args.len() - 1, args.len())
-                )
+                hits_sql(backend, &ticket_of_hit(), args.len() - 1, args.len())
             }
             Found::Ids(ids) => {
                 args.push(ids.as_str().into());
@@ -206,31 +203,48 @@ pub const SEARCH_LIMIT: i64 = 1000;
 
 /// What a search found, as the page's statement reads it.
 enum Found {
-    /// The full-text query whose newest [`SEARCH_LIMIT`] messages name the tickets: read inside
-    /// the page's statement (a third less of a search's database time than binding their
-    /// thousand ids as JSON; bench/README.md, finding 43).
+    /// Words in at least [`SEARCH_LIMIT`] messages: the page's statement reads the tickets of
+    /// their newest messages from the full-text index itself (bench/README.md, finding 43).
     Words(String),
-    /// Tickets found by their number or the customer's phone (with those of the words), as a
-    /// JSON array.
+    /// The tickets found, newest first, as a JSON array.
     Ids(String),
 }
 
-/// What was typed in the search box, matched: by the words of the tickets' messages, and when
-/// it reads as one, by a ticket number or a phone. `None` when nothing matches. Each part is
+/// What was typed in the search box, matched against the words of the tickets' messages and,
+/// when it reads as one, a ticket number or a phone; `None` when nothing matches. Each part is
 /// served by an index (the full-text index, the number, the customer's tickets), so a search
 /// never walks the tickets table.
+///
+/// Words count as typed first; only when fewer than [`SEARCH_LIMIT`] messages have them do
+/// longer words that start with them count too ("lamb" finds "lambat"). A word that many
+/// messages contain is then read newest first only as far as needed, where its prefix would
+/// first merge the lists of every longer word (5 ms for "lambat" in 3.2 million messages
+/// against 1 ms; bench/README.md, finding 18). The price: for such a common word, longer forms
+/// ("modemnya" for "modem") are found only by typing them.
 async fn search(db: &Db, typed: &str) -> DbResult<Option<Found>> {
-    let words = words_query(db, typed).await?;
-    let number = typed.to_uppercase();
-    let number = number.starts_with("TKT-").then_some(number);
+    let backend = db.backend();
+    let number = Some(typed.to_uppercase()).filter(|n| n.starts_with("TKT-"));
     let phone = crate::types::PhoneNumber::parse(typed).ok();
-    if number.is_none() && phone.is_none() {
-        return Ok(words.map(Found::Words));
+    let mut ids = Vec::new();
+    if let Some(exact) = backend.full_text_words(typed) {
+        let count: i64 = db
+            .scalar(
+                &hits_sql(backend, "COUNT(*)", 1, 2),
+                args![exact.as_str(), SEARCH_LIMIT],
+            )
+            .await?;
+        let common = count >= SEARCH_LIMIT;
+        if common && number.is_none() && phone.is_none() {
+            return Ok(Some(Found::Words(exact)));
+        }
+        let words = match backend.full_text_query(typed) {
+            Some(prefixes) if !common => prefixes,
+            _ => exact,
+        };
+        let sql = hits_sql(backend, &backend.json_array_agg(&ticket_of_hit()), 1, 2);
+        let list: String = db.scalar(&sql, args![words, SEARCH_LIMIT]).await?;
+        ids = serde_json::from_str(&list).map_err(|e| sqlx::Error::Decode(e.into()))?;
     }
-    let mut ids = match words {
-        Some(words) => word_hits(db, words).await?,
-        None => Vec::new(),
-    };
     if let Some(number) = number {
         let found: Vec<(i64,)> = db
             .fetch_all("SELECT id FROM tickets WHERE number = $1", args![number])
@@ -250,53 +264,22 @@ async fn search(db: &Db, typed: &str) -> DbResult<Option<Found>> {
     ids.sort_unstable_by(|a, b| b.cmp(a));
     ids.dedup();
     ids.truncate(SEARCH_LIMIT as usize);
-    Ok((!ids.is_empty())
-        .then(|| Found::Ids(serde_json::to_string(&ids).expect("numbers serialise"))))
+    let json = || serde_json::to_string(&ids).expect("numbers serialise");
+    Ok((!ids.is_empty()).then(|| Found::Ids(json())))
 }
 
-/// The full-text query for the words typed, if any message matches it. Words count as typed
-/// first; only when fewer than [`SEARCH_LIMIT`] messages have them do longer words that start
-/// with them count too ("lamb" finds "lambat"). A word that many messages contain is then read
-/// newest first only as far as needed, where its prefix would first merge the lists of every
-/// longer word (5 ms for "lambat" in 3.2 million messages against 1 ms; bench/README.md,
-/// finding 18). The price: for such a common word, longer forms ("modemnya" for "modem") are
-/// found only by typing them.
-async fn words_query(db: &Db, typed: &str) -> DbResult<Option<String>> {
-    let backend = db.backend();
-    let Some(exact) = backend.full_text_words(typed) else {
-        return Ok(None);
-    };
-    let exact_hits = message_hits(db, &exact).await?;
-    match backend.full_text_query(typed) {
-        Some(prefixes) if exact_hits < SEARCH_LIMIT => {
-            // The prefixes match every message the words do, and maybe more.
-            let found = exact_hits > 0 || message_hits(db, &prefixes).await? > 0;
-            Ok(found.then_some(prefixes))
-        }
-        _ => Ok((exact_hits > 0).then_some(exact)),
-    }
+/// `select` over the newest messages (at most the number bound at `$limit`) that the
+/// full-text query bound at `$words` matches, each row a `hit` (the message's key).
+fn hits_sql(backend: Backend, select: &str, words: usize, limit: usize) -> String {
+    format!(
+        "SELECT {select} FROM ({}) hits",
+        backend.full_text_select("ticket_search", words, limit)
+    )
 }
 
-/// How many messages the full-text query `words` matches, counting up to [`SEARCH_LIMIT`].
-async fn message_hits(db: &Db, words: &str) -> DbResult<i64> {
-    let sql = format!(
-        "SELECT COUNT(*) FROM ({}) hits",
-        db.backend().full_text_select("ticket_search", 1, 2)
-    );
-    db.scalar(&sql, args![words, SEARCH_LIMIT]).await
-}
-
-/// The tickets of the newest [`SEARCH_LIMIT`] messages the full-text query `words` matches,
-/// newest first (a ticket once per message), read from the index's keys as one JSON list.
-async fn word_hits(db: &Db, words: String) -> DbResult<Vec<i64>> {
-    let backend = db.backend();
-    let sql = format!(
-        "SELECT {} FROM ({}) hits",
-        backend.json_array_agg(&format!("hit / {SEARCH_KEY_SPAN}")),
-        backend.full_text_select("ticket_search", 1, 2)
-    );
-    let list: String = db.scalar(&sql, args![words, SEARCH_LIMIT]).await?;
-    serde_json::from_str(&list).map_err(|e| sqlx::Error::Decode(e.into()))
+/// The ticket of a `hit` of [`hits_sql`] (its key is the ticket's id times the span).
+fn ticket_of_hit() -> String {
+    format!("hit / {SEARCH_KEY_SPAN}")
 }
 
 /// One page of a staff list and where the next one starts.
@@ -446,32 +429,40 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::connect(&Db::sqlite_url(dir.path())).await.unwrap();
         db.migrate().await.unwrap();
-        let mut args = Vec::new();
-        let mut w = conditions(
-            Backend::Sqlite,
-            &Filter::default(),
+        // Unfiltered, and narrowed by a common word's newest hits or by found ids.
+        let searches = [
             None,
-            Utc::now(),
-            &mut args,
-        );
-        w.push("t.due_at IS NOT NULL".into());
-        args.push(51.into());
-        let sql = page_of(
-            Backend::Sqlite,
-            &ACTIVE_BY_DUE,
-            &format!("WHERE {}", w.join(" AND ")),
-            "t.due_at, t.id",
-            args.len(),
-        );
-        let plan: Vec<(i64, i64, i64, String)> = db
-            .fetch_all(&format!("EXPLAIN QUERY PLAN {sql}"), args)
-            .await
-            .unwrap();
-        let plan: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
-        assert!(
-            plan[0].contains("USING INDEX tickets_active_due"),
-            "{plan:?}"
-        );
-        assert!(!plan.iter().any(|d| d.contains("TEMP B-TREE")), "{plan:?}");
+            Some(Found::Words("lambat".into())),
+            Some(Found::Ids("[3,2,1]".into())),
+        ];
+        for found in &searches {
+            let mut args = Vec::new();
+            let mut w = conditions(
+                Backend::Sqlite,
+                &Filter::default(),
+                found.as_ref(),
+                Utc::now(),
+                &mut args,
+            );
+            w.push("t.due_at IS NOT NULL".into());
+            args.push(51.into());
+            let sql = page_of(
+                Backend::Sqlite,
+                &ACTIVE_BY_DUE,
+                &format!("WHERE {}", w.join(" AND ")),
+                "t.due_at, t.id",
+                args.len(),
+            );
+            let plan: Vec<(i64, i64, i64, String)> = db
+                .fetch_all(&format!("EXPLAIN QUERY PLAN {sql}"), args)
+                .await
+                .unwrap();
+            let plan: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+            assert!(
+                plan[0].contains("USING INDEX tickets_active_due"),
+                "{plan:?}"
+            );
+            assert!(!plan.iter().any(|d| d.contains("TEMP B-TREE")), "{plan:?}");
+        }
     }
 }

@@ -851,6 +851,60 @@ async fn search_finds_a_ticket_by_a_word_of_its_messages_its_number_or_the_phone
     let _ = a;
 }
 
+/// A word in at least a thousand messages is searched as typed, not as the start of longer
+/// words, and the newest messages that have it are read inside the page's statement, after the
+/// filters' own placeholders.
+#[tokio::test]
+async fn a_common_word_is_searched_as_typed_among_its_newest_messages() {
+    let app = spawn().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (cust, _, sub) = customer(&app, &c, &admin, "081234567060").await;
+    // A thousand older messages with the word, of no ticket (keys 1..=1000 are ticket 0's).
+    let (insert, doc) = app.db().backend().full_text_insert("ticket_search", 1);
+    app.db()
+        .execute(
+            &format!(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) \
+                 {insert} SELECT i, {doc} FROM n"
+            ),
+            setia::args!["modem"],
+        )
+        .await
+        .unwrap();
+    file(&cust, sub, "other", "Modemnya rusak, lampu mati", &[]).await;
+    file(
+        &cust,
+        sub,
+        "no_connection",
+        "Modem tidak menyala sejak pagi",
+        &[],
+    )
+    .await;
+    let r = admin.get("/staff/tickets?q=modem").await;
+    r.assert_contains("TKT-2026-000002");
+    assert!(
+        !r.body.contains("TKT-2026-000001"),
+        "only the word as typed"
+    );
+    admin
+        .get("/staff/tickets?q=modemnya")
+        .await
+        .assert_contains("TKT-2026-000001");
+    // With a filter bound before the words.
+    let r = admin
+        .get("/staff/tickets?status=any&category=no_connection&q=modem")
+        .await;
+    r.assert_contains("TKT-2026-000002");
+    let r = admin
+        .get("/staff/tickets?status=any&category=other&q=modem")
+        .await;
+    assert!(
+        !r.body.contains("TKT-2026"),
+        "the other category has only modemnya"
+    );
+}
+
 /// Messages indexed before migration 0018 (one full-text row per message, keyed by the
 /// message) are found after it, each ticket once, and a message added afterwards is found too.
 #[tokio::test]
