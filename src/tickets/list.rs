@@ -228,25 +228,23 @@ async fn search(db: &Db, typed: &str) -> DbResult<Option<Found>> {
     let phone = crate::types::PhoneNumber::parse(typed).ok();
     let mut ids = Vec::new();
     if let Some(exact) = backend.full_text_words(typed) {
-        let count: i64 = db
-            .scalar(
-                &hits_sql(backend, "COUNT(*)", 1, 2),
-                args![exact.as_str(), SEARCH_LIMIT],
-            )
-            .await?;
-        let common = count >= SEARCH_LIMIT;
-        // PostgreSQL planned the page around such a subquery badly (7.5 s a search against
-        // 40 ms with the ids bound; bench/README.md, finding 43): it keeps the ids.
-        if common && number.is_none() && phone.is_none() && backend == Backend::Sqlite {
-            return Ok(Some(Found::Words(exact)));
+        let prefixes = backend.full_text_query(typed);
+        if backend == Backend::Sqlite && number.is_none() && phone.is_none() {
+            // SQLite reads a common word's hits inside the page's statement. PostgreSQL planned
+            // the page around that subquery badly (7.5 s a search against 40 ms with the ids
+            // bound; bench/README.md, finding 43), and there the count would be one more walk.
+            let sql = hits_sql(backend, "COUNT(*)", 1, 2);
+            let count: i64 = db.scalar(&sql, args![exact.as_str(), SEARCH_LIMIT]).await?;
+            if count >= SEARCH_LIMIT {
+                return Ok(Some(Found::Words(exact)));
+            }
+            ids = word_hits(db, prefixes.unwrap_or(exact)).await?;
+        } else {
+            ids = word_hits(db, exact).await?;
+            if let Some(prefixes) = prefixes.filter(|_| (ids.len() as i64) < SEARCH_LIMIT) {
+                ids = word_hits(db, prefixes).await?;
+            }
         }
-        let words = match backend.full_text_query(typed) {
-            Some(prefixes) if !common => prefixes,
-            _ => exact,
-        };
-        let sql = hits_sql(backend, &backend.json_array_agg(&ticket_of_hit()), 1, 2);
-        let list: String = db.scalar(&sql, args![words, SEARCH_LIMIT]).await?;
-        ids = serde_json::from_str(&list).map_err(|e| sqlx::Error::Decode(e.into()))?;
     }
     if let Some(number) = number {
         let found: Vec<(i64,)> = db
@@ -269,6 +267,15 @@ async fn search(db: &Db, typed: &str) -> DbResult<Option<Found>> {
     ids.truncate(SEARCH_LIMIT as usize);
     let json = || serde_json::to_string(&ids).expect("numbers serialise");
     Ok((!ids.is_empty()).then(|| Found::Ids(json())))
+}
+
+/// The tickets of the newest [`SEARCH_LIMIT`] messages the full-text query `words` matches,
+/// newest first (a ticket once per message), read from the index's keys as one JSON list.
+async fn word_hits(db: &Db, words: String) -> DbResult<Vec<i64>> {
+    let backend = db.backend();
+    let sql = hits_sql(backend, &backend.json_array_agg(&ticket_of_hit()), 1, 2);
+    let list: String = db.scalar(&sql, args![words, SEARCH_LIMIT]).await?;
+    serde_json::from_str(&list).map_err(|e| sqlx::Error::Decode(e.into()))
 }
 
 /// `select` over the newest messages (at most the number bound at `$limit`) that the
