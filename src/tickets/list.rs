@@ -265,8 +265,11 @@ async fn search(db: &Db, typed: &str) -> DbResult<Option<Found>> {
     ids.sort_unstable_by(|a, b| b.cmp(a));
     ids.dedup();
     ids.truncate(SEARCH_LIMIT as usize);
-    let json = || serde_json::to_string(&ids).expect("numbers serialise");
-    Ok((!ids.is_empty()).then(|| Found::Ids(json())))
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let json = serde_json::to_string(&ids).expect("numbers serialise");
+    Ok(Some(Found::Ids(json)))
 }
 
 /// The tickets of the newest [`SEARCH_LIMIT`] messages the full-text query `words` matches,
