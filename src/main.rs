@@ -1,3 +1,6 @@
+#[global_allocator]
+static ALLOCATOR: setia::memory::Allocator = setia::memory::Allocator;
+
 fn main() -> std::process::ExitCode {
     setia::cli::main()
 }

@@ -25,8 +25,13 @@ impl CustomerStatus {
         }
     }
 
-    pub fn label_key(self) -> String {
-        status_key(&self.as_str())
+    pub fn label_key(self) -> &'static str {
+        match self {
+            CustomerStatus::Prospect => "status.prospect",
+            CustomerStatus::Active => "status.active",
+            CustomerStatus::Suspended => "status.suspended",
+            CustomerStatus::Terminated => "status.terminated",
+        }
     }
 
     /// The badge's classes (one colour meaning everywhere, see `static/app.css`).
@@ -127,4 +132,17 @@ pub fn new_referral_code() -> String {
     (0..6)
         .map(|_| *ALPHABET.choose(&mut rng).expect("non-empty") as char)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{status_key, CustomerStatus};
+
+    /// The list's static label keys are the keys every other page formats.
+    #[test]
+    fn a_status_label_key_is_the_formatted_key() {
+        for s in CustomerStatus::ALL {
+            assert_eq!(s.label_key(), status_key(s));
+        }
+    }
 }

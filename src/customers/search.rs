@@ -1,8 +1,22 @@
 //! The staff customer list: a search box and filters, newest first, paged by key.
 
 use super::model::CustomerStatus;
-use super::store::{CustomerRow, CUSTOMER_SELECT};
 use crate::db::{Arg, Backend, Db, DbResult};
+
+/// A customer as the staff list shows it: 6 of [`super::store::CustomerRow`]'s 13 columns, so a
+/// page of 50 reads no addresses and decodes no times it does not show.
+#[derive(Debug, sqlx::FromRow, crate::db::LiteRow)]
+pub struct ListRow {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+    pub phone: String,
+    pub area_name: Option<String>,
+    pub status: CustomerStatus,
+}
+
+const LIST_SELECT: &str = "SELECT c.id, c.number, c.name, c.phone, a.name AS area_name, c.status \
+     FROM customers c LEFT JOIN areas a ON a.id = c.area_id";
 
 #[derive(Default)]
 pub struct Filter {
@@ -81,8 +95,8 @@ pub async fn search(
     f: &Filter,
     before_id: Option<i64>,
     limit: i64,
-) -> DbResult<Vec<CustomerRow>> {
-    let mut sql = format!("{CUSTOMER_SELECT} WHERE 1 = 1");
+) -> DbResult<Vec<ListRow>> {
+    let mut sql = format!("{LIST_SELECT} WHERE 1 = 1");
     let mut a: Vec<Arg> = Vec::new();
     // The first page of a full-text search with no other filter needs only the newest `limit`
     // matches.

@@ -42,7 +42,7 @@ pub struct ListQuery {
 struct ListPage {
     ctx: Ctx,
     q: ListQuery,
-    rows: Vec<CustomerRow>,
+    rows: Vec<search::ListRow>,
     next_cursor: Option<i64>,
     statuses: &'static [CustomerStatus],
     areas: Arc<Vec<AreaRow>>,
@@ -55,9 +55,6 @@ impl ListPage {
             "/staff/customers?{}&before={before}",
             serde_urlencoded::to_string(&self.q).unwrap_or_default()
         )
-    }
-    fn status_label(&self, s: &dyn std::fmt::Display) -> String {
-        self.ctx.t(&status_key(s)).to_string()
     }
     fn first_query(&self) -> String {
         serde_urlencoded::to_string(&self.q).unwrap_or_default()

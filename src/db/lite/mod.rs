@@ -605,7 +605,12 @@ impl Lite {
                 .await
                 .map_err(|_| closed())?;
             let inner = self.inner.clone();
-            blocking(move || with_reader(&inner, &inner.offloaded, f)).await
+            blocking(move || {
+                let result = with_reader(&inner, &inner.offloaded, f);
+                crate::memory::release_thread_heap();
+                result
+            })
+            .await
         } else {
             match snapshot::run(&self.inner, f) {
                 Ok(result) => result,
