@@ -8,7 +8,7 @@ use sqlx::{FromRow, Postgres};
 use super::Scalar;
 
 /// One bound value. Nulls carry their type, which PostgreSQL needs.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Arg {
     I64(Option<i64>),
     Str(Option<String>),

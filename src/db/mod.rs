@@ -274,6 +274,24 @@ impl Db {
         }
     }
 
+    /// [`Db::fetch_all`] for a page read far more often than the data changes: on SQLite each
+    /// read connection remembers the rows until anything is committed ([`lite`]'s `memo`). Only for
+    /// a statement whose rows depend on the data and `args` alone, none that reads the clock
+    /// or `random()`. PostgreSQL reads them every time (other instances may write).
+    pub async fn fetch_all_remembered<T: Row + Clone>(
+        &self,
+        sql: &str,
+        args: Args,
+    ) -> DbResult<Vec<T>> {
+        match self {
+            Db::Sqlite(lite) => {
+                let sql = sql.to_owned();
+                lite.read(move |c| c.remembered(&sql, &args)).await
+            }
+            Db::Postgres { .. } => self.fetch_all(sql, args).await,
+        }
+    }
+
     pub async fn fetch_optional<T: Row>(&self, sql: &str, args: Args) -> DbResult<Option<T>> {
         match self {
             Db::Sqlite(lite) => {

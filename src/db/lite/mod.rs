@@ -35,11 +35,13 @@ use tokio::sync::Mutex as AsyncMutex;
 
 use super::{Arg, DbResult, Synchronous};
 
+use memo::Reader;
 pub use rusqlite::types::ValueRef;
 pub use snapshot::{fresh_snapshot, shared_reads};
 pub use writer::LiteTx;
 use writer::WriterState;
 
+mod memo;
 mod snapshot;
 mod writer;
 
@@ -505,7 +507,7 @@ struct Inner {
 
 /// Idle read connections of one kind, and the page cache each may fill.
 struct Readers {
-    idle: Mutex<Vec<Connection>>,
+    idle: Mutex<Vec<Reader>>,
     max_idle: usize,
     cache_kib: u32,
 }
@@ -520,19 +522,19 @@ impl Readers {
     }
 
     /// An idle connection, or a new one; `PoolClosed` once the database is closed.
-    fn take(&self, inner: &Inner) -> DbResult<Connection> {
+    fn take(&self, inner: &Inner) -> DbResult<Reader> {
         if inner.closed.load(Ordering::SeqCst) {
             return Err(closed());
         }
         let idle = self.idle.lock().expect("idle list").pop();
         match idle {
             Some(c) => Ok(c),
-            None => connect(&inner.path, inner.synchronous, true, self.cache_kib),
+            None => connect(&inner.path, inner.synchronous, true, self.cache_kib).map(Reader::new),
         }
     }
 
     /// Keeps `conn` for the next read, unless enough are idle or the database closed.
-    fn give_back(&self, inner: &Inner, conn: Connection) {
+    fn give_back(&self, inner: &Inner, conn: Reader) {
         let mut idle = self.idle.lock().expect("idle list");
         if idle.len() < self.max_idle && !inner.closed.load(Ordering::SeqCst) {
             idle.push(conn);
@@ -594,7 +596,7 @@ impl Lite {
     /// blocking thread inside [`offloaded`].
     pub(super) async fn read<R, F>(&self, f: F) -> DbResult<R>
     where
-        F: FnOnce(&Connection) -> DbResult<R> + Send + 'static,
+        F: FnOnce(&Reader) -> DbResult<R> + Send + 'static,
         R: Send + 'static,
     {
         if is_offloaded() {
@@ -633,7 +635,7 @@ impl Lite {
 fn with_reader<R>(
     inner: &Inner,
     readers: &Readers,
-    f: impl FnOnce(&Connection) -> DbResult<R>,
+    f: impl FnOnce(&Reader) -> DbResult<R>,
 ) -> DbResult<R> {
     let conn = readers.take(inner)?;
     let result = f(&conn);

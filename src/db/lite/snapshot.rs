@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
-use super::{failed, Inner};
+use super::{failed, Inner, Reader};
 use crate::db::DbResult;
 
 /// The longest a snapshot is kept before the next read begins a new one: a page's stretch
@@ -40,7 +40,7 @@ enum Scope {
 /// A read connection held by a scope, with its database and when its snapshot began.
 struct Held {
     inner: Arc<Inner>,
-    conn: Connection,
+    conn: Reader,
     begun: Instant,
 }
 
@@ -109,7 +109,7 @@ fn exec(conn: &Connection, sql: &str) -> DbResult<()> {
 /// is in no scope or the scope holds another database's connection.
 pub(super) fn run<R, F>(inner: &Arc<Inner>, f: F) -> Result<DbResult<R>, F>
 where
-    F: FnOnce(&Connection) -> DbResult<R>,
+    F: FnOnce(&Reader) -> DbResult<R>,
 {
     SCOPE.with_borrow_mut(|scope| {
         let Scope::On(slot) = scope else {
