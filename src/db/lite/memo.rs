@@ -17,7 +17,8 @@ use rusqlite::Connection;
 use super::{all, scalar, FromRow};
 use crate::db::{Arg, DbResult};
 
-/// Statements each connection remembers the rows of; the oldest makes room for a new one.
+/// Statements each connection remembers the rows of; the least recently read makes room for a
+/// new one.
 const ENTRIES: usize = 16;
 
 /// A read connection and the rows it remembers.
@@ -66,10 +67,13 @@ impl Reader {
             .iter()
             .position(|e| e.sql == sql && e.args == args);
         if let Some(i) = known {
-            if let Some(rows) = memo.entries[i].rows.downcast_ref::<Vec<T>>() {
-                return Ok(rows.clone());
+            // A hit moves to the end: the least recently read entry makes room first.
+            let entry = memo.entries.remove(i);
+            if let Some(rows) = entry.rows.downcast_ref::<Vec<T>>() {
+                let rows = rows.clone();
+                memo.entries.push(entry);
+                return Ok(rows);
             }
-            memo.entries.remove(i);
         }
         let rows: Vec<T> = all(&self.conn, sql, args)?;
         if memo.entries.len() == ENTRIES {
@@ -111,7 +115,7 @@ mod tests {
     }
 
     /// Remembered rows are served until a change is committed, by this process's writer or by
-    /// another process; and per arguments.
+    /// another connection (as another process's would be); and per arguments.
     #[tokio::test]
     async fn remembered_rows_give_way_to_every_commit() {
         let (dir, db) = db().await;
@@ -148,6 +152,42 @@ mod tests {
         })
         .await;
         assert_eq!(names(&db, 2).await, names_of(&["d"]));
+    }
+
+    static DECODED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    /// A row that counts how often rows were decoded.
+    #[derive(Clone)]
+    struct Counted;
+
+    impl FromRow for Counted {
+        fn from_row(_: &super::super::Row<'_, '_>) -> DbResult<Self> {
+            DECODED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(Counted)
+        }
+    }
+
+    /// Between two commits the rows are read from the database once.
+    #[tokio::test]
+    async fn rows_are_read_once_between_commits() {
+        let (_dir, db) = db().await;
+        let Db::Sqlite(lite) = &db else {
+            unreachable!()
+        };
+        db.execute("INSERT INTO t (id) VALUES (1), (2)", vec![])
+            .await
+            .unwrap();
+        let read = || lite.read(|c| c.remembered::<Counted>("SELECT id FROM t", &[]));
+        let decoded = || DECODED.load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(read().await.unwrap().len(), 2);
+        assert_eq!(decoded(), 2);
+        assert_eq!(read().await.unwrap().len(), 2);
+        assert_eq!(decoded(), 2, "served from memory");
+        db.execute("INSERT INTO t (id) VALUES (3)", vec![])
+            .await
+            .unwrap();
+        assert_eq!(read().await.unwrap().len(), 3);
+        assert_eq!(decoded(), 5);
     }
 
     /// A connection remembers a bounded number of statements.
