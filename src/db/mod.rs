@@ -275,9 +275,9 @@ impl Db {
     }
 
     /// [`Db::fetch_all`] for a page read far more often than the data changes: on SQLite each
-    /// read connection remembers the rows until anything is committed ([`lite`]'s `memo`). Only for
-    /// a statement whose rows depend on the data and `args` alone, none that reads the clock
-    /// or `random()`. PostgreSQL reads them every time (other instances may write).
+    /// read connection remembers the rows until anything is committed (`lite::memo`). Only
+    /// for a statement whose rows depend on the data and `args` alone, none that reads the
+    /// clock or `random()`. PostgreSQL reads them every time (other instances may write).
     pub async fn fetch_all_remembered<T: Row + Clone>(
         &self,
         sql: &str,
