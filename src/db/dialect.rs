@@ -169,6 +169,16 @@ impl Backend {
             .join(joiner)
     }
 
+    /// A statement removing the documents of the full-text index table `index` whose keys lie
+    /// between the numbers bound at `$from` and `$to` (both included).
+    pub fn full_text_delete(self, index: &str, from: usize, to: usize) -> String {
+        let key = match self {
+            Backend::Sqlite => "rowid",
+            Backend::Postgres => "id",
+        };
+        format!("DELETE FROM {index} WHERE {key} BETWEEN ${from} AND ${to}")
+    }
+
     /// The start of a statement adding documents to the full-text index table `index`
     /// (`INSERT INTO {index} (key, doc)`: follow it with `VALUES` or a `SELECT`), and the
     /// expression that turns the text bound at `$param` into its document.

@@ -379,6 +379,22 @@ impl Tx {
         }
     }
 
+    /// Runs `sql` in this transaction at the latest when it commits, for writes to a full-text
+    /// index: on SQLite with the writer's batch, after every member's statements and just
+    /// before its COMMIT (FTS5 writes out what it holds at each member's savepoint, which
+    /// tripled the cost of a message's index rows; bench/README.md, finding 48); on PostgreSQL
+    /// now. The transaction must not read what it writes, and it must not fail (on SQLite it
+    /// would fail the batch's COMMIT, every member's).
+    pub async fn execute_at_commit(&mut self, sql: &str, args: Args) -> DbResult<()> {
+        match self {
+            Tx::Sqlite(t) => {
+                t.at_commit(sql.to_owned(), args);
+                Ok(())
+            }
+            Tx::Postgres(_) => self.execute(sql, args).await.map(drop),
+        }
+    }
+
     pub async fn fetch_all<T: Row>(&mut self, sql: &str, args: Args) -> DbResult<Vec<T>> {
         match self {
             Tx::Sqlite(t) => {

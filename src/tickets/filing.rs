@@ -152,10 +152,7 @@ pub async fn file(
             internal: false,
             body: &body,
         },
-        &format!(
-            "{number} {} {} {}",
-            customer.number, customer.name, customer.phone
-        ),
+        &store::opening_words(&number, &customer.number, &customer.name, &customer.phone),
         now,
     )
     .await?;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use std::sync::LazyLock;
 
 use super::model::{Category, Channel, Priority, TicketStatus};
-use super::store::{missed, SEARCH_KEY_SPAN};
+use super::store::{self, missed, SEARCH_KEY_SPAN};
 use crate::args;
 use crate::db::{Arg, Backend, Db, DbResult};
 
@@ -60,6 +60,17 @@ pub enum StatusFilter {
     Active,
     Any,
     Is(TicketStatus),
+}
+
+impl StatusFilter {
+    /// Every ticket it keeps is active.
+    fn only_active(self) -> bool {
+        match self {
+            StatusFilter::Active => true,
+            StatusFilter::Any => false,
+            StatusFilter::Is(s) => s.is_active(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,10 +182,10 @@ fn conditions(
     }
     if let Some(found) = found {
         let list = match found {
-            Found::Words(words) => {
-                args.push(words.as_str().into());
+            Found::Words { index, query } => {
+                args.push(query.as_str().into());
                 args.push(SEARCH_LIMIT.into());
-                hits_sql(backend, &ticket_of_hit(), args.len() - 1, args.len())
+                hits_sql(backend, index, &ticket_of_hit(), args.len() - 1, args.len())
             }
             Found::Ids(ids) => {
                 args.push(ids.as_str().into());
@@ -203,10 +214,10 @@ pub const SEARCH_LIMIT: i64 = 1000;
 
 /// What a search found, as the page's statement reads it.
 enum Found {
-    /// Words in at least [`SEARCH_LIMIT`] messages: the page's statement reads the tickets of
-    /// their newest messages from the full-text index itself (SQLite; bench/README.md, finding
-    /// 43).
-    Words(String),
+    /// Words the page's statement reads the tickets of their newest messages for from the
+    /// full-text index `index` itself (SQLite; bench/README.md, finding 43): words in at least
+    /// [`SEARCH_LIMIT`] messages, or any words among the active tickets'.
+    Words { index: &'static str, query: String },
     /// The tickets found, newest first, as a JSON array.
     Ids(String),
 }
@@ -214,35 +225,48 @@ enum Found {
 /// What was typed in the search box, matched against the words of the tickets' messages and,
 /// when it reads as one, a ticket number or a phone; `None` when nothing matches. Each part is
 /// served by an index (the full-text index, the number, the customer's tickets), so a search
-/// never walks the tickets table.
+/// never walks the tickets table. `active`: the list keeps active tickets only, whose messages
+/// have a full-text index of their own ([`store::ACTIVE_SEARCH`]).
 ///
-/// Words count as typed first; only when fewer than [`SEARCH_LIMIT`] messages have them do
-/// longer words that start with them count too ("lamb" finds "lambat"). A word that many
-/// messages contain is then read newest first only as far as needed, where its prefix would
-/// first merge the lists of every longer word (5 ms for "lambat" in 3.2 million messages
-/// against 1 ms; bench/README.md, finding 18). The price: for such a common word, longer forms
-/// ("modemnya" for "modem") are found only by typing them.
-async fn search(db: &Db, typed: &str) -> DbResult<Option<Found>> {
+/// Among the active tickets, words count as prefixes ("lamb" finds "lambat"). Among all,
+/// words count as typed first; only when fewer than [`SEARCH_LIMIT`] messages have them do
+/// longer words that start with them count too. A word that many messages contain is then
+/// read newest first only as far as needed, where its prefix would first merge the lists of
+/// every longer word (5 ms for "lambat" in 3.2 million messages against 1 ms; bench/README.md,
+/// finding 18). The price: for such a common word, longer forms ("modemnya" for "modem") are
+/// found among all tickets only by typing them.
+async fn search(db: &Db, typed: &str, active: bool) -> DbResult<Option<Found>> {
     let backend = db.backend();
     let number = Some(typed.to_uppercase()).filter(|n| n.starts_with("TKT-"));
     let phone = crate::types::PhoneNumber::parse(typed).ok();
+    let by_words_only = number.is_none() && phone.is_none();
     let mut ids = Vec::new();
-    if let Some(exact) = backend.full_text_words(typed) {
+    if let (true, Some(query)) = (active, backend.full_text_query(typed)) {
+        if backend == Backend::Sqlite && by_words_only {
+            let index = store::ACTIVE_SEARCH;
+            return Ok(Some(Found::Words { index, query }));
+        }
+        ids = word_hits(db, store::ACTIVE_SEARCH, query).await?;
+    } else if let Some(exact) = backend.full_text_words(typed) {
         let prefixes = backend.full_text_query(typed);
-        if backend == Backend::Sqlite && number.is_none() && phone.is_none() {
+        if backend == Backend::Sqlite && by_words_only {
             // SQLite reads a common word's hits inside the page's statement. PostgreSQL planned
             // the page around that subquery badly (7.5 s a search against 40 ms with the ids
             // bound; bench/README.md, finding 43), and there the count would be one more walk.
-            let sql = hits_sql(backend, "COUNT(*)", 1, 2);
+            let sql = hits_sql(backend, EVERY_SEARCH, "COUNT(*)", 1, 2);
             let count: i64 = db.scalar(&sql, args![exact.as_str(), SEARCH_LIMIT]).await?;
             if count >= SEARCH_LIMIT {
-                return Ok(Some(Found::Words(exact)));
+                let index = EVERY_SEARCH;
+                return Ok(Some(Found::Words {
+                    index,
+                    query: exact,
+                }));
             }
-            ids = word_hits(db, prefixes.unwrap_or(exact)).await?;
+            ids = word_hits(db, EVERY_SEARCH, prefixes.unwrap_or(exact)).await?;
         } else {
-            ids = word_hits(db, exact).await?;
+            ids = word_hits(db, EVERY_SEARCH, exact).await?;
             if let Some(prefixes) = prefixes.filter(|_| (ids.len() as i64) < SEARCH_LIMIT) {
-                ids = word_hits(db, prefixes).await?;
+                ids = word_hits(db, EVERY_SEARCH, prefixes).await?;
             }
         }
     }
@@ -272,21 +296,32 @@ async fn search(db: &Db, typed: &str) -> DbResult<Option<Found>> {
     Ok(Some(Found::Ids(json)))
 }
 
-/// The tickets of the newest [`SEARCH_LIMIT`] messages the full-text query `words` matches,
-/// newest first (a ticket once per message), read from the index's keys as one JSON list.
-async fn word_hits(db: &Db, words: String) -> DbResult<Vec<i64>> {
+/// The full-text index of every ticket's messages.
+const EVERY_SEARCH: &str = "ticket_search";
+
+/// The tickets of the newest [`SEARCH_LIMIT`] messages the full-text query `words` matches in
+/// `index`, newest first (a ticket once per message), read from the index's keys as one JSON
+/// list.
+async fn word_hits(db: &Db, index: &str, words: String) -> DbResult<Vec<i64>> {
     let backend = db.backend();
-    let sql = hits_sql(backend, &backend.json_array_agg(&ticket_of_hit()), 1, 2);
+    let sql = hits_sql(
+        backend,
+        index,
+        &backend.json_array_agg(&ticket_of_hit()),
+        1,
+        2,
+    );
     let list: String = db.scalar(&sql, args![words, SEARCH_LIMIT]).await?;
     serde_json::from_str(&list).map_err(|e| sqlx::Error::Decode(e.into()))
 }
 
-/// `select` over the newest messages (at most the number bound at `$limit`) that the
-/// full-text query bound at `$words` matches, each row a `hit` (the message's key).
-fn hits_sql(backend: Backend, select: &str, words: usize, limit: usize) -> String {
+/// `select` over the newest messages of full-text index `index` (at most the number bound at
+/// `$limit`) that the full-text query bound at `$words` matches, each row a `hit` (the
+/// message's key).
+fn hits_sql(backend: Backend, index: &str, select: &str, words: usize, limit: usize) -> String {
     format!(
         "SELECT {select} FROM ({}) hits",
-        backend.full_text_select("ticket_search", words, limit)
+        backend.full_text_select(index, words, limit)
     )
 }
 
@@ -308,7 +343,7 @@ pub async fn page(
     let found = if q.is_empty() {
         None
     } else {
-        match search(db, q).await? {
+        match search(db, q, f.status.only_active()).await? {
             Some(found) => Some(found),
             None => return Ok((Vec::new(), None)),
         }
@@ -463,7 +498,14 @@ mod tests {
         // Unfiltered, and narrowed by a common word's newest hits or by found ids.
         let searches = [
             None,
-            Some(Found::Words("lambat".into())),
+            Some(Found::Words {
+                index: EVERY_SEARCH,
+                query: "lambat".into(),
+            }),
+            Some(Found::Words {
+                index: store::ACTIVE_SEARCH,
+                query: "lambat*".into(),
+            }),
             Some(Found::Ids("[3,2,1]".into())),
         ];
         for found in &searches {

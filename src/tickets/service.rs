@@ -178,6 +178,9 @@ async fn move_to(
     if !store::update(tx, t.id, t.status, &c, now).await? {
         return Err(AppError::Conflict("ticket.error.changed"));
     }
+    if t.status.is_active() != to.is_active() {
+        store::index_active(tx, t.id, to.is_active()).await?;
+    }
     let ticket = Detail::new().record("ticket", t.id, &t.number);
     let kind = match to {
         TicketStatus::New | TicketStatus::Open => EventKind::TicketOpen,

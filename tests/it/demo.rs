@@ -217,6 +217,18 @@ async fn the_generator_adds_an_isp_sized_set_the_app_keeps_working_on() {
         count(app.db(), "SELECT COUNT(*) FROM ticket_messages").await,
         count(app.db(), "SELECT COUNT(*) FROM ticket_search").await
     );
+    // And the active tickets' messages theirs among the active tickets' own.
+    let active_messages = count(
+        app.db(),
+        "SELECT COUNT(*) FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id \
+         WHERE t.status IN ('new', 'open', 'waiting', 'visit_scheduled')",
+    )
+    .await;
+    assert!(active_messages > 0);
+    assert_eq!(
+        count(app.db(), "SELECT COUNT(*) FROM active_ticket_search").await,
+        active_messages
+    );
     // Realistic shares: most complaints are "no connection" or "slow"; some customers left.
     let common = count(
         app.db(),

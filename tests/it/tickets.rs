@@ -860,9 +860,10 @@ async fn search_finds_a_ticket_by_a_word_of_its_messages_its_number_or_the_phone
     let _ = a;
 }
 
-/// A word in at least a thousand messages is searched as typed, not as the start of longer
-/// words, and the newest messages that have it are read inside the page's statement, after the
-/// filters' own placeholders.
+/// Among all tickets, a word in at least a thousand messages is searched as typed, not as the
+/// start of longer words, and the newest messages that have it are read inside the page's
+/// statement, after the filters' own placeholders. Among the active tickets (their own index)
+/// it is still the start of longer words.
 #[tokio::test]
 async fn a_common_word_is_searched_as_typed_among_its_newest_messages() {
     let app = spawn().await;
@@ -890,16 +891,21 @@ async fn a_common_word_is_searched_as_typed_among_its_newest_messages() {
         &[],
     )
     .await;
-    let r = admin.get("/staff/tickets?q=modem").await;
+    let r = admin.get("/staff/tickets?status=any&q=modem").await;
     r.assert_contains("TKT-2026-000002");
     assert!(
         !r.body.contains("TKT-2026-000001"),
         "only the word as typed"
     );
     admin
-        .get("/staff/tickets?q=modemnya")
+        .get("/staff/tickets?status=any&q=modemnya")
         .await
         .assert_contains("TKT-2026-000001");
+    admin
+        .get("/staff/tickets?q=modem")
+        .await
+        .assert_contains("TKT-2026-000001")
+        .assert_contains("TKT-2026-000002");
     // With a filter bound before the words.
     let r = admin
         .get("/staff/tickets?status=any&category=no_connection&q=modem")
@@ -914,8 +920,68 @@ async fn a_common_word_is_searched_as_typed_among_its_newest_messages() {
     );
 }
 
+/// The active tickets' own full-text index follows the ticket: a resolved ticket leaves the
+/// default list's search (and stays found among all), and opened again it is found by every
+/// message, those written while it was resolved and its customer's name included.
+#[tokio::test]
+async fn the_active_tickets_search_follows_the_status() {
+    let app = spawn().await;
+    let c = fixtures::catalog(&app).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (cust, _, sub) = customer(&app, &c, &admin, "081234567070").await;
+    let id = id_from(
+        file(&cust, sub, "slow", "Streaming patah-patah tiap sore", &[])
+            .await
+            .location
+            .as_deref()
+            .unwrap(),
+    );
+    let active = |q: &'static str| {
+        let admin = &admin;
+        async move {
+            let r = admin.get(&format!("/staff/tickets?q={q}")).await;
+            r.body.contains("data-testid=\"row-TKT-2026-000001\"")
+        }
+    };
+    let indexed = || async {
+        app.db()
+            .scalar::<i64>("SELECT COUNT(*) FROM active_ticket_search", setia::args![])
+            .await
+            .unwrap()
+    };
+    assert!(active("streaming").await);
+    assert!(active("strea").await, "the start of a word");
+    assert!(active("wulandari").await, "the customer's name");
+    let status = format!("/staff/tickets/{id}/status");
+    let reply = format!("/staff/tickets/{id}/reply");
+    admin.post(&status, &[("to", "open")]).await;
+    admin.post(&status, &[("to", "resolved")]).await;
+    assert_eq!(status_of(&app, id).await, "resolved");
+    assert!(!active("streaming").await);
+    assert_eq!(indexed().await, 0);
+    admin
+        .get("/staff/tickets?status=any&q=streaming")
+        .await
+        .assert_contains("TKT-2026-000001");
+    // A note written while resolved, then opened again.
+    admin
+        .post(
+            &reply,
+            &[("body", "Cek ulang kabel dropcore"), ("kind", "note")],
+        )
+        .await;
+    assert!(!active("dropcore").await);
+    admin.post(&status, &[("to", "open")]).await;
+    assert_eq!(status_of(&app, id).await, "open");
+    assert!(active("streaming").await);
+    assert!(active("dropcore").await);
+    assert!(active("wulandari").await);
+    assert_eq!(indexed().await, 2);
+}
+
 /// Messages indexed before migration 0018 (one full-text row per message, keyed by the
-/// message) are found after it, each ticket once, and a message added afterwards is found too.
+/// message) are found after it, each ticket once, and a message added afterwards is found too;
+/// migration 0019 indexes the active tickets' messages among their own.
 #[tokio::test]
 async fn messages_indexed_before_the_search_keys_changed_are_still_found() {
     let dir = tempfile::tempdir().unwrap();
@@ -988,6 +1054,25 @@ async fn messages_indexed_before_the_search_keys_changed_are_still_found() {
     assert_eq!(found("modem").await, [tickets[1], tickets[0]]);
     assert_eq!(found("lambat").await, [tickets[1]]);
     assert_eq!(found("pagi").await, [tickets[0]]);
+    // Migration 0019 put the open tickets' messages in the active tickets' own index, the
+    // opening ones with their ticket's number and customer.
+    let active = |q: &'static str| {
+        let db = db.clone();
+        async move {
+            let f = Filter {
+                q: q.into(),
+                ..Filter::default()
+            };
+            let (rows, _) = list::page(&db, &f, Sort::Newest, None, 25, now)
+                .await
+                .unwrap();
+            rows.into_iter().map(|r| r.id).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(active("lamb").await, [tickets[1]]);
+    assert_eq!(active("wulandari").await, [tickets[1], tickets[0]]);
+    assert_eq!(active("TKT-2026-000001").await, [tickets[0]]);
+    assert_eq!(active("panas").await, [tickets[1]]);
     // The first ticket's third message, added by this release.
     let mut tx = db.begin().await.unwrap();
     store::add_message(
@@ -1007,6 +1092,7 @@ async fn messages_indexed_before_the_search_keys_changed_are_still_found() {
     .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(found("kabel").await, [tickets[0]]);
+    assert_eq!(active("kabel").await, [tickets[0]]);
     assert_eq!(found("modem").await, [tickets[1], tickets[0]]);
     // Each message its own key: its ticket's, and its place in the thread.
     let key = match db.backend() {

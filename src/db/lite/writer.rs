@@ -17,6 +17,10 @@
 //! - Members see the earlier members' rows (one connection). Should the batch fail to commit,
 //!   all of them fail together, so none acts on rows that were not kept.
 //! - A statement outside a transaction ([`Lite::write`]) commits the open batch first.
+//! - Statements a transaction leaves for its commit ([`LiteTx::at_commit`]) run once its
+//!   savepoint is released, with the other members', just before the batch's COMMIT: writes to
+//!   a full-text index, which FTS5 would otherwise write out at every member's savepoint (three
+//!   times the cost of holding them to the COMMIT; bench/README.md, finding 48).
 //!
 //! A writer holding a transaction must not wait for what another writer does after its commit:
 //! that commit waits for this transaction.
@@ -29,7 +33,7 @@ use rusqlite::Connection;
 use tokio::sync::{watch, OwnedMutexGuard};
 
 use super::{blocking, closed, failed, is_busy, is_offloaded, Failure, Lite, BUSY_WAIT};
-use crate::db::DbResult;
+use crate::db::{Args, DbResult};
 
 /// Most transactions one COMMIT takes (their waits add up for the first of them).
 const MAX_BATCH: usize = 64;
@@ -159,7 +163,11 @@ impl WriterState {
             return Ok(());
         };
         let conn = self.conn()?;
-        let result = conn.execute_batch("COMMIT").map_err(failed);
+        let result = batch
+            .at_commit
+            .iter()
+            .try_for_each(|(sql, args)| super::execute(conn, sql, args).map(drop))
+            .and_then(|()| conn.execute_batch("COMMIT").map_err(failed));
         if result.is_err() && !conn.is_autocommit() {
             if let Err(e) = conn.execute_batch("ROLLBACK") {
                 tracing::error!(%e, "rolling back after a failed commit failed");
@@ -171,10 +179,13 @@ impl WriterState {
     }
 }
 
-/// One batch's transaction: how many members committed into it, and where they learn its end.
+/// One batch's transaction: how many members committed into it, what they left for its
+/// COMMIT, and where they learn its end.
 struct Batch {
     number: u64,
     members: usize,
+    /// The committed members' [`LiteTx::at_commit`] statements, in the order they were left.
+    at_commit: Vec<(String, Args)>,
     /// A watcher ([`Lite::watch_batch`]) was started for it.
     watched: bool,
     done: watch::Sender<Option<Outcome>>,
@@ -274,6 +285,7 @@ impl Lite {
             state.batch = Some(Batch {
                 number: state.batches,
                 members: 0,
+                at_commit: Vec::new(),
                 watched: false,
                 done: watch::Sender::new(None),
             });
@@ -284,6 +296,7 @@ impl Lite {
             writer,
             lite: self.clone(),
             lost: false,
+            at_commit: Vec::new(),
         })
     }
 
@@ -390,6 +403,8 @@ pub struct LiteTx {
     /// later statements would run outside any transaction, so they are refused (as are those
     /// of a transaction whose statement was cut off, see [`Writer::run`]).
     lost: bool,
+    /// Statements for its commit ([`LiteTx::at_commit`]).
+    at_commit: Vec<(String, Args)>,
 }
 
 impl LiteTx {
@@ -409,6 +424,13 @@ impl LiteTx {
             self.lost = true;
         }
         result
+    }
+
+    /// Leaves `sql` for the transaction's commit: it runs after every statement of the batch,
+    /// just before its COMMIT, outside the members' savepoints. Rolled back, the transaction
+    /// drops it; should it fail, the whole batch fails. The transaction does not see its effect.
+    pub(in crate::db) fn at_commit(&mut self, sql: String, args: Args) {
+        self.at_commit.push((sql, args));
     }
 
     /// Returns once the transaction's rows are committed, alone or with its batch. (Should the
@@ -436,6 +458,7 @@ impl LiteTx {
             return Err(lost());
         };
         batch.members += 1;
+        batch.at_commit.append(&mut self.at_commit);
         if !self.lite.writers_waiting() || batch.members >= MAX_BATCH {
             return state.finish();
         }
@@ -540,6 +563,68 @@ mod tests {
         go.send(()).unwrap();
         c.await.unwrap().unwrap();
         a.await.unwrap().unwrap();
+        assert_eq!(ids(&db).await, vec![1, 3]);
+    }
+
+    /// What transactions leave for their commit runs after the batch's other statements, in
+    /// the order the members committed, and only for those that committed; what fails there
+    /// fails the batch's commit.
+    #[tokio::test]
+    async fn statements_left_for_the_commit_run_with_the_batch_for_its_committed_members() {
+        let (_dir, db) = db().await;
+        let mut a = begun_with_row(&db, 1).await;
+        a.execute_at_commit("UPDATE t SET name = 'a' WHERE id = 1", vec![])
+            .await
+            .unwrap();
+        let unseen: Vec<(Option<String>,)> = a
+            .fetch_all("SELECT name FROM t WHERE id = 1", vec![])
+            .await
+            .unwrap();
+        assert_eq!(unseen, vec![(None,)], "not run before the commit");
+        let b = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let mut tx = db.begin().await.unwrap();
+                tx.execute_at_commit("INSERT INTO t (id, name) VALUES (2, 'b')", vec![])
+                    .await
+                    .unwrap();
+                // Dropped: rolled back, its statement with it.
+            }
+        });
+        let c = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let mut tx = db.begin().await.unwrap();
+                tx.execute("INSERT INTO t (id) VALUES (3)", vec![])
+                    .await
+                    .unwrap();
+                // After A's: A's name is set when this one runs.
+                tx.execute_at_commit(
+                    "UPDATE t SET name = (SELECT name FROM t WHERE id = 1) || 'c' WHERE id = 3",
+                    vec![],
+                )
+                .await
+                .unwrap();
+                tx.commit().await
+            }
+        });
+        until_waiting(&db, 2).await;
+        let a = tokio::spawn(a.commit());
+        b.await.unwrap();
+        c.await.unwrap().unwrap();
+        a.await.unwrap().unwrap();
+        let rows: Vec<(i64, Option<String>)> = db
+            .fetch_all("SELECT id, name FROM t ORDER BY id", vec![])
+            .await
+            .unwrap();
+        assert_eq!(rows, vec![(1, Some("a".into())), (3, Some("ac".into()))]);
+
+        // A statement that fails at the commit: the commit fails and keeps nothing.
+        let mut tx = begun_with_row(&db, 4).await;
+        tx.execute_at_commit("INSERT INTO t (id, name) VALUES (5, 'a')", vec![])
+            .await
+            .unwrap();
+        assert!(tx.commit().await.is_err(), "the name is taken");
         assert_eq!(ids(&db).await, vec![1, 3]);
     }
 
