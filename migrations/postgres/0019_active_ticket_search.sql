@@ -1,23 +1,24 @@
 -- A second full-text index over the messages of the active tickets alone (new, open, waiting,
--- visit scheduled), keyed as ticket_search is. The staff list shows the active tickets unless
--- told otherwise, and a search there walked a common word's newest hits among a million
--- tickets' messages to find the few active tickets that have it; here the hits are those
--- tickets' own (bench/README.md, finding 48).
+-- visit scheduled), keyed as ticket_search is. The staff list shows the active tickets (new,
+-- open, waiting) unless told otherwise, and a search there walked a common word's newest hits
+-- among a million tickets' messages to find the few active tickets that have it; here the hits
+-- are those tickets' own (bench/README.md, finding 48).
 CREATE TABLE active_ticket_search (
     -- ticket id * 2^24 + the message's place in its thread.
     id BIGINT PRIMARY KEY,
     doc TSVECTOR NOT NULL
 );
 
--- The opening message carries the ticket's number and its customer's number, name and phone,
--- as when it was filed (tickets::store::opening_words).
+-- The opening message carries the ticket's number and its customer's number, name and phone
+-- (tickets::store::opening_words), as they are now: ticket_search keeps those of the day the
+-- ticket was filed.
 INSERT INTO active_ticket_search (id, doc)
     SELECT m.ticket_id * 16777216 + m.place,
         to_tsvector('simple', CASE WHEN m.place = 1
             THEN t.number || ' ' || c.number || ' ' || c.name || ' ' || c.phone || chr(10) || m.body
             ELSE m.body END)
     FROM (
-        SELECT id, ticket_id, body, row_number() OVER (PARTITION BY ticket_id ORDER BY id) AS place
+        SELECT ticket_id, body, row_number() OVER (PARTITION BY ticket_id ORDER BY id) AS place
         FROM ticket_messages
         WHERE ticket_id IN (
             SELECT id FROM tickets WHERE status IN ('new', 'open', 'waiting', 'visit_scheduled')

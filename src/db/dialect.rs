@@ -194,6 +194,21 @@ impl Backend {
             ),
         }
     }
+
+    /// A statement putting the document of the text bound at `$2` into the full-text index
+    /// table `index` under key `$1`, in place of the key's document if it has one. On SQLite the
+    /// table must allow it (`contentless_delete = 1`, or a table keeping its content).
+    pub fn full_text_replace(self, index: &str) -> String {
+        match self {
+            Backend::Sqlite => {
+                format!("INSERT OR REPLACE INTO {index} (rowid, doc) VALUES ($1, $2)")
+            }
+            Backend::Postgres => format!(
+                "INSERT INTO {index} (id, doc) VALUES ($1, to_tsvector('simple', $2)) \
+                 ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc"
+            ),
+        }
+    }
 }
 
 /// The words of what a person typed, lower-cased: letters and digits only, at most eight.

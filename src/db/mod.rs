@@ -383,8 +383,9 @@ impl Tx {
     /// index: on SQLite with the writer's batch, after every member's statements and just
     /// before its COMMIT (FTS5 writes out what it holds at each member's savepoint, which
     /// tripled the cost of a message's index rows; bench/README.md, finding 48); on PostgreSQL
-    /// now. The transaction must not read what it writes, and it must not fail (on SQLite it
-    /// would fail the batch's COMMIT, every member's).
+    /// now. The transaction must not read what it writes, and the statement must not fail
+    /// whatever the data (on SQLite it would fail the batch's COMMIT, every member's): write
+    /// keys that cannot collide, or replace ([`Backend::full_text_replace`]).
     pub async fn execute_at_commit(&mut self, sql: &str, args: Args) -> DbResult<()> {
         match self {
             Tx::Sqlite(t) => {

@@ -23,7 +23,7 @@ use crate::args;
 use crate::auth::password;
 use crate::db::{Args, Backend, Db, DbResult, Tx};
 use crate::tickets::model::{Category, Channel, Priority, TicketStatus};
-use crate::tickets::store::{search_key, ACTIVE_SEARCH};
+use crate::tickets::store::{search_key, ACTIVE_SEARCH, EVERY_SEARCH};
 use crate::types::{wib, wib_date};
 
 /// How much to generate.
@@ -563,7 +563,7 @@ async fn tickets(
     let mut visit_id = next_id(db, "visits").await?;
     let mut ticket_no = counter(db, "ticket").await?;
     let mut visit_no = counter(db, "visit").await?;
-    let (fts_head, fts_doc) = db.backend().full_text_insert("ticket_search", 1);
+    let (fts_head, fts_doc) = db.backend().full_text_insert(EVERY_SEARCH, 1);
     let fts_row = format!("(?, {})", fts_doc.replace("$1", "?"));
     let (active_fts_head, _) = db.backend().full_text_insert(ACTIVE_SEARCH, 1);
 
@@ -933,7 +933,7 @@ async fn finish(db: &Db) -> DbResult<()> {
     } else {
         // Bulk inserts leave the full-text indexes in many segments, which every search then
         // merges: one b-tree each (a few seconds; a common word's search 12 -> 6 ms).
-        for index in ["ticket_search", ACTIVE_SEARCH, "customer_search"] {
+        for index in [EVERY_SEARCH, ACTIVE_SEARCH, "customer_search"] {
             db.execute(
                 &format!("INSERT INTO {index} ({index}) VALUES ('optimize')"),
                 args![],

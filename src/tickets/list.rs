@@ -253,20 +253,20 @@ async fn search(db: &Db, typed: &str, active: bool) -> DbResult<Option<Found>> {
             // SQLite reads a common word's hits inside the page's statement. PostgreSQL planned
             // the page around that subquery badly (7.5 s a search against 40 ms with the ids
             // bound; bench/README.md, finding 43), and there the count would be one more walk.
-            let sql = hits_sql(backend, EVERY_SEARCH, "COUNT(*)", 1, 2);
+            let sql = hits_sql(backend, store::EVERY_SEARCH, "COUNT(*)", 1, 2);
             let count: i64 = db.scalar(&sql, args![exact.as_str(), SEARCH_LIMIT]).await?;
             if count >= SEARCH_LIMIT {
-                let index = EVERY_SEARCH;
+                let index = store::EVERY_SEARCH;
                 return Ok(Some(Found::Words {
                     index,
                     query: exact,
                 }));
             }
-            ids = word_hits(db, EVERY_SEARCH, prefixes.unwrap_or(exact)).await?;
+            ids = word_hits(db, store::EVERY_SEARCH, prefixes.unwrap_or(exact)).await?;
         } else {
-            ids = word_hits(db, EVERY_SEARCH, exact).await?;
+            ids = word_hits(db, store::EVERY_SEARCH, exact).await?;
             if let Some(prefixes) = prefixes.filter(|_| (ids.len() as i64) < SEARCH_LIMIT) {
-                ids = word_hits(db, EVERY_SEARCH, prefixes).await?;
+                ids = word_hits(db, store::EVERY_SEARCH, prefixes).await?;
             }
         }
     }
@@ -295,9 +295,6 @@ async fn search(db: &Db, typed: &str, active: bool) -> DbResult<Option<Found>> {
     let json = serde_json::to_string(&ids).expect("numbers serialise");
     Ok(Some(Found::Ids(json)))
 }
-
-/// The full-text index of every ticket's messages.
-const EVERY_SEARCH: &str = "ticket_search";
 
 /// The tickets of the newest [`SEARCH_LIMIT`] messages the full-text query `words` matches in
 /// `index`, newest first (a ticket once per message), read from the index's keys as one JSON
@@ -499,7 +496,7 @@ mod tests {
         let searches = [
             None,
             Some(Found::Words {
-                index: EVERY_SEARCH,
+                index: store::EVERY_SEARCH,
                 query: "lambat".into(),
             }),
             Some(Found::Words {

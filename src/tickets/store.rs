@@ -302,7 +302,7 @@ pub async fn add_message(
         return Ok(id);
     }
     let key = search_key(m.ticket_id, place);
-    let (insert, doc_expr) = tx.backend().full_text_insert("ticket_search", 2);
+    let (insert, doc_expr) = tx.backend().full_text_insert(EVERY_SEARCH, 2);
     let sql = format!("{insert} VALUES ($1, {doc_expr})");
     tx.execute_at_commit(&sql, args![key, doc.as_str()]).await?;
     if active {
@@ -323,6 +323,9 @@ pub fn opening_words(number: &str, customer_number: &str, name: &str, phone: &st
 /// added to it with its ticket active; a ticket's rows go when it stops being active and come
 /// back when it is opened again ([`index_active`]).
 pub const ACTIVE_SEARCH: &str = "active_ticket_search";
+
+/// The full-text index of every ticket's messages, keyed by [`search_key`].
+pub const EVERY_SEARCH: &str = "ticket_search";
 
 /// [`TicketStatus::ACTIVE`] as an SQL list: `'new', 'open', …`.
 static ACTIVE_STATUSES: LazyLock<String> = LazyLock::new(|| {
@@ -374,10 +377,11 @@ pub async fn index_active(tx: &mut Tx, ticket_id: i64, active: bool) -> DbResult
     Ok(())
 }
 
-/// Adds a message's document to [`ACTIVE_SEARCH`] at the commit.
+/// Puts a message's document into [`ACTIVE_SEARCH`] at the commit, in place of any the key
+/// has: two members of one SQLite batch may both index a ticket that is opened again, and a
+/// held statement that failed would fail the whole batch.
 async fn index_active_message(tx: &mut Tx, key: i64, doc: String) -> DbResult<()> {
-    let (insert, doc_expr) = tx.backend().full_text_insert(ACTIVE_SEARCH, 2);
-    let sql = format!("{insert} VALUES ($1, {doc_expr})");
+    let sql = tx.backend().full_text_replace(ACTIVE_SEARCH);
     tx.execute_at_commit(&sql, args![key, doc]).await
 }
 

@@ -977,6 +977,23 @@ async fn the_active_tickets_search_follows_the_status() {
     assert!(active("dropcore").await);
     assert!(active("wulandari").await);
     assert_eq!(indexed().await, 2);
+    // A row already under the next message's key: the reply replaces it rather than failing
+    // (on SQLite a failing full-text write would fail every commit of its batch).
+    let db = app.db();
+    let (insert, doc) = db.backend().full_text_insert("active_ticket_search", 2);
+    db.execute(
+        &format!("{insert} VALUES ($1, {doc})"),
+        setia::args![setia::tickets::store::search_key(id, 3), "tertinggal"],
+    )
+    .await
+    .unwrap();
+    let r = admin
+        .post(&reply, &[("body", "ONT sudah diganti"), ("kind", "public")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(active("ont").await);
+    assert!(!active("tertinggal").await);
+    assert_eq!(indexed().await, 3);
 }
 
 /// Messages indexed before migration 0018 (one full-text row per message, keyed by the
