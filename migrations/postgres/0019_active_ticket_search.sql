@@ -10,8 +10,8 @@ CREATE TABLE active_ticket_search (
 );
 
 -- The opening message carries the ticket's number and its customer's number, name and phone
--- (tickets::store::opening_words), as they are now: ticket_search keeps those of the day the
--- ticket was filed.
+-- (tickets::store::opening_words) as they are when this runs; filing and opening a ticket
+-- again write them as they are then.
 INSERT INTO active_ticket_search (id, doc)
     SELECT m.ticket_id * 16777216 + m.place,
         to_tsvector('simple', CASE WHEN m.place = 1

@@ -197,7 +197,8 @@ impl Backend {
 
     /// A statement putting the document of the text bound at `$2` into the full-text index
     /// table `index` under key `$1`, in place of the key's document if it has one. On SQLite the
-    /// table must allow it (`contentless_delete = 1`, or a table keeping its content).
+    /// table must allow it (`contentless_delete = 1`, or a table keeping its content): on a
+    /// plain contentless table FTS5 ignores `OR REPLACE` and adds the document beside the old.
     pub fn full_text_replace(self, index: &str) -> String {
         match self {
             Backend::Sqlite => {

@@ -256,9 +256,8 @@ async fn search(db: &Db, typed: &str, active: bool) -> DbResult<Option<Found>> {
             let sql = hits_sql(backend, store::EVERY_SEARCH, "COUNT(*)", 1, 2);
             let count: i64 = db.scalar(&sql, args![exact.as_str(), SEARCH_LIMIT]).await?;
             if count >= SEARCH_LIMIT {
-                let index = store::EVERY_SEARCH;
                 return Ok(Some(Found::Words {
-                    index,
+                    index: store::EVERY_SEARCH,
                     query: exact,
                 }));
             }

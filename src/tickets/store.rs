@@ -378,8 +378,9 @@ pub async fn index_active(tx: &mut Tx, ticket_id: i64, active: bool) -> DbResult
 }
 
 /// Puts a message's document into [`ACTIVE_SEARCH`] at the commit, in place of any the key
-/// has: two members of one SQLite batch may both index a ticket that is opened again, and a
-/// held statement that failed would fail the whole batch.
+/// has. No code path writes a key twice ([`index_active`] deletes a ticket's range before
+/// writing it again); replacing keeps a stray row from leaving words that still match, where
+/// a plain insert would add beside it on SQLite and fail on PostgreSQL.
 async fn index_active_message(tx: &mut Tx, key: i64, doc: String) -> DbResult<()> {
     let sql = tx.backend().full_text_replace(ACTIVE_SEARCH);
     tx.execute_at_commit(&sql, args![key, doc]).await

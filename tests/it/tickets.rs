@@ -871,7 +871,7 @@ async fn a_common_word_is_searched_as_typed_among_its_newest_messages() {
     let (admin, _) = app.logged_in(Role::Admin).await;
     let (cust, _, sub) = customer(&app, &c, &admin, "081234567060").await;
     // A thousand older messages with the word, of no ticket (keys 1..=1000 are ticket 0's).
-    let (insert, doc) = app.db().backend().full_text_insert("ticket_search", 1);
+    let (insert, doc) = app.db().backend().full_text_insert(store::EVERY_SEARCH, 1);
     app.db()
         .execute(
             &format!(
@@ -977,13 +977,13 @@ async fn the_active_tickets_search_follows_the_status() {
     assert!(active("dropcore").await);
     assert!(active("wulandari").await);
     assert_eq!(indexed().await, 2);
-    // A row already under the next message's key: the reply replaces it rather than failing
-    // (on SQLite a failing full-text write would fail every commit of its batch).
+    // A stray row under the next message's key: the reply's document replaces it, so its
+    // words no longer find the ticket.
     let db = app.db();
-    let (insert, doc) = db.backend().full_text_insert("active_ticket_search", 2);
+    let (insert, doc) = db.backend().full_text_insert(store::ACTIVE_SEARCH, 2);
     db.execute(
         &format!("{insert} VALUES ($1, {doc})"),
-        setia::args![setia::tickets::store::search_key(id, 3), "tertinggal"],
+        setia::args![store::search_key(id, 3), "tertinggal"],
     )
     .await
     .unwrap();
