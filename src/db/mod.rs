@@ -386,10 +386,15 @@ impl Tx {
     /// now. The transaction must not read what it writes, and the statement must not fail
     /// whatever the data (on SQLite it would fail the batch's COMMIT, every member's): write
     /// keys that cannot collide, or replace ([`Backend::full_text_replace`]).
-    pub async fn execute_at_commit(&mut self, sql: &str, args: Args) -> DbResult<()> {
+    ///
+    /// The batch's held statements run ordered by `order`, those of one `order` in the order
+    /// they were left: pass what orders the index's keys (a ticket's id), as FTS5 also writes
+    /// out what it holds whenever a key is not above the one before (replies to scattered
+    /// tickets: 42–68 µs an insert as left, 23–28 sorted; finding 49).
+    pub async fn execute_at_commit(&mut self, sql: &str, args: Args, order: i64) -> DbResult<()> {
         match self {
             Tx::Sqlite(t) => {
-                t.at_commit(sql.to_owned(), args);
+                t.at_commit(order, sql.to_owned(), args);
                 Ok(())
             }
             Tx::Postgres(_) => self.execute(sql, args).await.map(drop),

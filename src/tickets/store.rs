@@ -304,9 +304,10 @@ pub async fn add_message(
     let key = search_key(m.ticket_id, place);
     let (insert, doc_expr) = tx.backend().full_text_insert(EVERY_SEARCH, 2);
     let sql = format!("{insert} VALUES ($1, {doc_expr})");
-    tx.execute_at_commit(&sql, args![key, doc.as_str()]).await?;
+    tx.execute_at_commit(&sql, args![key, doc.as_str()], m.ticket_id)
+        .await?;
     if active {
-        index_active_message(tx, key, doc).await?;
+        index_active_message(tx, m.ticket_id, place, doc).await?;
     }
     Ok(id)
 }
@@ -347,6 +348,7 @@ pub async fn index_active(tx: &mut Tx, ticket_id: i64, active: bool) -> DbResult
             search_key(ticket_id, 0),
             search_key(ticket_id, SEARCH_KEY_SPAN - 1)
         ],
+        ticket_id,
     )
     .await?;
     if !active {
@@ -372,7 +374,7 @@ pub async fn index_active(tx: &mut Tx, ticket_id: i64, active: bool) -> DbResult
         } else {
             body
         };
-        index_active_message(tx, search_key(ticket_id, place), doc).await?;
+        index_active_message(tx, ticket_id, place, doc).await?;
     }
     Ok(())
 }
@@ -381,9 +383,15 @@ pub async fn index_active(tx: &mut Tx, ticket_id: i64, active: bool) -> DbResult
 /// has. No code path writes a key twice ([`index_active`] deletes a ticket's range before
 /// writing it again); replacing keeps a stray row from leaving words that still match, where
 /// a plain insert would add beside it on SQLite and fail on PostgreSQL.
-async fn index_active_message(tx: &mut Tx, key: i64, doc: String) -> DbResult<()> {
+async fn index_active_message(
+    tx: &mut Tx,
+    ticket_id: i64,
+    place: i64,
+    doc: String,
+) -> DbResult<()> {
     let sql = tx.backend().full_text_replace(ACTIVE_SEARCH);
-    tx.execute_at_commit(&sql, args![key, doc]).await
+    let key = search_key(ticket_id, place);
+    tx.execute_at_commit(&sql, args![key, doc], ticket_id).await
 }
 
 /// How many messages of one ticket the full-text index keeps apart. A message's key in

@@ -18,9 +18,11 @@
 //!   all of them fail together, so none acts on rows that were not kept.
 //! - A statement outside a transaction ([`Lite::write`]) commits the open batch first.
 //! - Statements a transaction leaves for its commit ([`LiteTx::at_commit`]) run once its
-//!   savepoint is released, with the other members', just before the batch's COMMIT: writes to
-//!   a full-text index, which FTS5 would otherwise write out at every member's savepoint (three
-//!   times the cost of holding them to the COMMIT; bench/README.md, finding 48).
+//!   savepoint is released, with the other members', just before the batch's COMMIT, in the
+//!   order of the keys they were left with: writes to a full-text index, which FTS5 would
+//!   otherwise write out at every member's savepoint (three times the cost of holding them to
+//!   the COMMIT; bench/README.md, finding 48) and at every key lower than the one before
+//!   (finding 49).
 //!
 //! A writer holding a transaction must not wait for what another writer does after its commit:
 //! that commit waits for this transaction.
@@ -163,10 +165,11 @@ impl WriterState {
             return Ok(());
         };
         let conn = self.conn()?;
-        let result = batch
-            .at_commit
+        let mut held = batch.at_commit;
+        held.sort_by_key(|(order, ..)| *order);
+        let result = held
             .iter()
-            .try_for_each(|(sql, args)| super::execute(conn, sql, args).map(drop))
+            .try_for_each(|(_, sql, args)| super::execute(conn, sql, args).map(drop))
             .and_then(|()| conn.execute_batch("COMMIT").map_err(failed));
         if result.is_err() && !conn.is_autocommit() {
             if let Err(e) = conn.execute_batch("ROLLBACK") {
@@ -184,14 +187,18 @@ impl WriterState {
 struct Batch {
     number: u64,
     members: usize,
-    /// The committed members' [`LiteTx::at_commit`] statements, in the order they were left.
-    at_commit: Vec<(String, Args)>,
+    /// The committed members' [`LiteTx::at_commit`] statements with their order keys, in the
+    /// order they were left.
+    at_commit: Vec<Held>,
     /// A watcher ([`Lite::watch_batch`]) was started for it.
     watched: bool,
     done: watch::Sender<Option<Outcome>>,
 }
 
 type Outcome = Result<(), Arc<sqlx::Error>>;
+
+/// A statement left for the batch's commit: its order key, SQL and arguments.
+type Held = (i64, String, Args);
 
 fn lost() -> sqlx::Error {
     sqlx::Error::Protocol(
@@ -404,7 +411,7 @@ pub struct LiteTx {
     /// of a transaction whose statement was cut off, see [`Writer::run`]).
     lost: bool,
     /// Statements for its commit ([`LiteTx::at_commit`]).
-    at_commit: Vec<(String, Args)>,
+    at_commit: Vec<Held>,
 }
 
 impl LiteTx {
@@ -427,10 +434,11 @@ impl LiteTx {
     }
 
     /// Leaves `sql` for the transaction's commit: it runs after every statement of the batch,
-    /// just before its COMMIT, outside the members' savepoints. Rolled back, the transaction
-    /// drops it; should it fail, the whole batch fails. The transaction does not see its effect.
-    pub(in crate::db) fn at_commit(&mut self, sql: String, args: Args) {
-        self.at_commit.push((sql, args));
+    /// just before its COMMIT, outside the members' savepoints, ordered by `order` among the
+    /// batch's held statements (ties in the order left). Rolled back, the transaction drops it;
+    /// should it fail, the whole batch fails. The transaction does not see its effect.
+    pub(in crate::db) fn at_commit(&mut self, order: i64, sql: String, args: Args) {
+        self.at_commit.push((order, sql, args));
     }
 
     /// Returns once the transaction's rows are committed, alone or with its batch. (Should the
@@ -566,14 +574,14 @@ mod tests {
         assert_eq!(ids(&db).await, vec![1, 3]);
     }
 
-    /// What transactions leave for their commit runs after the batch's other statements, in
-    /// the order the members committed, and only for those that committed; what fails there
-    /// fails the batch's commit.
+    /// What transactions leave for their commit runs after the batch's other statements,
+    /// ordered by the keys left with it (ties in the order the members committed), and only for
+    /// those that committed; what fails there fails the batch's commit.
     #[tokio::test]
     async fn statements_left_for_the_commit_run_with_the_batch_for_its_committed_members() {
         let (_dir, db) = db().await;
         let mut a = begun_with_row(&db, 1).await;
-        a.execute_at_commit("UPDATE t SET name = 'a' WHERE id = 1", vec![])
+        a.execute_at_commit("UPDATE t SET name = 'a' WHERE id = 1", vec![], 1)
             .await
             .unwrap();
         let unseen: Vec<(Option<String>,)> = a
@@ -585,7 +593,7 @@ mod tests {
             let db = db.clone();
             async move {
                 let mut tx = db.begin().await.unwrap();
-                tx.execute_at_commit("INSERT INTO t (id, name) VALUES (2, 'b')", vec![])
+                tx.execute_at_commit("INSERT INTO t (id, name) VALUES (2, 'b')", vec![], 0)
                     .await
                     .unwrap();
                 // Dropped: rolled back, its statement with it.
@@ -602,9 +610,14 @@ mod tests {
                 tx.execute_at_commit(
                     "UPDATE t SET name = (SELECT name FROM t WHERE id = 1) || 'c' WHERE id = 3",
                     vec![],
+                    1,
                 )
                 .await
                 .unwrap();
+                // Left last, run first (a lower key): A's name replaces it.
+                tx.execute_at_commit("UPDATE t SET name = 'z' WHERE id = 1", vec![], 0)
+                    .await
+                    .unwrap();
                 tx.commit().await
             }
         });
@@ -621,7 +634,7 @@ mod tests {
 
         // A statement that fails at the commit: the commit fails and keeps nothing.
         let mut tx = begun_with_row(&db, 4).await;
-        tx.execute_at_commit("INSERT INTO t (id, name) VALUES (5, 'a')", vec![])
+        tx.execute_at_commit("INSERT INTO t (id, name) VALUES (5, 'a')", vec![], 0)
             .await
             .unwrap();
         assert!(tx.commit().await.is_err(), "the name is taken");
