@@ -57,7 +57,8 @@ const CACHE_KIB: u32 = 8 * 1024;
 
 /// The page cache of each connection of offloaded reads. A report reads a year of rows once
 /// and may run several reads side by side: with 16 MB each, 16 dashboards took 400 MB. It is
-/// emptied after each read (finding 50): up to eight idle connections kept theirs full.
+/// emptied after each statement (finding 50): up to eight idle connections kept theirs full,
+/// and a report's or a job's next statement reads the pages from the system's file cache.
 const OFFLOADED_CACHE_KIB: u32 = 2 * 1024;
 
 /// How long a write waits for the writer: this process's other writers (the queue) or another
