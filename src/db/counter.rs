@@ -1,18 +1,41 @@
-//! Named counters for human-readable numbers (`REG-2026-000123`), incremented inside the
-//! caller's transaction so numbers are unique and gap-free per committed record.
+//! Named counters for human-readable numbers (`REG-2026-000123`): unique, and increasing in the
+//! order they are taken.
+//!
+//! On SQLite the value is taken inside the caller's transaction (its single writer runs one
+//! transaction at a time anyway), so the numbers have no gaps. On PostgreSQL it is taken in a
+//! short transaction of its own, committed at once: inside the caller's, the counter's row
+//! stayed locked until that transaction committed, so every filing on every instance waited
+//! for the one before it (bench/README.md, finding 52). A transaction that takes a number and
+//! then rolls back leaves a gap there.
 
 use crate::args;
-use crate::db::{DbResult, Tx};
+use crate::db::{arg, DbResult, Tx};
 
 pub async fn next(tx: &mut Tx, name: &str) -> DbResult<i64> {
-    tx.execute(
-        "INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING",
-        args![name],
-    )
-    .await?;
-    tx.scalar(
-        "UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value",
-        args![name],
-    )
-    .await
+    match tx {
+        Tx::Sqlite(_) => {
+            tx.execute(
+                "INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING",
+                args![name],
+            )
+            .await?;
+            tx.scalar(
+                "UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value",
+                args![name],
+            )
+            .await
+        }
+        Tx::Postgres(_, counters) => {
+            let mut lease = counters.acquire().await?;
+            let value = arg::pg_query_scalar(
+                "INSERT INTO counters (name, value) VALUES ($1, 1) \
+                 ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+                args![name],
+            )
+            .fetch_one(lease.conn())
+            .await;
+            lease.give_back(&value);
+            value
+        }
+    }
 }

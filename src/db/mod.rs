@@ -14,6 +14,7 @@ pub mod backup;
 pub mod counter;
 mod dialect;
 pub mod lite;
+mod pg;
 pub mod schema;
 mod sqlite_unicode;
 mod text_enum;
@@ -31,6 +32,18 @@ use lite::{Lite, LiteTx};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode};
 use sqlx::{ConnectOptions as _, Connection as _, FromRow, Postgres, Transaction};
+
+/// Runs one statement (`$run`, on the connection `$c`) on a connection leased from `$pool`
+/// ([`pg::Connections`]), and gives the connection back after it ([`pg::Lease::give_back`]).
+macro_rules! leased {
+    ($pool:expr, |$c:ident| $run:expr) => {{
+        let mut lease = $pool.acquire().await?;
+        let $c = lease.conn();
+        let result = $run.await;
+        lease.give_back(&result);
+        result
+    }};
+}
 
 /// A row type that decodes on both backends.
 pub trait Row: lite::FromRow + for<'r> FromRow<'r, PgRow> + Send + Unpin + 'static {}
@@ -56,7 +69,12 @@ impl<T> Scalar for T where
 #[derive(Clone, Debug)]
 pub enum Db {
     Sqlite(Lite),
-    Postgres { read: PgPool, write: PgPool },
+    Postgres {
+        read: pg::Connections,
+        write: PgPool,
+        /// For [`counter::next`]: commits that do not wait for the disk.
+        counters: pg::Connections,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,12 +155,25 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts.clone())
                 .await?;
-            let read = PgPoolOptions::new()
-                .max_connections(options.read_connections)
-                .test_before_acquire(false)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_lazy_with(opts.options([("default_transaction_read_only", "on")]));
-            Ok(Db::Postgres { read, write })
+            let read = pg::Connections::new(
+                opts.clone()
+                    .options([("default_transaction_read_only", "on")]),
+                options.read_connections,
+                Duration::from_secs(10),
+            );
+            // A counter's commit need not wait for the disk: the transaction that uses the
+            // value commits after it, and PostgreSQL writes its log in order, so a value is
+            // on disk before anything that holds it is.
+            let counters = pg::Connections::new(
+                opts.options([("synchronous_commit", "off")]),
+                4,
+                Duration::from_secs(10),
+            );
+            Ok(Db::Postgres {
+                read,
+                write,
+                counters,
+            })
         } else if url.starts_with("sqlite:") {
             // Setia's executor opens the file itself: an in-memory database or URL options
             // would be silently dropped, so they are refused.
@@ -229,7 +260,12 @@ impl Db {
     pub async fn close(&self) {
         match self {
             Db::Sqlite(lite) => lite.close().await,
-            Db::Postgres { read, write } => {
+            Db::Postgres {
+                read,
+                write,
+                counters,
+            } => {
+                counters.close().await;
                 read.close().await;
                 write.close().await;
             }
@@ -246,7 +282,9 @@ impl Db {
     pub async fn begin(&self) -> DbResult<Tx> {
         Ok(match self {
             Db::Sqlite(lite) => Tx::Sqlite(lite.begin().await?),
-            Db::Postgres { write, .. } => Tx::Postgres(write.begin().await?),
+            Db::Postgres {
+                write, counters, ..
+            } => Tx::Postgres(write.begin().await?, counters.clone()),
         })
     }
 
@@ -270,7 +308,9 @@ impl Db {
                 let sql = sql.to_owned();
                 lite.read(move |c| lite::all(c, &sql, &args)).await
             }
-            Db::Postgres { read: pool, .. } => arg::pg_query_as(sql, args).fetch_all(pool).await,
+            Db::Postgres { read, .. } => {
+                leased!(read, |c| arg::pg_query_as(sql, args).fetch_all(c))
+            }
         }
     }
 
@@ -298,8 +338,8 @@ impl Db {
                 let sql = sql.to_owned();
                 lite.read(move |c| lite::optional(c, &sql, &args)).await
             }
-            Db::Postgres { read: pool, .. } => {
-                arg::pg_query_as(sql, args).fetch_optional(pool).await
+            Db::Postgres { read, .. } => {
+                leased!(read, |c| arg::pg_query_as(sql, args).fetch_optional(c))
             }
         }
     }
@@ -312,7 +352,9 @@ impl Db {
                     .await?
                     .ok_or(sqlx::Error::RowNotFound)
             }
-            Db::Postgres { read: pool, .. } => arg::pg_query_as(sql, args).fetch_one(pool).await,
+            Db::Postgres { read, .. } => {
+                leased!(read, |c| arg::pg_query_as(sql, args).fetch_one(c))
+            }
         }
     }
 
@@ -322,8 +364,8 @@ impl Db {
                 let sql = sql.to_owned();
                 lite.read(move |c| lite::scalar(c, &sql, &args)).await
             }
-            Db::Postgres { read: pool, .. } => {
-                arg::pg_query_scalar(sql, args).fetch_one(pool).await
+            Db::Postgres { read, .. } => {
+                leased!(read, |c| arg::pg_query_scalar(sql, args).fetch_one(c))
             }
         }
     }
@@ -348,21 +390,25 @@ async fn unicode_lower(conn: &mut SqliteConnection) -> DbResult<()> {
 /// A transaction on the writer.
 pub enum Tx {
     Sqlite(LiteTx),
-    Postgres(Transaction<'static, Postgres>),
+    Postgres(
+        Transaction<'static, Postgres>,
+        /// The database's counters' connections ([`counter::next`]).
+        pg::Connections,
+    ),
 }
 
 impl Tx {
     pub fn backend(&self) -> Backend {
         match self {
             Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
+            Tx::Postgres(..) => Backend::Postgres,
         }
     }
 
     pub async fn commit(self) -> DbResult<()> {
         match self {
             Tx::Sqlite(t) => t.commit().await,
-            Tx::Postgres(t) => t.commit().await,
+            Tx::Postgres(t, _) => t.commit().await,
         }
     }
 
@@ -372,7 +418,7 @@ impl Tx {
                 let sql = sql.to_owned();
                 t.run(move |c| lite::execute(c, &sql, &args)).await
             }
-            Tx::Postgres(t) => arg::pg_query(sql, args)
+            Tx::Postgres(t, _) => arg::pg_query(sql, args)
                 .execute(&mut **t)
                 .await
                 .map(|r| r.rows_affected()),
@@ -397,7 +443,7 @@ impl Tx {
                 t.at_commit(order, sql.to_owned(), args);
                 Ok(())
             }
-            Tx::Postgres(_) => self.execute(sql, args).await.map(drop),
+            Tx::Postgres(..) => self.execute(sql, args).await.map(drop),
         }
     }
 
@@ -407,7 +453,7 @@ impl Tx {
                 let sql = sql.to_owned();
                 t.run(move |c| lite::all(c, &sql, &args)).await
             }
-            Tx::Postgres(t) => arg::pg_query_as(sql, args).fetch_all(&mut **t).await,
+            Tx::Postgres(t, _) => arg::pg_query_as(sql, args).fetch_all(&mut **t).await,
         }
     }
 
@@ -417,7 +463,7 @@ impl Tx {
                 let sql = sql.to_owned();
                 t.run(move |c| lite::optional(c, &sql, &args)).await
             }
-            Tx::Postgres(t) => arg::pg_query_as(sql, args).fetch_optional(&mut **t).await,
+            Tx::Postgres(t, _) => arg::pg_query_as(sql, args).fetch_optional(&mut **t).await,
         }
     }
 
@@ -427,7 +473,7 @@ impl Tx {
                 let sql = sql.to_owned();
                 t.run(move |c| lite::scalar(c, &sql, &args)).await
             }
-            Tx::Postgres(t) => arg::pg_query_scalar(sql, args).fetch_one(&mut **t).await,
+            Tx::Postgres(t, _) => arg::pg_query_scalar(sql, args).fetch_one(&mut **t).await,
         }
     }
 }
@@ -437,7 +483,7 @@ impl Tx {
     /// rows ("a customer is asked at most once per 90 days"): PostgreSQL takes a lock that
     /// conflicts with itself but not with readers; SQLite's single writer already serialises.
     pub async fn lock_table(&mut self, table: &'static str) -> DbResult<()> {
-        if let Tx::Postgres(t) = self {
+        if let Tx::Postgres(t, _) = self {
             arg::pg_query(
                 &format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"),
                 args![],
@@ -453,7 +499,7 @@ impl Tx {
     /// is changing. PostgreSQL: `SELECT … FOR UPDATE`; SQLite's single writer already serialises
     /// write transactions.
     pub async fn lock_row(&mut self, table: &'static str, id: i64) -> DbResult<()> {
-        if let Tx::Postgres(t) = self {
+        if let Tx::Postgres(t, _) = self {
             arg::pg_query(
                 &format!("SELECT 1 FROM {table} WHERE id = $1 FOR UPDATE"),
                 args![id],

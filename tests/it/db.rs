@@ -586,3 +586,105 @@ async fn rows_decode_by_name_and_a_repeated_name_reads_its_last_column() {
         .unwrap();
     assert_eq!(rows, [Row { a: 1, b: 2, id: 9 }]);
 }
+
+/// PostgreSQL's read connections go back to the pool as soon as their statement has ended, and
+/// the next read takes the same one (no reconnecting); an error PostgreSQL answered leaves the
+/// connection usable; a read abandoned midway (its request dropped) closes its connection, so
+/// the next read cannot be handed the abandoned statement's answer.
+#[tokio::test]
+async fn postgres_read_connections_are_kept_and_an_abandoned_one_is_closed() {
+    let Some(_) = pg_required("postgres_read_connections_are_kept_and_an_abandoned_one_is_closed")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = fresh_database(dir.path(), true).await;
+    let db = Db::connect(&url).await.unwrap();
+    let backend = || async {
+        db.scalar::<i64>("SELECT CAST(pg_backend_pid() AS BIGINT)", vec![])
+            .await
+            .unwrap()
+    };
+
+    let first = backend().await;
+    assert_eq!(
+        backend().await,
+        first,
+        "the next read reuses the connection"
+    );
+
+    let failed = db
+        .scalar::<i64>("SELECT CAST(1 / 0 AS BIGINT)", vec![])
+        .await
+        .unwrap_err();
+    assert!(matches!(failed, sqlx::Error::Database(_)), "{failed:?}");
+    assert_eq!(
+        backend().await,
+        first,
+        "kept after an error PostgreSQL answered"
+    );
+
+    let abandoned = tokio::time::timeout(
+        std::time::Duration::from_millis(200),
+        db.scalar::<i64>(
+            "SELECT CAST(pg_backend_pid() AS BIGINT) FROM pg_sleep(2)",
+            vec![],
+        ),
+    )
+    .await;
+    assert!(abandoned.is_err(), "the slow read was abandoned");
+    let answer: i64 = db
+        .scalar("SELECT CAST(42 AS BIGINT)", vec![])
+        .await
+        .unwrap();
+    assert_eq!(answer, 42, "the next read gets its own answer");
+    assert_ne!(
+        backend().await,
+        first,
+        "the abandoned connection was closed"
+    );
+
+    db.close().await;
+    if let Some((server, name)) = pg {
+        use sqlx::Connection;
+        let mut c = sqlx::PgConnection::connect(&server).await.unwrap();
+        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .execute(&mut c)
+            .await
+            .unwrap();
+    }
+}
+
+/// Numbers (tickets, visits, customers, registrations) are unique and increasing. On PostgreSQL
+/// a number is taken without holding the counter until its transaction ends, so a second
+/// filing gets its number while the first is still open (they queued one behind the other
+/// before, on every instance), and a rolled-back number is not given again. On SQLite, whose
+/// single writer runs one transaction at a time, a rolled-back number is given again: no gaps.
+#[tokio::test]
+async fn numbers_are_taken_without_waiting_for_the_transaction_before() {
+    use setia::db::{counter, Backend};
+    let app = spawn().await;
+    let db = app.db();
+    let mut first = db.begin().await.unwrap();
+    let a = counter::next(&mut first, "ticket").await.unwrap();
+    assert_eq!(a, 1);
+    if db.backend() == Backend::Postgres {
+        let mut second = db.begin().await.unwrap();
+        let b = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            counter::next(&mut second, "ticket"),
+        )
+        .await
+        .expect("the second number waited for the first transaction")
+        .unwrap();
+        assert_eq!(b, 2);
+        second.commit().await.unwrap();
+        drop(first);
+        let mut third = db.begin().await.unwrap();
+        assert_eq!(counter::next(&mut third, "ticket").await.unwrap(), 3);
+    } else {
+        drop(first);
+        let mut again = db.begin().await.unwrap();
+        assert_eq!(counter::next(&mut again, "ticket").await.unwrap(), 1);
+    }
+}
