@@ -11,31 +11,16 @@
 use crate::args;
 use crate::db::{arg, DbResult, Tx};
 
+/// Adds one to the counter (from 0 when new) and returns it.
+const NEXT: &str = "INSERT INTO counters (name, value) VALUES ($1, 1) \
+                    ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value";
+
 pub async fn next(tx: &mut Tx, name: &str) -> DbResult<i64> {
     match tx {
-        Tx::Sqlite(_) => {
-            tx.execute(
-                "INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING",
-                args![name],
-            )
-            .await?;
-            tx.scalar(
-                "UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value",
-                args![name],
-            )
-            .await
-        }
+        Tx::Sqlite(_) => tx.scalar(NEXT, args![name]).await,
         Tx::Postgres(_, counters) => {
-            let mut lease = counters.acquire().await?;
-            let value = arg::pg_query_scalar(
-                "INSERT INTO counters (name, value) VALUES ($1, 1) \
-                 ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
-                args![name],
-            )
-            .fetch_one(lease.conn())
-            .await;
-            lease.give_back(&value);
-            value
+            leased!(counters, |c| arg::pg_query_scalar(NEXT, args![name])
+                .fetch_one(c))
         }
     }
 }

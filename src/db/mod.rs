@@ -9,6 +9,18 @@
 //! SQLite gets one writer connection and separate read connections, so concurrent writes queue
 //! in the app instead of failing with `SQLITE_BUSY`.
 
+/// Runs one statement (`$run`, on the connection `$c`) on a connection leased from `$pool`
+/// ([`pg::Connections`]), and gives the connection back after it ([`pg::Lease::give_back`]).
+macro_rules! leased {
+    ($pool:expr, |$c:ident| $run:expr) => {{
+        let mut lease = $pool.acquire().await?;
+        let $c = lease.conn();
+        let result = $run.await;
+        lease.give_back(&result);
+        result
+    }};
+}
+
 mod arg;
 pub mod backup;
 pub mod counter;
@@ -32,18 +44,6 @@ use lite::{Lite, LiteTx};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode};
 use sqlx::{ConnectOptions as _, Connection as _, FromRow, Postgres, Transaction};
-
-/// Runs one statement (`$run`, on the connection `$c`) on a connection leased from `$pool`
-/// ([`pg::Connections`]), and gives the connection back after it ([`pg::Lease::give_back`]).
-macro_rules! leased {
-    ($pool:expr, |$c:ident| $run:expr) => {{
-        let mut lease = $pool.acquire().await?;
-        let $c = lease.conn();
-        let result = $run.await;
-        lease.give_back(&result);
-        result
-    }};
-}
 
 /// A row type that decodes on both backends.
 pub trait Row: lite::FromRow + for<'r> FromRow<'r, PgRow> + Send + Unpin + 'static {}
@@ -152,23 +152,19 @@ impl Db {
             let write = PgPoolOptions::new()
                 .max_connections(10)
                 .test_before_acquire(false)
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(pg::ACQUIRE_TIMEOUT)
                 .connect_with(opts.clone())
                 .await?;
             let read = pg::Connections::new(
                 opts.clone()
                     .options([("default_transaction_read_only", "on")]),
                 options.read_connections,
-                Duration::from_secs(10),
             );
-            // A counter's commit need not wait for the disk: the transaction that uses the
-            // value commits after it, and PostgreSQL writes its log in order, so a value is
-            // on disk before anything that holds it is.
-            let counters = pg::Connections::new(
-                opts.options([("synchronous_commit", "off")]),
-                4,
-                Duration::from_secs(10),
-            );
+            // A counter's commit need not wait for the disk: a number is used only by a
+            // transaction that commits after it was taken (synchronously), and PostgreSQL
+            // writes its log in order, so a number is on disk before anything that holds it.
+            // Each is one short statement: a few connections serve every writer.
+            let counters = pg::Connections::new(opts.options([("synchronous_commit", "off")]), 4);
             Ok(Db::Postgres {
                 read,
                 write,

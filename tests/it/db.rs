@@ -588,18 +588,23 @@ async fn rows_decode_by_name_and_a_repeated_name_reads_its_last_column() {
 }
 
 /// PostgreSQL's read connections go back to the pool as soon as their statement has ended, and
-/// the next read takes the same one (no reconnecting); an error PostgreSQL answered leaves the
-/// connection usable; a read abandoned midway (its request dropped) closes its connection, so
-/// the next read cannot be handed the abandoned statement's answer.
+/// the next read takes the same one (no reconnecting), also after an error PostgreSQL answered.
+/// A read abandoned midway (its request dropped) keeps its connection's place until PostgreSQL
+/// has finished it: with one read connection, the next read waits for it and then gets its own
+/// answer on the same connection, not a second one. A connection PostgreSQL ended is closed:
+/// the read after it runs on a new one.
 #[tokio::test]
-async fn postgres_read_connections_are_kept_and_an_abandoned_one_is_closed() {
-    let Some(_) = pg_required("postgres_read_connections_are_kept_and_an_abandoned_one_is_closed")
-    else {
+async fn postgres_read_connections_are_kept_drained_and_replaced() {
+    let Some(_) = pg_required("postgres_read_connections_are_kept_drained_and_replaced") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let (url, pg) = fresh_database(dir.path(), true).await;
-    let db = Db::connect(&url).await.unwrap();
+    let one = setia::db::ConnectOptions {
+        read_connections: 1,
+        ..Default::default()
+    };
+    let db = Db::connect_with(&url, one).await.unwrap();
     let backend = || async {
         db.scalar::<i64>("SELECT CAST(pg_backend_pid() AS BIGINT)", vec![])
             .await
@@ -627,7 +632,7 @@ async fn postgres_read_connections_are_kept_and_an_abandoned_one_is_closed() {
     let abandoned = tokio::time::timeout(
         std::time::Duration::from_millis(200),
         db.scalar::<i64>(
-            "SELECT CAST(pg_backend_pid() AS BIGINT) FROM pg_sleep(2)",
+            "SELECT CAST(pg_backend_pid() AS BIGINT) + 1 FROM pg_sleep(1)",
             vec![],
         ),
     )
@@ -638,10 +643,27 @@ async fn postgres_read_connections_are_kept_and_an_abandoned_one_is_closed() {
         .await
         .unwrap();
     assert_eq!(answer, 42, "the next read gets its own answer");
+    assert_eq!(
+        backend().await,
+        first,
+        "drained and kept, not a second connection"
+    );
+
+    let mut other = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    let ended: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)")
+        .bind(first as i32)
+        .fetch_one(&mut other)
+        .await
+        .unwrap();
+    assert!(ended);
+    // The read that finds the connection ended fails; the one after it opens another.
+    let _ = db.scalar::<i64>("SELECT CAST(1 AS BIGINT)", vec![]).await;
     assert_ne!(
         backend().await,
         first,
-        "the abandoned connection was closed"
+        "a connection PostgreSQL ended is replaced"
     );
 
     db.close().await;
