@@ -31,14 +31,7 @@ async fn both_migration_histories_reach_the_same_schema() {
     postgres_db.migrate().await.unwrap();
     let postgres = schema::introspect(&postgres_db).await;
     postgres_db.close().await;
-    if let Some((server, name)) = pg {
-        use sqlx::Connection;
-        let mut c = sqlx::PgConnection::connect(&server).await.unwrap();
-        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-            .execute(&mut c)
-            .await
-            .unwrap();
-    }
+    crate::common::drop_database(pg).await;
     let postgres = postgres.unwrap();
     let diffs = schema::compare("sqlite", &sqlite, "postgres", &postgres);
     assert!(
@@ -667,14 +660,7 @@ async fn postgres_read_connections_are_kept_drained_and_replaced() {
     );
 
     db.close().await;
-    if let Some((server, name)) = pg {
-        use sqlx::Connection;
-        let mut c = sqlx::PgConnection::connect(&server).await.unwrap();
-        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-            .execute(&mut c)
-            .await
-            .unwrap();
-    }
+    crate::common::drop_database(pg).await;
 }
 
 /// Numbers (tickets, visits, customers, registrations) are unique and increasing. On PostgreSQL

@@ -402,14 +402,7 @@ async fn two_app_instances_on_postgres_deliver_each_mail_exactly_once() {
     assert_each_once(&smtp, N);
     one.close().await;
     two.close().await;
-    if let Some((server, name)) = pg {
-        use sqlx::Connection;
-        let mut c = sqlx::PgConnection::connect(&server).await.unwrap();
-        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-            .execute(&mut c)
-            .await
-            .unwrap();
-    }
+    crate::common::drop_database(pg).await;
 }
 
 #[tokio::test]
