@@ -82,8 +82,11 @@ impl Connections {
     }
 
     async fn lease(&self) -> DbResult<Lease> {
-        let slot =
-            (self.0.slots.clone().acquire_owned().await).map_err(|_| sqlx::Error::PoolClosed)?;
+        let slots = self.0.slots.clone();
+        let slot = slots
+            .acquire_owned()
+            .await
+            .map_err(|_| sqlx::Error::PoolClosed)?;
         let (conn, opened) = loop {
             let idle = self.0.idle.lock().expect("idle connections").pop();
             match idle {
