@@ -69,8 +69,8 @@ impl Backend {
         }
     }
 
-    /// `column` in a condition that must not choose the index the rows are read through
-    /// (SQLite's unary `+`), so that another condition's index does; PostgreSQL's planner
+    /// `column` in a condition or a grouping that must not choose the index the rows are read
+    /// through (SQLite's unary `+`), so that another condition's index does; PostgreSQL's planner
     /// weighs its statistics instead.
     pub fn not_indexed(self, column: &str) -> String {
         match self {

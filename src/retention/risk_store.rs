@@ -119,7 +119,7 @@ struct SignalRow {
 /// (PostgreSQL matches a union's column types part by part: an untyped NULL would be text.)
 /// - 1: tickets opened in 90 days (index tickets_created): a = all, b = the last 30 days', c =
 ///   the breached;
-/// - 2: unresolved tickets of any age (index tickets_status; few are open at a time): a;
+/// - 2: unresolved tickets of any age (a status index; few are open at a time): a;
 /// - 3: ratings of 1–2 stars in 90 days (index ratings_created): a = stars, at, id;
 /// - 4: NPS answers of 180 days (index nps_requests_answered): a = score, at, id;
 /// - 5: failed visits that ended in 90 days (index visits_failed, migration 0014): a;
@@ -127,9 +127,9 @@ struct SignalRow {
 ///
 /// `group`: what the grouped parts group by. Over every customer, SQLite is given
 /// `+customer_id`: grouping by the bare column, it chose to walk all million tickets in the
-/// order of `tickets_customer` (the grouping's order) rather than read the 90 days' through
-/// `tickets_created` (or the open ones through their status) and sort those: 3.3 s a page
-/// against about 0.4 (bench/README.md, finding 54).
+/// order of an index starting with `customer_id` (the grouping's order) rather than read the
+/// 90 days' through `tickets_created` (or the open ones through their status) and sort those:
+/// 3.3 s a page against about 0.4 (bench/README.md, finding 54).
 fn signals_sql(one: bool, group: &str) -> String {
     let f = |col: &str| {
         if one {
