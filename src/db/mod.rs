@@ -628,3 +628,17 @@ pub fn like_pattern(s: &str) -> String {
 pub fn like_prefix(s: &str) -> String {
     format!("{}%", like_escaped(s))
 }
+
+/// SQLite's plan for `sql`, one step per line as `EXPLAIN QUERY PLAN` prints it, on a fresh
+/// migrated database: one without `ANALYZE` statistics, as a real office's never has them.
+#[cfg(test)]
+pub async fn sqlite_plan_without_statistics(sql: &str, args: Args) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::connect(&Db::sqlite_url(dir.path())).await.unwrap();
+    db.migrate().await.unwrap();
+    let plan: Vec<(i64, i64, i64, String)> = db
+        .fetch_all(&format!("EXPLAIN QUERY PLAN {sql}"), args)
+        .await
+        .unwrap();
+    plan.into_iter().map(|step| step.3).collect()
+}

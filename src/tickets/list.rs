@@ -488,9 +488,6 @@ mod tests {
     /// nothing to sort (finding 38).
     #[tokio::test]
     async fn the_active_list_reads_its_index_in_order_without_statistics() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::connect(&Db::sqlite_url(dir.path())).await.unwrap();
-        db.migrate().await.unwrap();
         // Unfiltered, and narrowed by a common word's newest hits or by found ids.
         let searches = [
             None,
@@ -522,11 +519,7 @@ mod tests {
                 "t.due_at, t.id",
                 args.len(),
             );
-            let plan: Vec<(i64, i64, i64, String)> = db
-                .fetch_all(&format!("EXPLAIN QUERY PLAN {sql}"), args)
-                .await
-                .unwrap();
-            let plan: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+            let plan = crate::db::sqlite_plan_without_statistics(&sql, args).await;
             assert!(
                 plan[0].contains("USING INDEX tickets_active_due"),
                 "{plan:?}"

@@ -523,17 +523,9 @@ mod tests {
     /// office's database), never a ticket's row (bench/README.md, finding 53).
     #[tokio::test]
     async fn the_hourly_count_reads_its_index_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::connect(&Db::sqlite_url(dir.path())).await.unwrap();
-        db.migrate().await.unwrap();
-        let plan: Vec<(i64, i64, i64, String)> = db
-            .fetch_all(
-                &format!("EXPLAIN QUERY PLAN {FILED_SINCE}"),
-                args![1, 1, Utc::now(), 5],
-            )
-            .await
-            .unwrap();
-        let plan: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+        let plan =
+            crate::db::sqlite_plan_without_statistics(FILED_SINCE, args![1, 1, Utc::now(), 5])
+                .await;
         let range = "USING COVERING INDEX tickets_customer_filed \
                      (customer_id=? AND created_by=? AND created_at>?)";
         assert!(plan.iter().any(|d| d.contains(range)), "{plan:?}");
