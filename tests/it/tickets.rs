@@ -455,7 +455,7 @@ async fn the_life_of_a_complaint_from_filing_with_a_photo_to_closing() {
 async fn staff_log_a_complaint_for_a_known_caller_and_for_a_new_one() {
     let app = spawn().await;
     let c = fixtures::catalog(&app).await;
-    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (admin, admin_id) = app.logged_in(Role::Admin).await;
     let (_, customer_id, sub) = customer(&app, &c, &admin, "081234567010").await;
 
     // Found by phone in any form.
@@ -491,6 +491,30 @@ async fn staff_log_a_complaint_for_a_known_caller_and_for_a_new_one() {
     assert_eq!((channel.as_str(), priority.as_str()), ("phone", "urgent"));
     assert!(created_by.is_some());
 
+    // Another customer's subscription is refused, keeping what was typed, and files nothing.
+    let (_, _, other_sub) = customer(&app, &c, &admin, "081234567011").await;
+    let r = admin
+        .post(
+            "/staff/tickets/new",
+            &[
+                ("customer", &cid),
+                ("subscription", &other_sub.to_string()),
+                ("category", "slow"),
+                ("channel", "phone"),
+                ("body", "Langganan milik pelanggan lain."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    r.assert_contains("Pilih langganan dari daftar")
+        .assert_contains("Langganan milik pelanggan lain.");
+    let (filed,): (i64,) = app
+        .db()
+        .fetch_one("SELECT COUNT(*) FROM tickets", vec![])
+        .await
+        .unwrap();
+    assert_eq!(filed, 1);
+
     // Nobody has this number: a new caller is recorded with the complaint.
     let page = admin.get("/staff/tickets/new?phone=085711112222").await;
     assert!(testid_text(&page.body, "new-caller").is_some());
@@ -521,6 +545,24 @@ async fn staff_log_a_complaint_for_a_known_caller_and_for_a_new_one() {
         (name.as_str(), status.as_str(), user),
         ("Budi Santoso", "prospect", None)
     );
+    // The admins hear of it; the caller, with neither login nor address, gets no notice.
+    let ticket = id_from(r.location.as_deref().unwrap());
+    let bells: Vec<(i64, String)> = app
+        .db()
+        .fetch_all(
+            "SELECT user_id, message_key FROM notifications WHERE link IN ($1, $2)",
+            setia::args![
+                format!("/staff/tickets/{ticket}"),
+                format!("/portal/tickets/{ticket}")
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(
+        bells.contains(&(admin_id, "notice.new".to_string())),
+        "{bells:?}"
+    );
+    assert!(bells.iter().all(|b| b.1 == "notice.new"), "{bells:?}");
 
     // Missing fields keep what was typed.
     let r = admin
