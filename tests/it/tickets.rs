@@ -563,6 +563,30 @@ async fn staff_log_a_complaint_for_a_known_caller_and_for_a_new_one() {
         "{bells:?}"
     );
     assert!(bells.iter().all(|b| b.1 == "notice.new"), "{bells:?}");
+    // Nor may a caller without subscriptions be given someone's: the message shows all the same.
+    let (prospect,): (i64,) = app
+        .db()
+        .fetch_one(
+            "SELECT id FROM customers WHERE phone = '+6285711112222'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let r = admin
+        .post(
+            "/staff/tickets/new",
+            &[
+                ("customer", &prospect.to_string()),
+                ("subscription", &sub_s),
+                ("category", "slow"),
+                ("channel", "phone"),
+                ("body", "Bukan langganannya."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    r.assert_contains("Pilih langganan dari daftar")
+        .assert_contains("Bukan langganannya.");
 
     // Missing fields keep what was typed.
     let r = admin
