@@ -545,7 +545,8 @@ async fn staff_log_a_complaint_for_a_known_caller_and_for_a_new_one() {
         (name.as_str(), status.as_str(), user),
         ("Budi Santoso", "prospect", None)
     );
-    // The admins hear of it; the caller, with neither login nor address, gets no notice.
+    // Filed by staff for a new caller, the complaint still reaches the admins' bells (the
+    // caller has neither a login nor an email address: nothing is sent to them).
     let ticket = id_from(r.location.as_deref().unwrap());
     let bells: Vec<(i64, String)> = app
         .db()
@@ -587,6 +588,12 @@ async fn staff_log_a_complaint_for_a_known_caller_and_for_a_new_one() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     r.assert_contains("Pilih langganan dari daftar")
         .assert_contains("Bukan langganannya.");
+    let (filed,): (i64,) = app
+        .db()
+        .fetch_one("SELECT COUNT(*) FROM tickets", vec![])
+        .await
+        .unwrap();
+    assert_eq!(filed, 2);
 
     // Missing fields keep what was typed.
     let r = admin
