@@ -554,10 +554,10 @@ async fn staff_log_a_complaint_for_a_known_caller_and_for_a_new_one() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let (name, status, user): (String, String, Option<i64>) = app
+    let (prospect, name, status, user): (i64, String, String, Option<i64>) = app
         .db()
         .fetch_one(
-            "SELECT name, status, user_id FROM customers WHERE phone = '+6285711112222'",
+            "SELECT id, name, status, user_id FROM customers WHERE phone = '+6285711112222'",
             vec![],
         )
         .await
@@ -586,14 +586,6 @@ async fn staff_log_a_complaint_for_a_known_caller_and_for_a_new_one() {
     );
     assert!(bells.iter().all(|b| b.1 == "notice.new"), "{bells:?}");
     // Nor may a caller without subscriptions be given someone's: the message shows all the same.
-    let (prospect,): (i64,) = app
-        .db()
-        .fetch_one(
-            "SELECT id FROM customers WHERE phone = '+6285711112222'",
-            vec![],
-        )
-        .await
-        .unwrap();
     refused_subscription(&app, &admin, prospect, sub, "Bukan langganannya.", 2).await;
 
     // Missing fields keep what was typed.
